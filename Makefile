@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh Debian 12 machine (as root):
+#   make run    serve the Worker at http://127.0.0.1:$(PORT) under local workerd
+#   make test   build both presets, run the unit tests (ctest) and the integration tests
+PORT ?= 8787
+WRANGLER = npx --no-install wrangler
+
+.PHONY: setup wasm native build run test unit integration deploy fuzz bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+wasm: setup
+	@[ -f build/wasm/build.ninja ] || cmake --preset wasm >/dev/null
+	@cmake --build --preset wasm
+
+native: setup
+	@[ -f build/native/build.ninja ] || cmake --preset native >/dev/null
+	@cmake --build --preset native
+
+build: wasm native
+
+run: wasm
+	@[ -f .dev.vars ] || cp .dev.vars.example .dev.vars
+	@$(WRANGLER) d1 migrations apply DB --local
+	@$(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --test-scheduled
+
+unit: native
+	@ctest --preset native --output-on-failure
+
+integration: wasm
+	@node --test --test-concurrency=2 tests/integration/
+
+test: build
+	@ctest --preset native
+	@node --test --test-concurrency=2 tests/integration/
+
+# Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
+deploy: wasm
+	@bash scripts/deploy.sh
+
+fuzz: native
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build .wrangler

@@ -1,0 +1,482 @@
+// Language names, detection, the tokenize() entry point and the helpers shared by all lexers.
+#include <cstring>
+
+#include "lexer_internal.h"
+
+namespace render {
+
+namespace {
+
+constexpr const char* kClassNames[] = {
+#define RENDER_X(e, n) n,
+    RENDER_TOKEN_CLASSES(RENDER_X)
+#undef RENDER_X
+};
+
+struct LanguageInfo {
+  const char* name;
+  const char* aliases;
+};
+constexpr LanguageInfo kLanguages[] = {
+#define RENDER_X(e, n, a) {n, a},
+    RENDER_LANGUAGES(RENDER_X)
+#undef RENDER_X
+};
+
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lex::toLower(a[i]) != lex::toLower(b[i])) return false;
+  }
+  return true;
+}
+
+bool endsWithNoCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && equalsNoCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+struct ExtEntry {
+  std::string_view ext;  // lower case, without the dot
+  Language lang;
+};
+// Extensions that are not already a canonical name or alias (those are tried too).
+constexpr ExtEntry kExtensions[] = {
+    {"pyw", Language::Python},      {"pyi", Language::Python},     {"jsx", Language::Jsx},
+    {"tsx", Language::Tsx},         {"json5", Language::Json},     {"geojson", Language::Json},
+    {"ipynb", Language::Json},      {"hh", Language::Cpp},         {"hxx", Language::Cpp},
+    {"h++", Language::Cpp},         {"ipp", Language::Cpp},        {"inl", Language::Cpp},
+    {"tcc", Language::Cpp},         {"cu", Language::Cpp},         {"ino", Language::Cpp},
+    {"mm", Language::Cpp},          {"m", Language::C},            {"csx", Language::CSharp},
+    {"gradle", Language::Kotlin},   {"rake", Language::Ruby},      {"gemspec", Language::Ruby},
+    {"ru", Language::Ruby},         {"bash", Language::Bash},      {"ksh", Language::Bash},
+    {"zsh", Language::Bash},        {"fish", Language::Bash},      {"bats", Language::Bash},
+    {"ebuild", Language::Bash},     {"psql", Language::Sql},       {"ddl", Language::Sql},
+    {"svg", Language::Html},        {"xsd", Language::Html},       {"xsl", Language::Html},
+    {"vue", Language::Html},        {"plist", Language::Html},     {"rss", Language::Html},
+    {"less", Language::Css},        {"sass", Language::Css},       {"markdown", Language::Markdown},
+    {"mkd", Language::Markdown},    {"mdx", Language::Markdown},   {"phtml", Language::Php},
+    {"php3", Language::Php},        {"php4", Language::Php},       {"php5", Language::Php},
+    {"phps", Language::Php},        {"lock", Language::Toml},      {"rockspec", Language::Lua},
+    {"dockerfile", Language::Dockerfile}, {"webmanifest", Language::Json},
+};
+
+struct NameEntry {
+  std::string_view name;  // lower case, whole base name
+  Language lang;
+};
+constexpr NameEntry kFileNames[] = {
+    {"dockerfile", Language::Dockerfile},  {"containerfile", Language::Dockerfile},
+    {"makefile", Language::Bash},          {"gnumakefile", Language::Bash},
+    {"gemfile", Language::Ruby},           {"rakefile", Language::Ruby},
+    {"vagrantfile", Language::Ruby},       {"podfile", Language::Ruby},
+    {".bashrc", Language::Bash},           {".bash_profile", Language::Bash},
+    {".profile", Language::Bash},          {".zshrc", Language::Bash},
+    {"pkgbuild", Language::Bash},          {"cargo.lock", Language::Toml},
+    {"pipfile", Language::Toml},           {"pyproject.toml", Language::Toml},
+    {"sconstruct", Language::Python},      {"sconscript", Language::Python},
+    {"build", Language::Python},           {".clang-format", Language::Yaml},
+    {"cmakelists.txt", Language::PlainText},
+};
+
+bool languageFromExtension(std::string_view base, Language& out) {
+  for (const NameEntry& e : kFileNames) {
+    if (equalsNoCase(base, e.name)) {
+      out = e.lang;
+      return true;
+    }
+  }
+  // "Dockerfile.dev", "app.dockerfile"
+  if (base.size() > 11 && equalsNoCase(base.substr(0, 11), "dockerfile.")) {
+    out = Language::Dockerfile;
+    return true;
+  }
+  size_t dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 >= base.size()) return false;
+  std::string_view ext = base.substr(dot + 1);
+  for (const ExtEntry& e : kExtensions) {
+    if (equalsNoCase(ext, e.ext)) {
+      out = e.lang;
+      return true;
+    }
+  }
+  // Extensions that double as names ("py", "rs", "ts", "h", "hpp", "yml", "md", ...); "txt" too.
+  if (equalsNoCase(ext, "txt") || equalsNoCase(ext, "log")) {
+    out = Language::PlainText;
+    return true;
+  }
+  if (equalsNoCase(ext, "console")) return false;
+  return parseLanguage(ext, out);
+}
+
+bool languageFromShebang(std::string_view text, Language& out) {
+  if (!lex::startsWith(text, 0, "#!")) return false;
+  std::string_view line = text.substr(0, lex::lineEnd(text, 0));
+  // The interpreter is the last path component of the first word, or the word after `env`.
+  size_t i = 2;
+  i = lex::skipBlank(line, i);
+  size_t wordEnd = i;
+  while (wordEnd < line.size() && !lex::isSpace(line[wordEnd])) ++wordEnd;
+  std::string_view prog = line.substr(i, wordEnd - i);
+  size_t slash = prog.rfind('/');
+  if (slash != std::string_view::npos) prog = prog.substr(slash + 1);
+  if (prog == "env") {
+    i = lex::skipBlank(line, wordEnd);
+    // Skip options such as `env -S`.
+    while (i < line.size() && line[i] == '-') {
+      while (i < line.size() && !lex::isSpace(line[i])) ++i;
+      i = lex::skipBlank(line, i);
+    }
+    wordEnd = i;
+    while (wordEnd < line.size() && !lex::isSpace(line[wordEnd])) ++wordEnd;
+    prog = line.substr(i, wordEnd - i);
+  }
+  // Strip a version suffix: python3.11, ruby2.7, lua5.4.
+  while (!prog.empty() && (lex::isDigit(prog.back()) || prog.back() == '.')) prog.remove_suffix(1);
+  struct Entry {
+    std::string_view prog;
+    Language lang;
+  };
+  static constexpr Entry kProgs[] = {
+      {"python", Language::Python}, {"pypy", Language::Python},   {"sh", Language::Bash},
+      {"bash", Language::Bash},     {"zsh", Language::Bash},      {"dash", Language::Bash},
+      {"ksh", Language::Bash},      {"ash", Language::Bash},      {"fish", Language::Bash},
+      {"node", Language::JavaScript}, {"nodejs", Language::JavaScript},
+      {"deno", Language::TypeScript}, {"bun", Language::TypeScript},
+      {"ts-node", Language::TypeScript}, {"ruby", Language::Ruby}, {"php", Language::Php},
+      {"lua", Language::Lua},       {"luajit", Language::Lua},    {"make", Language::Bash},
+  };
+  for (const Entry& e : kProgs) {
+    if (prog == e.prog) {
+      out = e.lang;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool contains(std::string_view s, std::string_view w) { return s.find(w) != std::string_view::npos; }
+
+// True when some line of `s` starts (after indentation) with `w`.
+bool lineStartsWith(std::string_view s, std::string_view w) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = lex::skipBlank(s, i);
+    if (lex::startsWith(s, j, w)) return true;
+    size_t e = s.find('\n', i);
+    if (e == std::string_view::npos) break;
+    i = e + 1;
+  }
+  return false;
+}
+
+Language languageFromContent(std::string_view text) {
+  // Heuristics look at the first 16 KiB only: detection must stay cheap on huge inputs.
+  std::string_view s = text.substr(0, 16384);
+  size_t first = lex::skipSpace(s, 0);
+  if (first >= s.size()) return Language::PlainText;
+  std::string_view head = s.substr(first);
+  if (lex::startsWith(head, 0, "<?php") || lex::startsWith(head, 0, "<?=")) return Language::Php;
+  if (contains(s, "<?php")) return Language::Php;
+  if (lex::startsWith(head, 0, "<!DOCTYPE") || lex::startsWith(head, 0, "<!doctype") ||
+      lex::startsWith(head, 0, "<html") || lex::startsWith(head, 0, "<?xml") ||
+      lex::startsWith(head, 0, "<svg")) {
+    return Language::Html;
+  }
+  if ((head[0] == '{' || head[0] == '[') && !contains(s, "function") && !contains(s, ";")) {
+    // JSON: a bracket first and a quoted key or value soon after.
+    size_t j = lex::skipSpace(head, 1);
+    if (j >= head.size() || head[j] == '"' || head[j] == '{' || head[j] == '[' ||
+        head[j] == '}' || head[j] == ']' || lex::isDigit(head[j])) {
+      return Language::Json;
+    }
+  }
+  if (lineStartsWith(s, "package main") ||
+      (lineStartsWith(s, "package ") && contains(s, "func "))) {
+    return Language::Go;
+  }
+  if (contains(s, "fn main(") || (lineStartsWith(s, "use ") && contains(s, "::") &&
+                                  (contains(s, "fn ") || contains(s, "impl ")))) {
+    return Language::Rust;
+  }
+  if (lineStartsWith(s, "FROM ") && (lineStartsWith(s, "RUN ") || lineStartsWith(s, "CMD ") ||
+                                     lineStartsWith(s, "COPY ") ||
+                                     lineStartsWith(s, "ENTRYPOINT "))) {
+    return Language::Dockerfile;
+  }
+  if (lineStartsWith(s, "#include") || lineStartsWith(s, "#pragma") ||
+      lineStartsWith(s, "#define") || lineStartsWith(s, "#ifndef")) {
+    if (contains(s, "std::") || contains(s, "namespace ") || contains(s, "template") ||
+        contains(s, "class ") || contains(s, "#include <iostream>") || contains(s, "nullptr") ||
+        contains(s, "public:")) {
+      return Language::Cpp;
+    }
+    return Language::C;
+  }
+  if (lineStartsWith(s, "using System") || contains(s, "namespace ") && contains(s, "public class")) {
+    return Language::CSharp;
+  }
+  if (lineStartsWith(s, "package ") && contains(s, ";") &&
+      (contains(s, "public class") || contains(s, "import java"))) {
+    return Language::Java;
+  }
+  if (lineStartsWith(s, "public class") || lineStartsWith(s, "import java.")) return Language::Java;
+  if (lineStartsWith(s, "fun ") || (lineStartsWith(s, "package ") && contains(s, "fun "))) {
+    return Language::Kotlin;
+  }
+  if (lineStartsWith(s, "import SwiftUI") || lineStartsWith(s, "import Foundation") ||
+      lineStartsWith(s, "import UIKit")) {
+    return Language::Swift;
+  }
+  if (lineStartsWith(s, "def ") || lineStartsWith(s, "class ") || lineStartsWith(s, "from ") ||
+      lineStartsWith(s, "import ") || lineStartsWith(s, "async def ")) {
+    bool colonBlock = contains(s, "):\n") || contains(s, "):\r\n") || contains(s, ":\n    ");
+    if (lineStartsWith(s, "def ") && lineStartsWith(s, "end")) return Language::Ruby;
+    if (colonBlock || lineStartsWith(s, "from ") || contains(s, "print(") ||
+        contains(s, "self")) {
+      if (!contains(s, "{") || colonBlock) return Language::Python;
+    }
+  }
+  if (lineStartsWith(s, "interface ") || contains(s, ": string") || contains(s, ": number") ||
+      lineStartsWith(s, "type ") && contains(s, " = {")) {
+    return Language::TypeScript;
+  }
+  if (lineStartsWith(s, "import React") || contains(s, "return (\n") && contains(s, "</")) {
+    return Language::Jsx;
+  }
+  if (contains(s, "function ") || contains(s, "=> ") || contains(s, "console.log") ||
+      lineStartsWith(s, "const ") || lineStartsWith(s, "let ") || contains(s, "require(") ||
+      lineStartsWith(s, "export ")) {
+    return Language::JavaScript;
+  }
+  if (lineStartsWith(s, "SELECT ") || lineStartsWith(s, "select ") ||
+      lineStartsWith(s, "CREATE TABLE") || lineStartsWith(s, "INSERT INTO") ||
+      lineStartsWith(s, "create table") || lineStartsWith(s, "WITH ")) {
+    return Language::Sql;
+  }
+  if (lineStartsWith(s, "def ") && lineStartsWith(s, "end")) return Language::Ruby;
+  if (lineStartsWith(s, "local function") || lineStartsWith(s, "local ") && contains(s, " then")) {
+    return Language::Lua;
+  }
+  if (lineStartsWith(s, "echo ") || lineStartsWith(s, "export ") || lineStartsWith(s, "fi") ||
+      lineStartsWith(s, "apt-get ") || lineStartsWith(s, "sudo ") || lineStartsWith(s, "$ ")) {
+    return Language::Bash;
+  }
+  if (lineStartsWith(s, "# ") || lineStartsWith(s, "## ") || lineStartsWith(s, "```")) {
+    return Language::Markdown;
+  }
+  if (lineStartsWith(s, "[") && contains(s, "]\n") && contains(s, " = ")) return Language::Toml;
+  if (lex::startsWith(head, 0, "---") ||
+      (lineStartsWith(s, "- ") && contains(s, ": ")) ||
+      (contains(s, ":\n  ") && !contains(s, ";"))) {
+    return Language::Yaml;
+  }
+  return Language::PlainText;
+}
+
+// Repairs the token list so the documented invariants hold whatever a lexer did: tokens are
+// contiguous and cover [0, size), no token boundary splits a valid UTF-8 sequence, and adjacent
+// tokens of one class are merged.
+void normalize(std::string_view text, std::vector<Token>& toks) {
+  std::vector<Token> fixed;
+  fixed.reserve(toks.size() + 2);
+  lex::Sink sink(fixed);
+  size_t covered = 0;
+  for (const Token& t : toks) {
+    size_t b = t.begin, e = static_cast<size_t>(t.begin) + t.length;
+    if (e > text.size()) e = text.size();
+    if (b > covered && b <= text.size()) {
+      sink.add(TokenClass::Text, covered, b);
+      covered = b;
+    }
+    if (b < covered) b = covered;
+    if (b >= e) continue;
+    // A boundary inside a valid UTF-8 sequence moves forward: the earlier token keeps it whole.
+    if (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) {
+      size_t lead = b - 1;
+      while (lead > 0 && b - lead < 3 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
+        --lead;
+      }
+      size_t n = lex::utf8Len(text, lead);
+      if (n > 1 && lead + n > b) {
+        size_t nb = std::min(lead + n, e);
+        sink.add(fixed.empty() ? TokenClass::Text : fixed.back().cls, b, nb);
+        b = covered = nb;
+      }
+    }
+    if (b >= e) continue;
+    sink.add(t.cls, b, e);
+    covered = e;
+  }
+  if (covered < text.size()) sink.add(TokenClass::Text, covered, text.size());
+  toks.swap(fixed);
+}
+
+}  // namespace
+
+const char* tokenClassName(TokenClass c) {
+  size_t i = static_cast<size_t>(c);
+  return i < static_cast<size_t>(TokenClass::Count) ? kClassNames[i] : "text";
+}
+
+const char* languageName(Language lang) {
+  size_t i = static_cast<size_t>(lang);
+  return i < static_cast<size_t>(Language::Count) ? kLanguages[i].name : "text";
+}
+
+bool parseLanguage(std::string_view name, Language& out) {
+  for (size_t i = 0; i < static_cast<size_t>(Language::Count); ++i) {
+    if (equalsNoCase(name, kLanguages[i].name)) {
+      out = static_cast<Language>(i);
+      return true;
+    }
+    std::string_view aliases = kLanguages[i].aliases;
+    while (!aliases.empty()) {
+      size_t comma = aliases.find(',');
+      std::string_view a = aliases.substr(0, comma);
+      if (!a.empty() && equalsNoCase(name, a)) {
+        out = static_cast<Language>(i);
+        return true;
+      }
+      if (comma == std::string_view::npos) break;
+      aliases.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
+Language detectLanguage(std::string_view filename, std::string_view text) {
+  size_t slash = filename.find_last_of("/\\");
+  std::string_view base = slash == std::string_view::npos ? filename : filename.substr(slash + 1);
+  Language lang;
+  if (!base.empty() && languageFromExtension(base, lang)) return lang;
+  if (languageFromShebang(text, lang)) return lang;
+  return languageFromContent(text);
+}
+
+void tokenize(Language lang, std::string_view text, std::vector<Token>& out) {
+  out.clear();
+  // Offsets are 32-bit; the render function caps inputs far below 4 GiB.
+  if (text.size() > 0xFFFFFFF0u) text = text.substr(0, 0xFFFFFFF0u);
+  if (text.empty()) return;
+  out.reserve(text.size() / 4 + 8);
+  lex::Sink sink(out);
+  lex::lexLanguage(lang, sink, text, 0);
+  normalize(text, out);
+}
+
+namespace lex {
+
+size_t utf8Len(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  unsigned char c = s[i];
+  if (c < 0x80) return 1;
+  size_t n;
+  uint32_t min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  uint32_t cp = c & (0x3F >> (n - 1));
+  for (size_t k = 1; k < n; ++k) {
+    unsigned char d = s[i + k];
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+size_t scanIdent(std::string_view s, size_t i, std::string_view extra) {
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (isAsciiIdentChar(c) || (c < 0x80 && extra.find(static_cast<char>(c)) != extra.npos)) {
+      ++i;
+    } else if (c >= 0x80) {
+      size_t n = utf8Len(s, i);
+      if (n < 2) break;
+      i += n;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+bool startsWithNoCase(std::string_view s, size_t i, std::string_view w) {
+  if (i > s.size() || s.size() - i < w.size()) return false;
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (toLower(s[i + k]) != toLower(w[k])) return false;
+  }
+  return true;
+}
+
+size_t emitOther(Sink& sink, std::string_view s, size_t i) {
+  size_t n = utf8Len(s, i);
+  if (n == 0) n = 1;
+  sink.add(TokenClass::Text, i, i + n);
+  return i + n;
+}
+
+bool WordList::containsNoCase(std::string_view w) const {
+  char buf[32];
+  if (w.size() > sizeof(buf)) return false;
+  for (size_t i = 0; i < w.size(); ++i) buf[i] = toLower(w[i]);
+  return contains(std::string_view(buf, w.size()));
+}
+
+void lexPlain(Sink& sink, std::string_view src, size_t pos) {
+  // Whitespace is split out so renderers can treat it uniformly; everything else is Text.
+  while (pos < src.size()) {
+    size_t e = pos;
+    if (isSpace(src[pos])) {
+      e = skipSpace(src, pos);
+      sink.add(TokenClass::Whitespace, pos, e);
+    } else {
+      while (e < src.size() && !isSpace(src[e])) ++e;
+      sink.add(TokenClass::Text, pos, e);
+    }
+    pos = e;
+  }
+}
+
+void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
+  switch (lang) {
+    case Language::Python: return lexPython(sink, src, pos);
+    case Language::JavaScript:
+    case Language::TypeScript:
+    case Language::Jsx:
+    case Language::Tsx:
+    case Language::C:
+    case Language::Cpp:
+    case Language::CSharp:
+    case Language::Java:
+    case Language::Kotlin:
+    case Language::Go:
+    case Language::Rust:
+    case Language::Swift: return lexCLike(lang, sink, src, pos);
+    case Language::Php: return lexPhp(sink, src, pos);
+    case Language::Json: return lexJson(sink, src, pos);
+    case Language::Ruby: return lexRuby(sink, src, pos);
+    case Language::Bash: return lexBash(sink, src, pos);
+    case Language::Sql: return lexSql(sink, src, pos);
+    case Language::Html: return lexHtml(sink, src, pos);
+    case Language::Css: return lexCss(sink, src, pos);
+    case Language::Yaml: return lexYaml(sink, src, pos);
+    case Language::Toml: return lexToml(sink, src, pos);
+    case Language::Markdown: return lexMarkdown(sink, src, pos);
+    case Language::Dockerfile: return lexDockerfile(sink, src, pos);
+    case Language::Lua: return lexLua(sink, src, pos);
+    case Language::PlainText:
+    case Language::Count: break;
+  }
+  lexPlain(sink, src, pos);
+}
+
+}  // namespace lex
+}  // namespace render

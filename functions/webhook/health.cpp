@@ -1,0 +1,102 @@
+#include "health.h"
+
+#include <string>
+
+#include "shared/config.h"
+#include "shared/host.h"
+#include "shared/json.h"
+
+namespace webhook {
+namespace {
+
+using config::Setting;
+
+// Which settings each route group needs; /healthz reports their state without values.
+struct Need {
+  const char* route;
+  Setting setting;
+};
+constexpr Need kNeeds[] = {
+    {"/telegram", Setting::TELEGRAM_BOT_TOKEN},
+    {"/telegram", Setting::WEBHOOK_SECRET},
+    {"/payments/yookassa", Setting::YOOKASSA_SECRET_KEY},
+};
+
+std::string bindingRoundTrip(std::string_view what, const host::Reply& r) {
+  return r.ok() ? std::string() : std::string(what) + ": " + r.error;
+}
+
+}  // namespace
+
+fn::Response health(const fn::Event& ev) {
+  json::JsonWriter w;
+  w.beginObject().key("ok").value(true);
+  // The host adds what only it knows: version and the loaded modules with their sizes.
+  if (auto hostInfo = json::getObject(ev.data, "host")) {
+    std::string_view v;
+    if ((*hostInfo)["version"].get(v) == simdjson::SUCCESS) w.key("version").value(v);
+    json::Array fns;
+    if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) {
+      w.key("functions").raw(simdjson::to_string(fns));
+    }
+  }
+  w.key("config").beginObject();
+  for (const Need& n : kNeeds) {
+    std::string problem = config::secretProblem(n.setting);
+    w.key(config::settingName(n.setting)).value(problem.empty() ? "ok" : "missing or invalid");
+  }
+  w.endObject().endObject();
+  return fn::Response::json(200, w.str());
+}
+
+fn::Response diagnostics(const fn::Request& req) {
+  if (req.path.rfind("/__diag/", 0) != 0) return fn::Response{0, {}, {}};
+  if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) {
+    return fn::Response::error(404, "no such route");
+  }
+  json::JsonWriter w;
+  if (req.path == "/__diag/d1") {
+    // Write a row and read it back: C++ awaits each D1 call through JSPI.
+    std::string value = req.queryParam("value");
+    json::JsonWriter q;
+    q.beginObject().key("op").value("run").key("sql")
+        .value("INSERT INTO diagnostics (k, v) VALUES ('d1', ?1) "
+               "ON CONFLICT(k) DO UPDATE SET v = excluded.v")
+        .key("params").beginArray().value(value).endArray().endObject();
+    host::Reply put = host::d1(q.str());
+    if (!put.ok()) return fn::Response::error(500, bindingRoundTrip("d1 write", put));
+    host::Reply get = host::d1(
+        R"({"op":"first","sql":"SELECT v FROM diagnostics WHERE k = 'd1'","params":[]})");
+    if (!get.ok()) return fn::Response::error(500, bindingRoundTrip("d1 read", get));
+    return fn::Response::json(200, get.json);
+  }
+  if (req.path == "/__diag/r2") {
+    std::string value = req.queryParam("value");
+    std::vector<uint8_t> bytes(value.begin(), value.end());
+    host::Reply put = host::r2(
+        R"({"op":"put","key":"diagnostics/r2.txt","content_type":"text/plain","metadata":{"by":"diag"}})",
+        bytes);
+    if (!put.ok()) return fn::Response::error(500, bindingRoundTrip("r2 put", put));
+    host::Reply get = host::r2(R"({"op":"get","key":"diagnostics/r2.txt"})");
+    if (!get.ok()) return fn::Response::error(500, bindingRoundTrip("r2 get", get));
+    w.beginObject()
+        .key("meta").raw(get.json)
+        .key("body").value(std::string_view(reinterpret_cast<const char*>(get.body.data()),
+                                            get.body.size()))
+        .endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/alarm" || req.path == "/__diag/alarm-state") {
+    // Ask the diagnostics Durable Object (in the generate module) to set or report its alarm.
+    std::string sub = req.path == "/__diag/alarm" ? "/diag/set-alarm" : "/diag/state";
+    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value("__diagnostics")
+        .key("path").value(sub).key("method").value("POST").endObject();
+    host::Reply r = host::doFetch(w.str());
+    if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("durable object", r));
+    return fn::Response::json(200, std::string_view(reinterpret_cast<const char*>(r.body.data()),
+                                                    r.body.size()));
+  }
+  return fn::Response::error(404, "no such diagnostics route");
+}
+
+}  // namespace webhook

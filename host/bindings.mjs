@@ -1,0 +1,138 @@
+// The asynchronous imports, as Worker bindings: each takes the request JSON and body bytes and
+// returns [reply JSON, reply bytes]. Errors thrown here reach C++ as {"error": message}.
+
+function pickMeta(meta) {
+  return meta ? { changes: meta.changes ?? 0, last_row_id: meta.last_row_id ?? null } : {};
+}
+
+async function readAll(x) {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer) return new Uint8Array(x);
+  return new Uint8Array(await new Response(x).arrayBuffer());
+}
+
+export function workerBindings(env) {
+  return {
+    async d1(req) {
+      const db = env.DB;
+      if (!db) throw new Error('D1 binding DB is not configured');
+      const prep = (s) => db.prepare(s.sql).bind(...(s.params ?? []));
+      switch (req.op) {
+        case 'batch': {
+          const res = await db.batch(req.statements.map(prep));
+          return [{ results: res.map((r) => ({ results: r.results ?? [], meta: pickMeta(r.meta) })) }];
+        }
+        case 'first':
+          return [{ row: (await prep(req).first()) ?? null }];
+        case 'run':
+          return [{ meta: pickMeta((await prep(req).run()).meta) }];
+        case 'all': {
+          const r = await prep(req).all();
+          return [{ results: r.results ?? [], meta: pickMeta(r.meta) }];
+        }
+        default:
+          throw new Error(`unknown d1 op ${req.op}`);
+      }
+    },
+
+    async r2(req, body) {
+      const b = env.BUCKET;
+      if (!b) throw new Error('R2 binding BUCKET is not configured');
+      switch (req.op) {
+        case 'put': {
+          const o = await b.put(req.key, body, {
+            httpMetadata: req.content_type ? { contentType: req.content_type } : undefined,
+            customMetadata: req.metadata ?? undefined,
+          });
+          return [{ key: o.key, size: o.size, etag: o.etag }];
+        }
+        case 'get': {
+          const o = await b.get(req.key);
+          if (!o) return [{ found: false }];
+          const bytes = new Uint8Array(await o.arrayBuffer());
+          return [{
+            found: true, key: o.key, size: o.size, content_type: o.httpMetadata?.contentType ?? null,
+            metadata: o.customMetadata ?? {}, uploaded_ms: o.uploaded.getTime(),
+          }, bytes];
+        }
+        case 'delete':
+          await b.delete(req.keys ?? [req.key]);
+          return [{ deleted: (req.keys ?? [req.key]).length }];
+        case 'list': {
+          const l = await b.list({
+            prefix: req.prefix, cursor: req.cursor || undefined, limit: req.limit ?? 100,
+            include: ['customMetadata', 'httpMetadata'],
+          });
+          return [{
+            objects: l.objects.map((o) => ({
+              key: o.key, size: o.size, uploaded_ms: o.uploaded.getTime(), metadata: o.customMetadata ?? {},
+            })),
+            truncated: l.truncated, cursor: l.truncated ? l.cursor : null,
+          }];
+        }
+        default:
+          throw new Error(`unknown r2 op ${req.op}`);
+      }
+    },
+
+    async fetch(req, body) {
+      let res;
+      try {
+        res = await fetch(req.url, {
+          method: req.method ?? 'GET',
+          headers: req.headers ?? {},
+          body: body.length ? body : undefined,
+          signal: AbortSignal.timeout(req.timeout_ms ?? 30000),
+        });
+      } catch (err) {
+        const timedOut = err?.name === 'TimeoutError' || err?.name === 'AbortError';
+        return [{ error: timedOut ? 'timeout' : `network: ${err?.message ?? err}`, timeout: timedOut }];
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return [{ status: res.status, headers: Object.fromEntries(res.headers) }, bytes];
+    },
+
+    async do_fetch(req, body) {
+      const ns = env[req.binding];
+      if (!ns) throw new Error(`Durable Object binding ${req.binding} is not configured`);
+      const stub = ns.get(ns.idFromName(req.name));
+      const res = await stub.fetch(`https://do.internal${req.path}`, {
+        method: req.method ?? 'POST',
+        headers: { ...(req.headers ?? {}), 'x-object-name': req.name },
+        body: body.length ? body : undefined,
+      });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return [{ status: res.status, headers: Object.fromEntries(res.headers) }, bytes];
+    },
+
+    async storage(req, _body, ctx) {
+      const storage = ctx?.state?.storage;
+      if (!storage) throw new Error('storage is only available inside a Durable Object');
+      switch (req.op) {
+        case 'sql': {
+          const cur = storage.sql.exec(req.sql, ...(req.params ?? []));
+          return [{ rows: cur.toArray(), written: cur.rowsWritten }];
+        }
+        case 'set_alarm':
+          await storage.setAlarm(req.at_ms);
+          return [{}];
+        case 'get_alarm':
+          return [{ at_ms: (await storage.getAlarm()) ?? null }];
+        case 'delete_alarm':
+          await storage.deleteAlarm();
+          return [{}];
+        default:
+          throw new Error(`unknown storage op ${req.op}`);
+      }
+    },
+
+    async ai(req, body) {
+      if (!env.AI) throw new Error('Workers AI binding AI is not configured');
+      const out = await env.AI.run(req.model, req.input ?? {});
+      if (out instanceof ReadableStream || out instanceof Uint8Array || out instanceof ArrayBuffer) {
+        return [{ type: 'bytes' }, await readAll(out)];
+      }
+      return [{ type: 'json', value: out }];
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// The generic part of the host: instantiate a function's wasm module, give it its imports
+// (shared/include/shared/host_abi.h), and call its one export with an event blob.
+//
+// No business rules live here. A module instance runs one event at a time: JSPI suspends the
+// instance's stack while a binding is awaited, and two events interleaved on one linear memory
+// would corrupt each other's shadow stack. So each module keeps a small pool of instances, made
+// on demand (usually one per isolate) and never reused after a trap.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const MAX_INSTANCES = 4;
+
+// Blob = u32 LE JSON length | JSON | bytes (the framing of every event and reply).
+export function packBlob(json, bytes) {
+  const head = encoder.encode(typeof json === 'string' ? json : JSON.stringify(json));
+  const body = bytes ? new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength) : new Uint8Array(0);
+  const out = new Uint8Array(4 + head.length + body.length);
+  new DataView(out.buffer).setUint32(0, head.length, true);
+  out.set(head, 4);
+  out.set(body, 4 + head.length);
+  return out;
+}
+
+export function unpackBlob(blob) {
+  const n = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(0, true);
+  return { json: JSON.parse(decoder.decode(blob.subarray(4, 4 + n))), body: blob.subarray(4 + n) };
+}
+
+class WasiExit extends Error {}
+
+// The few WASI calls wasi-libc's start-up and stdio need. Output goes to console, a line per write.
+function wasiImports(slot) {
+  const view = () => new DataView(slot.memory.buffer);
+  return {
+    fd_write(fd, iovs, iovsLen, nwritten) {
+      const dv = view();
+      let text = '';
+      let total = 0;
+      for (let i = 0; i < iovsLen; i++) {
+        const ptr = dv.getUint32(iovs + i * 8, true);
+        const len = dv.getUint32(iovs + i * 8 + 4, true);
+        text += decoder.decode(new Uint8Array(slot.memory.buffer, ptr, len));
+        total += len;
+      }
+      (fd === 2 ? console.error : console.log)(text.replace(/\n$/, ''));
+      dv.setUint32(nwritten, total, true);
+      return 0;
+    },
+    fd_close: () => 0,
+    fd_seek: () => 70, // ESPIPE: stdio only
+    fd_fdstat_get: () => 8, // EBADF
+    environ_sizes_get(countPtr, sizePtr) {
+      const dv = view();
+      dv.setUint32(countPtr, 0, true);
+      dv.setUint32(sizePtr, 0, true);
+      return 0;
+    },
+    environ_get: () => 0,
+    args_sizes_get(countPtr, sizePtr) {
+      const dv = view();
+      dv.setUint32(countPtr, 0, true);
+      dv.setUint32(sizePtr, 0, true);
+      return 0;
+    },
+    args_get: () => 0,
+    clock_time_get(id, precision, out) {
+      view().setBigUint64(out, BigInt(Math.round(Date.now() * 1e6)), true);
+      return 0;
+    },
+    random_get(ptr, len) {
+      crypto.getRandomValues(new Uint8Array(slot.memory.buffer, ptr, len));
+      return 0;
+    },
+    proc_exit(code) {
+      throw new WasiExit(`wasm module exited with ${code}`);
+    },
+  };
+}
+
+// `bindings` maps each asynchronous import name to async (json, bytes, ctx) => [replyJson, bytes].
+function hostImports(slot, bindings) {
+  const bytes = (ptr, len) => new Uint8Array(slot.memory.buffer, ptr, len);
+  const text = (ptr, len) => decoder.decode(bytes(ptr, len));
+  const suspending = (name, hasBody) =>
+    new WebAssembly.Suspending(async (ptr, len, bodyPtr, bodyLen) => {
+      let reply;
+      try {
+        const req = JSON.parse(text(ptr, len));
+        // Copy the body out: the binding reads it after the import has returned control to JS.
+        const body = hasBody && bodyLen ? bytes(bodyPtr, bodyLen).slice() : new Uint8Array(0);
+        const fn = bindings[name];
+        if (!fn) throw new Error(`binding ${name} is not available here`);
+        const [json, out] = await fn(req, body, slot.ctx);
+        reply = packBlob(json, out);
+      } catch (err) {
+        reply = packBlob({ error: String(err?.message ?? err) });
+      }
+      slot.pending = reply;
+      return reply.length;
+    });
+  return {
+    log(level, ptr, len) {
+      const line = `[${slot.name}] ${text(ptr, len)}`;
+      (level >= 3 ? console.error : level === 2 ? console.warn : console.log)(line);
+    },
+    now_ms: () => (slot.ctx?.clock ? slot.ctx.clock() : Date.now()),
+    random(ptr, len) {
+      crypto.getRandomValues(bytes(ptr, len));
+    },
+    take_result(dst, len) {
+      bytes(dst, len).set(slot.pending.subarray(0, len));
+      slot.pending = null;
+    },
+    defer(ptr, len) {
+      slot.deferred.push(text(ptr, len));
+    },
+    d1: suspending('d1', false),
+    r2: suspending('r2', true),
+    fetch: suspending('fetch', true),
+    do_fetch: suspending('do_fetch', true),
+    storage: suspending('storage', false),
+    ai: suspending('ai', true),
+  };
+}
+
+// One function's compiled module and its instance pool.
+export class FunctionModule {
+  constructor(name, compiled, bindings, settings) {
+    this.name = name;
+    this.compiled = compiled;
+    this.bindings = bindings;
+    this.settings = settings; // JSON text of the string settings, passed to guest_init
+    this.idle = [];
+    this.count = 0;
+    this.waiters = [];
+  }
+
+  async #instantiate() {
+    const slot = { name: this.name, memory: null, ctx: null, pending: null, deferred: [] };
+    const instance = await WebAssembly.instantiate(this.compiled, {
+      wasi_snapshot_preview1: wasiImports(slot),
+      host: hostImports(slot, this.bindings),
+    });
+    const ex = instance.exports;
+    slot.memory = ex.memory;
+    slot.exports = ex;
+    slot.handle = WebAssembly.promising(ex.guest_handle);
+    if (ex._initialize) ex._initialize();
+    const env = encoder.encode(this.settings);
+    const p = ex.guest_alloc(env.length);
+    new Uint8Array(ex.memory.buffer, p, env.length).set(env);
+    ex.guest_init(p, env.length);
+    ex.guest_free(p);
+    return slot;
+  }
+
+  async #acquire() {
+    if (this.idle.length) return this.idle.pop();
+    if (this.count < MAX_INSTANCES) {
+      this.count++;
+      try {
+        return await this.#instantiate();
+      } catch (err) {
+        this.count--;
+        throw err;
+      }
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  #release(slot) {
+    const next = this.waiters.shift();
+    if (next) next.resolve(slot);
+    else this.idle.push(slot);
+  }
+
+  // After a trap the instance is gone; a waiting event gets a fresh one instead.
+  #replaceLost() {
+    this.count--;
+    const next = this.waiters.shift();
+    if (!next) return;
+    this.count++;
+    this.#instantiate().then(next.resolve, (err) => {
+      this.count--;
+      next.reject(err);
+    });
+  }
+
+  // Runs one event; returns { status, headers, body, deferred }.
+  // A trap (or any throw out of the module) drops the instance; the next event gets a fresh one.
+  async call(event, body, ctx) {
+    const slot = await this.#acquire();
+    slot.ctx = ctx;
+    slot.deferred = [];
+    try {
+      const blob = packBlob(event, body);
+      const ex = slot.exports;
+      const ptr = ex.guest_alloc(blob.length);
+      new Uint8Array(ex.memory.buffer, ptr, blob.length).set(blob);
+      let n;
+      try {
+        n = await slot.handle(ptr, blob.length);
+      } finally {
+        ex.guest_free(ptr);
+      }
+      const out = new Uint8Array(ex.memory.buffer, ex.guest_result(), n).slice();
+      const { json, body: replyBody } = unpackBlob(out);
+      const deferred = slot.deferred;
+      slot.ctx = null;
+      this.#release(slot);
+      return { status: json.status, headers: json.headers ?? {}, body: replyBody, deferred };
+    } catch (err) {
+      this.#replaceLost();
+      throw err;
+    }
+  }
+}

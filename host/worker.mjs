@@ -1,0 +1,134 @@
+// The Worker: wires Cloudflare events to the function modules. Routing is a table; every
+// decision about a request is made in C++.
+import { DurableObject } from 'cloudflare:workers';
+import manifest from '../build/wasm/modules/manifest.json';
+import renderWasm from '../build/wasm/modules/render.wasm';
+import webhookWasm from '../build/wasm/modules/webhook.wasm';
+import generateWasm from '../build/wasm/modules/generate.wasm';
+import cronWasm from '../build/wasm/modules/cron.wasm';
+import { FunctionModule } from './runtime.mjs';
+import { workerBindings } from './bindings.mjs';
+
+const COMPILED = { render: renderWasm, webhook: webhookWasm, generate: generateWasm, cron: cronWasm };
+
+// Path prefix -> module. The first match wins.
+const ROUTES = [
+  ['/render', 'render'],
+  ['/thumbnail', 'render'],
+  ['/telegram', 'webhook'],
+  ['/payments/', 'webhook'],
+  ['/__diag/', 'webhook'],
+  ['/metrics', 'cron'],
+];
+
+const MAX_BODY = 8 * 1024 * 1024; // the C++ routes apply their own, smaller limits
+
+let modules = null;
+function getModules(env) {
+  if (modules) return modules;
+  // Settings are the string-valued entries of env: [vars] and secrets. Bindings are objects.
+  const settings = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') settings[k] = v;
+  const text = JSON.stringify(settings);
+  modules = {};
+  for (const [name, compiled] of Object.entries(COMPILED)) {
+    modules[name] = new FunctionModule(name, compiled, workerBindings(env), text);
+  }
+  return modules;
+}
+
+function jsonResponse(status, obj) {
+  return new Response(JSON.stringify(obj), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+// Runs one event on a module and finishes its deferred work with waitUntil.
+async function run(env, ctx, name, event, body, extra = {}) {
+  const mods = getModules(env);
+  const result = await mods[name].call(event, body, { env, ...extra });
+  for (const d of result.deferred) {
+    const p = mods[name].call(JSON.parse(d), null, { env, ...extra }).catch((err) => {
+      console.error(`[${name}] deferred work failed: ${err?.message ?? err}`);
+    });
+    (ctx?.waitUntil ? ctx.waitUntil(p) : p);
+  }
+  return result;
+}
+
+async function requestEvent(request) {
+  const url = new URL(request.url);
+  const headers = {};
+  for (const [k, v] of request.headers) headers[k.toLowerCase()] = v;
+  const len = Number(request.headers.get('content-length') ?? 0);
+  if (len > MAX_BODY) return { tooLarge: true };
+  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
+  if (body && body.length > MAX_BODY) return { tooLarge: true };
+  const event = {
+    kind: 'fetch',
+    request: { method: request.method, url: request.url, path: url.pathname, query: url.search.slice(1), headers },
+  };
+  return { event, body };
+}
+
+function toResponse(result) {
+  return new Response(result.body.length ? result.body : null, {
+    status: result.status,
+    headers: result.headers,
+  });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    try {
+      if (url.pathname === '/healthz') {
+        const r = await run(env, ctx, 'webhook', { kind: 'health', host: manifest }, null);
+        return toResponse(r);
+      }
+      const route = ROUTES.find(([prefix]) => url.pathname.startsWith(prefix));
+      if (!route) return jsonResponse(404, { error: 'no such route' });
+      const { event, body, tooLarge } = await requestEvent(request);
+      if (tooLarge) return jsonResponse(413, { error: 'request body too large' });
+      return toResponse(await run(env, ctx, route[1], event, body));
+    } catch (err) {
+      // Never show internals to the caller; the log keeps the cause.
+      console.error(`request ${url.pathname} failed: ${err?.stack ?? err}`);
+      return jsonResponse(500, { error: 'internal error' });
+    }
+  },
+
+  async scheduled(controller, env, ctx) {
+    const event = { kind: 'scheduled', cron: controller.cron, scheduled_ms: controller.scheduledTime };
+    const r = await run(env, ctx, 'cron', event, null);
+    if (r.status >= 400) console.error(`cron ${controller.cron} answered ${r.status}`);
+  },
+};
+
+// One queue per model (idFromName(model)); its logic is the generate module's.
+export class ModelQueue extends DurableObject {
+  constructor(state, env) {
+    super(state, env);
+    this.state = state;
+    this.name = null;
+  }
+
+  async fetch(request) {
+    const { event, body } = await requestEvent(request);
+    this.name = request.headers.get('x-object-name') ?? this.name;
+    event.kind = 'do_fetch';
+    event.object = this.name;
+    if (this.name) await this.state.storage.put('__name', this.name);
+    const r = await run(this.env, this.state, 'generate', event, body, { state: this.state });
+    return toResponse(r);
+  }
+
+  async alarm(info) {
+    this.name ??= (await this.state.storage.get('__name')) ?? null;
+    const event = { kind: 'alarm', object: this.name, retry_count: info?.retryCount ?? 0 };
+    const r = await run(this.env, this.state, 'generate', event, null, { state: this.state });
+    // Throwing makes the runtime retry the alarm with backoff.
+    if (r.status >= 500) throw new Error(`alarm failed with ${r.status}`);
+  }
+}

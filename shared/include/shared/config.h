@@ -1,0 +1,64 @@
+// Settings: wrangler.toml [vars] and secrets, handed to each module once per instance.
+//
+// Every setting the product reads is listed in SETTINGS below with its default and, for secrets,
+// the minimum length; .dev.vars.example is generated from the same facts by hand and checked
+// against this list by a test. A route that needs a secret asks requireSecret() first and answers
+// 503 naming the setting (never its value) when it is missing or a placeholder.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace config {
+
+// X(NAME, default, minimum length for a secret (0: a plain var))
+#define CONFIG_SETTINGS(X)                                       \
+  X(TELEGRAM_BOT_TOKEN, "", 20)                                  \
+  X(WEBHOOK_SECRET, "", 16)                                      \
+  X(RENDER_API_KEY, "", 0)                                       \
+  X(METRICS_TOKEN, "", 0)                                        \
+  X(YOOKASSA_SHOP_ID, "", 0)                                     \
+  X(YOOKASSA_SECRET_KEY, "", 16)                                 \
+  X(TELEGRAM_API_BASE, "https://api.telegram.org", 0)            \
+  X(YOOKASSA_API_BASE, "https://api.yookassa.ru", 0)             \
+  X(BOT_NAME, "CodeImageBot", 0)                                 \
+  X(ADMIN_CHAT_ID, "", 0)                                        \
+  X(ADMIN_IDS, "", 0)                                            \
+  X(DEFAULT_THEME, "monokai", 0)                                 \
+  X(DEFAULT_FONT_SIZE, "14", 0)                                  \
+  X(PREVIEW_LINES, "50", 0)                                      \
+  X(RENDER_MAX_LINES, "2000", 0)                                 \
+  X(RENDER_MAX_WIDTH, "6000", 0)                                 \
+  X(RENDER_MAX_HEIGHT, "20000", 0)                               \
+  X(ENABLE_DIAGNOSTICS, "false", 0)
+
+enum class Setting {
+#define CONFIG_X(name, def, min) name,
+  CONFIG_SETTINGS(CONFIG_X)
+#undef CONFIG_X
+      Count
+};
+
+const char* settingName(Setting s);
+
+// Loads settings from the JSON object the host passes at init (strings only).
+void load(std::string_view envJson);
+
+// The value, or the default when unset or empty.
+std::string_view get(Setting s);
+int64_t getInt(Setting s, int64_t fallback);
+bool getBool(Setting s);
+
+// Empty when the secret is usable; otherwise the reason, which names the setting and never shows
+// its value ("TELEGRAM_BOT_TOKEN is not set", "... is a placeholder", "... is shorter than 20").
+std::string secretProblem(Setting s);
+
+// True when `value` is a placeholder such as "", "changeme", "your-token-here", "xxx", "<...>".
+bool isPlaceholder(std::string_view value);
+
+// Compares secrets in time independent of where they differ.
+bool constantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace config

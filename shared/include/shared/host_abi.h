@@ -1,0 +1,65 @@
+// Every function the JavaScript host (host/worker.mjs) gives a wasm module: the one list of imports.
+//
+// Synchronous imports return at once. Asynchronous ones (D1, R2, fetch, Durable Objects, Workers
+// AI) are wrapped by the host in `WebAssembly.Suspending`, so C++ calls them as ordinary blocking
+// functions while the Worker awaits the promise (JSPI).
+//
+// Every asynchronous import takes a JSON request (and, where bytes travel, a body) and returns the
+// byte length of its reply, which the caller then copies out with host_take_result():
+//   reply = u32 little-endian JSON length | JSON | body bytes
+// A reply whose JSON holds "error" is a failure the caller handles; a negative length means the
+// host could not build any reply. Each function's wrapper lives in shared/include/shared/host.h.
+//
+// Exports, the same in every module (shared/src/entry.cpp):
+//   guest_alloc(n) -> ptr, guest_free(ptr), guest_init(ptr, n) with the settings as JSON,
+//   guest_handle(ptr, n) -> reply length for one event blob, guest_result() -> reply pointer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__wasm__)
+#define HOST_IMPORT(name) __attribute__((import_module("host"), import_name(name)))
+#else
+// Native builds link shared/src/host_native.cpp, which answers like a host with no bindings.
+#define HOST_IMPORT(name)
+#endif
+
+extern "C" {
+
+// --- synchronous -------------------------------------------------------------------------------
+
+// level: 0 debug, 1 info, 2 warn, 3 error. The host writes one console line per call.
+HOST_IMPORT("log") void host_log(int32_t level, const char* msg, size_t len);
+// Milliseconds since the Unix epoch. In Workers, time only advances across I/O.
+HOST_IMPORT("now_ms") double host_now_ms();
+// Cryptographically secure random bytes (crypto.getRandomValues).
+HOST_IMPORT("random") void host_random(void* dst, size_t len);
+// Copies the reply of the last asynchronous import into guest memory.
+HOST_IMPORT("take_result") void host_take_result(void* dst, size_t len);
+// Lets the event's reply go out now and runs `event` (a JSON event blob) afterwards on the same
+// module, through ctx.waitUntil. Used to answer Telegram fast and finish slow work later.
+HOST_IMPORT("defer") void host_defer(const char* event, size_t len);
+
+// --- asynchronous (JSPI) ----------------------------------------------------------------------
+
+// D1: {"op":"all"|"run"|"first","sql":"...","params":[...]} or
+//     {"op":"batch","statements":[{"sql":"...","params":[...]}, ...]} (one transaction).
+HOST_IMPORT("d1") int32_t host_d1(const char* req, size_t len);
+// R2: {"op":"put","key","content_type","metadata":{...}} + body; {"op":"get","key"} -> body;
+//     {"op":"delete","keys":[...]}; {"op":"list","prefix","cursor","limit"}.
+HOST_IMPORT("r2") int32_t host_r2(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
+// Outbound HTTP: {"url","method","headers":{...},"timeout_ms"} + body
+//   -> {"status","headers":{...}} + body, or {"error":"..."} on a network failure or timeout.
+HOST_IMPORT("fetch")
+int32_t host_fetch(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
+// A request to a Durable Object: {"binding","name","path","method","headers"} + body, reply as fetch.
+HOST_IMPORT("do_fetch")
+int32_t host_do_fetch(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
+// The current Durable Object's storage: {"op":"sql","sql","params"} -> {"rows":[...]},
+//   {"op":"set_alarm","at_ms"}, {"op":"get_alarm"} -> {"at_ms"}, {"op":"delete_alarm"}.
+HOST_IMPORT("storage") int32_t host_storage(const char* req, size_t len);
+// Workers AI: {"model","input":{...}} -> {"type":"json","value":...} or {"type":"bytes"} + body.
+HOST_IMPORT("ai") int32_t host_ai(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
+
+}  // extern "C"

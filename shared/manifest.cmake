@@ -1,0 +1,11 @@
+# Writes modules/manifest.json: the version and each module's size, for GET /healthz.
+string(REPLACE "," ";" NAMES "${NAMES}")
+set(json "{\"version\":\"${VERSION}\",\"functions\":[")
+set(sep "")
+foreach(n ${NAMES})
+  file(SIZE ${DIR}/${n}.wasm size)
+  string(APPEND json "${sep}{\"name\":\"${n}\",\"wasm_bytes\":${size}}")
+  set(sep ",")
+endforeach()
+string(APPEND json "]}\n")
+file(WRITE ${DIR}/manifest.json "${json}")
