@@ -2,6 +2,7 @@
 #   make run    serve the Worker at http://127.0.0.1:$(PORT) under local workerd
 #   make test   build both presets, run the unit tests (ctest) and the integration tests
 PORT ?= 8787
+export WRANGLER_SEND_METRICS = false
 WRANGLER = npx --no-install wrangler
 
 .PHONY: setup wasm native build run test unit integration deploy fuzz bench clean

@@ -9,6 +9,9 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_INSTANCES = 4;
+// Workers have JSPI; Node 20 (the CLI and benchmarks) does not. Without it the asynchronous imports
+// answer "not available" at once, which is all a module without bindings (render) ever needs.
+const HAS_JSPI = typeof WebAssembly.Suspending === 'function';
 
 // Blob = u32 LE JSON length | JSON | bytes (the framing of every event and reply).
 export function packBlob(json, bytes) {
@@ -81,7 +84,11 @@ function wasiImports(slot) {
 function hostImports(slot, bindings) {
   const bytes = (ptr, len) => new Uint8Array(slot.memory.buffer, ptr, len);
   const text = (ptr, len) => decoder.decode(bytes(ptr, len));
-  const suspending = (name, hasBody) =>
+  const unavailable = (name) => () => {
+    slot.pending = packBlob({ error: `binding ${name} is not available here` });
+    return slot.pending.length;
+  };
+  const suspending = (name, hasBody) => !HAS_JSPI ? unavailable(name) :
     new WebAssembly.Suspending(async (ptr, len, bodyPtr, bodyLen) => {
       let reply;
       try {
@@ -144,7 +151,7 @@ export class FunctionModule {
     const ex = instance.exports;
     slot.memory = ex.memory;
     slot.exports = ex;
-    slot.handle = WebAssembly.promising(ex.guest_handle);
+    slot.handle = HAS_JSPI ? WebAssembly.promising(ex.guest_handle) : async (p, n) => ex.guest_handle(p, n);
     if (ex._initialize) ex._initialize();
     const env = encoder.encode(this.settings);
     const p = ex.guest_alloc(env.length);

@@ -96,6 +96,16 @@ fn::Response diagnostics(const fn::Request& req) {
     return fn::Response::json(200, std::string_view(reinterpret_cast<const char*>(r.body.data()),
                                                     r.body.size()));
   }
+  if (req.path == "/__diag/cron-runs") {
+    host::Reply r = host::d1(
+        R"({"op":"all","sql":"SELECT job, cron FROM cron_runs ORDER BY id","params":[]})");
+    if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
+    return fn::Response::json(200, r.json);
+  }
+  if (req.path == "/__diag/trap") {
+    // Proves the host drops a trapped instance and serves the next request from a fresh one.
+    __builtin_trap();
+  }
   return fn::Response::error(404, "no such diagnostics route");
 }
 

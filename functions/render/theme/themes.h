@@ -1,0 +1,53 @@
+// Colour themes for rendered code: a palette per theme with every TokenClass resolved.
+//
+//   const render::Theme* t = render::findTheme("dracula");   // nullptr when unknown
+//   render::Rgba c = t->color(render::TokenClass::KeywordType);
+//
+// Palettes follow what each theme publishes (Sublime Monokai, Dracula spec, Primer's GitHub
+// themes, Atom One Dark, Nord, Solarized). A theme lists only the classes it colours; the rest
+// fall back to their parent class ("keyword.type" -> "keyword" -> text), as Pygments styles do.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "lexer/token.h"
+
+namespace render {
+
+struct Rgba {
+  uint8_t r = 0, g = 0, b = 0, a = 255;
+  constexpr bool operator==(const Rgba&) const = default;
+  constexpr uint32_t packed() const {
+    return uint32_t(r) | uint32_t(g) << 8 | uint32_t(b) << 16 | uint32_t(a) << 24;
+  }
+};
+
+// "#rrggbb" or "#rgb" (case-insensitive). False for anything else.
+bool parseHexColor(std::string_view s, Rgba& out);
+
+struct Theme {
+  const char* name;
+  bool dark;
+  Rgba background;     // code area and title bar
+  Rgba foreground;     // plain text
+  Rgba lineNumber;     // gutter numbers and continuation marks
+  Rgba highlightLine;  // band behind highlighted lines
+  Rgba title;          // window title text
+  Rgba windowBorder;   // 1px hairline around the window, so light themes stand out on light backdrops
+  Rgba backdrop;       // default colour around the window
+  std::array<Rgba, size_t(TokenClass::Count)> tokens;
+
+  Rgba color(TokenClass c) const { return tokens[size_t(c)]; }
+};
+
+// nullptr when `name` is not a theme (case-sensitive canonical names, see themeNames()).
+const Theme* findTheme(std::string_view name);
+size_t themeCount();
+const Theme& themeAt(size_t i);
+
+// The class a token falls back to when a theme does not colour it; Text falls back to itself.
+TokenClass parentClass(TokenClass c);
+
+}  // namespace render

@@ -1,0 +1,100 @@
+// Starts the real Worker in local workerd (wrangler dev) with its own local D1, R2 and Durable
+// Object state in a temporary folder, so each test file gets a clean, isolated stack.
+//
+//   const w = await startWorker({ vars: { ENABLE_DIAGNOSTICS: 'true' } });
+//   const res = await fetch(`${w.url}/healthz`);
+//   await w.stop();
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
+const run = promisify(execFile);
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+// Settings every test Worker gets unless a test overrides them: real-looking secrets so that
+// routes are enabled, diagnostics on, and the Telegram API pointed at nothing reachable.
+export const TEST_SECRETS = {
+  TELEGRAM_BOT_TOKEN: '123456789:TEST-token-for-local-runs-only',
+  WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
+  ENABLE_DIAGNOSTICS: 'true',
+  TELEGRAM_API_BASE: 'http://127.0.0.1:9',
+};
+
+// Writes a wrangler config into a temp folder (with a .dev.vars beside it, which is where wrangler
+// looks for secrets) that points back at the project's entry point and migrations.
+function writeConfig(dir, vars) {
+  let toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
+  toml = toml
+    .replace(/^main = .*$/m, `main = "${path.join(ROOT, 'host/worker.mjs')}"`)
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`);
+  writeFileSync(path.join(dir, 'wrangler.toml'), toml);
+  const lines = Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`);
+  writeFileSync(path.join(dir, '.dev.vars'), lines.join('\n') + '\n');
+  return path.join(dir, 'wrangler.toml');
+}
+
+export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
+  const config = writeConfig(dir, { ...TEST_SECRETS, ...vars });
+  const state = path.join(dir, 'state');
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
+    { cwd: dir, env });
+  const port = await freePort();
+  const child = spawn(WRANGLER, ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', state, '--test-scheduled', '--log-level', 'log', '--show-interactive-dev-session=false'],
+  { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
+    try {
+      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      process.kill(-child.pid, 'SIGKILL');
+      throw new Error(`wrangler dev did not answer /healthz within ${timeoutMs} ms:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    dir,
+    log: () => log,
+    async stop() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Polls `check` (async, returns a truthy value when done) until it succeeds or the time is up.
+export async function waitFor(check, { timeoutMs = 10000, intervalMs = 50, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
