@@ -31,6 +31,11 @@ export function unpackBlob(blob) {
 
 class WasiExit extends Error {}
 
+async function sleep(req) {
+  await new Promise((r) => setTimeout(r, Math.max(0, Math.min(Number(req.ms) || 0, 60000))));
+  return [{}];
+}
+
 // The few WASI calls wasi-libc's start-up and stdio need. Output goes to console, a line per write.
 function wasiImports(slot) {
   const view = () => new DataView(slot.memory.buffer);
@@ -95,7 +100,7 @@ function hostImports(slot, bindings) {
         const req = JSON.parse(text(ptr, len));
         // Copy the body out: the binding reads it after the import has returned control to JS.
         const body = hasBody && bodyLen ? bytes(bodyPtr, bodyLen).slice() : new Uint8Array(0);
-        const fn = bindings[name];
+        const fn = name === 'sleep' ? sleep : bindings[name];
         if (!fn) throw new Error(`binding ${name} is not available here`);
         const [json, out] = await fn(req, body, slot.ctx);
         reply = packBlob(json, out);
@@ -127,6 +132,8 @@ function hostImports(slot, bindings) {
     do_fetch: suspending('do_fetch', true),
     storage: suspending('storage', false),
     ai: suspending('ai', true),
+    invoke: suspending('invoke', true),
+    sleep: suspending('sleep', false),
   };
 }
 

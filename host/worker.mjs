@@ -31,8 +31,18 @@ function getModules(env) {
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') settings[k] = v;
   const text = JSON.stringify(settings);
   modules = {};
+  const bindings = {
+    ...workerBindings(env),
+    // One function calling another (webhook -> render): the reply crosses as it would over HTTP.
+    async invoke(req, body, ctx) {
+      const target = modules[req.function];
+      if (!target) throw new Error(`no function ${req.function}`);
+      const r = await target.call(req.event, body, ctx);
+      return [{ status: r.status, headers: r.headers }, r.body];
+    },
+  };
   for (const [name, compiled] of Object.entries(COMPILED)) {
-    modules[name] = new FunctionModule(name, compiled, workerBindings(env), text);
+    modules[name] = new FunctionModule(name, compiled, bindings, text);
   }
   return modules;
 }

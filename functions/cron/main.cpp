@@ -21,7 +21,7 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   if (ev.kind != "scheduled") return Response::error(400, "unsupported event");
   const char* job = jobFor(ev.cron);
   if (!job) {
-    log::warn("cron: no job for schedule '" + ev.cron + "'");
+    logger::warn("cron: no job for schedule '" + ev.cron + "'");
     return Response::json(200, R"({"ok":false,"job":null})");
   }
   json::JsonWriter w;
@@ -31,9 +31,9 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
       .value(host::nowMs()).endArray().endObject();
   host::Reply r = host::d1(w.str());
   if (!r.ok()) {
-    log::error(std::string("cron ") + job + ": " + r.error);
+    logger::error(std::string("cron ") + job + ": " + r.error);
     return Response::error(500, "could not record the run");
   }
-  log::info(std::string("cron: ran ") + job);
+  logger::info(std::string("cron: ran ") + job);
   return Response::json(200, std::string(R"({"ok":true,"job":")") + job + "\"}");
 }

@@ -51,7 +51,7 @@ fn::Response alarm(const fn::Event& ev) {
         .value("UPDATE diag_alarm SET fired_ms = ? WHERE fired_ms IS NULL")
         .key("params").beginArray().value(host::nowMs()).endArray().endObject();
     host::Reply r = host::storage(w.str());
-    if (!r.ok()) log::error("diagnostics alarm: " + r.error);
+    if (!r.ok()) logger::error("diagnostics alarm: " + r.error);
   }
   return fn::Response::json(200, R"({"ok":true})");
 }

@@ -1,7 +1,20 @@
-// The render module's adapter: HTTP routes -> the render core.
+// The render module's adapter: HTTP routes -> the render core. Nothing here draws or parses
+// code; it checks method, auth and size, and turns results into responses.
+//
+//   POST /render            JSON (request.h) -> image/png or image/jpeg
+//   POST /render/tokens     same body -> [[class, text], ...] (the CLI's --tokens)
+//   GET  /render/themes     {"themes": [...], "default": "..."}
+//   GET  /render/languages  {"languages": [...]}
+#include <string>
+
 #include "lexer/token.h"
+#include "render.h"
+#include "request.h"
+#include "shared/config.h"
 #include "shared/entry.h"
+#include "shared/host.h"
 #include "shared/json.h"
+#include "theme/themes.h"
 
 namespace {
 
@@ -15,11 +28,93 @@ fn::Response languages() {
   return fn::Response::json(200, w.str());
 }
 
+fn::Response themes() {
+  json::JsonWriter w;
+  w.beginObject().key("themes").beginArray();
+  for (size_t i = 0; i < render::themeCount(); i++) w.value(render::themeAt(i).name);
+  w.endArray().key("default").value(config::get(config::Setting::DEFAULT_THEME)).endObject();
+  return fn::Response::json(200, w.str());
+}
+
+render::RequestDefaults defaults() {
+  using config::Setting;
+  render::RequestDefaults d;
+  d.theme = std::string(config::get(Setting::DEFAULT_THEME));
+  d.fontSize = int(config::getInt(Setting::DEFAULT_FONT_SIZE, 14));
+  d.botName = std::string(config::get(Setting::BOT_NAME));
+  d.maxSourceLines = uint32_t(std::max<int64_t>(1, config::getInt(Setting::RENDER_MAX_LINES, 2000)));
+  d.maxWidth = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_WIDTH, 6000)));
+  d.maxHeight = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_HEIGHT, 20000)));
+  return d;
+}
+
+// Empty when allowed. With RENDER_API_KEY set, callers send `Authorization: Bearer <key>`.
+std::string authProblem(const fn::Request& req) {
+  std::string_view key = config::get(config::Setting::RENDER_API_KEY);
+  if (key.empty()) return {};
+  std::string_view auth = req.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
+    return "missing Authorization: Bearer token";
+  }
+  if (!config::constantTimeEquals(auth.substr(kBearer.size()), key)) return "invalid API key";
+  return {};
+}
+
+fn::Response tokens(const render::RenderRequest& req) {
+  std::vector<render::Token> toks;
+  render::tokenize(req.opt.language, req.code, toks);
+  json::JsonWriter w;
+  w.beginArray();
+  for (const render::Token& t : toks) {
+    w.beginArray()
+        .value(render::tokenClassName(t.cls))
+        .value(std::string_view(req.code).substr(t.begin, t.length))
+        .endArray();
+  }
+  w.endArray();
+  return fn::Response::json(200, w.str());
+}
+
+fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
+  if (req.method != "POST") {
+    fn::Response r = fn::Response::error(405, "use POST with a JSON body");
+    r.headers.emplace_back("allow", "POST");
+    return r;
+  }
+  if (std::string problem = authProblem(req); !problem.empty()) {
+    fn::Response r = fn::Response::error(401, problem);
+    r.headers.emplace_back("www-authenticate", "Bearer");
+    return r;
+  }
+  render::RenderRequest rr;
+  render::RequestError err = render::parseRenderRequest(req.body, defaults(), rr);
+  if (!err.ok()) return fn::Response::error(err.status, err.message);
+  if (tokensOnly) return tokens(rr);
+  render::RenderResult r = render::renderCode(rr.options());
+  if (r.status != 200) return fn::Response::error(r.status, r.error);
+  fn::Response res = fn::Response::bytes(200, r.contentType, std::move(r.bytes));
+  res.headers.emplace_back("x-image-size", std::to_string(r.width) + "x" + std::to_string(r.height));
+  return res;
+}
+
+fn::Response getOnly(const fn::Request& req, fn::Response (*handler)()) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    fn::Response r = fn::Response::error(405, "use GET");
+    r.headers.emplace_back("allow", "GET");
+    return r;
+  }
+  return handler();
+}
+
 }  // namespace
 
 fn::Response fn::handleEvent(const fn::Event& ev) {
   if (ev.kind != "fetch") return Response::error(400, "render handles HTTP requests only");
   const Request& req = ev.request;
-  if (req.path == "/render/languages" && req.method == "GET") return languages();
+  if (req.path == "/render") return renderRoute(req, false);
+  if (req.path == "/render/tokens") return renderRoute(req, true);
+  if (req.path == "/render/themes") return getOnly(req, themes);
+  if (req.path == "/render/languages") return getOnly(req, languages);
   return Response::error(404, "no such route");
 }

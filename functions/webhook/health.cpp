@@ -1,5 +1,6 @@
 #include "health.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "shared/config.h"
@@ -99,6 +100,16 @@ fn::Response diagnostics(const fn::Request& req) {
   if (req.path == "/__diag/cron-runs") {
     host::Reply r = host::d1(
         R"({"op":"all","sql":"SELECT job, cron FROM cron_runs ORDER BY id","params":[]})");
+    if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
+    return fn::Response::json(200, r.json);
+  }
+  if (req.path == "/__diag/user") {
+    std::string id = req.queryParam("id");
+    json::JsonWriter q;
+    q.beginObject().key("op").value("first").key("sql")
+        .value("SELECT id, active, theme, ui_language FROM users WHERE id = ?1")
+        .key("params").beginArray().value(int64_t(atoll(id.c_str()))).endArray().endObject();
+    host::Reply r = host::d1(q.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
     return fn::Response::json(200, r.json);
   }

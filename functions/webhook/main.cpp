@@ -1,22 +1,74 @@
-// The webhook module's adapter: routes HTTP requests to the Telegram and payment handlers.
+// The webhook module's adapter: authenticates and parses Telegram updates, claims each update_id
+// once, and hands it to the bot (bot.cpp). Also /healthz and the diagnostics routes.
+#include <string>
+
+#include "bot.h"
 #include "health.h"
 #include "shared/config.h"
 #include "shared/entry.h"
+#include "shared/host.h"
+#include "store.h"
+#include "update.h"
 
 using config::Setting;
 
+namespace {
+
+// An update whose claim is older than this was abandoned by a crashed attempt; Telegram's retry
+// may take it over. Longer than any handler runs.
+constexpr double kStaleClaimMs = 120000;
+constexpr size_t kMaxUpdateBytes = 1024 * 1024;
+
+fn::Response ok() { return fn::Response::json(200, R"({"ok":true})"); }
+
+fn::Response telegram(const fn::Request& req) {
+  for (Setting s : {Setting::TELEGRAM_BOT_TOKEN, Setting::WEBHOOK_SECRET}) {
+    if (std::string p = config::secretProblem(s); !p.empty()) return fn::Response::error(503, p);
+  }
+  if (req.method != "POST") return fn::Response::error(405, "use POST");
+  std::string_view given = req.header("x-telegram-bot-api-secret-token");
+  if (given.empty() || !config::constantTimeEquals(given, config::get(Setting::WEBHOOK_SECRET))) {
+    logger::warn("telegram: rejected an update without the right secret token");
+    return fn::Response::error(401, "unauthorized");
+  }
+  // From here on the sender is Telegram: answer 200 to anything we cannot use, or it resends it
+  // forever.
+  if (req.body.size() > kMaxUpdateBytes) {
+    logger::warn("telegram: update of " + std::to_string(req.body.size()) + " bytes ignored");
+    return ok();
+  }
+  webhook::Update u;
+  if (std::string err = webhook::parseUpdate(req.body, u); !err.empty()) {
+    logger::warn("telegram: unusable update: " + err);
+    return ok();
+  }
+  switch (webhook::store::claimUpdate(u.updateId, host::nowMs(), kStaleClaimMs)) {
+    case webhook::store::Claim::AlreadyHandled:
+      logger::info("telegram: update " + std::to_string(u.updateId) + " already handled");
+      return ok();
+    case webhook::store::Claim::Failed:
+      return fn::Response::error(500, "storage unavailable, retry later");
+    case webhook::store::Claim::Mine: break;
+  }
+  if (webhook::handleUpdate(u) == webhook::Outcome::StorageFailed) {
+    webhook::store::releaseUpdate(u.updateId);
+    return fn::Response::error(500, "storage unavailable, retry later");
+  }
+  if (!webhook::store::finishUpdate(u.updateId)) logger::warn("telegram: could not mark update done");
+  return ok();
+}
+
+}  // namespace
+
 fn::Response fn::handleEvent(const fn::Event& ev) {
   if (ev.kind == "health") return webhook::health(ev);
+  if (ev.kind == "deferred") {
+    webhook::runDeferred(ev);
+    return ok();
+  }
   if (ev.kind != "fetch") return Response::error(400, "unsupported event");
   const Request& req = ev.request;
   if (Response d = webhook::diagnostics(req); d.status != 0) return d;
-  if (req.path == "/telegram") {
-    for (Setting s : {Setting::TELEGRAM_BOT_TOKEN, Setting::WEBHOOK_SECRET}) {
-      if (std::string p = config::secretProblem(s); !p.empty()) return Response::error(503, p);
-    }
-    if (req.method != "POST") return Response::error(405, "use POST");
-    // Updates are accepted but not yet acted on: the command handlers are issue 4's work.
-    return Response::json(200, R"({"ok":true})");
-  }
+  if (req.path == "/telegram") return telegram(req);
   return Response::error(404, "no such route");
 }

@@ -53,15 +53,24 @@ Reply ai(std::string_view req, std::span<const uint8_t> body) {
   return collect(host_ai(req.data(), req.size(), body.data(), body.size()));
 }
 
+Reply invoke(std::string_view req, std::span<const uint8_t> body) {
+  return collect(host_invoke(req.data(), req.size(), body.data(), body.size()));
+}
+
+void sleepMs(int64_t ms) {
+  std::string req = "{\"ms\":" + std::to_string(ms) + "}";
+  collect(host_sleep(req.data(), req.size()));
+}
+
 double nowMs() { return host_now_ms(); }
 void randomBytes(void* dst, size_t len) { host_random(dst, len); }
 void defer(std::string_view event) { host_defer(event.data(), event.size()); }
 
 }  // namespace host
 
-namespace log {
+namespace logger {
 void debug(std::string_view m) { host_log(0, m.data(), m.size()); }
 void info(std::string_view m) { host_log(1, m.data(), m.size()); }
 void warn(std::string_view m) { host_log(2, m.data(), m.size()); }
 void error(std::string_view m) { host_log(3, m.data(), m.size()); }
-}  // namespace log
+}  // namespace logger

@@ -41,5 +41,7 @@ int32_t host_r2(const char*, size_t, const uint8_t*, size_t) { return noBinding(
 int32_t host_fetch(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
 int32_t host_do_fetch(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
 int32_t host_storage(const char*, size_t) { return noBinding(); }
+int32_t host_sleep(const char*, size_t) { return noBinding(); }
+int32_t host_invoke(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
 int32_t host_ai(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
 }

@@ -31,10 +31,6 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool endsWithNoCase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && equalsNoCase(s.substr(s.size() - suffix.size()), suffix);
-}
-
 struct ExtEntry {
   std::string_view ext;  // lower case, without the dot
   Language lang;
@@ -212,7 +208,8 @@ Language languageFromContent(std::string_view text) {
     }
     return Language::C;
   }
-  if (lineStartsWith(s, "using System") || contains(s, "namespace ") && contains(s, "public class")) {
+  if (lineStartsWith(s, "using System") ||
+      (contains(s, "namespace ") && contains(s, "public class"))) {
     return Language::CSharp;
   }
   if (lineStartsWith(s, "package ") && contains(s, ";") &&
@@ -237,10 +234,10 @@ Language languageFromContent(std::string_view text) {
     }
   }
   if (lineStartsWith(s, "interface ") || contains(s, ": string") || contains(s, ": number") ||
-      lineStartsWith(s, "type ") && contains(s, " = {")) {
+      (lineStartsWith(s, "type ") && contains(s, " = {"))) {
     return Language::TypeScript;
   }
-  if (lineStartsWith(s, "import React") || contains(s, "return (\n") && contains(s, "</")) {
+  if (lineStartsWith(s, "import React") || (contains(s, "return (\n") && contains(s, "</"))) {
     return Language::Jsx;
   }
   if (contains(s, "function ") || contains(s, "=> ") || contains(s, "console.log") ||
@@ -254,7 +251,8 @@ Language languageFromContent(std::string_view text) {
     return Language::Sql;
   }
   if (lineStartsWith(s, "def ") && lineStartsWith(s, "end")) return Language::Ruby;
-  if (lineStartsWith(s, "local function") || lineStartsWith(s, "local ") && contains(s, " then")) {
+  if (lineStartsWith(s, "local function") ||
+      (lineStartsWith(s, "local ") && contains(s, " then"))) {
     return Language::Lua;
   }
   if (lineStartsWith(s, "echo ") || lineStartsWith(s, "export ") || lineStartsWith(s, "fi") ||

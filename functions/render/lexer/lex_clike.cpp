@@ -18,18 +18,18 @@ struct Seq {
 };
 
 struct CLikeSpec {
-  WordList keywords;      // Keyword
-  WordList declarations;  // KeywordDeclaration
-  WordList namespaces;    // KeywordNamespace
-  WordList types;         // KeywordType
-  WordList constants;     // KeywordConstant
-  WordList builtins;      // NameBuiltin
-  WordList operatorWords; // OperatorWord
-  WordList functionIntro; // the next identifier followed by '(' or '<' is a function name
-  WordList classIntro;    // the next identifier is a class name
-  WordList stringPrefixes;  // identifiers that glue to a following quote (L"", u8"", b"", f"")
+  WordList keywords;        // Keyword
+  WordList declarations;    // KeywordDeclaration
+  WordList namespaces;      // KeywordNamespace
+  WordList types;           // KeywordType
+  WordList constants;       // KeywordConstant
+  WordList builtins;        // NameBuiltin
+  WordList operatorWords;   // OperatorWord
+  WordList functionIntro;   // the next identifier followed by '(' or '<' is a function name
+  WordList classIntro;      // the next identifier is a class name
+  WordList stringPrefixes;  // identifiers that glue to a following quote (L"", u8"", b"")
   std::string_view punctuation;  // single characters classed Punctuation; other symbols Operator
-  const Seq* seqs = nullptr;     // longest first
+  const Seq* seqs = nullptr;     // checked in order: longest first
   size_t seqCount = 0;
   bool preprocessor = false;      // '#' at line start runs to end of line (C, C++, C#)
   bool charLiterals = false;      // '' is a character, not a string
@@ -37,7 +37,7 @@ struct CLikeSpec {
   bool nestedComments = false;    // /* /* */ */ (Rust, Swift, Kotlin)
   bool hashComments = false;      // PHP
   bool cppRawStrings = false;     // R"x(...)x"
-  bool rust = false;              // r#""#, b"", lifetimes, name!, #[attr]
+  bool rust = false;              // r#""#, b"", lifetimes, name!, #[attr], types after ':'
   bool goRawStrings = false;      // `raw`
   bool templateLiterals = false;  // JS `a${b}`
   bool regexLiterals = false;     // JS /re/g
@@ -49,6 +49,7 @@ struct CLikeSpec {
   bool phpVars = false;           // $name, "{$x}", ?> ends the code
   bool annotations = false;       // @Name (Java, Kotlin, TS, JS decorators, Swift attributes)
   bool declarationCalls = false;  // `Type name(` declares a function (C, C++, Java, C#)
+  bool labels = false;            // `name:` at line start is a label, `case X:` a constant (C)
   bool typeCallBuiltin = false;   // Go: int(x) is a conversion, shown as a builtin
   bool csharpAttributes = false;  // [Attr] at line start
   bool escapesInStrings = true;
@@ -56,13 +57,11 @@ struct CLikeSpec {
 
 // ---- word tables ------------------------------------------------------------------------------
 
-constexpr WordSet kNone({""});
-
 constexpr WordSet kCKeywords({"auto", "break", "case", "const", "continue", "default", "do",
                               "else", "enum", "extern", "for", "goto", "if", "inline",
                               "register", "restrict", "return", "sizeof", "static", "struct",
                               "switch", "typedef", "union", "volatile", "while", "_Alignas",
-                              "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
+                              "_Alignof", "_Generic", "_Noreturn", "_Static_assert",
                               "_Thread_local", "asm", "__asm__", "__attribute__", "__inline",
                               "__restrict", "__volatile__", "alignas", "alignof",
                               "static_assert", "thread_local", "typeof", "constexpr"});
@@ -78,29 +77,36 @@ constexpr WordSet kCppKeywords(
      "thread_local", "throw", "try", "typedef", "typeid", "typename", "union", "using",
      "virtual", "volatile", "while", "xor", "xor_eq", "__attribute__", "__declspec",
      "__forceinline", "__inline", "__restrict", "_Pragma"});
-constexpr WordSet kCTypes({"bool", "char", "double", "float", "int", "long", "short", "signed",
-                           "unsigned", "void", "_Bool", "_Complex", "size_t", "ssize_t",
-                           "ptrdiff_t", "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t",
-                           "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t",
-                           "wchar_t", "char8_t", "char16_t", "char32_t", "__int64",
-                           "__int128", "off_t", "FILE"});
+constexpr WordSet kCTypes(
+    {"bool", "char", "double", "float", "int", "long", "short", "signed", "unsigned", "void",
+     "_Bool", "_Complex", "_Atomic", "_BitInt", "__int128", "char8_t", "char16_t", "char32_t",
+     "size_t", "ssize_t", "off_t", "wchar_t", "ptrdiff_t", "sig_atomic_t", "fpos_t", "clock_t",
+     "time_t", "va_list", "jmp_buf", "FILE", "DIR", "div_t", "ldiv_t", "mbstate_t", "wctrans_t",
+     "wint_t", "wctype_t", "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t",
+     "uint32_t", "uint64_t", "int_least8_t", "int_least16_t", "int_least32_t", "int_least64_t",
+     "uint_least8_t", "uint_least16_t", "uint_least32_t", "uint_least64_t", "int_fast8_t",
+     "int_fast16_t", "int_fast32_t", "int_fast64_t", "uint_fast8_t", "uint_fast16_t",
+     "uint_fast32_t", "uint_fast64_t", "intptr_t", "uintptr_t", "intmax_t", "uintmax_t",
+     "clockid_t", "cpu_set_t", "dev_t", "gid_t", "id_t", "ino_t", "key_t", "mode_t", "nfds_t",
+     "pid_t", "rlim_t", "sig_t", "sighandler_t", "siginfo_t", "sigset_t", "socklen_t",
+     "timer_t", "uid_t", "atomic_bool", "atomic_int", "atomic_uint", "atomic_long",
+     "atomic_size_t"});
 constexpr WordSet kCConstants({"true", "false", "NULL", "nullptr"});
-constexpr WordSet kCBuiltins({"nullptr"});
-constexpr WordSet kCIntroClass({"class", "struct", "union", "enum", "namespace", "concept"});
-constexpr WordSet kCIntroClassC({"struct", "union", "enum"});
+constexpr WordSet kCIntroClass({"class", "struct", "union", "concept", "typename"});
+constexpr WordSet kCIntroClassC({"struct", "union"});
 constexpr WordSet kCppPrefixes({"L", "u", "U", "u8", "R", "LR", "uR", "UR", "u8R"});
 
 constexpr WordSet kCsKeywords(
     {"abstract", "as", "async", "await", "base", "break", "case", "catch", "checked", "class",
      "const", "continue", "default", "delegate", "do", "else", "enum", "event", "explicit",
      "extern", "finally", "fixed", "for", "foreach", "get", "goto", "if", "implicit", "in",
-     "init", "interface", "internal", "is", "lock", "nameof", "namespace", "new", "operator",
-     "out", "override", "params", "partial", "private", "protected", "public", "readonly",
-     "record", "ref", "return", "sealed", "set", "sizeof", "stackalloc", "static", "struct",
-     "switch", "this", "throw", "try", "typeof", "unchecked", "unsafe", "using", "value",
-     "virtual", "void", "volatile", "when", "where", "while", "yield", "with", "global",
-     "required", "file", "scoped", "add", "remove", "select", "from", "let", "orderby",
-     "ascending", "descending", "join", "on", "equals", "into", "group", "by"});
+     "init", "interface", "internal", "is", "lock", "nameof", "new", "operator", "out",
+     "override", "params", "partial", "private", "protected", "public", "readonly", "record",
+     "ref", "return", "sealed", "set", "sizeof", "stackalloc", "static", "struct", "switch",
+     "this", "throw", "try", "typeof", "unchecked", "unsafe", "value", "virtual", "void",
+     "volatile", "when", "where", "while", "yield", "with", "global", "required", "file",
+     "scoped", "add", "remove", "select", "from", "let", "orderby", "ascending", "descending",
+     "join", "on", "equals", "into", "group", "by"});
 constexpr WordSet kCsTypes({"bool", "byte", "char", "decimal", "double", "dynamic", "float",
                             "int", "long", "object", "sbyte", "short", "string", "uint",
                             "ulong", "ushort", "var", "nint", "nuint"});
@@ -108,11 +114,10 @@ constexpr WordSet kCsConstants({"true", "false", "null"});
 constexpr WordSet kCsNamespaces({"using", "namespace"});
 constexpr WordSet kCsIntroClass({"class", "struct", "interface", "enum", "record"});
 
-constexpr WordSet kJavaKeywords({"assert", "break", "case", "catch", "continue", "default", "do",
-                                 "else", "finally", "for", "if", "goto", "instanceof", "new",
-                                 "return", "switch", "this", "throw", "try", "while", "yield",
-                                 "super", "var", "record", "sealed", "permits", "non-sealed",
-                                 "when"});
+constexpr WordSet kJavaKeywords({"assert", "break", "case", "catch", "continue", "do", "else",
+                                 "finally", "for", "if", "goto", "instanceof", "new", "return",
+                                 "switch", "this", "throw", "try", "while", "yield", "super",
+                                 "var", "record", "sealed", "permits", "non-sealed", "when"});
 constexpr WordSet kJavaDecl({"abstract", "const", "enum", "extends", "final", "implements",
                              "native", "private", "protected", "public", "static", "strictfp",
                              "synchronized", "throws", "transient", "volatile", "class",
@@ -121,7 +126,7 @@ constexpr WordSet kJavaTypes({"boolean", "byte", "char", "double", "float", "int
                               "short", "void"});
 constexpr WordSet kJavaConstants({"true", "false", "null"});
 constexpr WordSet kJavaNamespaces({"import", "package"});
-constexpr WordSet kJavaIntroClass({"class", "interface", "enum", "record", "@interface"});
+constexpr WordSet kJavaIntroClass({"class", "interface", "enum", "record"});
 
 constexpr WordSet kKtKeywords({"as", "break", "by", "catch", "constructor", "continue", "do",
                                "dynamic", "else", "finally", "for", "get", "if", "in", "init",
@@ -162,24 +167,22 @@ constexpr WordSet kGoBuiltins({"append", "cap", "close", "complex", "copy", "del
 constexpr WordSet kGoIntroFn({"func"});
 
 constexpr WordSet kRustKeywords({"as", "async", "await", "break", "continue", "crate", "dyn",
-                                 "else", "enum", "extern", "for", "if", "impl", "in", "loop",
-                                 "match", "move", "pub", "ref", "return", "static", "struct",
-                                 "super", "trait", "type", "union", "unsafe", "where", "while",
-                                 "yield", "fn", "mod", "use", "const", "abstract", "become",
-                                 "box", "do", "final", "macro", "override", "priv", "typeof",
-                                 "unsized", "virtual", "try"});
-constexpr WordSet kRustDecl({"let", "mut"});
+                                 "mut", "else", "enum", "extern", "for", "if", "impl", "in",
+                                 "loop", "match", "move", "pub", "ref", "return", "static",
+                                 "struct", "super", "trait", "type", "union", "unsafe", "where",
+                                 "while", "yield", "fn", "mod", "use", "const", "abstract",
+                                 "become", "box", "do", "final", "macro", "override", "priv",
+                                 "typeof", "unsized", "virtual", "try"});
+constexpr WordSet kRustDecl({"let"});
 constexpr WordSet kRustTypes({"bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128",
                               "isize", "u8", "u16", "u32", "u64", "u128", "usize", "str"});
 constexpr WordSet kRustConstants({"true", "false"});
 constexpr WordSet kRustBuiltins(
     {"Self", "self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box",
-     "Rc", "Arc", "Copy", "Clone", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut",
-     "FnOnce", "AsRef", "AsMut", "Into", "From", "Default", "Iterator", "Extend",
-     "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator", "PartialEq", "PartialOrd",
-     "Eq", "Ord", "ToOwned", "ToString", "TryFrom", "TryInto", "FromIterator", "Debug",
-     "Display", "Hash", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "Cow",
-     "RefCell", "Cell", "Mutex", "RwLock", "Path", "PathBuf"});
+     "Copy", "Clone", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce",
+     "AsRef", "AsMut", "Into", "From", "Default", "Iterator", "Extend", "IntoIterator",
+     "DoubleEndedIterator", "ExactSizeIterator", "PartialEq", "PartialOrd", "Eq", "Ord",
+     "ToOwned", "ToString", "TryFrom", "TryInto", "FromIterator", "drop"});
 constexpr WordSet kRustIntroFn({"fn"});
 constexpr WordSet kRustIntroClass({"struct", "enum", "trait", "union", "type", "impl"});
 constexpr WordSet kRustPrefixes({"b", "r", "br", "c", "cr", "rb"});
@@ -213,6 +216,7 @@ constexpr WordSet kJsKeywords({"async", "await", "break", "case", "catch", "cont
 constexpr WordSet kJsDecl({"class", "const", "function", "let", "var", "with"});
 constexpr WordSet kJsOpWords({"delete", "in", "instanceof", "new", "typeof", "void"});
 constexpr WordSet kJsConstants({"true", "false", "null", "undefined", "NaN", "Infinity"});
+// Pygments' list, plus console (shown as a builtin by the renderer).
 constexpr WordSet kJsBuiltins(
     {"Array", "ArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigUint64Array",
      "Boolean", "DataView", "Date", "Error", "EvalError", "Float32Array", "Float64Array",
@@ -222,7 +226,7 @@ constexpr WordSet kJsBuiltins(
      "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap", "WeakSet",
      "console", "decodeURI", "decodeURIComponent", "document", "encodeURI",
      "encodeURIComponent", "eval", "globalThis", "global", "isFinite", "isNaN", "parseFloat",
-     "parseInt", "window", "require", "module", "exports", "process"});
+     "parseInt", "window"});
 constexpr WordSet kTsKeywords(
     {"abstract", "async", "await", "break", "case", "catch", "continue", "debugger", "default",
      "do", "else", "export", "extends", "finally", "for", "if", "import", "of", "return",
@@ -259,8 +263,7 @@ constexpr WordSet kPhpIntroClass({"class", "interface", "trait", "enum"});
 
 constexpr Seq kCSeqs[] = {{"->", TC::Operator}};
 constexpr Seq kRustSeqs[] = {{"::", TC::Punctuation}, {"->", TC::Punctuation},
-                             {"=>", TC::Punctuation}, {"..=", TC::Punctuation},
-                             {"..", TC::Punctuation}};
+                             {"..=", TC::Operator}, {"..", TC::Operator}};
 constexpr Seq kJsSeqs[] = {{"=>", TC::Punctuation}, {"?.", TC::Operator}};
 constexpr Seq kGoSeqs[] = {
     {"<<=", TC::Operator}, {">>=", TC::Operator}, {"&^=", TC::Operator}, {"...", TC::Operator},
@@ -280,8 +283,6 @@ constexpr size_t count(const Seq (&)[N]) {
 
 CLikeSpec makeSpec(Language lang) {
   CLikeSpec s;
-  s.keywords = s.declarations = s.namespaces = s.types = s.constants = s.builtins =
-      s.operatorWords = s.functionIntro = s.classIntro = s.stringPrefixes = WordList{};
   s.punctuation = "()[]{},;.";
   switch (lang) {
     case Language::C:
@@ -292,7 +293,7 @@ CLikeSpec makeSpec(Language lang) {
       s.classIntro = lang == Language::C ? kCIntroClassC.list() : kCIntroClass.list();
       s.stringPrefixes = kCppPrefixes.list();
       s.seqs = kCSeqs, s.seqCount = count(kCSeqs);
-      s.preprocessor = s.charLiterals = s.declarationCalls = true;
+      s.preprocessor = s.charLiterals = s.declarationCalls = s.labels = true;
       s.cppRawStrings = lang == Language::Cpp;
       break;
     case Language::CSharp:
@@ -350,6 +351,7 @@ CLikeSpec makeSpec(Language lang) {
       s.functionIntro = kRustIntroFn.list();
       s.classIntro = kRustIntroClass.list();
       s.stringPrefixes = kRustPrefixes.list();
+      s.punctuation = "()[]{},;.:#";
       s.seqs = kRustSeqs, s.seqCount = count(kRustSeqs);
       s.rust = s.nestedComments = true;
       break;
@@ -432,9 +434,10 @@ class CLikeLexer {
   size_t lineComment(size_t i);
   size_t blockComment(size_t i);
   size_t preprocessor(size_t i);
+  size_t ifZero(size_t i);
   size_t bracketed(size_t i, TokenClass cls);  // #[...] / [Attr]: balanced brackets
   size_t number(size_t i);
-  size_t word(size_t i);
+  size_t word(size_t i, bool lineStart);
   size_t quoted(size_t i, size_t bodyStart, char quote, TokenClass cls, bool escapes,
                 bool multiline);
   size_t interpolatedString(size_t i, size_t bodyStart, std::string_view close, bool escapes,
@@ -462,6 +465,13 @@ class CLikeLexer {
   bool lineStart_ = true;
   bool expectFunction_ = false;
   bool expectClass_ = false;
+  bool expectType_ = false;  // Rust: after ':' or '->' the next name is a type
+  bool caseValue_ = false;   // C: between `case` and its ':'
+  // C/C++ declarations are recognised only outside function bodies, as Pygments does: inside a
+  // body `Foo bar(x);` is far more often a call or a constructor than a prototype.
+  bool pendingBody_ = false;
+  int braceDepth_ = 0;
+  int bodyDepth_ = -1;  // brace depth at which the current function body opened, or -1
 };
 
 size_t CLikeLexer::run(size_t i, char stop) {
@@ -536,7 +546,7 @@ size_t CLikeLexer::run(size_t i, char stop) {
           continue;
         }
       }
-      if (startsIdent(s_, i + 1)) {  // JS #private, Swift #if / #selector
+      if (!spec_.rust && startsIdent(s_, i + 1)) {  // JS #private, Swift #if / #selector
         size_t e = scanIdent(s_, i + 1);
         emit(spec_.swiftInterp ? TC::CommentPreproc : TC::Name, i, e);
         i = e;
@@ -562,6 +572,13 @@ size_t CLikeLexer::run(size_t i, char stop) {
         prev_ = Prev::Value;
         continue;
       }
+      if (c == '$' && spec_.rust) {
+        // macro_rules! metavariables and repetitions: $name, $(, $)
+        size_t e = startsIdent(s_, i + 1) ? scanIdent(s_, i + 1) : i + 1;
+        emit(TC::CommentPreproc, i, e);
+        i = e;
+        continue;
+      }
       if (c == '$' && !spec_.regexLiterals && !spec_.csharpStrings) {
         i = symbol(i);
         continue;
@@ -579,7 +596,7 @@ size_t CLikeLexer::run(size_t i, char stop) {
         i = symbol(i);
         continue;
       }
-      i = word(i);
+      i = word(i, wasLineStart);
       continue;
     }
     if (c == '"') {
@@ -603,7 +620,7 @@ size_t CLikeLexer::run(size_t i, char stop) {
       } else if (spec_.dollarTemplates || spec_.swiftInterp || spec_.phpVars) {
         i = interpolatedString(i, i + 1, "\"", true, spec_.phpVars);
       } else {
-        i = quoted(i, i + 1, '"', TC::String, spec_.escapesInStrings, false);
+        i = quoted(i, i + 1, '"', TC::String, spec_.escapesInStrings, spec_.rust);
       }
       prev_ = Prev::Value;
       continue;
@@ -627,9 +644,11 @@ size_t CLikeLexer::run(size_t i, char stop) {
         continue;
       }
       if (spec_.goRawStrings || spec_.phpVars || spec_.swiftInterp || lang_ == Language::Kotlin) {
-        // Go raw strings; backtick-quoted identifiers elsewhere.
+        // Go raw strings; backtick-quoted identifiers elsewhere (only within one line).
         size_t e = s_.find('`', i + 1);
-        if (!spec_.goRawStrings && (e == std::string_view::npos || e > lineEnd(s_, i))) {
+        if (!spec_.goRawStrings &&
+            (e == std::string_view::npos ||
+             s_.substr(i, e - i).find('\n') != std::string_view::npos)) {
           i = symbol(i);
           continue;
         }
@@ -717,6 +736,11 @@ size_t CLikeLexer::blockComment(size_t i) {
 
 size_t CLikeLexer::preprocessor(size_t i) {
   const size_t n = s_.size();
+  size_t d = skipBlank(s_, i + 1);
+  if (startsWith(s_, d, "if") && d + 2 < n && isBlank(s_[d + 2])) {
+    size_t z = skipBlank(s_, d + 2);
+    if (at(z, '0') && (z + 1 >= n || !isAsciiIdentChar(s_[z + 1]))) return ifZero(i);
+  }
   size_t e = i + 1;
   while (e < n && s_[e] != '\n') {
     if (s_[e] == '\\' && e + 1 < n && s_[e + 1] == '\n') {
@@ -736,9 +760,38 @@ size_t CLikeLexer::preprocessor(size_t i) {
   return e;
 }
 
+// `#if 0` ... `#endif` / `#else`: disabled code is shown as a comment (nested #if counted).
+size_t CLikeLexer::ifZero(size_t i) {
+  const size_t n = s_.size();
+  size_t first = lineEnd(s_, i);
+  emit(TC::CommentPreproc, i, first);
+  size_t line = first < n ? first + 1 : n;
+  int depth = 1;
+  while (line < n) {
+    size_t le = lineEnd(s_, line);
+    size_t b = skipBlank(s_, line);
+    if (at(b, '#')) {
+      size_t d = skipBlank(s_, b + 1);
+      if (startsWith(s_, d, "if")) {
+        ++depth;
+      } else if (startsWith(s_, d, "endif") || (depth == 1 && startsWith(s_, d, "el"))) {
+        if (--depth == 0 || startsWith(s_, d, "el")) {
+          emit(TC::Comment, first, line);
+          emit(TC::CommentPreproc, b, le);
+          return le;
+        }
+      }
+    }
+    line = le < n ? le + 1 : n;
+  }
+  emit(TC::Comment, first, n);
+  return n;
+}
+
 size_t CLikeLexer::bracketed(size_t i, TokenClass cls) {
   const size_t n = s_.size();
   size_t e = s_[i] == '[' ? i : s_.find('[', i);
+  size_t run = i;
   int depth = 0;
   while (e < n) {
     char c = s_[e];
@@ -750,16 +803,21 @@ size_t CLikeLexer::bracketed(size_t i, TokenClass cls) {
         break;
       }
     } else if (c == '"') {
-      // Skip string contents so a ']' inside a string does not close the attribute.
-      ++e;
-      while (e < n && s_[e] != '"' && s_[e] != '\n') e += (s_[e] == '\\' && e + 1 < n) ? 2 : 1;
+      // Strings inside attributes are strings; a ']' inside one does not close the attribute.
+      emit(cls, run, e);
+      size_t q = e + 1;
+      while (q < n && s_[q] != '"' && s_[q] != '\n') q += (s_[q] == '\\' && q + 1 < n) ? 2 : 1;
+      q = q < n && s_[q] == '"' ? q + 1 : std::min(q, n);
+      emit(TC::String, e, q);
+      run = e = q;
+      continue;
     } else if (c == '\n' && cls == TC::NameAttribute) {
       break;
     }
     ++e;
   }
   if (e > n) e = n;
-  emit(cls, i, e);
+  emit(cls, run, e);
   prev_ = Prev::Start;
   return e;
 }
@@ -797,7 +855,8 @@ size_t CLikeLexer::number(size_t i) {
     ++e;
     digits(hex);
   }
-  if (e < n && ((!hex && (s_[e] == 'e' || s_[e] == 'E')) || (hex && (s_[e] == 'p' || s_[e] == 'P')))) {
+  if (e < n && ((!hex && (s_[e] == 'e' || s_[e] == 'E')) ||
+                (hex && (s_[e] == 'p' || s_[e] == 'P')))) {
     size_t x = e + 1;
     if (x < n && (s_[x] == '+' || s_[x] == '-')) ++x;
     if (x < n && isDigit(s_[x])) {
@@ -811,7 +870,7 @@ size_t CLikeLexer::number(size_t i) {
   return e;
 }
 
-size_t CLikeLexer::word(size_t i) {
+size_t CLikeLexer::word(size_t i, bool lineStart) {
   const size_t n = s_.size();
   size_t e = scanIdent(s_, i, spec_.regexLiterals || spec_.phpVars ? "$" : "");
   std::string_view w = s_.substr(i, e - i);
@@ -819,7 +878,8 @@ size_t CLikeLexer::word(size_t i) {
   if (e < n && spec_.stringPrefixes.contains(w)) {
     char q = s_[e];
     if (spec_.cppRawStrings && w.back() == 'R' && q == '"') return cppRaw(i, e);
-    if (spec_.rust && (w == "r" || w == "br" || w == "cr" || w == "rb") && (q == '"' || q == '#')) {
+    if (spec_.rust && (w == "r" || w == "br" || w == "cr" || w == "rb") &&
+        (q == '"' || q == '#')) {
       size_t r = rustRaw(i, e);
       if (r != i) return r;
     }
@@ -828,10 +888,9 @@ size_t CLikeLexer::word(size_t i) {
       prev_ = Prev::Value;
       return r;
     }
-    if (q == '\'' && w != "r" && w.back() != 'R' && (w != "c")) {
-      size_t r = quoted(i, e + 1, '\'', TC::StringChar, true, false);
-      prev_ = Prev::Value;
-      return r;
+    if (q == '\'' && w != "r" && w.back() != 'R' && w != "c") {
+      emit(TC::StringChar, i, e);  // the prefix merges with the literal that follows
+      return charOrLifetime(e);
     }
   }
   bool afterDot = prev_ == Prev::Dot;
@@ -843,6 +902,20 @@ size_t CLikeLexer::word(size_t i) {
     emit(TC::NameFunction, i, e + 1);  // macro invocation: println!
     prev_ = Prev::Start;
     return e + 1;
+  }
+  // C labels (`retry:` at line start) and `case NAME:` constants.
+  if (spec_.labels && !afterDot) {
+    if (lineStart && nc == ':' && ch(next + 1) != ':' && w != "default" && w != "public" &&
+        w != "private" && w != "protected") {
+      emit(TC::NameLabel, i, e);
+      prev_ = Prev::Start;
+      return e;
+    }
+    if (caseValue_ && !spec_.keywords.contains(w) && !spec_.constants.contains(w)) {
+      emit(TC::NameConstant, i, e);
+      prev_ = Prev::Value;
+      return e;
+    }
   }
   if (afterDot) {
     cls = TC::Name;
@@ -865,26 +938,39 @@ size_t CLikeLexer::word(size_t i) {
   } else if (spec_.declarations.contains(w)) {
     cls = TC::KeywordDeclaration;
     prev = Prev::Keyword;
+    if (spec_.declarationCalls) prev = Prev::TypeLike;  // Java modifiers: `public static foo(`
   } else if (spec_.keywords.contains(w)) {
     cls = TC::Keyword;
     prev = (w == "this" || w == "super" || w == "self") ? Prev::Value : Prev::Keyword;
-    if (spec_.declarationCalls && (w == "public" || w == "private" || w == "protected" ||
-                                   w == "static" || w == "final" || w == "virtual" ||
-                                   w == "override" || w == "abstract" || w == "inline" ||
-                                   w == "explicit" || w == "async" || w == "const" ||
-                                   w == "constexpr" || w == "extern" || w == "unsigned")) {
+    if (spec_.declarationCalls &&
+        (w == "public" || w == "private" || w == "protected" || w == "static" ||
+         w == "final" || w == "virtual" || w == "override" || w == "abstract" ||
+         w == "inline" || w == "explicit" || w == "async" || w == "const" ||
+         w == "constexpr" || w == "extern" || w == "unsigned" || w == "auto")) {
       prev = Prev::TypeLike;
+    }
+    if (spec_.labels && w == "case") caseValue_ = true;
+    if (spec_.rust && expectType_) {
+      // `&mut T`, `dyn Trait`, `impl Trait`: still waiting for the type name.
+      emit(cls, i, e);
+      prev_ = prev;
+      return e;
     }
   } else if (spec_.builtins.contains(w)) {
     cls = TC::NameBuiltin;
+  }
+  if (spec_.rust && expectType_) {
+    expectType_ = false;
+    if (cls == TC::Name) cls = TC::NameClass;
   }
   if (cls == TC::Name || cls == TC::NameBuiltin) {
     if (expectFunction_ && (nc == '(' || nc == '<' || (lang_ == Language::Go && nc == '['))) {
       cls = TC::NameFunction;
       expectFunction_ = false;
     } else if (cls == TC::Name && spec_.declarationCalls && nc == '(' &&
-               prev_ == Prev::TypeLike) {
+               prev_ == Prev::TypeLike && bodyDepth_ < 0) {
       cls = TC::NameFunction;
+      pendingBody_ = true;
     }
     if (cls == TC::Name) prev = Prev::TypeLike;
   }
@@ -925,8 +1011,8 @@ size_t CLikeLexer::quoted(size_t i, size_t bodyStart, char quote, TokenClass cls
           while (x < n && x < e + 4 && isHexDigit(s_[x])) ++x;
         } else if (k == 'u' || k == 'U') {
           if (x < n && s_[x] == '{') {
-            size_t close = s_.find('}', x);
-            if (close != std::string_view::npos && close < x + 10) x = close + 1;
+            size_t close = s_.substr(0, std::min(n, x + 10)).find('}', x);
+            if (close != std::string_view::npos) x = close + 1;
           } else {
             size_t lim = e + (k == 'u' ? 6 : 10);
             while (x < n && x < lim && isHexDigit(s_[x])) ++x;
@@ -951,7 +1037,7 @@ size_t CLikeLexer::quoted(size_t i, size_t bodyStart, char quote, TokenClass cls
 }
 
 // Lexes embedded code after an interpolation opener until `stop`, emitting the closer with
-// `delimCls`. Returns the position after the closer.
+// `delimCls`. Returns the position after the closer (or `i` when nested too deeply).
 size_t CLikeLexer::embedded(size_t i, char stop, TokenClass delimCls) {
   DepthGuard guard(sink_);
   if (guard.tooDeep()) return i;
@@ -987,9 +1073,7 @@ size_t CLikeLexer::interpolatedString(size_t i, size_t bodyStart, std::string_vi
       if (spec_.swiftInterp && s_[e + 1] == '(') {
         emit(TC::String, runStart, e);
         emit(TC::StringInterpol, e, e + 2);
-        size_t r = embedded(e + 2, ')', TC::StringInterpol);
-        if (r == e + 2 && sink_.depth >= Sink::kMaxDepth) r = e + 2;
-        runStart = e = r;
+        runStart = e = embedded(e + 2, ')', TC::StringInterpol);
         continue;
       }
       emit(TC::String, runStart, e);
@@ -1104,7 +1188,10 @@ size_t CLikeLexer::cppRaw(size_t i, size_t quote) {
          !isSpace(s_[d]) && s_[d] != '"') {
     ++d;
   }
-  if (d >= n || s_[d] != '(') return quoted(i, quote + 1, '"', TC::String, true, false);
+  if (d >= n || s_[d] != '(') {
+    prev_ = Prev::Value;
+    return quoted(i, quote + 1, '"', TC::String, true, false);
+  }
   std::string_view delim = s_.substr(quote + 1, d - quote - 1);
   size_t e = d + 1;
   while (e < n) {
@@ -1113,7 +1200,8 @@ size_t CLikeLexer::cppRaw(size_t i, size_t quote) {
       e = n;
       break;
     }
-    if (startsWith(s_, e + 1, delim) && e + 1 + delim.size() < n && s_[e + 1 + delim.size()] == '"') {
+    if (startsWith(s_, e + 1, delim) && e + 1 + delim.size() < n &&
+        s_[e + 1 + delim.size()] == '"') {
       e += delim.size() + 2;
       break;
     }
@@ -1148,17 +1236,20 @@ size_t CLikeLexer::rustRaw(size_t i, size_t afterPrefix) {
   return e;
 }
 
+// A character literal (one token, escapes included, as Pygments shows it), a Rust lifetime or
+// label ('a, 'static), or a stray quote.
 size_t CLikeLexer::charOrLifetime(size_t i) {
   const size_t n = s_.size();
   size_t e = i + 1;
   if (e < n && s_[e] == '\\') {
-    // Escaped character: scan to the closing quote on this line (bounded).
     size_t close = e + 1;
     while (close < n && close < e + 16 && s_[close] != '\'' && s_[close] != '\n') ++close;
+    if (close == e + 1 && close < n && s_[close] == '\'') {
+      // '\'' : the escaped quote, then the closing one.
+      close = close + 1 < n && s_[close + 1] == '\'' ? close + 1 : close;
+    }
     if (close < n && s_[close] == '\'') {
-      emit(TC::StringChar, i, i + 1);
-      size_t r = quoted(i + 1, i + 1, '\'', TC::StringChar, true, false);
-      (void)r;
+      emit(TC::StringChar, i, close + 1);
       prev_ = Prev::Value;
       return close + 1;
     }
@@ -1171,7 +1262,9 @@ size_t CLikeLexer::charOrLifetime(size_t i) {
     }
     if (spec_.rust && startsIdent(s_, e)) {
       size_t x = scanIdent(s_, e);
-      emit(TC::NameAttribute, i, x);  // lifetime or loop label
+      std::string_view name = s_.substr(e, x - e);
+      emit(TC::Operator, i, e);
+      emit(name == "static" || name == "_" ? TC::NameBuiltin : TC::NameAttribute, e, x);
       prev_ = Prev::Value;
       return x;
     }
@@ -1220,7 +1313,7 @@ size_t CLikeLexer::jsxElement(size_t i) {
     }
     size_t x = e;
     while (x < n && s_[x] != '<' && s_[x] != '{') ++x;
-    // Children text: split whitespace so wrapping and themes treat it like other text.
+    // Children text: whitespace split out so wrapping treats it like other text.
     size_t k = e;
     while (k < x) {
       size_t w = k;
@@ -1295,6 +1388,7 @@ size_t CLikeLexer::symbol(size_t i) {
     const Seq& q = spec_.seqs[k];
     if (startsWith(s_, i, q.text)) {
       emit(q.cls, i, i + q.text.size());
+      if (spec_.rust) expectType_ = q.text == "->";
       prev_ = Prev::Start;
       return i + q.text.size();
     }
@@ -1306,7 +1400,14 @@ size_t CLikeLexer::symbol(size_t i) {
   bool punct = spec_.punctuation.find(static_cast<char>(c)) != std::string_view::npos;
   TokenClass cls = punct ? TC::Punctuation : TC::Operator;
   if (c == '\\' || c == '`' || c == '\'' || c == '"') cls = TC::Text;
+  if (caseValue_ && c == ':' && !(i + 1 < s_.size() && s_[i + 1] == ':')) {
+    cls = TC::Punctuation;
+    caseValue_ = false;
+  }
   emit(cls, i, i + 1);
+  if (spec_.rust && c == ':') expectType_ = true;
+  if (spec_.rust && c != '&' && c != ':') expectType_ = false;
+  Prev before = prev_;
   if (c == ')' || c == ']' || c == '}') {
     prev_ = c == '}' ? Prev::Start : Prev::Value;
   } else if (c == '.') {
@@ -1316,8 +1417,22 @@ size_t CLikeLexer::symbol(size_t i) {
     prev_ = prev_ == Prev::TypeLike ? Prev::TypeLike : Prev::Start;
   } else if (c == '>' && spec_.declarationCalls) {
     prev_ = Prev::TypeLike;  // `std::vector<int> name(`
+  } else if (c == ':' && i + 1 < s_.size() && s_[i + 1] == ':' && before == Prev::TypeLike) {
+    prev_ = Prev::TypeLike;  // `std::string name(`, `void Foo::bar(` (first colon)
+  } else if (c == ':' && i > 0 && s_[i - 1] == ':' && before == Prev::TypeLike) {
+    prev_ = Prev::TypeLike;
   } else {
     prev_ = Prev::Start;
+  }
+  if (c == '{') {
+    ++braceDepth_;
+    if (pendingBody_ && bodyDepth_ < 0) bodyDepth_ = braceDepth_;
+    pendingBody_ = false;
+  } else if (c == '}') {
+    if (braceDepth_ == bodyDepth_) bodyDepth_ = -1;
+    if (braceDepth_ > 0) --braceDepth_;
+  } else if (c == ';') {
+    pendingBody_ = false;
   }
   if (c == '{' || c == ';' || c == '=') {
     expectFunction_ = false;

@@ -254,6 +254,9 @@ bool PythonLexer::softKeywordLine(size_t wordEnd) const {
   size_t hash = s_.substr(0, e).find('#', j);
   if (hash != std::string_view::npos) e = hash;
   while (e > j && isSpace(s_[e - 1])) --e;
+  if (s_[wordEnd - 1] == 'e') {  // `case 1: pass` has its body on the same line
+    return s_.substr(j, e - j).find(':') != std::string_view::npos;
+  }
   return e > j && s_[e - 1] == ':';
 }
 

@@ -184,8 +184,7 @@ size_t BashLexer::run(size_t i, char stop) {
         i = e;
         continue;
       }
-      if (kBuiltins.contains(w) && (e >= n || isSpace(after) || after == ')' || after == '`' ||
-                                    after == ';')) {
+      if (kBuiltins.contains(w) && (e >= n || isSpace(after) || after == ')' || after == '`')) {
         emit(TC::NameBuiltin, i, e);
         i = e;
         continue;
@@ -269,7 +268,7 @@ size_t BashLexer::doubleQuoted(size_t i) {
       e += 1 + std::max<size_t>(utf8Len(s_, e + 1), 1);
       continue;
     }
-    if (c == '$') {
+    if (c == '$' && e + 1 < n && s_[e + 1] != '"' && s_[e + 1] != '\'') {
       emit(TC::String, run, e);
       size_t x = dollar(e);
       if (x == e) {
@@ -332,8 +331,15 @@ size_t BashLexer::curly(size_t i) {
     } else if (static_cast<unsigned char>(c) >= 0x80) {
       e = emitOther(sink_, s_, e);
     } else {
-      emit(TC::Punctuation, e, e + 1);
-      ++e;
+      // Operators such as #, %, / and the words after them (${x#prefix}, ${x/a/b}).
+      size_t x = e + 1;
+      while (x < n && !isSpace(s_[x]) &&
+             std::string_view("}:\"'`$\\").find(s_[x]) == std::string_view::npos &&
+             static_cast<unsigned char>(s_[x]) < 0x80) {
+        ++x;
+      }
+      emit(TC::Punctuation, e, x);
+      e = x;
     }
   }
   return n;

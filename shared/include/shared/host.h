@@ -2,7 +2,7 @@
 // awaits the binding; a failure is a value (Reply::error), never an abort.
 //
 //   host::Reply r = host::d1(R"({"op":"first","sql":"SELECT 1 AS one","params":[]})");
-//   if (!r.ok()) log::error("d1: " + r.error);
+//   if (!r.ok()) logger::error("d1: " + r.error);
 #pragma once
 
 #include <cstdint>
@@ -26,17 +26,19 @@ Reply fetch(std::string_view request, std::span<const uint8_t> body = {});
 Reply doFetch(std::string_view request, std::span<const uint8_t> body = {});
 Reply storage(std::string_view request);
 Reply ai(std::string_view request, std::span<const uint8_t> body = {});
+Reply invoke(std::string_view request, std::span<const uint8_t> body = {});
 
 double nowMs();
+void sleepMs(int64_t ms);
 void randomBytes(void* dst, size_t len);
 // Runs `event` (an event JSON, see entry.h) after this event's reply has gone out.
 void defer(std::string_view event);
 
 }  // namespace host
 
-namespace log {
+namespace logger {
 void debug(std::string_view msg);
 void info(std::string_view msg);
 void warn(std::string_view msg);
 void error(std::string_view msg);
-}  // namespace log
+}  // namespace logger

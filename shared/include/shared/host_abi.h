@@ -61,5 +61,12 @@ int32_t host_do_fetch(const char* req, size_t len, const uint8_t* body, size_t b
 HOST_IMPORT("storage") int32_t host_storage(const char* req, size_t len);
 // Workers AI: {"model","input":{...}} -> {"type":"json","value":...} or {"type":"bytes"} + body.
 HOST_IMPORT("ai") int32_t host_ai(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
+// Another function module: {"function":"render","event":{...}} + body -> {"status","headers"} +
+// body. How the webhook function dispatches to render without linking it (fonts ship once).
+// Waits `ms` milliseconds without using CPU time (a timer promise): honouring Telegram's 429
+// retry_after, backoff between retries. {"ms": n} -> {}.
+HOST_IMPORT("sleep") int32_t host_sleep(const char* req, size_t len);
+HOST_IMPORT("invoke")
+int32_t host_invoke(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
 
 }  // extern "C"

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Character-level agreement between our lexers (via dump_tokens) and Pygments.
+
+For each language, a deterministic sample of real files already on this machine (installed
+packages; nothing is committed) is tokenized by both. Pygments token types are mapped to our class
+names (map_pygments); every non-whitespace character then counts as agreeing when both sides give
+it the same class. Two figures are reported:
+  strict  - exact class ("name.function" != "name"); our comment.doc also matches Pygments'
+            comment / string.doc, because most Pygments lexers do not single out doc comments
+  family  - first component only ("name.function" ~ "name", "comment.doc" ~ "comment")
+
+Usage: compare.py [--dump PATH] [--langs python,go] [--files N] [--confusions K] [--md OUT]
+"""
+import argparse
+import collections
+import datetime
+import glob
+import json
+import os
+import platform
+import subprocess
+import sys
+
+from pygments.lexers import get_lexer_by_name
+import pygments
+
+# Our language name -> (pygments lexer name, file globs). Files are sampled, not committed.
+CORPORA = {
+    "python": ("python", ["/usr/lib/python3.11/*.py", "/usr/lib/python3.11/*/*.py"]),
+    "javascript": ("javascript", ["/usr/lib/node_modules/npm/lib/**/*.js",
+                                  "/usr/lib/node_modules/npm/node_modules/**/*.js"]),
+    "cpp": ("cpp", ["/usr/include/c++/12/bits/*.h", "/usr/include/c++/12/*",
+                    "/usr/lib/llvm-16/include/llvm/ADT/*.h"]),
+    "go": ("go", ["/usr/share/go-1.19/src/**/*.go"]),
+    "rust": ("rust", ["/usr/share/cargo/registry/**/*.rs"]),
+    "bash": ("bash", ["/usr/bin/*", "/etc/init.d/*", "/usr/share/bash-completion/completions/*",
+                      "/usr/lib/git-core/git-*"]),
+    "c": ("c", ["/usr/include/*.h", "/usr/include/linux/*.h"]),
+    "typescript": ("typescript", ["/usr/lib/node_modules/**/*.ts"]),
+    "json": ("json", ["/usr/lib/node_modules/npm/node_modules/*/package.json"]),
+    "css": ("css", ["/usr/share/doc/**/*.css", "/usr/lib/python3/dist-packages/**/*.css"]),
+    "html": ("html", ["/usr/share/doc/**/*.html"]),
+    "markdown": ("markdown", ["/usr/lib/node_modules/npm/node_modules/*/README.md"]),
+    "yaml": ("yaml", ["/usr/share/**/*.yml", "/usr/share/**/*.yaml", "/etc/**/*.yaml"]),
+    "php": ("php", ["/usr/lib/google-cloud-sdk/**/*.php"]),
+}
+
+# Pygments type prefix -> our class. Longest matching prefix wins.
+PYG_MAP = {
+    "Keyword": "keyword",
+    "Keyword.Constant": "keyword.constant",
+    "Keyword.Declaration": "keyword.declaration",
+    "Keyword.Namespace": "keyword.namespace",
+    "Keyword.Type": "keyword.type",
+    "Name": "name",
+    "Name.Builtin": "name.builtin",
+    "Name.Exception": "name.builtin",
+    "Name.Function": "name.function",
+    "Name.Class": "name.class",
+    "Name.Decorator": "name.decorator",
+    "Name.Tag": "name.tag",
+    "Name.Attribute": "name.attribute",
+    "Name.Variable": "name.variable",
+    "Name.Constant": "name.constant",
+    "Name.Entity": "name.constant",
+    "Name.Label": "name.label",
+    "Name.Property": "name.property",
+    "Literal": "string",
+    "Literal.Date": "number",
+    "Literal.String": "string",
+    "Literal.String.Escape": "string.escape",
+    "Literal.String.Interpol": "string.interpol",
+    "Literal.String.Doc": "string.doc",
+    "Literal.String.Regex": "string.regex",
+    "Literal.String.Char": "string.char",
+    "Literal.Number": "number",
+    "Comment": "comment",
+    "Comment.Preproc": "comment.preproc",
+    "Comment.PreprocFile": "comment.preproc",
+    "Operator": "operator",
+    "Operator.Word": "operator.word",
+    "Punctuation": "punctuation",
+    "Generic.Heading": "generic.heading",
+    "Generic.Subheading": "generic.subheading",
+    "Generic.Emph": "generic.emph",
+    "Generic.Strong": "generic.strong",
+    "Generic.Inserted": "generic.inserted",
+    "Generic.Deleted": "generic.deleted",
+    "Generic": "text",
+    "Text": "text",
+    "Whitespace": "text",
+    "Error": "text",
+    "Other": "text",
+}
+
+
+def map_pygments(ttype):
+    parts = str(ttype).split(".")[1:]  # drop "Token"
+    for k in range(len(parts), 0, -1):
+        key = ".".join(parts[:k])
+        if key in PYG_MAP:
+            return PYG_MAP[key]
+    return "text"
+
+
+# We are finer than Pygments for doc comments in most lexers (C, C++, JS, Go mark /** */ and ///
+# as plain comments; Rust calls them string.doc): those count as agreement in the strict figure.
+DOC_EQUIV = ("comment", "string.doc")
+
+
+def family(cls):
+    if cls == "comment.doc" or cls == "string.doc":
+        return "comment"  # doc comments vs docstrings: same role
+    return cls.split(".")[0]
+
+
+def sample_files(globs, count, max_bytes=200_000):
+    seen = set()
+    files = []
+    for g in globs:
+        for f in sorted(glob.glob(g, recursive=True)):
+            if f in seen or not os.path.isfile(f) or os.path.islink(f):
+                continue
+            seen.add(f)
+            files.append(f)
+    good = []
+    for f in files:
+        try:
+            size = os.path.getsize(f)
+            if size == 0 or size > max_bytes:
+                continue
+            with open(f, "rb") as fh:
+                data = fh.read()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "\r" in text or text.startswith("\ufeff") or "\x00" in text:
+            continue  # Pygments normalises these; alignment would be off
+        good.append(f)
+    if len(good) <= count:
+        return good
+    step = len(good) / count  # spread the sample over the whole tree, deterministically
+    return [good[int(k * step)] for k in range(count)]
+
+
+def is_shell_script(path):
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and (b"sh" in first.split(b"/")[-1].split(b" ")[0] or
+                                        b"bash" in first)
+
+
+def ours(dump, lang, path):
+    out = subprocess.run([dump, lang, path], capture_output=True, check=True).stdout
+    toks = json.loads(out.decode("utf-8"))
+    classes = []
+    for cls, text in toks:
+        classes.extend([cls] * len(text))
+    return classes
+
+
+def theirs(lexer_name, text):
+    lexer = get_lexer_by_name(lexer_name, stripnl=False, stripall=False, ensurenl=False)
+    classes = []
+    for ttype, value in lexer.get_tokens(text):
+        classes.extend([map_pygments(ttype)] * len(value))
+    return classes
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--dump", default=os.environ.get("DUMP_TOKENS", "build/dump_tokens"))
+    ap.add_argument("--langs", default="python,javascript,cpp,go,rust,bash")
+    ap.add_argument("--files", type=int, default=40, help="files per language")
+    ap.add_argument("--confusions", type=int, default=0, help="show top K confusions per language")
+    ap.add_argument("--examples", type=int, default=0, help="show K example snippets per confusion")
+    ap.add_argument("--md", default="", help="write a markdown report to this path")
+    args = ap.parse_args()
+
+    rows = []
+    total_strict = total_family = total_chars = 0
+    for lang in args.langs.split(","):
+        pyg_name, globs = CORPORA[lang]
+        files = sample_files(globs, args.files * (8 if lang == "bash" else 1))
+        if lang == "bash":
+            files = [f for f in files if is_shell_script(f)][: args.files]
+        same = fam = chars = 0
+        confusions = collections.Counter()
+        examples = collections.defaultdict(list)
+        used = 0
+        for f in files:
+            text = open(f, encoding="utf-8").read()
+            try:
+                a = ours(args.dump, lang, f)
+            except subprocess.CalledProcessError as e:
+                print(f"dump_tokens failed on {f}: {e}", file=sys.stderr)
+                continue
+            b = theirs(pyg_name, text)
+            if len(a) != len(text) or len(b) != len(text):
+                print(f"skip {f}: length mismatch ours={len(a)} pyg={len(b)} text={len(text)}",
+                      file=sys.stderr)
+                continue
+            used += 1
+            for k, ch in enumerate(text):
+                if ch.isspace():
+                    continue
+                chars += 1
+                if a[k] == b[k] or (a[k] == "comment.doc" and b[k] in DOC_EQUIV):
+                    same += 1
+                    fam += 1
+                else:
+                    if family(a[k]) == family(b[k]):
+                        fam += 1
+                    confusions[(b[k], a[k])] += 1
+                    if args.examples and len(examples[(b[k], a[k])]) < args.examples and (
+                            k == 0 or a[k - 1] != a[k] or b[k - 1] != b[k]):
+                        ls = text.rfind("\n", 0, k) + 1
+                        le = text.find("\n", k)
+                        examples[(b[k], a[k])].append(
+                            f"{os.path.basename(f)}: {text[ls:le if le >= 0 else None][:120]!r} @{k - ls}")
+        strict = 100.0 * same / chars if chars else 0.0
+        famp = 100.0 * fam / chars if chars else 0.0
+        rows.append((lang, used, chars, strict, famp))
+        total_strict += same
+        total_family += fam
+        total_chars += chars
+        print(f"{lang:12s} files={used:3d} chars={chars:8d} strict={strict:6.2f}% family={famp:6.2f}%")
+        for (p, o), cnt in confusions.most_common(args.confusions):
+            print(f"    pygments={p:20s} ours={o:20s} {cnt:7d} ({100.0 * cnt / chars:.2f}%)")
+            for ex in examples[(p, o)]:
+                print(f"        {ex}")
+    overall = 100.0 * total_strict / total_chars if total_chars else 0.0
+    overall_f = 100.0 * total_family / total_chars if total_chars else 0.0
+    print(f"{'overall':12s} chars={total_chars:8d} strict={overall:6.2f}% family={overall_f:6.2f}%")
+
+    if args.md:
+        cmd = "python3 bench/accuracy/compare.py " + " ".join(
+            a for a in sys.argv[1:] if not a.startswith("--md")) + f" --md {args.md}"
+        with open(args.md, "w") as out:
+            out.write("# Lexer accuracy vs Pygments\n\n")
+            out.write(f"- date: {datetime.date.today().isoformat()}\n")
+            out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
+            out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
+            out.write(f"- command: `{cmd.strip()}` (dump_tokens built from bench/accuracy/dump_tokens.cpp)\n")
+            out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
+                      "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class,\n"
+                      "  *family* = first component (name.function ~ name, comment.doc ~ comment).\n\n")
+            out.write("| language | files | chars | strict | family | corpus |\n")
+            out.write("| --- | ---: | ---: | ---: | ---: | --- |\n")
+            for lang, used, chars, strict, famp in rows:
+                out.write(f"| {lang} | {used} | {chars} | {strict:.2f}% | {famp:.2f}% | "
+                          f"{', '.join('`' + g + '`' for g in CORPORA[lang][1])} |\n")
+            out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% | |\n")
+
+
+if __name__ == "__main__":
+    main()

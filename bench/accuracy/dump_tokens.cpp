@@ -1,0 +1,92 @@
+// dump_tokens LANG FILE: prints the token stream of FILE as JSON [["class","text"],...].
+// LANG is a language name or alias, or "auto" to detect from the file name and content.
+// Used by compare.py to measure agreement with Pygments; also handy for eyeballing a lexer.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "token.h"
+
+namespace {
+
+bool readFile(const char* path, std::string& out) {
+  FILE* f = std::fopen(path, "rb");
+  if (f == nullptr) return false;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return true;
+}
+
+// JSON string body: escapes quotes, backslashes and controls; invalid UTF-8 bytes become U+FFFD
+// so the output is always valid JSON.
+void appendJsonString(std::string& out, std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20 || c == 0x7F) {
+      char esc[8];
+      std::snprintf(esc, sizeof(esc), "\\u%04x", c);
+      out += esc;
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      size_t len = 0;
+      if (c >= 0xC2 && c <= 0xDF) len = 2;
+      else if (c >= 0xE0 && c <= 0xEF) len = 3;
+      else if (c >= 0xF0 && c <= 0xF4) len = 4;
+      bool ok = len > 0 && i + len <= s.size();
+      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok) {
+        out.append(s.substr(i, len));
+        i += len;
+      } else {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: dump_tokens LANG|auto FILE\n");
+    return 2;
+  }
+  std::string text;
+  if (!readFile(argv[2], text)) {
+    std::fprintf(stderr, "cannot read %s\n", argv[2]);
+    return 1;
+  }
+  render::Language lang;
+  std::string_view name = argv[1];
+  if (name == "auto") {
+    lang = render::detectLanguage(argv[2], text);
+  } else if (!render::parseLanguage(name, lang)) {
+    std::fprintf(stderr, "unknown language %s\n", argv[1]);
+    return 2;
+  }
+  std::vector<render::Token> toks;
+  render::tokenize(lang, text, toks);
+  std::string out = "[";
+  for (size_t k = 0; k < toks.size(); ++k) {
+    if (k > 0) out += ",\n";
+    out += "[\"";
+    out += render::tokenClassName(toks[k].cls);
+    out += "\",\"";
+    appendJsonString(out, std::string_view(text).substr(toks[k].begin, toks[k].length));
+    out += "\"]";
+  }
+  out += "]\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}

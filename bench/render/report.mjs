@@ -1,0 +1,114 @@
+// Turns one run's results into bench/results/render.md.
+// usage: node bench/render/report.mjs META.json RESULTS.jsonl OUT.md
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [metaFile, resultsFile, outFile] = process.argv.slice(2);
+const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+const results = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const get = (tool, input) => results.find((r) => r.tool === tool && r.input === input);
+const oursPending = !results.some((r) => r.tool === 'ours');
+
+const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : 'pending');
+const kb = (n) => n.toLocaleString('en-US');
+
+const TOOLS = [
+  ['ours', 'ours: render.wasm (bot default: window + shadow)'],
+  ['ours-plain', 'ours: render.wasm (--no-window --no-shadow)'],
+  ['pygments', 'Pygments ImageFormatter + Pillow'],
+  ['shiki', 'shiki + satori + resvg-wasm'],
+];
+
+let md = `# Render benchmark: code -> PNG
+
+Recorded by \`bench/render/run.sh\`; do not edit by hand (re-run instead).
+
+- Date: ${meta.date}
+- Command: \`${meta.command}\` (from the repository root; ${meta.runs} timed runs per input and tool after one warm-up)
+- Machine: ${meta.nproc} CPUs, ${meta.cpu}; ${meta.os}
+- Load average before / after the run: ${meta.load_before} / ${meta.load_after} (other work on the machine shows up as spread between median and min)
+- Node ${meta.node}; Python ${meta.python} (\`/usr/bin/python3\`, Debian packages)
+- Peers: ${meta.versions.pygments ?? '?'}; ${meta.versions.shiki ?? '?'}
+- Ours: \`build/wasm/modules/render.wasm\`, ${kb(meta.wasm_bytes)} bytes raw, ${kb(meta.wasm_gzip_bytes)} bytes \`gzip -9\`${meta.wasm_sha256 ? ` (sha256 ${meta.wasm_sha256.slice(0, 16)}...)` : ''}; git ${meta.git}
+${meta.font_files.length ? `- Font files shipped beside it: ${meta.font_files.map((f) => `${f.path} ${kb(f.bytes)} B raw / ${kb(f.gzip_bytes)} B gzip -9`).join('; ')}` : '- No font files are shipped beside the module (fonts, if any, are inside render.wasm)'}
+
+All tools: theme monokai, DejaVu Sans Mono at 14 px, line numbers on, 1x scale, PNG.
+Times are in-process wall-clock per image (median, and min), not process start-up:
+ours is one \`FunctionModule.call\` (request JSON in, PNG out) on one instance under Node 20 (no JSPI needed);
+Pygments is one \`highlight(code, lexer, formatter)\` measured with \`time.perf_counter\`, with a new
+\`ImageFormatter\` per image made outside the timing (Pygments 2.14's ImageFormatter keeps its drawables across
+calls, so a reused one redraws all earlier images: slower each call and wrong pixels; making one costs
+${meta.inputs.map((i) => get('pygments', i.name)?.setup_ms).filter((x) => x !== undefined).map((x) => ms(x)).join(' / ')} ms
+per input (font look-up through fc-list), which the Pygments column leaves out in its favour);
+the shiki stack is highlight -> satori SVG (text as paths) -> resvg-wasm PNG, measured with \`performance.now\`.
+One-time set-up (compiling wasm, loading grammars and fonts) is outside the timing for every tool.
+The images differ in decoration: Pygments and the shiki stack draw a bare code block, ours by default adds
+the window frame and shadow the bot sends; the "plain" row turns those off.
+
+## Inputs
+
+Taken at run time from files that Debian and npm packages install (nothing is committed); tabs expanded
+to 8 columns (\`expand -t 8\`) so that every tool sees the same text.
+
+| input | source | lines | from package | sha256 of the slice |
+| --- | --- | --- | --- | --- |
+${meta.inputs.map((i) => `| ${i.name} | \`${i.source}\` | ${i.from}-${i.to} (${i.lines} lines) | ${i.package} | \`${i.sha256.slice(0, 16)}\` |`).join('\n')}
+
+## Results
+
+| input | tool | median ms | min ms | PNG bytes | pixels |
+| --- | --- | ---: | ---: | ---: | --- |
+`;
+for (const inp of meta.inputs) {
+  for (const [tool, label] of TOOLS) {
+    const r = get(tool, inp.name);
+    md += r
+      ? `| ${inp.name} | ${label} | ${ms(r.median_ms)} | ${ms(r.min_ms)} | ${kb(r.png_bytes)} | ${r.width}x${r.height} |\n`
+      : `| ${inp.name} | ${label} | pending | pending | pending | pending |\n`;
+  }
+}
+
+md += `
+## Ratios (ours = the bot's default image)
+
+| input | Pygments ms / ours | shiki stack ms / ours | PNG bytes ours / Pygments | PNG bytes ours / shiki | plain: Pygments ms / ours | plain: PNG bytes ours / Pygments |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+`;
+for (const inp of meta.inputs) {
+  const o = get('ours', inp.name);
+  const p = get('ours-plain', inp.name);
+  const g = get('pygments', inp.name);
+  const s = get('shiki', inp.name);
+  md += `| ${inp.name} | ${ratio(g?.median_ms, o?.median_ms)} | ${ratio(s?.median_ms, o?.median_ms)} | ${ratio(o?.png_bytes, g?.png_bytes)} | ${ratio(o?.png_bytes, s?.png_bytes)} | ${ratio(g?.median_ms, p?.median_ms)} | ${ratio(p?.png_bytes, g?.png_bytes)} |\n`;
+}
+
+// The claims the product makes, checked against this run.
+const small = meta.inputs[0].name;
+const o50 = get('ours', small);
+const g50 = get('pygments', small);
+const verdict = (ok) => (ok === null ? 'PENDING' : ok ? 'MET' : 'NOT MET');
+const pngChecks = meta.inputs.map((i) => [i.name, get('ours', i.name), get('ours-plain', i.name), get('pygments', i.name)]);
+const pngOk = oursPending ? null : pngChecks.every(([, o, , g]) => o && g && o.png_bytes <= g.png_bytes);
+const plainOk = oursPending ? null : pngChecks.every(([, , p, g]) => p && g && p.png_bytes <= g.png_bytes);
+const budget = 1_500_000;
+const shipped = meta.wasm_gzip_bytes + meta.font_files.reduce((a, f) => a + f.gzip_bytes, 0);
+
+md += `
+## Targets the product claims
+
+| target | this run | verdict |
+| --- | --- | --- |
+| >= 20x faster than Pygments on the 50-line file | ${o50 && g50 ? `${(g50.median_ms / o50.median_ms).toFixed(1)}x (${ms(g50.median_ms)} ms vs ${ms(o50.median_ms)} ms)` : 'pending'} | ${verdict(o50 && g50 ? g50.median_ms / o50.median_ms >= 20 : null)} |
+| <= 10 ms median for the 50-line file at 1x | ${o50 ? `${ms(o50.median_ms)} ms` : 'pending'} | ${verdict(o50 ? o50.median_ms <= 10 : null)} |
+| PNG no larger than Pygments' at the same font size (every input, bot default) | ${oursPending ? 'pending' : pngChecks.map(([n, o, , g]) => `${n}: ${kb(o.png_bytes)} vs ${kb(g.png_bytes)}`).join('; ')} | ${verdict(pngOk)} |
+| same, without window and shadow | ${oursPending ? 'pending' : pngChecks.map(([n, , p, g]) => `${n}: ${kb(p.png_bytes)} vs ${kb(g.png_bytes)}`).join('; ')} | ${verdict(plainOk)} |
+| render .wasm plus fonts <= 1.5 MB (1,500,000 B) gzipped | ${kb(shipped)} B gzip -9 | ${verdict(shipped <= budget)} |
+`;
+if (oursPending) {
+  md += `
+**Ours is pending**: when this run was made, render.wasm had no \`POST /render\` route yet
+(${meta.ours_status}). Re-run \`${meta.command}\` once \`cmake --build build/wasm\` produces a module that answers.
+`;
+}
+writeFileSync(outFile, md);
+console.log(md);

@@ -1,0 +1,407 @@
+// Tests for the syntax highlighter: golden token streams per language, edge cases that must
+// never crash or lose bytes, the coverage invariants on every input, and language detection.
+// (CATCH_CONFIG_MAIN lives in the shared test main.)
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "token.h"
+
+namespace render {
+namespace {
+
+using Stream = std::vector<std::pair<std::string, std::string>>;
+
+Language lang(const char* name) {
+  Language l = Language::PlainText;
+  bool ok = parseLanguage(name, l);
+  REQUIRE(ok);
+  return l;
+}
+
+// The token stream without whitespace tokens (whitespace is layout, not highlighting).
+Stream lexVisible(Language l, std::string_view src) {
+  std::vector<Token> toks;
+  tokenize(l, src, toks);
+  Stream out;
+  for (const Token& t : toks) {
+    if (t.cls == TokenClass::Whitespace) continue;
+    out.emplace_back(tokenClassName(t.cls), std::string(src.substr(t.begin, t.length)));
+  }
+  return out;
+}
+
+size_t utf8SeqLen(std::string_view s, size_t i) {
+  unsigned char c = s[i];
+  size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                         : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  if (n <= 1 || i + n > s.size()) return n == 1 ? 1 : 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;  // (overlong/surrogate checks are not needed to find sequence boundaries here)
+}
+
+// The documented invariants: contiguous, non-empty tokens covering the input exactly; adjacent
+// tokens differ in class (merged); no boundary inside a valid UTF-8 sequence.
+void checkInvariants(Language l, std::string_view src) {
+  std::vector<Token> toks;
+  tokenize(l, src, toks);
+  INFO("language " << languageName(l) << ", input size " << src.size());
+  size_t pos = 0;
+  for (size_t k = 0; k < toks.size(); ++k) {
+    const Token& t = toks[k];
+    REQUIRE(t.begin == pos);
+    REQUIRE(t.length > 0);
+    REQUIRE(static_cast<size_t>(t.cls) < static_cast<size_t>(TokenClass::Count));
+    if (k > 0) REQUIRE(toks[k - 1].cls != t.cls);
+    pos += t.length;
+  }
+  REQUIRE(pos == src.size());
+  // Boundaries: walk the text by UTF-8 sequences; every token start must be a sequence start.
+  std::vector<bool> seqStart(src.size() + 1, false);
+  for (size_t i = 0; i < src.size();) {
+    seqStart[i] = true;
+    size_t n = utf8SeqLen(src, i);
+    i += n == 0 ? 1 : n;
+  }
+  for (const Token& t : toks) REQUIRE(seqStart[t.begin]);
+}
+
+struct Golden {
+  const char* language;
+  const char* source;
+  Stream expected;
+};
+
+// Key constructs per language. Expected streams omit whitespace tokens.
+const std::vector<Golden>& goldenTable() {
+  static const std::vector<Golden> table = {
+    {"python", "x = f\"a{b!r:>{w}} {{c}}\"",
+     {{"name", "x"}, {"operator", "="}, {"string", "f\"a"}, {"string.interpol", "{"}, {"name", "b"}, {"string.interpol", "!r:"}, {"string", ">"}, {"string.interpol", "{"}, {"name", "w"}, {"string.interpol", "}}"}, {"string", " "}, {"string.escape", "{{"}, {"string", "c"}, {"string.escape", "}}"}, {"string", "\""}}},
+    {"python", "def f(a):\n    \"\"\"Doc.\"\"\"\n    return r\"\\d\" + b'\\x00'",
+     {{"keyword", "def"}, {"name.function", "f"}, {"punctuation", "("}, {"name", "a"}, {"punctuation", "):"}, {"string.doc", "\"\"\"Doc.\"\"\""}, {"keyword", "return"}, {"string", "r\"\\d\""}, {"operator", "+"}, {"string", "b'"}, {"string.escape", "\\x00"}, {"string", "'"}}},
+    {"python", "@dataclass\nclass A(B):\n    pass",
+     {{"name.decorator", "@dataclass"}, {"keyword", "class"}, {"name.class", "A"}, {"punctuation", "("}, {"name", "B"}, {"punctuation", "):"}, {"keyword", "pass"}}},
+    {"python", "print(len(x), None, True, self.y)",
+     {{"name.builtin", "print"}, {"punctuation", "("}, {"name.builtin", "len"}, {"punctuation", "("}, {"name", "x"}, {"punctuation", "),"}, {"keyword.constant", "None"}, {"punctuation", ","}, {"keyword.constant", "True"}, {"punctuation", ","}, {"name.builtin", "self"}, {"operator", "."}, {"name", "y"}, {"punctuation", ")"}}},
+    {"python", "from os import path\nimport a.b as c",
+     {{"keyword.namespace", "from"}, {"name", "os"}, {"keyword.namespace", "import"}, {"name", "path"}, {"keyword.namespace", "import"}, {"name", "a.b"}, {"keyword", "as"}, {"name", "c"}}},
+    {"python", "s = \"%s and {0}\" % x  # note",
+     {{"name", "s"}, {"operator", "="}, {"string", "\""}, {"string.interpol", "%s"}, {"string", " and "}, {"string.interpol", "{0}"}, {"string", "\""}, {"operator", "%"}, {"name", "x"}, {"comment", "# note"}}},
+    {"python", "y = \"\"\"a\n{b}\"\"\"",
+     {{"name", "y"}, {"operator", "="}, {"string", "\"\"\"a\n"}, {"string.interpol", "{b}"}, {"string", "\"\"\""}}},
+    {"javascript", "const t = `a${b + `c${d}`}e`;",
+     {{"keyword.declaration", "const"}, {"name", "t"}, {"operator", "="}, {"string", "`a"}, {"string.interpol", "${"}, {"name", "b"}, {"operator", "+"}, {"string", "`c"}, {"string.interpol", "${"}, {"name", "d"}, {"string.interpol", "}"}, {"string", "`"}, {"string.interpol", "}"}, {"string", "e`"}, {"punctuation", ";"}}},
+    {"javascript", "let r = /ab+c/gi; x = a / b;",
+     {{"keyword.declaration", "let"}, {"name", "r"}, {"operator", "="}, {"string.regex", "/ab+c/gi"}, {"punctuation", ";"}, {"name", "x"}, {"operator", "="}, {"name", "a"}, {"operator", "/"}, {"name", "b"}, {"punctuation", ";"}}},
+    {"javascript", "function foo(a) { console.log(\"s\\n\"); }\nclass A extends B {}",
+     {{"keyword.declaration", "function"}, {"name.function", "foo"}, {"punctuation", "("}, {"name", "a"}, {"punctuation", ")"}, {"punctuation", "{"}, {"name.builtin", "console"}, {"punctuation", "."}, {"name", "log"}, {"punctuation", "("}, {"string", "\"s\\n\""}, {"punctuation", ");"}, {"punctuation", "}"}, {"keyword.declaration", "class"}, {"name.class", "A"}, {"keyword", "extends"}, {"name", "B"}, {"punctuation", "{}"}}},
+    {"javascript", "/** Doc. */\n// line\nx = null ?? undefined;",
+     {{"comment.doc", "/** Doc. */"}, {"comment", "// line"}, {"name", "x"}, {"operator", "="}, {"keyword.constant", "null"}, {"operator", "??"}, {"keyword.constant", "undefined"}, {"punctuation", ";"}}},
+    {"typescript", "@Component()\ninterface A { x: string; }",
+     {{"name.decorator", "@Component"}, {"punctuation", "()"}, {"keyword.declaration", "interface"}, {"name.class", "A"}, {"punctuation", "{"}, {"name", "x"}, {"operator", ":"}, {"keyword.type", "string"}, {"punctuation", ";"}, {"punctuation", "}"}}},
+    {"jsx", "const A = () => <div className=\"x\" onClick={() => f(1)}>hi {name}</div>;",
+     {{"keyword.declaration", "const"}, {"name", "A"}, {"operator", "="}, {"punctuation", "()"}, {"punctuation", "=>"}, {"punctuation", "<"}, {"name.tag", "div"}, {"name.attribute", "className"}, {"operator", "="}, {"string", "\"x\""}, {"name.attribute", "onClick"}, {"operator", "="}, {"punctuation", "{()"}, {"punctuation", "=>"}, {"name", "f"}, {"punctuation", "("}, {"number", "1"}, {"punctuation", ")}>"}, {"text", "hi"}, {"punctuation", "{"}, {"name", "name"}, {"punctuation", "}</"}, {"name.tag", "div"}, {"punctuation", ">;"}}},
+    {"json", "{\"a\": [1, true, null], \"b\": \"x\\n\"}",
+     {{"punctuation", "{"}, {"name.tag", "\"a\""}, {"punctuation", ":"}, {"punctuation", "["}, {"number", "1"}, {"punctuation", ","}, {"keyword.constant", "true"}, {"punctuation", ","}, {"keyword.constant", "null"}, {"punctuation", "],"}, {"name.tag", "\"b\""}, {"punctuation", ":"}, {"string", "\"x"}, {"string.escape", "\\n"}, {"string", "\""}, {"punctuation", "}"}}},
+    {"c", "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", 'c'); }",
+     {{"comment.preproc", "#include <stdio.h>"}, {"keyword.type", "int"}, {"name.function", "main"}, {"punctuation", "("}, {"keyword.type", "void"}, {"punctuation", ")"}, {"punctuation", "{"}, {"name", "printf"}, {"punctuation", "("}, {"string", "\"%d"}, {"string.escape", "\\n"}, {"string", "\""}, {"punctuation", ","}, {"string.char", "'c'"}, {"punctuation", ");"}, {"punctuation", "}"}}},
+    {"cpp", "auto s = R\"x(a)\"b)x\"; /// doc\ntemplate <typename T> class Foo {};",
+     {{"keyword", "auto"}, {"name", "s"}, {"operator", "="}, {"string", "R\"x(a)\"b)x\""}, {"punctuation", ";"}, {"comment.doc", "/// doc"}, {"keyword", "template"}, {"operator", "<"}, {"keyword", "typename"}, {"name.class", "T"}, {"operator", ">"}, {"keyword", "class"}, {"name.class", "Foo"}, {"punctuation", "{};"}}},
+    {"cpp", "#define MAX(a, b) \\\n  ((a) > (b))\n/* block */ std::string name() { return nullptr; }",
+     {{"comment.preproc", "#define MAX(a, b) \\\n  ((a) > (b))"}, {"comment", "/* block */"}, {"name", "std"}, {"operator", "::"}, {"name", "string"}, {"name.function", "name"}, {"punctuation", "()"}, {"punctuation", "{"}, {"keyword", "return"}, {"keyword.constant", "nullptr"}, {"punctuation", ";"}, {"punctuation", "}"}}},
+    {"csharp", "var s = $\"a {x + 1} b\"; var p = @\"c:\\x\";",
+     {{"keyword.type", "var"}, {"name", "s"}, {"operator", "="}, {"string", "$\"a "}, {"string.interpol", "{"}, {"name", "x"}, {"operator", "+"}, {"number", "1"}, {"string.interpol", "}"}, {"string", " b\""}, {"punctuation", ";"}, {"keyword.type", "var"}, {"name", "p"}, {"operator", "="}, {"string", "@\"c:\\x\""}, {"punctuation", ";"}}},
+    {"java", "@Override\npublic String toString() { return \"x\"; }",
+     {{"name.decorator", "@Override"}, {"keyword.declaration", "public"}, {"name", "String"}, {"name.function", "toString"}, {"punctuation", "()"}, {"punctuation", "{"}, {"keyword", "return"}, {"string", "\"x\""}, {"punctuation", ";"}, {"punctuation", "}"}}},
+    {"kotlin", "fun foo(x: Int) { val s = \"a $x ${x + 1}\" }",
+     {{"keyword.declaration", "fun"}, {"name.function", "foo"}, {"punctuation", "("}, {"name", "x"}, {"punctuation", ":"}, {"keyword.type", "Int"}, {"punctuation", ")"}, {"punctuation", "{"}, {"keyword.declaration", "val"}, {"name", "s"}, {"operator", "="}, {"string", "\"a "}, {"string.interpol", "$"}, {"name", "x"}, {"string", " "}, {"string.interpol", "${"}, {"name", "x"}, {"operator", "+"}, {"number", "1"}, {"string.interpol", "}"}, {"string", "\""}, {"punctuation", "}"}}},
+    {"go", "func (s *T) Foo() error { return nil }\nvar r = `raw\nline`",
+     {{"keyword.declaration", "func"}, {"punctuation", "("}, {"name", "s"}, {"operator", "*"}, {"name", "T"}, {"punctuation", ")"}, {"name.function", "Foo"}, {"punctuation", "()"}, {"keyword.type", "error"}, {"punctuation", "{"}, {"keyword", "return"}, {"keyword.constant", "nil"}, {"punctuation", "}"}, {"keyword.declaration", "var"}, {"name", "r"}, {"punctuation", "="}, {"string", "`raw\nline`"}}},
+    {"rust", "#[derive(Debug)]\nfn f<'a>(x: &'a str) -> Option<T> { println!(\"{}\", r#\"raw\"#); }",
+     {{"comment.preproc", "#[derive(Debug)]"}, {"keyword", "fn"}, {"name.function", "f"}, {"operator", "<'"}, {"name.attribute", "a"}, {"operator", ">"}, {"punctuation", "("}, {"name", "x"}, {"punctuation", ":"}, {"operator", "&'"}, {"name.attribute", "a"}, {"keyword.type", "str"}, {"punctuation", ")"}, {"punctuation", "->"}, {"name.builtin", "Option"}, {"operator", "<"}, {"name", "T"}, {"operator", ">"}, {"punctuation", "{"}, {"name.function", "println!"}, {"punctuation", "("}, {"string", "\"{}\""}, {"punctuation", ","}, {"string", "r#\"raw\"#"}, {"punctuation", ");"}, {"punctuation", "}"}}},
+    {"swift", "let s = \"a \\(x + 1) b\"",
+     {{"keyword.declaration", "let"}, {"name", "s"}, {"punctuation", "="}, {"string", "\"a "}, {"string.interpol", "\\("}, {"name", "x"}, {"operator", "+"}, {"number", "1"}, {"string.interpol", ")"}, {"string", " b\""}}},
+    {"php", "<p><?php echo \"a $b\"; ?></p>",
+     {{"punctuation", "<"}, {"name.tag", "p"}, {"punctuation", ">"}, {"comment.preproc", "<?php"}, {"keyword", "echo"}, {"string", "\"a "}, {"name.variable", "$b"}, {"string", "\""}, {"punctuation", ";"}, {"comment.preproc", "?>"}, {"punctuation", "</"}, {"name.tag", "p"}, {"punctuation", ">"}}},
+    {"ruby", "def foo(x)\n  @y = :sym\n  \"a #{x}\"\nend",
+     {{"keyword", "def"}, {"name.function", "foo"}, {"punctuation", "("}, {"name", "x"}, {"punctuation", ")"}, {"name.variable", "@y"}, {"operator", "="}, {"string", ":sym"}, {"string", "\"a "}, {"string.interpol", "#{"}, {"name", "x"}, {"string.interpol", "}"}, {"string", "\""}, {"keyword", "end"}}},
+    {"bash", "cat <<EOF\nhi $USER\nEOF\necho \"a $(date) ${x:-y}\" # done",
+     {{"text", "cat"}, {"string", "<<EOF"}, {"string", "hi "}, {"name.variable", "$USER"}, {"string", "\nEOF"}, {"name.builtin", "echo"}, {"string", "\"a "}, {"keyword", "$("}, {"text", "date"}, {"keyword", ")"}, {"string", " "}, {"string.interpol", "${"}, {"name.variable", "x"}, {"keyword", ":-"}, {"name.variable", "y"}, {"string.interpol", "}"}, {"string", "\""}, {"comment", "# done"}}},
+    {"bash", "cat <<'EOF'\n$not_expanded\nEOF\nx=1",
+     {{"text", "cat"}, {"string", "<<'EOF'"}, {"string", "$not_expanded\nEOF"}, {"name.variable", "x"}, {"operator", "="}, {"number", "1"}}},
+    {"bash", "if [ -f \"$f\" ]; then\n\tcat <<-END\n\tbody\n\tEND\nfi",
+     {{"keyword", "if"}, {"operator", "["}, {"text", "-f"}, {"string", "\""}, {"name.variable", "$f"}, {"string", "\""}, {"operator", "]"}, {"punctuation", ";"}, {"keyword", "then"}, {"text", "cat"}, {"string", "<<-END"}, {"string", "\tbody\n\tEND"}, {"keyword", "fi"}}},
+    {"sql", "SELECT id, COUNT(*) FROM t WHERE name = 'o''k'; -- c",
+     {{"keyword", "SELECT"}, {"name", "id"}, {"punctuation", ","}, {"name.builtin", "COUNT"}, {"punctuation", "("}, {"operator", "*"}, {"punctuation", ")"}, {"keyword", "FROM"}, {"name", "t"}, {"keyword", "WHERE"}, {"name", "name"}, {"operator", "="}, {"string", "'o''k'"}, {"punctuation", ";"}, {"comment", "-- c"}}},
+    {"html", "<!-- c --><script>let x = 1;</script><style>a { color: red; }</style>",
+     {{"comment", "<!-- c -->"}, {"punctuation", "<"}, {"name.tag", "script"}, {"punctuation", ">"}, {"keyword.declaration", "let"}, {"name", "x"}, {"operator", "="}, {"number", "1"}, {"punctuation", ";</"}, {"name.tag", "script"}, {"punctuation", "><"}, {"name.tag", "style"}, {"punctuation", ">"}, {"name.tag", "a"}, {"punctuation", "{"}, {"name.property", "color"}, {"punctuation", ":"}, {"keyword.constant", "red"}, {"punctuation", ";"}, {"punctuation", "}</"}, {"name.tag", "style"}, {"punctuation", ">"}}},
+    {"css", ".a:hover, #b > p { color: #fff; margin: 0 4px !important; }",
+     {{"name.class", ".a"}, {"name.decorator", ":hover"}, {"punctuation", ","}, {"name.constant", "#b"}, {"operator", ">"}, {"name.tag", "p"}, {"punctuation", "{"}, {"name.property", "color"}, {"punctuation", ":"}, {"number", "#fff"}, {"punctuation", ";"}, {"name.property", "margin"}, {"punctuation", ":"}, {"number", "0"}, {"number", "4"}, {"keyword.type", "px"}, {"keyword", "!important"}, {"punctuation", ";"}, {"punctuation", "}"}}},
+    {"yaml", "key: value\nlist:\n  - 1\n  - \"s\"\ntext: |\n  line one\n# c",
+     {{"name.tag", "key"}, {"punctuation", ":"}, {"string", "value"}, {"name.tag", "list"}, {"punctuation", ":"}, {"punctuation", "-"}, {"number", "1"}, {"punctuation", "-"}, {"string", "\"s\""}, {"name.tag", "text"}, {"punctuation", ":"}, {"punctuation", "|"}, {"string", "line one"}, {"comment", "# c"}}},
+    {"toml", "[server]\nport = 8080\nname = \"x\" # c\nok = true",
+     {{"keyword", "[server]"}, {"name.tag", "port"}, {"operator", "="}, {"number", "8080"}, {"name.tag", "name"}, {"operator", "="}, {"string", "\"x\""}, {"comment", "# c"}, {"name.tag", "ok"}, {"operator", "="}, {"keyword.constant", "true"}}},
+    {"markdown", "# Title\nSome *emph* and **bold** `code`.\n```python\ndef f(): pass\n```\n- [link](http://x)",
+     {{"generic.heading", "# Title"}, {"text", "Some"}, {"generic.emph", "*emph*"}, {"text", "and"}, {"generic.strong", "**bold**"}, {"string", "`code`"}, {"text", "."}, {"string", "```python"}, {"keyword", "def"}, {"name.function", "f"}, {"punctuation", "():"}, {"keyword", "pass"}, {"string", "```"}, {"keyword", "-"}, {"text", "["}, {"name.tag", "link"}, {"text", "]("}, {"name.attribute", "http://x"}, {"text", ")"}}},
+    {"dockerfile", "FROM python:3.11\nRUN apt-get update && \\\n    pip install x\nCMD [\"python\", \"app.py\"]",
+     {{"keyword", "FROM"}, {"string", "python:3.11"}, {"keyword", "RUN"}, {"text", "apt-get"}, {"text", "update"}, {"operator", "&&"}, {"string.escape", "\\\n"}, {"text", "pip"}, {"text", "install"}, {"text", "x"}, {"keyword", "CMD"}, {"punctuation", "["}, {"string", "\"python\""}, {"punctuation", ","}, {"string", "\"app.py\""}, {"punctuation", "]"}}},
+    {"lua", "local function f(x) return x .. [[s]] end -- c",
+     {{"keyword.declaration", "local"}, {"keyword", "function"}, {"name.function", "f"}, {"punctuation", "("}, {"name", "x"}, {"punctuation", ")"}, {"keyword", "return"}, {"name", "x"}, {"operator", ".."}, {"string", "[[s]]"}, {"keyword", "end"}, {"comment", "-- c"}}},
+  };
+  return table;
+}
+
+struct Edge {
+  const char* language;
+  std::string source;
+};
+
+std::string repeat(std::string_view s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out.append(s);
+  return out;
+}
+
+// Inputs that must not crash, hang or lose bytes. Checked for the invariants in every language.
+const std::vector<Edge>& edgeTable() {
+  static const std::vector<Edge> table = {
+      {"text", ""},
+      {"python", "x = 'unterminated\ny = 2"},
+      {"python", "s = \"\"\"never closed\n\nstill string"},
+      {"python", "f\"{a[\" + 1"},
+      {"python", "f'{'"},
+      {"c", "/* unterminated block comment\nint x;"},
+      {"c", "char c = '"},
+      {"cpp", "R\"delim(no end"},
+      {"javascript", "`template ${ never closed"},
+      {"javascript", "x = /unterminated regex\ny = 1"},
+      {"rust", "r##\"raw never closed\"#"},
+      {"rust", "/* nested /* comment */ still open"},
+      {"bash", "cat <<EOF\nno terminator"},
+      {"bash", "echo \"$(unclosed"},
+      {"bash", "${"},
+      {"ruby", "x = <<~EOS\n  body"},
+      {"html", "<script>let a = '<'; <!-- no close"},
+      {"html", "<a href=\"x"},
+      {"markdown", "```python\ndef f(:\n"},
+      {"yaml", "a: \"unterminated\nb: 1"},
+      {"json", "{\"a\": [1, 2"},
+      {"sql", "SELECT 'x"},
+      {"lua", "--[[ long comment never closed"},
+      {"php", "<?php echo \"$a"},
+      {"css", "a { color: \"red"},
+      {"toml", "a = \"\"\"x"},
+      {"python", std::string("a\0b = '\0'\n", 10)},
+      {"javascript", std::string("\0\0\0", 3)},
+      {"python", "x = 'caf\xC3\xA9' + na\xC3\xAFve  # \xF0\x9F\x98\x80"},
+      {"javascript", "let \xFF\xFE = '\xC3'; \xE2\x82"},
+      {"cpp", "int \xED\xA0\x80x; // surrogate bytes"},
+      {"go", "s := \"\xC0\xAF\" // overlong"},
+      {"rust", "let c = '\xE2\x82\xAC'; let d = '\xE2';"},
+      {"markdown", "**\xC3\xA9" + repeat("*", 100)},
+      {"javascript", repeat("${`", 2000)},
+      {"javascript", "x = `" + repeat("${`", 2000)},
+      {"python", "f\"" + repeat("{f\"", 2000)},
+      {"jsx", repeat("<a>{", 2000)},
+      {"ruby", "\"" + repeat("#{\"", 2000)},
+      {"bash", repeat("$(", 2000)},
+      {"markdown", repeat("[", 5000) + repeat("`", 5000) + repeat("*", 5000)},
+      {"html", repeat("<script>", 1000)},
+      {"c", repeat("'", 5000)},
+      {"rust", repeat("'a", 5000)},
+  };
+  return table;
+}
+
+TEST_CASE("lexer golden token streams", "[lexer]") {
+  for (const Golden& g : goldenTable()) {
+    INFO(g.language << ": " << g.source);
+    Stream got = lexVisible(lang(g.language), g.source);
+    CHECK(got == g.expected);
+  }
+}
+
+TEST_CASE("lexer edge cases keep the invariants in every language", "[lexer]") {
+  for (const Edge& e : edgeTable()) {
+    for (size_t l = 0; l < static_cast<size_t>(Language::Count); ++l) {
+      checkInvariants(static_cast<Language>(l), e.source);
+    }
+  }
+}
+
+TEST_CASE("lexer golden inputs keep the invariants in every language", "[lexer]") {
+  for (const Golden& g : goldenTable()) {
+    for (size_t l = 0; l < static_cast<size_t>(Language::Count); ++l) {
+      checkInvariants(static_cast<Language>(l), g.source);
+    }
+  }
+}
+
+TEST_CASE("lexer edge-case expectations", "[lexer]") {
+  SECTION("empty input gives no tokens") {
+    std::vector<Token> toks{{TokenClass::Text, 0, 1}};
+    tokenize(Language::Python, "", toks);
+    CHECK(toks.empty());
+  }
+  SECTION("unterminated single-quoted string stops at the end of the line") {
+    Stream s = lexVisible(Language::Python, "x = 'abc\ny");
+    REQUIRE(s.size() == 4);
+    CHECK(s[2] == std::make_pair(std::string("string"), std::string("'abc")));
+    CHECK(s[3] == std::make_pair(std::string("name"), std::string("y")));
+  }
+  SECTION("unterminated block comment runs to the end of the file") {
+    Stream s = lexVisible(Language::C, "a; /* open\nint x;");
+    CHECK(s.back() == std::make_pair(std::string("comment"), std::string("/* open\nint x;")));
+  }
+  SECTION("unterminated template literal runs to the end of the file") {
+    Stream s = lexVisible(Language::JavaScript, "x = `a\nb");
+    CHECK(s.back() == std::make_pair(std::string("string"), std::string("`a\nb")));
+  }
+  SECTION("heredoc without terminator is string to the end") {
+    Stream s = lexVisible(Language::Bash, "cat <<'EOF'\nline\nmore");
+    CHECK(s.back() == std::make_pair(std::string("string"), std::string("line\nmore")));
+  }
+  SECTION("invalid UTF-8 outside strings is text; valid sequences stay whole") {
+    std::string src = "x \xFF y";
+    Stream s = lexVisible(Language::Python, src);
+    REQUIRE(s.size() == 3);
+    CHECK(s[1] == std::make_pair(std::string("text"), std::string("\xFF")));
+    Stream u = lexVisible(Language::Python, "na\xC3\xAFve = 1");
+    CHECK(u[0] == std::make_pair(std::string("name"), std::string("na\xC3\xAFve")));
+  }
+  SECTION("NUL bytes are kept") {
+    std::string src("a\0b", 3);
+    std::vector<Token> toks;
+    tokenize(Language::JavaScript, src, toks);
+    size_t total = 0;
+    for (const Token& t : toks) total += t.length;
+    CHECK(total == 3);
+  }
+  SECTION("a 1 MB single line is linear and covered") {
+    std::string line = repeat("a = b + \"s\" /* c */ ", 1 << 16);
+    REQUIRE(line.size() > 1000000);
+    for (const char* l : {"javascript", "python", "cpp", "bash", "markdown", "yaml", "html"}) {
+      auto t0 = std::chrono::steady_clock::now();
+      checkInvariants(lang(l), line);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      INFO(l << " took " << ms << " ms");
+      CHECK(ms < 5000);
+    }
+  }
+  SECTION("100k lines") {
+    std::string src = repeat("def f(x):\n    return x  # c\n", 50000);
+    checkInvariants(Language::Python, src);
+  }
+  SECTION("deep nesting falls back to string instead of recursing") {
+    std::string src = "x = `" + repeat("${`", 5000);
+    checkInvariants(Language::JavaScript, src);
+  }
+}
+
+TEST_CASE("language names and aliases", "[lexer]") {
+  Language l;
+  CHECK(parseLanguage("Python", l));
+  CHECK(l == Language::Python);
+  CHECK(parseLanguage("c++", l));
+  CHECK(l == Language::Cpp);
+  CHECK(parseLanguage("YML", l));
+  CHECK(l == Language::Yaml);
+  CHECK(parseLanguage("golang", l));
+  CHECK(l == Language::Go);
+  CHECK_FALSE(parseLanguage("klingon", l));
+  CHECK_FALSE(parseLanguage("", l));
+  CHECK(std::string(languageName(Language::Tsx)) == "tsx");
+  CHECK(std::string(tokenClassName(TokenClass::KeywordType)) == "keyword.type");
+  for (size_t i = 0; i < static_cast<size_t>(Language::Count); ++i) {
+    Language back;
+    REQUIRE(parseLanguage(languageName(static_cast<Language>(i)), back));
+    CHECK(back == static_cast<Language>(i));
+  }
+}
+
+struct Detect {
+  const char* filename;
+  const char* text;
+  Language expected;
+};
+
+TEST_CASE("language detection", "[lexer]") {
+  const Detect table[] = {
+      // File names and extensions win.
+      {"main.py", "", Language::Python},
+      {"src/app.tsx", "", Language::Tsx},
+      {"Widget.jsx", "", Language::Jsx},
+      {"lib.hpp", "", Language::Cpp},
+      {"x.h", "", Language::C},
+      {"config.yml", "", Language::Yaml},
+      {"Cargo.toml", "", Language::Toml},
+      {"Dockerfile", "", Language::Dockerfile},
+      {"Dockerfile.prod", "", Language::Dockerfile},
+      {"Makefile", "", Language::Bash},
+      {"README.md", "", Language::Markdown},
+      {"index.HTML", "", Language::Html},
+      {"Program.cs", "", Language::CSharp},
+      {"build.gradle.kts", "", Language::Kotlin},
+      {"init.lua", "", Language::Lua},
+      {"Gemfile", "", Language::Ruby},
+      {"query.sql", "", Language::Sql},
+      {"style.scss", "", Language::Css},
+      {"data.json", "def x", Language::Json},
+      {"notes.txt", "def f():\n  pass", Language::PlainText},
+      // Shebangs.
+      {"run", "#!/usr/bin/env python3\nprint(1)", Language::Python},
+      {"run", "#!/bin/bash\necho hi", Language::Bash},
+      {"run", "#!/bin/sh\n", Language::Bash},
+      {"tool", "#!/usr/bin/env node\nconsole.log(1)", Language::JavaScript},
+      {"tool", "#!/usr/bin/env -S deno run\n", Language::TypeScript},
+      {"x", "#!/usr/bin/ruby\nputs 1", Language::Ruby},
+      // Content.
+      {"", "<?php echo 1; ?>", Language::Php},
+      {"", "#include <stdio.h>\nint main(void) { return 0; }", Language::C},
+      {"", "#include <vector>\nstd::vector<int> v;", Language::Cpp},
+      {"", "def main():\n    print('hi')\n", Language::Python},
+      {"", "package main\n\nimport \"fmt\"\n\nfunc main() {}", Language::Go},
+      {"", "fn main() {\n    println!(\"hi\");\n}", Language::Rust},
+      {"", "{\"a\": 1, \"b\": [true]}", Language::Json},
+      {"", "  [1, 2, 3]", Language::Json},
+      {"", "<!DOCTYPE html>\n<html></html>", Language::Html},
+      {"", "FROM alpine\nRUN apk add curl", Language::Dockerfile},
+      {"", "const x = require('y');\nconsole.log(x);", Language::JavaScript},
+      {"", "interface A { x: string }", Language::TypeScript},
+      {"", "SELECT * FROM users;", Language::Sql},
+      {"", "# Title\n\nSome text.", Language::Markdown},
+      {"", "public class Main {\n  public static void main(String[] a) {}\n}", Language::Java},
+      {"", "using System;\nclass A {}", Language::CSharp},
+      {"", "hello world", Language::PlainText},
+      {"", "", Language::PlainText},
+  };
+  for (const Detect& d : table) {
+    INFO("file '" << d.filename << "' text '" << d.text << "'");
+    CHECK(languageName(detectLanguage(d.filename, d.text)) == std::string(languageName(d.expected)));
+  }
+}
+
+TEST_CASE("tokenizing 1000 lines of JavaScript is fast", "[lexer][perf]") {
+  std::string src = repeat(
+      "function add(a, b) { const s = `sum ${a + b}`; return /x+/g.test(s) ? a : b; } // c\n",
+      1000);
+  std::vector<Token> toks;
+  tokenize(Language::JavaScript, src, toks);  // warm up
+  auto t0 = std::chrono::steady_clock::now();
+  const int kRounds = 20;
+  for (int i = 0; i < kRounds; ++i) tokenize(Language::JavaScript, src, toks);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count() / kRounds;
+  INFO("1000 lines: " << ms << " ms per tokenize");
+  // Loose bound so unoptimised and sanitizer builds pass; the -O2 figure is well under 1 ms.
+  CHECK(ms < 50);
+}
+
+}  // namespace
+}  // namespace render

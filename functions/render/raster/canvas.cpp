@@ -1,0 +1,212 @@
+#include "raster/canvas.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace render {
+
+namespace {
+
+struct GammaTables {
+  uint16_t toLinear[256];  // sRGB byte -> linear light, 16 bit
+  uint8_t toSrgb[4096];    // linear light (top 12 bits) -> sRGB byte
+  GammaTables() {
+    for (int i = 0; i < 256; i++) {
+      double c = i / 255.0;
+      double l = c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+      toLinear[i] = uint16_t(std::lround(l * 65535));
+    }
+    for (int i = 0; i < 4096; i++) {
+      double l = (i + 0.5) / 4096.0;
+      double c = l <= 0.0031308 ? l * 12.92 : 1.055 * std::pow(l, 1 / 2.4) - 0.055;
+      toSrgb[i] = uint8_t(std::clamp(std::lround(c * 255), 0L, 255L));
+    }
+  }
+};
+
+const GammaTables& gamma() {
+  static const GammaTables t;
+  return t;
+}
+
+inline Rgba unpack(uint32_t v) {
+  return Rgba{uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+}
+
+Rect intersect(Rect a, Rect b) {
+  int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  int x1 = std::min(a.right(), b.right()), y1 = std::min(a.bottom(), b.bottom());
+  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+// Three box-blur passes of the indicator of [a0, a1) over [0, n): the 1-D edge profile of a
+// blurred rectangle (three boxes approximate a Gaussian within a few percent).
+std::vector<float> blurredEdge(int n, int a0, int a1, int radius) {
+  std::vector<float> v(size_t(std::max(n, 0)), 0.0f), sum(size_t(std::max(n, 0)) + 1);
+  for (int i = std::max(a0, 0); i < std::min(a1, n); i++) v[size_t(i)] = 1.0f;
+  if (radius <= 0) return v;
+  const float inv = 1.0f / float(2 * radius + 1);
+  for (int pass = 0; pass < 3; pass++) {
+    sum[0] = 0;
+    for (int i = 0; i < n; i++) sum[size_t(i) + 1] = sum[size_t(i)] + v[size_t(i)];
+    for (int i = 0; i < n; i++) {
+      int lo = std::max(0, i - radius), hi = std::min(n, i + radius + 1);
+      v[size_t(i)] = (sum[size_t(hi)] - sum[size_t(lo)]) * inv;
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+Canvas::Canvas(int width, int height, Rgba fill)
+    : width_(width), height_(height), px_(size_t(width) * size_t(height), fill.packed()) {}
+
+Rgba Canvas::pixel(int x, int y) const {
+  if (x < 0 || y < 0 || x >= width_ || y >= height_) return Rgba{0, 0, 0, 0};
+  return unpack(px_[size_t(y) * width_ + x]);
+}
+
+void Canvas::blendOver(uint32_t& dst, Rgba c, uint32_t alpha) {
+  if (alpha == 0) return;
+  if (alpha >= 255) {
+    dst = Rgba{c.r, c.g, c.b, 255}.packed();
+    return;
+  }
+  Rgba d = unpack(dst);
+  // Straight-alpha "over": only shapes' antialiased edges and shadows come here, never text.
+  uint32_t da = d.a * (255 - alpha) / 255;
+  uint32_t oa = alpha + da;
+  auto mix = [&](uint8_t s, uint8_t t) {
+    return uint8_t((s * alpha + t * da + oa / 2) / oa);
+  };
+  dst = Rgba{mix(c.r, d.r), mix(c.g, d.g), mix(c.b, d.b), uint8_t(oa)}.packed();
+}
+
+void Canvas::fillRect(Rect r, Rgba c) {
+  r = intersect(r, Rect{0, 0, width_, height_});
+  for (int y = r.y; y < r.bottom(); y++) {
+    uint32_t* row = px_.data() + size_t(y) * width_;
+    if (c.a == 255) {
+      std::fill(row + r.x, row + r.right(), c.packed());
+    } else {
+      for (int x = r.x; x < r.right(); x++) blendOver(row[x], c, c.a);
+    }
+  }
+}
+
+void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
+  radius = std::min({radius, r.w / 2, r.h / 2});
+  if (radius <= 0) return fillRect(r, c);
+  // Rows away from the corners are plain spans.
+  fillRect(Rect{r.x, r.y + radius, r.w, r.h - 2 * radius}, c);
+  fillRect(Rect{r.x + radius, r.y, r.w - 2 * radius, radius}, c);
+  fillRect(Rect{r.x + radius, r.bottom() - radius, r.w - 2 * radius, radius}, c);
+  const double rr = radius;
+  for (int corner = 0; corner < 4; corner++) {
+    int x0 = corner & 1 ? r.right() - radius : r.x;
+    int y0 = corner & 2 ? r.bottom() - radius : r.y;
+    double cx = corner & 1 ? r.right() - rr : r.x + rr;
+    double cy = corner & 2 ? r.bottom() - rr : r.y + rr;
+    for (int y = std::max(y0, 0); y < std::min(y0 + radius, height_); y++) {
+      for (int x = std::max(x0, 0); x < std::min(x0 + radius, width_); x++) {
+        double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
+        double cov = std::clamp(rr - d + 0.5, 0.0, 1.0);
+        blendOver(px_[size_t(y) * width_ + x], c, uint32_t(std::lround(cov * c.a)));
+      }
+    }
+  }
+}
+
+void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
+  int x0 = std::max(0, int(std::floor(cx - radius - 1)));
+  int x1 = std::min(width_, int(std::ceil(cx + radius + 1)));
+  int y0 = std::max(0, int(std::floor(cy - radius - 1)));
+  int y1 = std::min(height_, int(std::ceil(cy + radius + 1)));
+  for (int y = y0; y < y1; y++) {
+    for (int x = x0; x < x1; x++) {
+      double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
+      double cov = std::clamp(radius - d + 0.5, 0.0, 1.0);
+      blendOver(px_[size_t(y) * width_ + x], c, uint32_t(std::lround(cov * c.a)));
+    }
+  }
+}
+
+void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius) {
+  std::vector<float> fx = blurredEdge(width_, r.x, r.right(), blur);
+  std::vector<float> fy = blurredEdge(height_, r.y, r.bottom(), blur);
+  // 32 alpha levels: smooth to the eye, and few enough colours for an indexed PNG.
+  const float scale = float(opacity) * 31.0f;
+  for (int y = 0; y < height_; y++) {
+    if (fy[size_t(y)] <= 0.0f) continue;
+    // The part of this row the opaque window will cover anyway.
+    int s0 = 0, s1 = 0;
+    if (y >= skip.y + skipRadius && y < skip.bottom() - skipRadius) {
+      s0 = skip.x, s1 = skip.right();
+    } else if (y >= skip.y && y < skip.bottom()) {
+      s0 = skip.x + skipRadius, s1 = skip.right() - skipRadius;
+    }
+    uint32_t* row = px_.data() + size_t(y) * width_;
+    const float ry = fy[size_t(y)] * scale;
+    uint32_t last = 0xFFFFFFFF, lastIn = 0, lastAlpha = 0;
+    for (int x = 0; x < width_; x++) {
+      if (x == s0 && s1 > s0) {
+        x = s1 - 1;
+        continue;
+      }
+      uint32_t level = uint32_t(fx[size_t(x)] * ry + 0.5f);
+      if (level == 0) continue;
+      uint32_t alpha = level * 255 / 31;
+      // Neighbouring pixels mostly share colour and level: reuse the last blend.
+      if (row[x] == lastIn && alpha == lastAlpha && last != 0xFFFFFFFF) {
+        row[x] = last;
+        continue;
+      }
+      lastIn = row[x];
+      lastAlpha = alpha;
+      blendOver(row[x], Rgba{0, 0, 0, 255}, alpha);
+      last = row[x];
+    }
+  }
+}
+
+void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
+  const GammaTables& t = gamma();
+  Rect box{x + g.left, baseline - g.top, g.width, g.height};
+  Rect vis = intersect(intersect(box, clip), Rect{0, 0, width_, height_});
+  if (vis.w == 0 || vis.h == 0) return;
+  const uint32_t sr = t.toLinear[c.r], sg = t.toLinear[c.g], sb = t.toLinear[c.b];
+  for (int y = vis.y; y < vis.bottom(); y++) {
+    const uint8_t* cov = g.coverage.data() + size_t(y - box.y) * g.width + (vis.x - box.x);
+    uint32_t* row = px_.data() + size_t(y) * width_;
+    for (int xx = vis.x; xx < vis.right(); xx++, cov++) {
+      uint32_t a = *cov;
+      if (a == 0) continue;
+      uint32_t& dst = row[xx];
+      if (a == 255) {
+        dst = Rgba{c.r, c.g, c.b, 255}.packed();
+        continue;
+      }
+      Rgba d = unpack(dst);
+      if (d.a != 255) {
+        blendOver(dst, c, a);
+        continue;
+      }
+      auto mix = [&](uint32_t s, uint8_t db) {
+        int32_t dl = t.toLinear[db];
+        int32_t l = dl + ((int32_t(s) - dl) * int32_t(a)) / 255;
+        return t.toSrgb[uint32_t(l) >> 4];
+      };
+      dst = Rgba{mix(sr, d.r), mix(sg, d.g), mix(sb, d.b), 255}.packed();
+    }
+  }
+}
+
+void Canvas::strokeRect(Rect r, Rgba c) {
+  fillRect(Rect{r.x, r.y, r.w, 1}, c);
+  fillRect(Rect{r.x, r.bottom() - 1, r.w, 1}, c);
+  fillRect(Rect{r.x, r.y, 1, r.h}, c);
+  fillRect(Rect{r.right() - 1, r.y, 1, r.h}, c);
+}
+
+}  // namespace render

@@ -1,0 +1,179 @@
+#include "raster/font.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_OUTLINE_H
+#include FT_ADVANCES_H
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace render::fonts {
+extern const uint8_t kMono[];
+extern const size_t kMonoSize;
+extern const uint8_t kFallback[];
+extern const size_t kFallbackSize;
+}  // namespace render::fonts
+
+// FreeType's system layer, replacing src/base/ftsystem.c. Fonts here only ever come from memory,
+// so there is no file stream: defining these symbols keeps the linker from pulling ftsystem.o,
+// whose stdio use would make the wasm module import WASI file calls (path_open, fd_read, ...)
+// that the Worker host does not provide.
+extern "C" {
+static void* ftAlloc(FT_Memory, long size) { return std::malloc(size_t(size)); }
+static void ftFree(FT_Memory, void* block) { std::free(block); }
+static void* ftRealloc(FT_Memory, long, long newSize, void* block) {
+  return std::realloc(block, size_t(newSize));
+}
+FT_Error FT_Stream_Open(FT_Stream stream, const char*) {
+  if (stream) stream->base = nullptr;
+  return FT_Err_Cannot_Open_Resource;
+}
+FT_Memory FT_New_Memory(void) {
+  auto* memory = static_cast<FT_Memory>(std::malloc(sizeof(FT_MemoryRec_)));
+  if (!memory) return nullptr;
+  memory->user = nullptr;
+  memory->alloc = ftAlloc;
+  memory->realloc = ftRealloc;
+  memory->free = ftFree;
+  return memory;
+}
+void FT_Done_Memory(FT_Memory memory) { std::free(memory); }
+}
+
+namespace render {
+
+namespace {
+
+// Past this the cache is dropped and refilled: it bounds memory in a long-lived instance that
+// sees many sizes, while the common case (a few sizes, a few hundred glyphs) stays warm.
+constexpr size_t kMaxCacheBytes = 24u << 20;
+
+uint64_t glyphKey(GlyphRef g, int px, int phase) {
+  return uint64_t(g.face) << 48 | uint64_t(g.index) << 16 | uint64_t(px & 0x3fff) << 2 |
+         uint64_t(phase & 3);
+}
+
+}  // namespace
+
+FontSet& FontSet::instance() {
+  static FontSet set;
+  return set;
+}
+
+FontSet::FontSet() {
+  FT_Library lib;
+  if (FT_Init_FreeType(&lib)) {
+    error_ = "font engine failed to start";
+    return;
+  }
+  library_ = lib;
+  const uint8_t* data[2] = {fonts::kMono, fonts::kFallback};
+  const size_t sizes[2] = {fonts::kMonoSize, fonts::kFallbackSize};
+  for (int i = 0; i < 2; i++) {
+    FT_Face face;
+    if (FT_New_Memory_Face(lib, data[i], FT_Long(sizes[i]), 0, &face)) {
+      error_ = "embedded font is unreadable";
+      return;
+    }
+    faces_[i] = face;
+    unitsPerEm_[i] = face->units_per_EM ? face->units_per_EM : 1000;
+  }
+  FT_Face mono = static_cast<FT_Face>(faces_[0]);
+  FT_Fixed adv = 0;
+  FT_UInt zero = FT_Get_Char_Index(mono, '0');
+  if (zero && FT_Get_Advance(mono, zero, FT_LOAD_NO_SCALE, &adv) == 0 && adv > 0) {
+    monoAdvanceUnits_ = double(adv);
+  }
+}
+
+FontMetrics FontSet::metrics(int px) {
+  FontMetrics m;
+  if (!ok()) return m;
+  FT_Face mono = static_cast<FT_Face>(faces_[0]);
+  const double scale = double(px) / unitsPerEm_[0];
+  m.ascent = int(std::lround(mono->ascender * scale));
+  m.descent = int(std::lround(-mono->descender * scale));
+  m.lineHeight = int(std::lround(px * 1.5));
+  m.cellWidth = monoAdvanceUnits_ * scale;
+  return m;
+}
+
+GlyphRef FontSet::lookup(char32_t cp) {
+  auto it = cmap_.find(cp);
+  if (it != cmap_.end()) return it->second;
+  GlyphRef ref;
+  for (int i = 0; i < 2 && ok(); i++) {
+    FT_UInt index = FT_Get_Char_Index(static_cast<FT_Face>(faces_[i]), FT_ULong(cp));
+    if (index) {
+      ref.face = uint8_t(i);
+      ref.index = index;
+      break;
+    }
+  }
+  cmap_.emplace(cp, ref);
+  return ref;
+}
+
+double FontSet::advance(GlyphRef g, int px) {
+  const double cell = monoAdvanceUnits_ * px / unitsPerEm_[0];
+  if (g.missing() || g.face == 0) return cell;
+  uint64_t key = glyphKey(g, px, 0);
+  auto it = advances_.find(key);
+  if (it != advances_.end()) return it->second;
+  FT_Fixed adv = 0;
+  double result = cell;
+  if (FT_Get_Advance(static_cast<FT_Face>(faces_[g.face]), g.index, FT_LOAD_NO_SCALE, &adv) == 0) {
+    result = double(adv) * px / unitsPerEm_[g.face];
+  }
+  advances_.emplace(key, result);
+  return result;
+}
+
+bool FontSet::setSize(int face, int px) {
+  if (facePx_[face] == px) return true;
+  if (FT_Set_Pixel_Sizes(static_cast<FT_Face>(faces_[face]), 0, FT_UInt(px))) return false;
+  facePx_[face] = px;
+  return true;
+}
+
+const GlyphBitmap* FontSet::bitmap(GlyphRef g, int px, int phase) {
+  if (g.missing() || !ok()) return nullptr;
+  uint64_t key = glyphKey(g, px, phase);
+  auto it = glyphs_.find(key);
+  if (it != glyphs_.end()) return &it->second;
+  if (cacheBytes_ > kMaxCacheBytes) {
+    glyphs_.clear();
+    cacheBytes_ = 0;
+  }
+  FT_Face face = static_cast<FT_Face>(faces_[g.face]);
+  if (!setSize(g.face, px)) return nullptr;
+  // Light autohinting snaps only vertically, which keeps stems crisp on the baseline and x-height
+  // while leaving horizontal positions free for quarter-pixel placement.
+  if (FT_Load_Glyph(face, g.index, FT_LOAD_TARGET_LIGHT | FT_LOAD_FORCE_AUTOHINT)) return nullptr;
+  FT_GlyphSlot slot = face->glyph;
+  if (slot->format != FT_GLYPH_FORMAT_OUTLINE) return nullptr;
+  FT_Outline_Translate(&slot->outline, FT_Pos(phase * 16), 0);
+  if (FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)) return nullptr;
+  GlyphBitmap bmp;
+  const FT_Bitmap& b = slot->bitmap;
+  bmp.left = slot->bitmap_left;
+  bmp.top = slot->bitmap_top;
+  bmp.width = int(b.width);
+  bmp.height = int(b.rows);
+  bmp.coverage.resize(size_t(bmp.width) * bmp.height);
+  for (int y = 0; y < bmp.height; y++) {
+    const uint8_t* row = b.buffer + ptrdiff_t(y) * b.pitch;
+    uint8_t* dst = bmp.coverage.data() + size_t(y) * bmp.width;
+    for (int x = 0; x < bmp.width; x++) {
+      // 16 levels (0, 17, ..., 255): invisible at 1x, and it keeps antialiased text within a
+      // 256-colour palette so the PNG can be indexed.
+      dst[x] = uint8_t(((row[x] * 15 + 127) / 255) * 17);
+    }
+  }
+  cacheBytes_ += bmp.coverage.size() + 64;
+  return &glyphs_.emplace(key, std::move(bmp)).first->second;
+}
+
+}  // namespace render

@@ -1,0 +1,77 @@
+// The embedded fonts, opened once per module instance, and a glyph cache shared by all requests.
+//
+//   render::FontSet& fonts = render::FontSet::instance();
+//   if (!fonts.ok()) return error(fonts.error());
+//   render::FontMetrics m = fonts.metrics(14);
+//   render::GlyphRef g = fonts.lookup(U'ж');           // which face draws it, or none (tofu)
+//   const render::GlyphBitmap* bmp = fonts.bitmap(g, 14, phase);
+//
+// Face 0 is JetBrains Mono (Latin, Greek, Cyrillic, box drawing); face 1 is a subset of DejaVu
+// Sans for what it lacks (Hebrew, Arabic presentation forms, arrows, symbols). Both are embedded
+// at build time from the Debian font packages (embed_font.py). Glyphs are rendered with light
+// autohinting (vertical only) so they can be positioned at quarter pixels: `phase` 0..3 selects
+// the x offset, and each (face, glyph, size, phase) is rasterised once per instance.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace render {
+
+struct FontMetrics {
+  int ascent = 0;       // px above the baseline
+  int descent = 0;      // px below (positive)
+  int lineHeight = 0;   // px from one baseline to the next
+  double cellWidth = 0; // px, the monospace advance
+};
+
+struct GlyphRef {
+  uint8_t face = kNoFace;  // kNoFace: no font has it
+  uint32_t index = 0;
+  static constexpr uint8_t kNoFace = 255;
+  bool missing() const { return face == kNoFace; }
+};
+
+// 8-bit coverage, quantised to 16 levels (see canvas.h for why).
+struct GlyphBitmap {
+  int left = 0, top = 0;  // offset from the pen position on the baseline (top: up is positive)
+  int width = 0, height = 0;
+  std::vector<uint8_t> coverage;
+};
+
+class FontSet {
+ public:
+  static FontSet& instance();
+
+  bool ok() const { return error_.empty(); }
+  std::string_view error() const { return error_; }
+
+  FontMetrics metrics(int px);
+  GlyphRef lookup(char32_t cp);
+  // Advance in px at `px` size: the monospace cell for face 0, the font's own for face 1.
+  double advance(GlyphRef g, int px);
+  // nullptr for a missing glyph or when FreeType fails; the caller draws a box instead.
+  const GlyphBitmap* bitmap(GlyphRef g, int px, int phase);
+
+  size_t cachedGlyphs() const { return glyphs_.size(); }
+
+ private:
+  FontSet();
+  bool setSize(int face, int px);
+
+  std::string error_;
+  void* library_ = nullptr;     // FT_Library
+  void* faces_[2] = {nullptr, nullptr};  // FT_Face
+  int facePx_[2] = {0, 0};
+  int unitsPerEm_[2] = {1000, 2048};
+  double monoAdvanceUnits_ = 600;
+  std::unordered_map<char32_t, GlyphRef> cmap_;
+  std::unordered_map<uint64_t, double> advances_;
+  std::unordered_map<uint64_t, GlyphBitmap> glyphs_;
+  size_t cacheBytes_ = 0;
+};
+
+}  // namespace render

@@ -1,0 +1,288 @@
+#include "render.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "encode/jpeg.h"
+#include "layout/layout.h"
+#include "layout/lines.h"
+#include "raster/canvas.h"
+#include "raster/font.h"
+#include "raster/text_shaper.h"
+#include "shared/utf8.h"
+
+namespace render {
+
+namespace {
+
+constexpr Rgba kControlColors[3] = {{255, 95, 86, 255}, {255, 189, 46, 255}, {39, 201, 63, 255}};
+constexpr char32_t kContinuationMark = 0x21AA;  // ↪
+constexpr char32_t kEllipsis = 0x2026;
+
+uint32_t digits(uint32_t n) {
+  uint32_t d = 1;
+  while (n >= 10) n /= 10, d++;
+  return d;
+}
+
+std::vector<Cell> cellsOf(std::string_view s, TokenClass cls) {
+  std::vector<Cell> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    char32_t cp = utf8::next(s, i);
+    if (cp < 0x20 || cp == 0x7F) cp = 0xFFFD;
+    out.push_back(Cell{cp, cls});
+  }
+  return out;
+}
+
+// Draws shaped cells left to right at one size; positions are kept in fractional pixels and
+// snapped to quarter pixels through the glyph cache's phases.
+class Painter {
+ public:
+  Painter(Canvas& canvas, FontSet& fonts, int px) : canvas_(canvas), fonts_(fonts), px_(px) {
+    metrics_ = fonts.metrics(px);
+  }
+
+  const FontMetrics& metrics() const { return metrics_; }
+
+  double advance(char32_t cp) {
+    if (isCombiningMark(cp)) return 0;
+    if (cp == ' ') return metrics_.cellWidth;
+    return fonts_.advance(fonts_.lookup(cp), px_);
+  }
+
+  double measure(const std::vector<Cell>& cells) {
+    double w = 0;
+    for (const Cell& c : cells) w += advance(c.cp);
+    return w;
+  }
+
+  // Returns the pen position after the last cell.
+  double draw(const std::vector<Cell>& cells, double x, int baseline, const Theme* theme,
+              Rgba fixed, const Rect& clip) {
+    for (const Cell& c : cells) {
+      if (x > clip.right()) break;
+      double adv = advance(c.cp);
+      if (c.cp == ' ' || (adv == 0 && c.cp >= 0x200B && isCombiningMark(c.cp))) {
+        x += adv;
+        continue;
+      }
+      Rgba color = theme ? theme->color(c.cls) : fixed;
+      GlyphRef g = fonts_.lookup(c.cp);
+      if (g.missing()) {
+        // Tofu: a visible box the width of a cell, so the reader sees something is there.
+        int w = std::max(3, int(metrics_.cellWidth) - 2);
+        int h = std::max(5, metrics_.ascent * 3 / 4);
+        canvas_.strokeRect(Rect{int(std::lround(x)) + 1, baseline - h, w, h}, color);
+        x += adv;
+        continue;
+      }
+      double fx = std::floor(x);
+      int phase = int((x - fx) * 4 + 0.5);
+      int ix = int(fx);
+      if (phase == 4) ix++, phase = 0;
+      if (const GlyphBitmap* bmp = fonts_.bitmap(g, px_, phase)) {
+        canvas_.drawGlyph(*bmp, ix, baseline, color, clip);
+      }
+      x += adv;
+    }
+    return x;
+  }
+
+ private:
+  Canvas& canvas_;
+  FontSet& fonts_;
+  int px_;
+  FontMetrics metrics_;
+};
+
+RenderResult fail(int status, std::string message) {
+  RenderResult r;
+  r.status = status;
+  r.error = std::move(message);
+  return r;
+}
+
+double luminance(Rgba c) { return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255.0; }
+
+}  // namespace
+
+RenderResult renderCode(const RenderOptions& opt) {
+  FontSet& fonts = FontSet::instance();
+  if (!fonts.ok()) return fail(500, std::string(fonts.error()));
+  const Theme& theme = opt.theme ? *opt.theme : *findTheme("monokai");
+  const int scale = std::clamp(opt.scale, 1, 2);
+  const int px = std::clamp(opt.fontSize, 4, 128) * scale;
+
+  // 1. Which lines: a preview cuts the text before it is tokenised.
+  const uint32_t total = countSourceLines(opt.code);
+  uint32_t shown = total;
+  if (opt.maxLines && total > opt.maxLines) shown = opt.maxLines;
+  if (shown > opt.maxSourceLines) {
+    return fail(413, "code has " + std::to_string(total) + " lines; the limit is " +
+                         std::to_string(opt.maxSourceLines) +
+                         " (set max_lines to render a preview)");
+  }
+  std::string_view text = opt.code;
+  if (shown < total) text = text.substr(0, prefixOfLines(text, shown));
+
+  // 2. Tokens and visual lines, storage capped by what could fit in the largest image.
+  std::vector<Token> tokens;
+  tokenize(opt.language, text, tokens);
+  const FontMetrics m = fonts.metrics(px);
+  LineOptions lo;
+  lo.tabWidth = opt.tabWidth;
+  lo.wrapColumn = opt.wrap;
+  lo.startNumber = opt.startLine;
+  lo.highlight = opt.highlight;
+  std::sort(lo.highlight.begin(), lo.highlight.end());
+  lo.moreLines = total - shown;
+  lo.maxColumns = uint32_t(opt.maxWidth / std::max(1.0, m.cellWidth)) + 2;
+  lo.maxLines = opt.maxHeight / uint32_t(std::max(1, m.lineHeight)) + 2;
+  std::vector<VisualLine> lines;
+  LineStats stats = buildLines(text, tokens, lo, lines);
+
+  // 3. Shape (bidi, Arabic joining) and measure, then the frame.
+  std::vector<std::vector<Cell>> shaped(lines.size());
+  double textWidth = 0;
+  {
+    Canvas probe(0, 0, Rgba{});
+    Painter measure(probe, fonts, px);
+    for (size_t i = 0; i < lines.size(); i++) {
+      shapeLine(lines[i].cells, shaped[i]);
+      textWidth = std::max(textWidth, measure.measure(shaped[i]));
+    }
+    // Cells past the storage cap were counted but not kept.
+    textWidth = std::max(textWidth, stats.maxColumns * m.cellWidth);
+  }
+  Canvas probe(0, 0, Rgba{});
+  Painter titlePainter(probe, fonts, px);
+  std::vector<Cell> titleCells = cellsOf(opt.title, TokenClass::Text);
+  if (titleCells.size() > 120) {
+    titleCells.resize(119);
+    titleCells.push_back(Cell{kEllipsis, TokenClass::Text});
+  }
+  std::vector<Cell> titleVisual;
+  shapeLine(titleCells, titleVisual);
+  const double titleWidth = opt.window ? titlePainter.measure(titleVisual) : 0;
+
+  FrameInput fi;
+  fi.lines = stats.visualLines;
+  fi.textWidth = uint32_t(std::min(1e9, std::ceil(textWidth)));
+  fi.cellWidth = m.cellWidth;
+  fi.lineHeight = uint32_t(m.lineHeight);
+  fi.gutterDigits =
+      opt.lineNumbers ? digits(opt.startLine + std::max(stats.sourceLines, 1u) - 1) : 0;
+  // Room for the controls on both sides of a centred title.
+  fi.minWindowWidth = titleWidth > 0 ? uint32_t(titleWidth) + 2 * 84 * scale : 0;
+  fi.scale = scale;
+  fi.window = opt.window;
+  fi.shadow = opt.shadow;
+  const Frame f = computeFrame(fi);
+  if (uint32_t(f.width) > opt.maxWidth || uint32_t(f.height) > opt.maxHeight) {
+    return fail(413, "image would be " + std::to_string(f.width) + "x" + std::to_string(f.height) +
+                         " px; the limit is " + std::to_string(opt.maxWidth) + "x" +
+                         std::to_string(opt.maxHeight) +
+                         " (use wrap, max_lines or a smaller font_size)");
+  }
+
+  // 4. Pixels.
+  Rgba backdrop = opt.transparent      ? Rgba{0, 0, 0, 0}
+                  : opt.customBackdrop ? opt.backdrop
+                                       : theme.backdrop;
+  if (!opt.window) backdrop = theme.background;
+  Canvas canvas(f.width, f.height, backdrop);
+  if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius);
+  if (opt.window) {
+    canvas.fillRoundedRect(f.window, f.radius, theme.windowBorder);
+    Rect inner{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
+    canvas.fillRoundedRect(inner, f.radius - 1, theme.background);
+  }
+  Painter painter(canvas, fonts, px);
+  const Rect clip{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
+  const int baselineInLine = (m.lineHeight - (m.ascent + m.descent)) / 2 + m.ascent;
+
+  if (opt.window) {
+    for (int i = 0; i < 3; i++) {
+      canvas.fillCircle(f.controlX[i], f.controlY, f.controlRadius, kControlColors[i]);
+    }
+    if (!titleVisual.empty()) {
+      double x = f.window.x + (f.window.w - titleWidth) / 2;
+      int baseline = f.controlY + (m.ascent - m.descent) / 2;
+      painter.draw(titleVisual, x, baseline, nullptr, theme.title, clip);
+    }
+  }
+
+  std::vector<Cell> numberCells;
+  const std::vector<Cell> mark{{kContinuationMark, TokenClass::Text}};
+  for (size_t i = 0; i < lines.size(); i++) {
+    const VisualLine& line = lines[i];
+    const int top = f.textTop + int(i) * m.lineHeight;
+    if (top > f.height) break;
+    if (line.highlighted) {
+      canvas.fillRect(Rect{clip.x, top, clip.w, m.lineHeight}, theme.highlightLine);
+    }
+    const int baseline = top + baselineInLine;
+    if (line.kind == LineKind::Code && opt.lineNumbers) {
+      numberCells = cellsOf(std::to_string(line.number), TokenClass::Text);
+      double x = f.gutterRight - numberCells.size() * m.cellWidth;
+      Rgba c = line.highlighted ? theme.foreground : theme.lineNumber;
+      painter.draw(numberCells, x, baseline, nullptr, c, clip);
+    } else if (line.kind == LineKind::Continuation) {
+      double x = opt.lineNumbers ? f.gutterRight - m.cellWidth : f.textX - 1.5 * m.cellWidth;
+      painter.draw(mark, x, baseline, nullptr, theme.lineNumber, clip);
+    }
+    painter.draw(shaped[i], f.textX, baseline, &theme, Rgba{}, clip);
+  }
+
+  if (!opt.watermark.empty()) {
+    const int wpx = std::max(9, px * 3 / 4);
+    Painter wm(canvas, fonts, wpx);
+    std::vector<Cell> cells = cellsOf(opt.watermark, TokenClass::Text);
+    if (cells.size() > 64) cells.resize(64);
+    std::vector<Cell> visual;
+    shapeLine(cells, visual);
+    const double w = wm.measure(visual);
+    Rgba c;
+    int baseline;
+    double x;
+    if (opt.window && !opt.transparent) {
+      // In the backdrop below the window's right edge, contrasting with the backdrop.
+      c = luminance(backdrop) > 0.5 ? Rgba{0, 0, 0, 150} : Rgba{255, 255, 255, 170};
+      c = Rgba{uint8_t((c.r * c.a + backdrop.r * (255 - c.a)) / 255),
+               uint8_t((c.g * c.a + backdrop.g * (255 - c.a)) / 255),
+               uint8_t((c.b * c.a + backdrop.b * (255 - c.a)) / 255), 255};
+      x = f.window.right() - w;
+      baseline = f.height - std::max(4, (f.height - f.window.bottom()) / 3);
+    } else {
+      c = theme.lineNumber;
+      x = f.window.right() - w - 12 * scale;
+      baseline = f.window.bottom() - 6 * scale;
+    }
+    wm.draw(visual, x, baseline, nullptr, c, Rect{0, 0, f.width, f.height});
+  }
+
+  // 5. Bytes.
+  RenderResult r;
+  r.width = f.width;
+  r.height = f.height;
+  if (opt.format == ImageFormat::Jpeg) {
+    r.contentType = "image/jpeg";
+    Rgba matte = opt.transparent ? theme.background : backdrop;
+    if (!encodeJpeg(canvas.pixels(), f.width, f.height, opt.jpegQuality, matte, r.bytes)) {
+      return fail(500, "JPEG encoding failed");
+    }
+  } else {
+    r.png = encodePng(canvas.pixels(), f.width, f.height, r.bytes);
+    if (!r.png.ok) return fail(500, "PNG encoding failed");
+  }
+  if (r.bytes.size() > opt.maxBytes) {
+    return fail(413, "image is " + std::to_string(r.bytes.size() / 1024) +
+                         " KB; the limit is " + std::to_string(opt.maxBytes / 1024) +
+                         " KB (use max_lines, scale 1 or format jpeg)");
+  }
+  return r;
+}
+
+}  // namespace render

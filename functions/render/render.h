@@ -1,0 +1,66 @@
+// The render pipeline: code -> tokens -> lines -> frame -> pixels -> PNG/JPEG bytes.
+//
+//   render::RenderOptions opt;
+//   opt.code = "print('hi')\n";
+//   opt.language = render::Language::Python;
+//   render::RenderResult r = render::renderCode(opt);
+//   if (r.status != 200) reply(r.status, r.error); else send(r.contentType, r.bytes);
+//
+// No I/O and no globals beyond the font cache, so it runs the same natively (tests, CLI) and in
+// the wasm module. Every limit is checked before the image is allocated: an over-long file or an
+// over-sized image is a 413 with a message that says what to change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "encode/png.h"
+#include "lexer/token.h"
+#include "theme/themes.h"
+
+namespace render {
+
+enum class ImageFormat : uint8_t { Png, Jpeg };
+
+struct RenderOptions {
+  std::string_view code;
+  Language language = Language::PlainText;
+  const Theme* theme = nullptr;  // nullptr: monokai
+  int fontSize = 14;             // px at 1x
+  int scale = 1;                 // 1 or 2
+  bool lineNumbers = true;
+  uint32_t startLine = 1;
+  std::vector<uint32_t> highlight;  // displayed line numbers, any order
+  uint32_t maxLines = 0;            // preview: at most this many source lines (0: all)
+  uint32_t wrap = 0;                // soft-wrap column (0: off)
+  uint32_t tabWidth = 4;
+  std::string title;      // shown centred in the title bar (window mode)
+  std::string watermark;  // empty: none
+  bool window = true;
+  bool shadow = true;
+  bool transparent = false;     // backdrop fully transparent
+  bool customBackdrop = false;  // use `backdrop` instead of the theme's
+  Rgba backdrop;
+  ImageFormat format = ImageFormat::Png;
+  int jpegQuality = 85;
+  // Limits (config RENDER_MAX_*): checked before anything large is allocated.
+  uint32_t maxSourceLines = 2000;
+  uint32_t maxWidth = 6000;
+  uint32_t maxHeight = 20000;
+  size_t maxBytes = 2u << 20;  // the encoded image
+};
+
+struct RenderResult {
+  int status = 200;
+  std::string error;
+  const char* contentType = "image/png";
+  std::vector<uint8_t> bytes;
+  int width = 0, height = 0;
+  PngInfo png;
+};
+
+RenderResult renderCode(const RenderOptions& opt);
+
+}  // namespace render

@@ -1,0 +1,236 @@
+#include "store.h"
+
+#include <cmath>
+
+#include "shared/db.h"
+#include "shared/host.h"
+
+namespace webhook::store {
+
+using db::Stmt;
+
+namespace {
+Settings readSettings(const json::Object& row) {
+  Settings s;
+  s.uiLanguage = std::string(json::getString(row, "ui_language").value_or(""));
+  s.theme = std::string(json::getString(row, "theme").value_or(""));
+  s.fontSize = int(json::getInt(row, "font_size").value_or(0));
+  s.lineNumbers = json::getInt(row, "line_numbers").value_or(1) != 0;
+  s.active = json::getInt(row, "active").value_or(1) != 0;
+  return s;
+}
+}  // namespace
+
+std::optional<Settings> settingsOf(int64_t userId) {
+  db::Result r = db::first(
+      Stmt("SELECT ui_language, theme, font_size, line_numbers, active FROM users WHERE id = ?1")
+          .bind(userId));
+  if (!r.ok() || !r.first()) return std::nullopt;
+  return readSettings(*r.first());
+}
+
+std::optional<Settings> touchUser(const User& u, double now) {
+  db::Result r = db::first(
+      Stmt("INSERT INTO users (id, username, first_name, last_name, language_code, created_ms, "
+           "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+           "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
+           "first_name = excluded.first_name, last_name = excluded.last_name, "
+           "language_code = excluded.language_code, active = 1, updated_ms = excluded.updated_ms "
+           "RETURNING ui_language, theme, font_size, line_numbers, active")
+          .bind(u.id).bind(u.username).bind(u.firstName).bind(u.lastName).bind(u.languageCode)
+          .bind(now));
+  if (!r.ok()) {
+    logger::error("touchUser: " + r.error());
+    return std::nullopt;
+  }
+  if (auto row = r.first()) return readSettings(*row);
+  return Settings{};
+}
+
+bool setActive(int64_t userId, bool active, double now) {
+  db::Result r = db::run(Stmt("UPDATE users SET active = ?2, updated_ms = ?3 WHERE id = ?1")
+                             .bind(userId).bind(active).bind(now));
+  return r.ok();
+}
+
+bool setTheme(int64_t userId, const std::string& theme, double now) {
+  return db::run(Stmt("UPDATE users SET theme = ?2, updated_ms = ?3 WHERE id = ?1")
+                     .bind(userId).bind(theme).bind(now)).ok();
+}
+
+bool setUiLanguage(int64_t userId, const std::string& lang, double now) {
+  return db::run(Stmt("UPDATE users SET ui_language = ?2, updated_ms = ?3 WHERE id = ?1")
+                     .bind(userId).bind(lang).bind(now)).ok();
+}
+
+Claim claimUpdate(int64_t updateId, double now, double staleMs) {
+  db::Result r = db::run(
+      Stmt("INSERT INTO processed_updates (update_id, state, claimed_ms) VALUES (?1, 'processing', "
+           "?2) ON CONFLICT (update_id) DO UPDATE SET claimed_ms = excluded.claimed_ms "
+           "WHERE processed_updates.state = 'processing' AND processed_updates.claimed_ms < ?3")
+          .bind(updateId).bind(now).bind(now - staleMs));
+  if (!r.ok()) {
+    logger::error("claimUpdate: " + r.error());
+    return Claim::Failed;
+  }
+  return r.changes() == 1 ? Claim::Mine : Claim::AlreadyHandled;
+}
+
+bool finishUpdate(int64_t updateId) {
+  return db::run(Stmt("UPDATE processed_updates SET state = 'done' WHERE update_id = ?1")
+                     .bind(updateId)).ok();
+}
+
+void releaseUpdate(int64_t updateId) {
+  db::Result r = db::run(
+      Stmt("DELETE FROM processed_updates WHERE update_id = ?1 AND state = 'processing'")
+          .bind(updateId));
+  if (!r.ok()) logger::error("releaseUpdate: " + r.error());
+}
+
+std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
+                                     const std::string& language, const std::string& content,
+                                     int64_t lines, int64_t updateId, double now) {
+  // One transaction: the file row, the new version (once per update), the latest pointer.
+  std::vector<Stmt> stmts;
+  stmts.push_back(
+      Stmt("INSERT INTO code_files (user_id, name, language, latest_version, created_ms, "
+           "updated_ms) VALUES (?1, ?2, ?3, 0, ?4, ?4) ON CONFLICT (user_id, name) DO UPDATE SET "
+           "language = excluded.language, updated_ms = excluded.updated_ms")
+          .bind(userId).bind(name).bind(language).bind(now));
+  stmts.push_back(
+      Stmt("INSERT INTO code_file_versions (file_id, version, content, line_count, byte_size, "
+           "source_update_id, created_ms) SELECT id, latest_version + 1, ?3, ?4, ?5, ?6, ?7 "
+           "FROM code_files WHERE user_id = ?1 AND name = ?2 "
+           "ON CONFLICT (source_update_id) DO NOTHING")
+          .bind(userId).bind(name).bind(content).bind(lines).bind(int64_t(content.size()))
+          .bind(updateId).bind(now));
+  stmts.push_back(
+      Stmt("UPDATE code_files SET latest_version = (SELECT MAX(version) FROM code_file_versions "
+           "WHERE file_id = code_files.id) WHERE user_id = ?1 AND name = ?2")
+          .bind(userId).bind(name));
+  stmts.push_back(
+      Stmt("SELECT v.version FROM code_file_versions v WHERE v.source_update_id = ?1")
+          .bind(updateId));
+  std::string err;
+  std::vector<db::Result> res = db::batch(stmts, &err);
+  if (res.size() != stmts.size()) {
+    logger::error("saveFile: " + err);
+    return std::nullopt;
+  }
+  SavedVersion v;
+  if (auto row = res[3].first()) v.version = json::getInt(*row, "version").value_or(0);
+  return v;
+}
+
+namespace {
+
+Lookup readVersion(const db::Result& r, FileVersion& out) {
+  if (!r.ok()) {
+    logger::error("file lookup: " + r.error());
+    return Lookup::Failed;
+  }
+  auto row = r.first();
+  if (!row) return Lookup::Missing;
+  out.fileId = json::getInt(*row, "id").value_or(0);
+  out.name = std::string(json::getString(*row, "name").value_or(""));
+  out.language = std::string(json::getString(*row, "language").value_or(""));
+  out.content = std::string(json::getString(*row, "content").value_or(""));
+  out.version = json::getInt(*row, "version").value_or(0);
+  out.lines = json::getInt(*row, "line_count").value_or(0);
+  return Lookup::Found;
+}
+
+constexpr const char* kLatestSelect =
+    "SELECT f.id, f.name, f.language, v.content, v.version, v.line_count FROM code_files f "
+    "JOIN code_file_versions v ON v.file_id = f.id AND v.version = f.latest_version ";
+
+}  // namespace
+
+Lookup latestByName(int64_t userId, const std::string& name, FileVersion& out) {
+  return readVersion(
+      db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.name = ?2")
+                    .bind(userId).bind(name)),
+      out);
+}
+
+Lookup latestById(int64_t userId, int64_t fileId, FileVersion& out) {
+  return readVersion(
+      db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.id = ?2")
+                    .bind(userId).bind(fileId)),
+      out);
+}
+
+bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRow>& out,
+               int64_t& total) {
+  std::string err;
+  std::vector<db::Result> res = db::batch(
+      {Stmt("SELECT id, name, language, latest_version FROM code_files WHERE user_id = ?1 "
+            "ORDER BY name LIMIT ?2 OFFSET ?3")
+           .bind(userId).bind(limit).bind(offset),
+       Stmt("SELECT COUNT(*) AS n FROM code_files WHERE user_id = ?1").bind(userId)},
+      &err);
+  if (res.size() != 2) {
+    logger::error("listFiles: " + err);
+    return false;
+  }
+  for (size_t i = 0; i < res[0].size(); i++) {
+    const json::Object& row = res[0].row(i);
+    out.push_back({json::getInt(row, "id").value_or(0),
+                   std::string(json::getString(row, "name").value_or("")),
+                   std::string(json::getString(row, "language").value_or("")),
+                   json::getInt(row, "latest_version").value_or(0)});
+  }
+  total = 0;
+  if (auto row = res[1].first()) total = json::getInt(*row, "n").value_or(0);
+  return true;
+}
+
+Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::string& nameIn,
+                  std::string& name) {
+  db::Result found =
+      fileId ? db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND id = ?2")
+                             .bind(userId).bind(*fileId))
+             : db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND name = ?2")
+                             .bind(userId).bind(nameIn));
+  if (!found.ok()) return Lookup::Failed;
+  auto row = found.first();
+  if (!row) return Lookup::Missing;
+  int64_t id = json::getInt(*row, "id").value_or(0);
+  name = std::string(json::getString(*row, "name").value_or(""));
+  std::string err;
+  auto res = db::batch({Stmt("DELETE FROM code_file_versions WHERE file_id = ?1").bind(id),
+                        Stmt("DELETE FROM code_files WHERE id = ?1 AND user_id = ?2")
+                            .bind(id).bind(userId)},
+                       &err);
+  if (res.size() != 2) {
+    logger::error("deleteFile: " + err);
+    return Lookup::Failed;
+  }
+  return Lookup::Found;
+}
+
+int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, double windowMs,
+                  double now) {
+  // Count and insert in one statement, so two concurrent requests cannot both take the last slot.
+  db::Result r = db::run(
+      Stmt("INSERT INTO rate_limit_events (user_id, action, at_ms) SELECT ?1, ?2, ?3 "
+           "WHERE (SELECT COUNT(*) FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
+           "AND at_ms > ?4) < ?5")
+          .bind(userId).bind(action).bind(now).bind(now - windowMs).bind(limit));
+  if (!r.ok()) {
+    logger::error("rateLimit: " + r.error());
+    return -1;
+  }
+  if (r.changes() == 1) return 0;
+  db::Result oldest = db::first(
+      Stmt("SELECT MIN(at_ms) AS t FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
+           "AND at_ms > ?3")
+          .bind(userId).bind(action).bind(now - windowMs));
+  double t = now;
+  if (auto row = oldest.first()) t = json::getDouble(*row, "t").value_or(now);
+  int64_t secs = int64_t(std::ceil((t + windowMs - now) / 1000.0));
+  return secs < 1 ? 1 : secs;
+}
+
+}  // namespace webhook::store

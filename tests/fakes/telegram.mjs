@@ -1,0 +1,179 @@
+// A local fake of the Telegram Bot API (https://core.telegram.org/bots/api) for tests: the same
+// URL shapes (/bot<token>/<method>, /file/bot<token>/<path>), JSON and multipart/form-data
+// requests, {"ok":..., "result"|"error_code"/"description"/"parameters"} answers, and the failures
+// tests inject (429 with retry_after, 5xx, 400 for photos Telegram would refuse).
+import { createServer } from 'node:http';
+
+function parseMultipart(buf, contentType) {
+  const m = /boundary=("?)([^";]+)\1/.exec(contentType);
+  if (!m) throw new Error('multipart without boundary');
+  const delim = Buffer.from(`--${m[2]}`);
+  const fields = {};
+  const files = {};
+  let pos = buf.indexOf(delim);
+  while (pos !== -1) {
+    const start = pos + delim.length;
+    if (buf.slice(start, start + 2).toString() === '--') break;
+    const headEnd = buf.indexOf('\r\n\r\n', start);
+    const next = buf.indexOf(delim, headEnd);
+    if (headEnd === -1 || next === -1) throw new Error('malformed multipart body');
+    const head = buf.slice(start + 2, headEnd).toString();
+    const data = buf.slice(headEnd + 4, next - 2);
+    const name = /name="([^"]*)"/.exec(head)?.[1];
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1];
+    if (filename !== undefined) files[name] = { filename, contentType: type, bytes: data };
+    else fields[name] = data.toString();
+    pos = next;
+  }
+  return { fields, files };
+}
+
+function pngSize(bytes) {
+  if (!bytes || bytes.length < 24 || bytes.readUInt32BE(0) !== 0x89504e47) return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+export async function startFakeTelegram({ token }) {
+  const calls = [];
+  const failures = new Map(); // method -> [{status, body}]
+  const files = new Map(); // file_id -> {path, bytes}
+  let nextMessageId = 1000;
+  const waiters = [];
+
+  const notify = () => {
+    for (const w of [...waiters]) {
+      if (w.pred(calls)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    const send = (status, obj, raw) => {
+      res.writeHead(status, { 'content-type': raw ? 'application/octet-stream' : 'application/json' });
+      res.end(raw ?? JSON.stringify(obj));
+    };
+    const url = new URL(req.url, 'http://fake');
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (fileMatch) {
+      if (fileMatch[1] !== token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      const f = [...files.values()].find((x) => x.path === fileMatch[2]);
+      return f ? send(200, null, f.bytes) : send(404, { ok: false, error_code: 404, description: 'Not Found' });
+    }
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
+    if (!m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (m[1] !== token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = m[2];
+    let params = {};
+    let upload = {};
+    try {
+      const ct = req.headers['content-type'] ?? '';
+      if (ct.startsWith('multipart/form-data')) {
+        const p = parseMultipart(body, ct);
+        params = p.fields;
+        upload = p.files;
+      } else if (body.length) {
+        params = JSON.parse(body.toString());
+      }
+    } catch (err) {
+      return send(400, { ok: false, error_code: 400, description: `Bad Request: ${err.message}` });
+    }
+    const call = { method, params, files: upload, at: Date.now() };
+    const queued = failures.get(method);
+    if (queued?.length) {
+      const f = queued.shift();
+      call.failed = f.status;
+      calls.push(call);
+      notify();
+      return send(f.status, f.body);
+    }
+    let result = true;
+    const chatId = Number(params.chat_id);
+    const message = (extra) => ({ message_id: nextMessageId++, date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private' }, ...extra });
+    switch (method) {
+      case 'sendMessage':
+        result = message({ text: params.text });
+        break;
+      case 'editMessageText':
+        result = message({ text: params.text, message_id: Number(params.message_id) });
+        break;
+      case 'sendPhoto': {
+        const size = pngSize(upload.photo?.bytes);
+        if (!size) return send(400, { ok: false, error_code: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
+        // Telegram's documented photo limits: width + height <= 10000, ratio <= 20.
+        const ratio = Math.max(size.width, size.height) / Math.min(size.width, size.height);
+        if (size.width + size.height > 10000 || ratio > 20) {
+          calls.push({ ...call, failed: 400 });
+          notify();
+          return send(400, { ok: false, error_code: 400, description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' });
+        }
+        result = message({ photo: [{ file_id: `photo-${nextMessageId}`, ...size }], caption: params.caption });
+        break;
+      }
+      case 'sendDocument':
+        result = message({ document: { file_id: `doc-${nextMessageId}`, file_name: upload.document?.filename } });
+        break;
+      case 'sendMediaGroup':
+        result = JSON.parse(params.media ?? '[]').map(() => message({}));
+        break;
+      case 'getFile': {
+        const f = files.get(params.file_id);
+        if (!f) return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+        result = { file_id: params.file_id, file_unique_id: `u-${params.file_id}`, file_size: f.bytes.length, file_path: f.path };
+        break;
+      }
+      default:
+        result = true;
+    }
+    calls.push(call);
+    notify();
+    send(200, { ok: true, result });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    // Makes the next `count` calls of `method` fail with Telegram's error shapes.
+    failNext(method, kind, count = 1) {
+      const body = kind === 429
+        ? { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } }
+        : { status: kind, body: { ok: false, error_code: kind, description: kind >= 500 ? 'Internal Server Error' : 'Bad Request' } };
+      const q = failures.get(method) ?? [];
+      for (let i = 0; i < count; i++) q.push(body);
+      failures.set(method, q);
+    },
+    addFile(fileId, path, bytes) {
+      files.set(fileId, { path, bytes: Buffer.from(bytes) });
+    },
+    // Resolves when pred(calls) is true (checked after every call), or rejects after timeoutMs.
+    waitFor(pred, timeoutMs = 10000) {
+      if (pred(calls)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const w = { pred, resolve };
+        waiters.push(w);
+        setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`fake Telegram: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(calls.map((c) => c.method))}`));
+          }
+        }, timeoutMs);
+      });
+    },
+    reset() {
+      calls.length = 0;
+      failures.clear();
+    },
+    async stop() {
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
