@@ -5,7 +5,7 @@ PORT ?= 8787
 export WRANGLER_SEND_METRICS = false
 WRANGLER = npx --no-install wrangler
 
-.PHONY: setup wasm native build run test unit integration deploy fuzz bench clean
+.PHONY: setup wasm native build run test unit integration deploy set-commands fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -38,6 +38,10 @@ test: build
 # Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
 deploy: wasm
 	@bash scripts/deploy.sh
+
+# Registers the command menu (all UI languages) on a deployed Worker: WORKER_URL and WEBHOOK_SECRET.
+set-commands:
+	@curl -fsS -X POST -H "x-telegram-bot-api-secret-token: $$WEBHOOK_SECRET" "$$WORKER_URL/telegram/setup"; echo
 
 fuzz: native
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

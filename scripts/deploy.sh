@@ -29,6 +29,8 @@ if [ -n "${TELEGRAM_BOT_TOKEN:-}" ] && [ -n "${WEBHOOK_SECRET:-}" ] && [ -n "${W
     --data-urlencode "secret_token=${WEBHOOK_SECRET}" \
     --data-urlencode 'allowed_updates=["message","edited_message","callback_query","pre_checkout_query","my_chat_member"]' \
     -o /dev/null -w 'setWebhook: HTTP %{http_code}\n'
+  curl -sS -X POST -H "x-telegram-bot-api-secret-token: ${WEBHOOK_SECRET}" "${WORKER_URL}/telegram/setup"
+  echo
 else
   echo "Skipping setWebhook: set TELEGRAM_BOT_TOKEN, WEBHOOK_SECRET and WORKER_URL to register it."
 fi

@@ -7,7 +7,7 @@
 // Exit status 3 means the module has no /render route yet (the result is "pending").
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadRenderModule, callRender, errorMessage, DEFAULT_WASM } from '../../host/cli/render.mjs';
+import { loadRenderModule, callRender, errorMessage, wranglerVars, DEFAULT_WASM } from '../../host/cli/render.mjs';
 import { median, pngInfo } from './stats.mjs';
 
 const [manifestFile, outDir, runsArg] = process.argv.slice(2);
@@ -21,7 +21,10 @@ const VARIANTS = {
   plain: { window: false, shadow: false },
 };
 
-const mod = await loadRenderModule();
+// The Worker's settings (wrangler.toml [vars]), except a taller image limit: at 14 px the 1,000-line
+// input is about 21,000 px tall, past the default RENDER_MAX_HEIGHT of 20000 (the bot would answer 413).
+export const OVERRIDES = { RENDER_MAX_HEIGHT: '40000' };
+const mod = await loadRenderModule({ settings: { ...wranglerVars(), ...OVERRIDES } });
 const wasmBytes = statSync(process.env.RENDER_WASM || DEFAULT_WASM).size;
 
 for (const inp of inputs) {
@@ -51,7 +54,7 @@ for (const inp of inputs) {
     console.log(JSON.stringify({
       tool: variant === 'default' ? 'ours' : `ours-${variant}`, input: inp.name, runs,
       median_ms: median(times), min_ms: Math.min(...times), png_bytes: png.length, width, height, output: out,
-      version: `render.wasm ${wasmBytes} bytes`,
+      version: `render.wasm ${wasmBytes} bytes`, settings: OVERRIDES,
     }));
   }
 }

@@ -30,9 +30,11 @@ Recorded by \`bench/render/run.sh\`; do not edit by hand (re-run instead).
 - Node ${meta.node}; Python ${meta.python} (\`/usr/bin/python3\`, Debian packages)
 - Peers: ${meta.versions.pygments ?? '?'}; ${meta.versions.shiki ?? '?'}
 - Ours: \`build/wasm/modules/render.wasm\`, ${kb(meta.wasm_bytes)} bytes raw, ${kb(meta.wasm_gzip_bytes)} bytes \`gzip -9\`${meta.wasm_sha256 ? ` (sha256 ${meta.wasm_sha256.slice(0, 16)}...)` : ''}; git ${meta.git}
-${meta.font_files.length ? `- Font files shipped beside it: ${meta.font_files.map((f) => `${f.path} ${kb(f.bytes)} B raw / ${kb(f.gzip_bytes)} B gzip -9`).join('; ')}` : '- No font files are shipped beside the module (fonts, if any, are inside render.wasm)'}
+${meta.font_files.length ? `- Font files shipped beside it: ${meta.font_files.map((f) => `${f.path} ${kb(f.bytes)} B raw / ${kb(f.gzip_bytes)} B gzip -9`).join('; ')}` : '- No font files are shipped beside the module: its fonts are embedded in render.wasm, so the wasm size above includes them'}
 
-All tools: theme monokai, DejaVu Sans Mono at 14 px, line numbers on, 1x scale, PNG.
+All tools: theme monokai, font size 14 px, line numbers on, 1x scale, PNG. Fonts: Pygments and the shiki stack
+use DejaVu Sans Mono (\`/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf\`); ours uses the monospace font
+embedded in render.wasm at build time (\`${meta.ours_font}\`, CMake's RENDER_MONO_FONT), the one the bot ships.
 Times are in-process wall-clock per image (median, and min), not process start-up:
 ours is one \`FunctionModule.call\` (request JSON in, PNG out) on one instance under Node 20 (no JSPI needed);
 Pygments is one \`highlight(code, lexer, formatter)\` measured with \`time.perf_counter\`, with a new
@@ -42,7 +44,7 @@ ${meta.inputs.map((i) => get('pygments', i.name)?.setup_ms).filter((x) => x !== 
 per input (font look-up through fc-list), which the Pygments column leaves out in its favour);
 the shiki stack is highlight -> satori SVG (text as paths) -> resvg-wasm PNG, measured with \`performance.now\`.
 One-time set-up (compiling wasm, loading grammars and fonts) is outside the timing for every tool.
-The images differ in decoration: Pygments and the shiki stack draw a bare code block, ours by default adds
+${(() => { const o = results.find((r) => r.tool === 'ours' && r.settings); return o ? `Ours runs with wrangler.toml's [vars] as settings, except ${Object.entries(o.settings).map(([k, v]) => `${k}=${v}`).join(', ')}: at the default RENDER_MAX_HEIGHT of 20000 the 1,000-line input is refused with 413 (its image is over 21,000 px tall).\n` : ''; })()}The images differ in decoration: Pygments and the shiki stack draw a bare code block, ours by default adds
 the window frame and shadow the bot sends; the "plain" row turns those off.
 
 ## Inputs

@@ -110,20 +110,21 @@ versions=$(node -e '
   const rs = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map(JSON.parse);
   const v = {}; for (const r of rs) v[r.tool] = r.version; console.log(JSON.stringify(v));' "$RESULTS")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+ours_font=$(grep -E '^RENDER_MONO_FONT:' build/wasm/CMakeCache.txt 2>/dev/null | cut -d= -f2-) || true
 git_rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- functions shared 2>/dev/null || echo ' + uncommitted changes in functions/ or shared/')"
 
 node -e '
   const [out, ...a] = process.argv.slice(1);
-  const [date, command, runs, nproc, cpu, os, lb, la, nodev, py, wasm, wasmgz, wasmsha, git, status, inputs, fonts, versions] = a;
+  const [date, command, runs, nproc, cpu, os, lb, la, nodev, py, wasm, wasmgz, wasmsha, git, status, inputs, fonts, versions, font] = a;
   require("fs").writeFileSync(out, JSON.stringify({ date, command, runs: +runs, nproc: +nproc, cpu, os,
     load_before: lb, load_after: la, node: nodev, python: py, wasm_bytes: +wasm, wasm_gzip_bytes: +wasmgz,
     wasm_sha256: wasmsha, git, ours_status: status, inputs: JSON.parse(inputs), font_files: JSON.parse(fonts),
-    versions: JSON.parse(versions) }, null, 1));' \
+    versions: JSON.parse(versions), ours_font: font }, null, 1));' \
   "$WORK/meta.json" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$COMMAND" "$RUNS" "$(nproc)" "$cpu" \
   "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)" "$LOAD_BEFORE" "$LOAD_AFTER" \
   "$(node --version)" "$("$PY" -c 'import platform; print(platform.python_version())')" \
   "$(stat -c %s "$WASM")" "$(gz "$WASM")" "$(sha256sum "$WASM" | cut -d' ' -f1)" "$git_rev" "$ours_status" \
-  "$inputs_json" "$fonts_json" "$versions"
+  "$inputs_json" "$fonts_json" "$versions" "${ours_font:-unknown}"
 
 mkdir -p "$(dirname "$OUT_MD")"
 node bench/render/report.mjs "$WORK/meta.json" "$RESULTS" "$OUT_MD" >/dev/null

@@ -193,7 +193,7 @@ RenderResult renderCode(const RenderOptions& opt) {
                                        : theme.backdrop;
   if (!opt.window) backdrop = theme.background;
   Canvas canvas(f.width, f.height, backdrop);
-  if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius);
+  if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius, true);
   if (opt.window) {
     canvas.fillRoundedRect(f.window, f.radius, theme.windowBorder);
     Rect inner{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};

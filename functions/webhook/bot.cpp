@@ -1,6 +1,7 @@
 #include "bot.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,73 @@ bool rateLimited(Ctx& c, bool& storageFailed) {
   return false;
 }
 
+// A short id the user can quote and the operator can grep in the logs.
+std::string errorId() {
+  uint8_t b[4];
+  host::randomBytes(b, sizeof b);
+  static const char* kHex = "0123456789abcdef";
+  std::string id = "E";
+  for (uint8_t x : b) {
+    id.push_back(kHex[x >> 4]);
+    id.push_back(kHex[x & 15]);
+  }
+  return id;
+}
+
+void reportRenderFailure(Ctx& c, const RenderOutput& img) {
+  std::string id = errorId();
+  logger::warn("render failed [" + id + "] status " + std::to_string(img.status) + ": " + img.error);
+  // 4xx messages from the render function describe the input (safe and useful); anything else
+  // is ours, and the user sees only the id.
+  std::string reason = img.status >= 400 && img.status < 500 ? tg::escapeHtml(img.error)
+                                                              : i18n::text(Msg::Sorry, c.lang);
+  tg::Sent s = c.bot.sendMessage(
+      c.chatId, i18n::format(Msg::RenderFailed, c.lang, {{"reason", reason}}) + " " +
+                    i18n::format(Msg::ErrorId, c.lang, {{"id", id}}));
+  if (!s.ok) logger::warn("sendMessage failed: " + s.description);
+}
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); i++) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); j++) {
+      size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// "File not found", with up to three of the user's names that are close to what they typed.
+void sayNotFound(Ctx& c, const std::string& name) {
+  std::string text = i18n::format(Msg::NotFound, c.lang, {{"name", tg::escapeHtml(name)}});
+  std::vector<store::FileRow> rows;
+  int64_t total = 0;
+  if (!name.empty() && name.size() <= 64 && store::listFiles(c.userId, 0, 200, rows, total)) {
+    std::vector<std::pair<size_t, std::string>> close;
+    for (const auto& f : rows) {
+      size_t d = editDistance(name, f.name);
+      bool similar = d <= std::max<size_t>(2, name.size() / 3) ||
+                     f.name.find(name) != std::string::npos;
+      if (similar) close.emplace_back(d, f.name);
+    }
+    std::sort(close.begin(), close.end());
+    if (!close.empty()) {
+      std::string names;
+      for (size_t i = 0; i < close.size() && i < 3; i++) {
+        if (i) names += ", ";
+        names += "<code>" + tg::escapeHtml(close[i].second) + "</code>";
+      }
+      text += "\n" + i18n::format(Msg::DidYouMean, c.lang, {{"names", names}});
+    }
+  }
+  tg::Sent s = c.bot.sendMessage(c.chatId, text);
+  if (!s.ok) logger::warn("sendMessage failed: " + s.description);
+}
+
 RenderJob jobFor(const Ctx& c, const std::string& code, const std::string& filename,
                  const std::string& language) {
   RenderJob j;
@@ -123,7 +191,7 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
   job.maxLines = maxLines;
   RenderOutput img = renderImage(job);
   if (!img.ok) {
-    say(c, Msg::RenderFailed, {{"reason", tg::escapeHtml(img.error)}});
+    reportRenderFailure(c, img);
     return false;
   }
   render::Language lang = languageOf(filename, code, language);
@@ -136,6 +204,10 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
 
 Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
                  const std::string& hint) {
+  if (code.find_first_not_of(" \t\r\n") == std::string::npos) {
+    say(c, Msg::EmptyFile, {{"name", tg::escapeHtml(name)}});
+    return Outcome::Done;
+  }
   render::Language lang = languageOf(name, code, hint);
   auto saved = store::saveFile(c.userId, name, render::languageName(lang), code, countLines(code),
                                c.updateId, c.now);
@@ -225,9 +297,7 @@ Outcome cmdImage(Ctx& c, const Message& m, const Command& cmd, bool preview) {
   store::FileVersion f;
   switch (store::latestByName(c.userId, cmd.args, f)) {
     case store::Lookup::Failed: say(c, Msg::Sorry); return Outcome::StorageFailed;
-    case store::Lookup::Missing:
-      say(c, Msg::NotFound, {{"name", tg::escapeHtml(cmd.args)}});
-      return Outcome::Done;
+    case store::Lookup::Missing: sayNotFound(c, cmd.args); return Outcome::Done;
     case store::Lookup::Found: break;
   }
   renderAndSend(c, f.content, f.name, f.language,
@@ -288,9 +358,7 @@ Outcome cmdDelete(Ctx& c, const Command& cmd) {
   std::string name;
   switch (store::deleteFile(c.userId, std::nullopt, cmd.args, name)) {
     case store::Lookup::Failed: say(c, Msg::Sorry); return Outcome::StorageFailed;
-    case store::Lookup::Missing:
-      say(c, Msg::NotFound, {{"name", tg::escapeHtml(cmd.args)}});
-      return Outcome::Done;
+    case store::Lookup::Missing: sayNotFound(c, cmd.args); return Outcome::Done;
     case store::Lookup::Found: say(c, Msg::Deleted, {{"name", tg::escapeHtml(name)}});
   }
   return Outcome::Done;
@@ -490,7 +558,16 @@ Outcome onMessage(Ctx& c, const Message& m) {
   if (n == "preview") return cmdImage(c, m, cmd, true);
   if (n == "image_all") return cmdImageAll(c);
   if (n == "theme") return cmdTheme(c);
-  if (n == "language") return cmdLanguage(c);
+  if (n == "language" || n == "lang") return cmdLanguage(c);
+  if (n == "support") {
+    const User& f = m.from;
+    std::string contact(config::get(Setting::SUPPORT_CONTACT));
+    say(c, Msg::Support,
+        {{"id", num(f.id)},
+         {"username", f.username.empty() ? "—" : "@" + tg::escapeHtml(f.username)},
+         {"contact", contact.empty() ? "—" : tg::escapeHtml(contact)}});
+    return Outcome::Done;
+  }
   if (n == "imagine" || n == "generate" || n == "gallery" || n == "balance" || n == "buy" ||
       n == "topup" || n == "paysupport" || n == "cancel") {
     say(c, Msg::ComingSoon);

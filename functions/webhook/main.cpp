@@ -3,6 +3,8 @@
 #include <string>
 
 #include "bot.h"
+#include "menu.h"
+#include "shared/telegram.h"
 #include "health.h"
 #include "shared/config.h"
 #include "shared/entry.h"
@@ -21,6 +23,24 @@ constexpr size_t kMaxUpdateBytes = 1024 * 1024;
 
 fn::Response ok() { return fn::Response::json(200, R"({"ok":true})"); }
 
+// POST /telegram/setup (same secret header as updates): registers the command menu in every UI
+// language. `make set-commands` calls it on a deployed Worker.
+fn::Response setup(const fn::Request& req) {
+  tg::Bot bot;
+  json::JsonWriter w;
+  w.beginObject().key("languages").beginObject();
+  bool allOk = true;
+  for (i18n::Lang lang : {i18n::Lang::En, i18n::Lang::Ru, i18n::Lang::He, i18n::Lang::Fa}) {
+    // English is also the default for every language without its own list.
+    tg::Sent s = bot.setMyCommands(webhook::commandMenuJson(lang),
+                                   lang == i18n::Lang::En ? "" : i18n::code(lang));
+    allOk = allOk && s.ok;
+    w.key(i18n::code(lang)).value(s.ok ? std::string("ok") : s.description);
+  }
+  w.endObject().key("ok").value(allOk).endObject();
+  return fn::Response::json(allOk ? 200 : 502, w.str());
+}
+
 fn::Response telegram(const fn::Request& req) {
   for (Setting s : {Setting::TELEGRAM_BOT_TOKEN, Setting::WEBHOOK_SECRET}) {
     if (std::string p = config::secretProblem(s); !p.empty()) return fn::Response::error(503, p);
@@ -31,6 +51,7 @@ fn::Response telegram(const fn::Request& req) {
     logger::warn("telegram: rejected an update without the right secret token");
     return fn::Response::error(401, "unauthorized");
   }
+  if (req.path == "/telegram/setup") return setup(req);
   // From here on the sender is Telegram: answer 200 to anything we cannot use, or it resends it
   // forever.
   if (req.body.size() > kMaxUpdateBytes) {
@@ -69,6 +90,6 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   if (ev.kind != "fetch") return Response::error(400, "unsupported event");
   const Request& req = ev.request;
   if (Response d = webhook::diagnostics(req); d.status != 0) return d;
-  if (req.path == "/telegram") return telegram(req);
+  if (req.path == "/telegram" || req.path == "/telegram/setup") return telegram(req);
   return Response::error(404, "no such route");
 }

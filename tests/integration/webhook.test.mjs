@@ -172,3 +172,50 @@ test('blocking the bot marks the user inactive; a pre-checkout is declined polit
   assert.equal(ans.params.ok, false);
   assert.match(ans.params.error_message, /not available yet/);
 });
+
+test('/support shows the user id and contact; /lang switches the UI to Hebrew', async () => {
+  const u = user(12, 'en');
+  await post(messageUpdate(u, '/support'));
+  assert.match(texts()[0], /Your ID: <code>12<\/code>/);
+  assert.match(texts()[0], /@u12/);
+  assert.match(texts()[0], /@CodeImageSupport/);
+  tg.reset();
+  await post(messageUpdate(u, '/lang'));
+  const kb = tg.calls[0].params.reply_markup.inline_keyboard.flat().map((b) => b.callback_data);
+  assert.deepEqual(kb.sort(), ['lang:en', 'lang:fa', 'lang:he', 'lang:ru']);
+  await post({ update_id: nextUpdate++, callback_query: { id: 'cbl', from: u, data: 'lang:he',
+    message: { message_id: 5, chat: { id: u.id } } } });
+  tg.reset();
+  await post(messageUpdate(u, '/image nothing.py'));
+  assert.match(texts()[0], /הקובץ <b>nothing\.py<\/b> לא נמצא/);
+});
+
+test('unknown files suggest the closest names; empty files are refused', async () => {
+  const u = user(13);
+  await post(messageUpdate(u, '/save server.py\nimport os'));
+  await post(messageUpdate(u, '/save client.py\nimport sys'));
+  await post(messageUpdate(u, '/save empty.py\n   \n'));
+  assert.match(texts()[2], /<b>empty\.py<\/b> is empty/);
+  tg.reset();
+  await post(messageUpdate(u, '/image servr.py'));
+  assert.match(texts()[0], /Did you mean: <code>server\.py<\/code>/);
+  assert.ok(!texts()[0].includes('client.py'));
+});
+
+test('POST /telegram/setup registers the command menu in every UI language', async () => {
+  const denied = await fetch(`${w.url}/telegram/setup`, { method: 'POST' });
+  assert.equal(denied.status, 401);
+  const r = await fetch(`${w.url}/telegram/setup`, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET } });
+  assert.equal(r.status, 200);
+  const calls = tg.calls.filter((c) => c.method === 'setMyCommands');
+  assert.deepEqual(calls.map((c) => c.params.language_code ?? 'default').sort(), ['default', 'fa', 'he', 'ru']);
+  const ru = calls.find((c) => c.params.language_code === 'ru');
+  assert.ok(ru.params.commands.some((c) => c.command === 'image' && /Картинка/.test(c.description)));
+});
+
+test('an edited message is handled like a new one', async () => {
+  const u = user(14);
+  await post({ update_id: nextUpdate++, edited_message: { message_id: 3, date: 1, edit_date: 2,
+    chat: { id: u.id, type: 'private' }, from: u, text: '/save edited.py\nx = 1' } });
+  assert.match(texts()[0], /Saved <b>edited\.py<\/b>/);
+});

@@ -28,9 +28,9 @@ void chunk(std::vector<uint8_t>& out, const char type[4], const uint8_t* data, s
 
 bool deflateAll(const std::vector<uint8_t>& raw, int level, std::vector<uint8_t>& z) {
   z_stream s{};
-  if (getenv("PNGLEVEL")) level = atoi(getenv("PNGLEVEL"));
-  int strat = getenv("PNGSTRAT") ? atoi(getenv("PNGSTRAT")) : Z_DEFAULT_STRATEGY;
-  if (deflateInit2(&s, level, Z_DEFLATED, 15, 9, strat) != Z_OK) return false;
+  // memLevel 8: a 32K-entry hash. Sliding the window rehashes the whole table every 32 KB of
+  // input, which at memLevel 9 (64K entries) cost more than its better matches saved.
+  if (deflateInit2(&s, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
   z.resize(deflateBound(&s, uLong(raw.size())));
   s.next_in = const_cast<Bytef*>(raw.data());
   s.avail_in = uInt(raw.size());
@@ -71,6 +71,18 @@ class Palette {
   uint8_t vals_[kSize];
 };
 
+// wasi-libc's memcmp compares byte by byte; rows are compared as words instead.
+bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
+  uint32_t diff = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (size_t k = 0; k < 8; k++) diff |= a[i + k] ^ b[i + k];
+    if (diff) return false;
+  }
+  for (; i < n; i++) diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
 bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h, std::vector<uint8_t>& raw,
                    std::vector<uint32_t>& colors) {
   Palette pal;
@@ -82,7 +94,7 @@ bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h, std::vector<
     const uint32_t* src = rgba.data() + size_t(y) * w;
     // A row repeating the one above (backdrop, blank lines, gaps between text lines: most rows)
     // is written with the Up filter as zeros: no palette lookups, and the cheapest deflate input.
-    if (y > 0 && memcmp(src, src - w, size_t(w) * 4) == 0) {
+    if (y > 0 && sameRow(src, src - w, size_t(w))) {
       row[0] = 2;
       memset(row + 1, 0, size_t(w));
       continue;
@@ -99,23 +111,7 @@ bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h, std::vector<
       row[x + 1] = uint8_t(lastIndex);
     }
   }
-  // Translucent entries first, so the tRNS chunk stays short.
-  std::vector<uint8_t> order(pal.colors.size());
-  for (size_t i = 0; i < order.size(); i++) order[i] = uint8_t(i);
-  std::stable_sort(order.begin(), order.end(), [&](uint8_t a, uint8_t b) {
-    return (pal.colors[a] >> 24 != 255) > (pal.colors[b] >> 24 != 255);
-  });
-  uint8_t remap[256];
-  colors.resize(order.size());
-  for (size_t i = 0; i < order.size(); i++) {
-    remap[order[i]] = uint8_t(i);
-    colors[i] = pal.colors[order[i]];
-  }
-  for (int y = 0; y < h; y++) {
-    uint8_t* row = raw.data() + size_t(y) * (w + 1);
-    if (row[0] != 0) continue;
-    for (int x = 1; x <= w; x++) row[x] = remap[row[x]];
-  }
+  colors = std::move(pal.colors);
   return true;
 }
 
@@ -179,7 +175,7 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<u
   info.indexed = encodeIndexed(rgba, w, h, raw, colors);
   if (info.indexed) {
     info.colors = uint32_t(colors.size());
-    info.alpha = !colors.empty() && colors[0] >> 24 != 255;
+    for (uint32_t c : colors) info.alpha |= c >> 24 != 255;
   } else {
     for (uint32_t c : rgba) {
       if (c >> 24 != 255) {
@@ -202,11 +198,16 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<u
   ihdr[10] = ihdr[11] = ihdr[12] = 0;
   chunk(out, "IHDR", ihdr, 13);
   if (info.indexed) {
+    // tRNS runs up to the last translucent entry (opaque ones before it say 255).
     std::vector<uint8_t> plte, trns;
-    for (uint32_t c : colors) {
+    size_t trnsLen = 0;
+    for (size_t i = 0; i < colors.size(); i++) {
+      uint32_t c = colors[i];
       plte.push_back(uint8_t(c)), plte.push_back(uint8_t(c >> 8)), plte.push_back(uint8_t(c >> 16));
-      if (c >> 24 != 255) trns.push_back(uint8_t(c >> 24));
+      trns.push_back(uint8_t(c >> 24));
+      if (c >> 24 != 255) trnsLen = i + 1;
     }
+    trns.resize(trnsLen);
     chunk(out, "PLTE", plte.data(), plte.size());
     if (!trns.empty()) chunk(out, "tRNS", trns.data(), trns.size());
   }

@@ -274,7 +274,30 @@ Language languageFromContent(std::string_view text) {
 // Repairs the token list so the documented invariants hold whatever a lexer did: tokens are
 // contiguous and cover [0, size), no token boundary splits a valid UTF-8 sequence, and adjacent
 // tokens of one class are merged.
+bool alreadyNormal(std::string_view text, const std::vector<Token>& toks) {
+  size_t pos = 0;
+  TokenClass prev = TokenClass::Count;
+  for (const Token& t : toks) {
+    if (t.begin != pos || t.length == 0 || t.cls == prev) return false;
+    if (pos > 0 && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) {
+      // A continuation byte at a boundary is fine only when it does not continue a valid
+      // sequence (stray bytes of invalid UTF-8).
+      size_t lead = pos - 1;
+      while (lead > 0 && pos - lead < 3 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
+        --lead;
+      }
+      size_t n = lex::utf8Len(text, lead);
+      if (n > 1 && lead + n > pos) return false;
+    }
+    pos += t.length;
+    prev = t.cls;
+  }
+  return pos == text.size();
+}
+
 void normalize(std::string_view text, std::vector<Token>& toks) {
+  // Lexers almost always produce a valid stream; checking is cheaper than rebuilding.
+  if (alreadyNormal(text, toks)) return;
   std::vector<Token> fixed;
   fixed.reserve(toks.size() + 2);
   lex::Sink sink(fixed);

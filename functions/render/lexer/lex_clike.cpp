@@ -53,6 +53,13 @@ struct CLikeSpec {
   bool typeCallBuiltin = false;   // Go: int(x) is a conversion, shown as a builtin
   bool csharpAttributes = false;  // [Attr] at line start
   bool escapesInStrings = true;
+  // Derived by finish(): per-byte flags so symbol() avoids string searches on the hot path.
+  bool isPunct[256] = {};
+  bool startsSeq[256] = {};
+  void finish() {
+    for (char c : punctuation) isPunct[static_cast<unsigned char>(c)] = true;
+    for (size_t k = 0; k < seqCount; ++k) startsSeq[static_cast<unsigned char>(seqs[k].text[0])] = true;
+  }
 };
 
 // ---- word tables ------------------------------------------------------------------------------
@@ -405,6 +412,7 @@ CLikeSpec makeSpec(Language lang) {
       s.escapesInStrings = false;
       break;
   }
+  s.finish();
   return s;
 }
 
@@ -481,8 +489,11 @@ size_t CLikeLexer::run(size_t i, char stop) {
   while (i < n) {
     unsigned char c = s_[i];
     if (isSpace(c)) {
-      size_t e = skipSpace(s_, i);
-      if (s_.substr(i, e - i).find('\n') != std::string_view::npos) lineStart_ = true;
+      size_t e = i;
+      while (e < n && isSpace(s_[e])) {
+        if (s_[e] == '\n') lineStart_ = true;
+        ++e;
+      }
       emit(TC::Whitespace, i, e);
       i = e;
       continue;
@@ -1384,7 +1395,7 @@ size_t CLikeLexer::jsxTag(size_t i, bool& selfClosing, bool& closing) {
 
 size_t CLikeLexer::symbol(size_t i) {
   unsigned char c = s_[i];
-  for (size_t k = 0; k < spec_.seqCount; ++k) {
+  for (size_t k = 0; spec_.startsSeq[c] && k < spec_.seqCount; ++k) {
     const Seq& q = spec_.seqs[k];
     if (startsWith(s_, i, q.text)) {
       emit(q.cls, i, i + q.text.size());
@@ -1397,8 +1408,7 @@ size_t CLikeLexer::symbol(size_t i) {
     prev_ = Prev::Start;
     return emitOther(sink_, s_, i);
   }
-  bool punct = spec_.punctuation.find(static_cast<char>(c)) != std::string_view::npos;
-  TokenClass cls = punct ? TC::Punctuation : TC::Operator;
+  TokenClass cls = spec_.isPunct[c] ? TC::Punctuation : TC::Operator;
   if (c == '\\' || c == '`' || c == '\'' || c == '"') cls = TC::Text;
   if (caseValue_ && c == ':' && !(i + 1 < s_.size() && s_[i + 1] == ':')) {
     cls = TC::Punctuation;

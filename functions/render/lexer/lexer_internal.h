@@ -109,15 +109,28 @@ inline size_t emitSpace(Sink& sink, std::string_view s, size_t i) {
 // invalid UTF-8. Returns the end.
 size_t emitOther(Sink& sink, std::string_view s, size_t i);
 
-// A sorted, constexpr-built set of words. Lookup is a binary search over string_views; the arrays
-// live in rodata, so nothing is built at run time.
+constexpr uint32_t hashWord(std::string_view w) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : w) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+// A set of words built at compile time: an open-addressing hash table over the words plus a
+// mask of the word lengths present, so most identifiers are rejected without touching memory
+// and the rest cost one hash and about one comparison. Nothing is built at run time.
 struct WordList {
   const std::string_view* words = nullptr;
-  size_t size = 0;
+  const uint16_t* slots = nullptr;  // indexes into words; 0xFFFF = empty
+  uint32_t mask = 0;                // table size - 1
+  uint64_t lengths = 0;             // bit k set when some word has length k (k < 64)
+
   bool contains(std::string_view w) const {
-    const std::string_view* end = words + size;
-    const std::string_view* it = std::lower_bound(words, end, w);
-    return it != end && *it == w;
+    if (w.size() >= 64 || !(lengths >> w.size() & 1)) return false;
+    for (uint32_t i = hashWord(w) & mask;; i = (i + 1) & mask) {
+      uint16_t k = slots[i];
+      if (k == 0xFFFF) return false;
+      if (words[k] == w) return true;
+    }
   }
   // ASCII case-insensitive lookup; the list must be lower case (SQL).
   bool containsNoCase(std::string_view w) const;
@@ -125,12 +138,29 @@ struct WordList {
 
 template <size_t N>
 struct WordSet {
-  std::array<std::string_view, N> words;
+  static constexpr size_t kSlots = [] {
+    size_t t = 4;
+    while (t < 2 * N) t *= 2;
+    return t;
+  }();
+  static_assert(N < 0xFFFF);
+  std::array<std::string_view, N> words{};
+  std::array<uint16_t, kSlots> slots{};
+  uint64_t lengths = 0;
+
   constexpr WordSet(const std::string_view (&w)[N]) {
-    for (size_t i = 0; i < N; ++i) words[i] = w[i];
-    std::sort(words.begin(), words.end());
+    for (size_t i = 0; i < kSlots; ++i) slots[i] = 0xFFFF;
+    for (size_t i = 0; i < N; ++i) {
+      words[i] = w[i];
+      if (w[i].size() < 64) lengths |= uint64_t{1} << w[i].size();
+      uint32_t h = hashWord(w[i]) & (kSlots - 1);
+      while (slots[h] != 0xFFFF) h = (h + 1) & (kSlots - 1);
+      slots[h] = static_cast<uint16_t>(i);
+    }
   }
-  constexpr WordList list() const { return WordList{words.data(), N}; }
+  constexpr WordList list() const {
+    return WordList{words.data(), slots.data(), static_cast<uint32_t>(kSlots - 1), lengths};
+  }
   bool contains(std::string_view w) const { return list().contains(w); }
 };
 template <size_t N>

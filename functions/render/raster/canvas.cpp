@@ -132,13 +132,19 @@ void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
   }
 }
 
-void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius) {
+void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
+                        bool uniformBackdrop) {
   std::vector<float> fx = blurredEdge(width_, r.x, r.right(), blur);
   std::vector<float> fy = blurredEdge(height_, r.y, r.bottom(), blur);
   // 32 alpha levels: smooth to the eye, and few enough colours for an indexed PNG.
   const float scale = float(opacity) * 31.0f;
+  int prevS0 = -1, prevS1 = -1;
+  bool prevDrawn = false;
   for (int y = 0; y < height_; y++) {
-    if (fy[size_t(y)] <= 0.0f) continue;
+    if (fy[size_t(y)] <= 0.0f) {
+      prevDrawn = false;
+      continue;
+    }
     // The part of this row the opaque window will cover anyway.
     int s0 = 0, s1 = 0;
     if (y >= skip.y + skipRadius && y < skip.bottom() - skipRadius) {
@@ -147,6 +153,16 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
       s0 = skip.x + skipRadius, s1 = skip.right() - skipRadius;
     }
     uint32_t* row = px_.data() + size_t(y) * width_;
+    // Inside the shadow's vertical plateau rows repeat: the backdrop is uniform when the shadow
+    // is drawn (it is the first thing painted), so a row equal in profile is a copy.
+    if (uniformBackdrop && prevDrawn && fy[size_t(y)] == fy[size_t(y) - 1] && s0 == prevS0 &&
+        s1 == prevS1) {
+      std::copy(row - width_, row, row);
+      continue;
+    }
+    prevDrawn = true;
+    prevS0 = s0;
+    prevS1 = s1;
     const float ry = fy[size_t(y)] * scale;
     uint32_t last = 0xFFFFFFFF, lastIn = 0, lastAlpha = 0;
     for (int x = 0; x < width_; x++) {

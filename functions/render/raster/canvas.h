@@ -35,7 +35,9 @@ class Canvas {
   // A blurred copy of `r` in black at `opacity`, drawn everywhere except inside `skip` (the opaque
   // window that will cover it). The blur of a rectangle is separable, so three box-blur passes
   // run over two 1-D edge profiles instead of the whole image: O(w + h) blur, one pass to paint.
-  void dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius);
+  // `uniformBackdrop`: the canvas is still one colour, so identical rows may be copied.
+  void dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
+                  bool uniformBackdrop);
   // Coverage bitmap at integer pen position (x, baseline), clipped to `clip`.
   void drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip);
   // A hollow box for characters no font has ("tofu").

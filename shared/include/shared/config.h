@@ -32,6 +32,7 @@ namespace config {
   X(RENDER_MAX_LINES, "2000", 0)                                 \
   X(RENDER_MAX_WIDTH, "6000", 0)                                 \
   X(RENDER_MAX_HEIGHT, "20000", 0)                               \
+  X(SUPPORT_CONTACT, "", 0)                                      \
   X(ENABLE_DIAGNOSTICS, "false", 0)
 
 enum class Setting {

@@ -123,7 +123,24 @@ enum class Lang { En, Ru, He, Fa, Count };
   X(BtnPreview, "👁 Preview", "👁 Превью", "👁 תצוגה", "👁 پیش‌نمایش")                               \
   X(BtnDelete, "🗑 Delete", "🗑 Удалить", "🗑 מחיקה", "🗑 حذف")                                      \
   X(EmptyCode, "⚠️ There is no code to render.", "⚠️ Нет кода для картинки.",                     \
-    "⚠️ אין קוד ליצירת תמונה.", "⚠️ کدی برای ساخت تصویر وجود ندارد.")
+    "⚠️ אין קוד ליצירת תמונה.", "⚠️ کدی برای ساخت تصویر وجود ندارد.")                                \
+  X(EmptyFile, "⚠️ <b>{name}</b> is empty: there is nothing to keep.",                            \
+    "⚠️ Файл <b>{name}</b> пуст — сохранять нечего.", "⚠️ הקובץ <b>{name}</b> ריק: אין מה לשמור.",  \
+    "⚠️ فایل <b>{name}</b> خالی است و چیزی برای ذخیره ندارد.")                                     \
+  X(DidYouMean, "Did you mean: {names}?", "Возможно, вы имели в виду: {names}?",                  \
+    "אולי התכוונת ל: {names}?", "شاید منظورتان این بود: {names}؟")                                  \
+  X(ErrorId, "(error id <code>{id}</code>)", "(код ошибки <code>{id}</code>)",                      \
+    "(מזהה שגיאה <code>{id}</code>)", "(شناسه خطا <code>{id}</code>)")                              \
+  X(Support,                                                                                     \
+    "🆘 <b>Support</b>\nYour ID: <code>{id}</code>\nUsername: {username}\nContact: {contact}\n\n"  \
+    "We help with saved files, code images, generations and payments. Please include your ID.",  \
+    "🆘 <b>Поддержка</b>\nВаш ID: <code>{id}</code>\nИмя пользователя: {username}\n"               \
+    "Связь: {contact}\n\nПоможем с файлами, картинками кода, генерациями и оплатой. "             \
+    "Укажите, пожалуйста, ваш ID.",                                                              \
+    "🆘 <b>תמיכה</b>\nהמזהה שלך: <code>{id}</code>\nשם משתמש: {username}\nיצירת קשר: {contact}\n\n" \
+    "נעזור בקבצים שמורים, תמונות קוד, יצירות ותשלומים. נא לציין את המזהה שלך.",                    \
+    "🆘 <b>پشتیبانی</b>\nشناسه شما: <code>{id}</code>\nنام کاربری: {username}\nتماس: {contact}\n\n" \
+    "در فایل‌ها، تصویر کد، تولید تصویر و پرداخت کمک می‌کنیم. لطفاً شناسه خود را بنویسید.")
 
 enum class Msg {
 #define I18N_X(id, en, ru, he, fa) id,
