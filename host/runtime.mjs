@@ -4,11 +4,12 @@
 // No business rules live here. A module instance runs one event at a time: JSPI suspends the
 // instance's stack while a binding is awaited, and two events interleaved on one linear memory
 // would corrupt each other's shadow stack. So each module keeps a small pool of instances, made
-// on demand (usually one per isolate) and never reused after a trap.
+// on demand (usually one per isolate), keeps up to MAX_IDLE between events, and never reuses one
+// after a trap.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const MAX_INSTANCES = 4;
+const MAX_IDLE = 4;
 // Workers have JSPI; Node 20 (the CLI and benchmarks) does not. Without it the asynchronous imports
 // answer "not available" at once, which is all a module without bindings (render) ever needs.
 const HAS_JSPI = typeof WebAssembly.Suspending === 'function';
@@ -145,8 +146,6 @@ export class FunctionModule {
     this.bindings = bindings;
     this.settings = settings; // JSON text of the string settings, passed to guest_init
     this.idle = [];
-    this.count = 0;
-    this.waiters = [];
   }
 
   async #instantiate() {
@@ -168,64 +167,36 @@ export class FunctionModule {
     return slot;
   }
 
+  // An idle instance, or a new one. Never waits for another event to finish: workerd cancels a
+  // request whose promise is resolved from another request's context, so events do not queue
+  // for each other here; a burst simply makes more instances, and the spares are dropped after.
   async #acquire() {
     if (this.idle.length) return this.idle.pop();
-    if (this.count < MAX_INSTANCES) {
-      this.count++;
-      try {
-        return await this.#instantiate();
-      } catch (err) {
-        this.count--;
-        throw err;
-      }
-    }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return this.#instantiate();
   }
 
   #release(slot) {
-    const next = this.waiters.shift();
-    if (next) next.resolve(slot);
-    else this.idle.push(slot);
+    if (this.idle.length < MAX_IDLE) this.idle.push(slot);
   }
 
-  // After a trap the instance is gone; a waiting event gets a fresh one instead.
-  #replaceLost() {
-    this.count--;
-    const next = this.waiters.shift();
-    if (!next) return;
-    this.count++;
-    this.#instantiate().then(next.resolve, (err) => {
-      this.count--;
-      next.reject(err);
-    });
-  }
-
-  // Runs one event; returns { status, headers, body, deferred }.
-  // A trap (or any throw out of the module) drops the instance; the next event gets a fresh one.
+  // Runs one event; returns { status, headers, body, deferred }. If the module traps (or anything
+  // throws out of it) the instance is simply not returned to the pool: the next event gets a
+  // fresh one.
   async call(event, body, ctx) {
     const slot = await this.#acquire();
     slot.ctx = ctx;
     slot.deferred = [];
-    try {
-      const blob = packBlob(event, body);
-      const ex = slot.exports;
-      const ptr = ex.guest_alloc(blob.length);
-      new Uint8Array(ex.memory.buffer, ptr, blob.length).set(blob);
-      let n;
-      try {
-        n = await slot.handle(ptr, blob.length);
-      } finally {
-        ex.guest_free(ptr);
-      }
-      const out = new Uint8Array(ex.memory.buffer, ex.guest_result(), n).slice();
-      const { json, body: replyBody } = unpackBlob(out);
-      const deferred = slot.deferred;
-      slot.ctx = null;
-      this.#release(slot);
-      return { status: json.status, headers: json.headers ?? {}, body: replyBody, deferred };
-    } catch (err) {
-      this.#replaceLost();
-      throw err;
-    }
+    const blob = packBlob(event, body);
+    const ex = slot.exports;
+    const ptr = ex.guest_alloc(blob.length);
+    new Uint8Array(ex.memory.buffer, ptr, blob.length).set(blob);
+    const n = await slot.handle(ptr, blob.length);
+    ex.guest_free(ptr);
+    const out = new Uint8Array(ex.memory.buffer, ex.guest_result(), n).slice();
+    const { json, body: replyBody } = unpackBlob(out);
+    const deferred = slot.deferred;
+    slot.ctx = null;
+    this.#release(slot);
+    return { status: json.status, headers: json.headers ?? {}, body: replyBody, deferred };
   }
 }

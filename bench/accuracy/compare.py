@@ -36,7 +36,7 @@ CORPORA = {
     "bash": ("bash", ["/usr/bin/*", "/etc/init.d/*", "/usr/share/bash-completion/completions/*",
                       "/usr/lib/git-core/git-*"]),
     "c": ("c", ["/usr/include/*.h", "/usr/include/linux/*.h"]),
-    "typescript": ("typescript", ["/usr/lib/node_modules/**/*.ts"]),
+    "typescript": ("typescript", ["/usr/lib/node_modules/**/*.ts", "node_modules/**/*.ts"]),
     "json": ("json", ["/usr/lib/node_modules/npm/node_modules/*/package.json"]),
     "css": ("css", ["/usr/share/doc/**/*.css", "/usr/lib/python3/dist-packages/**/*.css"]),
     "html": ("html", ["/usr/share/doc/**/*.html"]),

@@ -475,6 +475,9 @@ class CLikeLexer {
   bool expectClass_ = false;
   bool expectType_ = false;  // Rust: after ':' or '->' the next name is a type
   bool caseValue_ = false;   // C: between `case` and its ':'
+  // TypeScript annotations: in `name: Type` / `name?: Type` the type is keyword.type (Pygments).
+  bool afterName_ = false;
+  bool expectTsType_ = false;
   // C/C++ declarations are recognised only outside function bodies, as Pygments does: inside a
   // body `Foo bar(x);` is far more often a call or a constructor than a prototype.
   bool pendingBody_ = false;
@@ -578,7 +581,7 @@ size_t CLikeLexer::run(size_t i, char stop) {
     if (startsIdent(s_, i) || c == '$') {
       if (c == '$' && spec_.phpVars && startsIdent(s_, i + 1)) {
         size_t e = scanIdent(s_, i + 1);
-        emit(s_.substr(i, e - i) == "$this" ? TC::Keyword : TC::NameVariable, i, e);
+        emit(TC::NameVariable, i, e);
         i = e;
         prev_ = Prev::Value;
         continue;
@@ -762,10 +765,15 @@ size_t CLikeLexer::preprocessor(size_t i) {
       e += 3;
       continue;
     }
-    if (s_[e] == '/' && e + 1 < n && (s_[e + 1] == '/' || s_[e + 1] == '*')) break;
+    if (s_[e] == '/' && e + 1 < n && s_[e + 1] == '*') {
+      emit(TC::CommentPreproc, i, e);
+      i = e = blockComment(e);
+      continue;
+    }
+    if (s_[e] == '/' && e + 1 < n && s_[e + 1] == '/') break;
     ++e;
   }
-  if (e > i + 1 && s_[e - 1] == '\r') --e;
+  if (e > i && s_[e - 1] == '\r') --e;
   emit(TC::CommentPreproc, i, e);
   prev_ = Prev::Start;
   return e;
@@ -929,7 +937,7 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     }
   }
   if (afterDot) {
-    cls = TC::Name;
+    cls = spec_.phpVars ? TC::NameAttribute : TC::Name;  // PHP $obj->member (Pygments)
   } else if (expectClass_ && !spec_.classIntro.contains(w) && !spec_.keywords.contains(w) &&
              !spec_.declarations.contains(w)) {
     cls = TC::NameClass;
@@ -974,6 +982,16 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     expectType_ = false;
     if (cls == TC::Name) cls = TC::NameClass;
   }
+  if (expectTsType_) {
+    expectTsType_ = false;
+    if (cls == TC::Name || cls == TC::NameBuiltin) {
+      emit(TC::KeywordType, i, e);
+      prev_ = Prev::Value;
+      return e;
+    }
+  }
+  afterName_ = !afterDot && (cls == TC::Name || cls == TC::NameBuiltin) &&
+               (lang_ == Language::TypeScript || lang_ == Language::Tsx);
   if (cls == TC::Name || cls == TC::NameBuiltin) {
     if (expectFunction_ && (nc == '(' || nc == '<' || (lang_ == Language::Go && nc == '['))) {
       cls = TC::NameFunction;
@@ -1400,7 +1418,7 @@ size_t CLikeLexer::symbol(size_t i) {
     if (startsWith(s_, i, q.text)) {
       emit(q.cls, i, i + q.text.size());
       if (spec_.rust) expectType_ = q.text == "->";
-      prev_ = Prev::Start;
+      prev_ = q.text == "->" && !spec_.rust ? Prev::Dot : Prev::Start;
       return i + q.text.size();
     }
   }
@@ -1410,11 +1428,14 @@ size_t CLikeLexer::symbol(size_t i) {
   }
   TokenClass cls = spec_.isPunct[c] ? TC::Punctuation : TC::Operator;
   if (c == '\\' || c == '`' || c == '\'' || c == '"') cls = TC::Text;
+  if (c == '\\' && spec_.phpVars) cls = TC::Name;  // namespace separator
   if (caseValue_ && c == ':' && !(i + 1 < s_.size() && s_[i + 1] == ':')) {
     cls = TC::Punctuation;
     caseValue_ = false;
   }
   emit(cls, i, i + 1);
+  expectTsType_ = c == ':' && afterName_;
+  afterName_ = afterName_ && c == '?';
   if (spec_.rust && c == ':') expectType_ = true;
   if (spec_.rust && c != '&' && c != ':') expectType_ = false;
   Prev before = prev_;

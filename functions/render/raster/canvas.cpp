@@ -136,8 +136,16 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
                         bool uniformBackdrop) {
   std::vector<float> fx = blurredEdge(width_, r.x, r.right(), blur);
   std::vector<float> fy = blurredEdge(height_, r.y, r.bottom(), blur);
-  // 32 alpha levels: smooth to the eye, and few enough colours for an indexed PNG.
-  const float scale = float(opacity) * 31.0f;
+  // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
+  // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
+  // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
+  constexpr int kLevels = 31;
+  uint32_t levelAlpha[kLevels + 1];
+  for (int q = 0; q <= kLevels; q++) {
+    double t = double(q) / kLevels;
+    levelAlpha[q] = uint32_t(std::lround(opacity * t * t * 255));
+  }
+  const float scale = float(kLevels);
   int prevS0 = -1, prevS1 = -1;
   bool prevDrawn = false;
   for (int y = 0; y < height_; y++) {
@@ -163,16 +171,16 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
     prevDrawn = true;
     prevS0 = s0;
     prevS1 = s1;
-    const float ry = fy[size_t(y)] * scale;
+    const float ry = fy[size_t(y)];
     uint32_t last = 0xFFFFFFFF, lastIn = 0, lastAlpha = 0;
     for (int x = 0; x < width_; x++) {
       if (x == s0 && s1 > s0) {
         x = s1 - 1;
         continue;
       }
-      uint32_t level = uint32_t(fx[size_t(x)] * ry + 0.5f);
-      if (level == 0) continue;
-      uint32_t alpha = level * 255 / 31;
+      uint32_t level = uint32_t(std::sqrt(fx[size_t(x)] * ry) * scale + 0.5f);
+      uint32_t alpha = levelAlpha[level];
+      if (alpha == 0) continue;
       // Neighbouring pixels mostly share colour and level: reuse the last blend.
       if (row[x] == lastIn && alpha == lastAlpha && last != 0xFFFFFFFF) {
         row[x] = last;
