@@ -179,6 +179,8 @@ def main():
     ap.add_argument("--confusions", type=int, default=0, help="show top K confusions per language")
     ap.add_argument("--examples", type=int, default=0, help="show K example snippets per confusion")
     ap.add_argument("--md", default="", help="write a markdown report to this path")
+    ap.add_argument("--append", action="store_true", help="append a section to --md instead")
+    ap.add_argument("--title", default="Lexer accuracy vs Pygments", help="markdown heading")
     args = ap.parse_args()
 
     rows = []
@@ -238,10 +240,9 @@ def main():
     print(f"{'overall':12s} chars={total_chars:8d} strict={overall:6.2f}% family={overall_f:6.2f}%")
 
     if args.md:
-        cmd = "python3 bench/accuracy/compare.py " + " ".join(
-            a for a in sys.argv[1:] if not a.startswith("--md")) + f" --md {args.md}"
-        with open(args.md, "w") as out:
-            out.write("# Lexer accuracy vs Pygments\n\n")
+        cmd = "python3 bench/accuracy/compare.py " + " ".join(sys.argv[1:])
+        with open(args.md, "a" if args.append else "w") as out:
+            out.write(f"{'##' if args.append else '#'} {args.title}\n\n")
             out.write(f"- date: {datetime.date.today().isoformat()}\n")
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
             out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")

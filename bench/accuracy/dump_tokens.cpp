@@ -39,11 +39,15 @@ void appendJsonString(std::string& out, std::string_view s) {
       ++i;
     } else {
       size_t len = 0;
-      if (c >= 0xC2 && c <= 0xDF) len = 2;
-      else if (c >= 0xE0 && c <= 0xEF) len = 3;
-      else if (c >= 0xF0 && c <= 0xF4) len = 4;
+      if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+      else if (c >= 0xE0 && c <= 0xEF)
+        len = 3;
+      else if (c >= 0xF0 && c <= 0xF4)
+        len = 4;
       bool ok = len > 0 && i + len <= s.size();
-      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      for (size_t k = 1; ok && k < len; ++k)
+        ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
       if (ok) {
         out.append(s.substr(i, len));
         i += len;

@@ -73,15 +73,18 @@ for (const inp of meta.inputs) {
 md += `
 ## Ratios (ours = the bot's default image)
 
-| input | Pygments ms / ours | shiki stack ms / ours | PNG bytes ours / Pygments | PNG bytes ours / shiki | plain: Pygments ms / ours | plain: PNG bytes ours / Pygments |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+Time ratios are of medians; "(min)" columns divide the fastest runs instead, which is less sensitive to other
+work on the machine.
+
+| input | Pygments ms / ours | (min) | shiki stack ms / ours | (min) | PNG bytes ours / Pygments | PNG bytes ours / shiki | plain: Pygments ms / ours | plain: PNG bytes ours / Pygments |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 `;
 for (const inp of meta.inputs) {
   const o = get('ours', inp.name);
   const p = get('ours-plain', inp.name);
   const g = get('pygments', inp.name);
   const s = get('shiki', inp.name);
-  md += `| ${inp.name} | ${ratio(g?.median_ms, o?.median_ms)} | ${ratio(s?.median_ms, o?.median_ms)} | ${ratio(o?.png_bytes, g?.png_bytes)} | ${ratio(o?.png_bytes, s?.png_bytes)} | ${ratio(g?.median_ms, p?.median_ms)} | ${ratio(p?.png_bytes, g?.png_bytes)} |\n`;
+  md += `| ${inp.name} | ${ratio(g?.median_ms, o?.median_ms)} | ${ratio(g?.min_ms, o?.min_ms)} | ${ratio(s?.median_ms, o?.median_ms)} | ${ratio(s?.min_ms, o?.min_ms)} | ${ratio(o?.png_bytes, g?.png_bytes)} | ${ratio(o?.png_bytes, s?.png_bytes)} | ${ratio(g?.median_ms, p?.median_ms)} | ${ratio(p?.png_bytes, g?.png_bytes)} |\n`;
 }
 
 // The claims the product makes, checked against this run.
@@ -100,8 +103,8 @@ md += `
 
 | target | this run | verdict |
 | --- | --- | --- |
-| >= 20x faster than Pygments on the 50-line file | ${o50 && g50 ? `${(g50.median_ms / o50.median_ms).toFixed(1)}x (${ms(g50.median_ms)} ms vs ${ms(o50.median_ms)} ms)` : 'pending'} | ${verdict(o50 && g50 ? g50.median_ms / o50.median_ms >= 20 : null)} |
-| <= 10 ms median for the 50-line file at 1x | ${o50 ? `${ms(o50.median_ms)} ms` : 'pending'} | ${verdict(o50 ? o50.median_ms <= 10 : null)} |
+| >= 20x faster than Pygments on the 50-line file | ${o50 && g50 ? `${(g50.median_ms / o50.median_ms).toFixed(1)}x (${ms(g50.median_ms)} ms vs ${ms(o50.median_ms)} ms; of mins ${(g50.min_ms / o50.min_ms).toFixed(1)}x)` : 'pending'} | ${verdict(o50 && g50 ? g50.median_ms / o50.median_ms >= 20 : null)} |
+| <= 10 ms median for the 50-line file at 1x | ${o50 ? `${ms(o50.median_ms)} ms (min ${ms(o50.min_ms)} ms)` : 'pending'} | ${verdict(o50 ? o50.median_ms <= 10 : null)} |
 | PNG no larger than Pygments' at the same font size (every input, bot default) | ${oursPending ? 'pending' : pngChecks.map(([n, o, , g]) => `${n}: ${kb(o.png_bytes)} vs ${kb(g.png_bytes)}`).join('; ')} | ${verdict(pngOk)} |
 | same, without window and shadow | ${oursPending ? 'pending' : pngChecks.map(([n, , p, g]) => `${n}: ${kb(p.png_bytes)} vs ${kb(g.png_bytes)}`).join('; ')} | ${verdict(plainOk)} |
 | render .wasm plus fonts <= 1.5 MB (1,500,000 B) gzipped | ${kb(shipped)} B gzip -9 | ${verdict(shipped <= budget)} |

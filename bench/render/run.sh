@@ -35,6 +35,9 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/render-bench.XXXXXX")
 echo "bench/render: work dir $WORK (inputs and the PNGs each tool made)" >&2
+# A snapshot of the module: what is timed is what is sized, even if a build replaces it meanwhile.
+cp "$WASM" "$WORK/render.wasm"
+WASM="$WORK/render.wasm"
 
 # --- inputs: name|language|source|from|to ------------------------------------------------
 UNDICI_VERSION=$(node -p "require('./node_modules/undici/package.json').version")
@@ -76,7 +79,7 @@ RESULTS="$WORK/results.jsonl"
 echo "bench/render: ours (render.wasm) ..." >&2
 ours_status="ok"
 set +e
-node bench/render/ours.mjs "$WORK/manifest.json" "$WORK" "$RUNS" >>"$RESULTS" 2>"$WORK/ours.err"
+RENDER_WASM="$WASM" node bench/render/ours.mjs "$WORK/manifest.json" "$WORK" "$RUNS" >>"$RESULTS" 2>"$WORK/ours.err"
 rc=$?
 set -e
 if [ $rc -eq 3 ]; then

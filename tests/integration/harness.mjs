@@ -79,6 +79,7 @@ export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
   return {
     url,
     dir,
+    pid: child.pid,
     log: () => log,
     async stop() {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }

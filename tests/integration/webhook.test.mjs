@@ -219,3 +219,108 @@ test('an edited message is handled like a new one', async () => {
     chat: { id: u.id, type: 'private' }, from: u, text: '/save edited.py\nx = 1' } });
   assert.match(texts()[0], /Saved <b>edited\.py<\/b>/);
 });
+
+// --- code images (these need the render function) ---
+import { decodePng } from './png.mjs';
+
+const photos = () => tg.calls.filter((c) => c.method === 'sendPhoto' || c.method === 'sendDocument');
+
+async function renderedSize(body) {
+  const r = await fetch(`${w.url}/render`, { method: 'POST', body: JSON.stringify(body) });
+  assert.equal(r.status, 200);
+  return decodePng(new Uint8Array(await r.arrayBuffer()));
+}
+
+test('/image sends a PNG photo that decodes, with the caption; /preview cuts to 50 lines', async () => {
+  const u = user(20);
+  const code = Array.from({ length: 80 }, (_, i) => `print(${i})  # line ${i}`).join('\n');
+  await post(messageUpdate(u, `/save long.py\n${code}`));
+  tg.reset();
+  await post(messageUpdate(u, '/image long.py'));
+  await post(messageUpdate(u, '/preview long.py'));
+  const [full, preview] = photos();
+  assert.equal(full.method, 'sendPhoto');
+  assert.match(full.params.caption, /<b>long\.py<\/b> · python · 80 lines/);
+  const png = decodePng(full.files.photo.bytes);
+  const direct = await renderedSize({ code, filename: 'long.py', title: 'long.py', watermark: '@TestCodeBot' });
+  assert.deepEqual([png.width, png.height], [direct.width, direct.height]);
+  const pv = decodePng(preview.files.photo.bytes);
+  assert.equal(pv.width, png.width);
+  assert.ok(pv.height < png.height * 0.8, `preview ${pv.height} px vs full ${png.height} px`);
+});
+
+test('a fenced code block renders without saving; /image as a reply renders the replied code', async () => {
+  const u = user(21);
+  await post(messageUpdate(u, 'please:\n```js\nconst x = `a${1}`;\n```'));
+  await post(messageUpdate(u, '/image', { reply_to_message: { message_id: 1, date: 1, chat: { id: u.id, type: 'private' },
+    from: u, text: 'fn main() {}', entities: [{ type: 'pre', offset: 0, length: 12, language: 'rust' }] } }));
+  const [a, b] = photos();
+  assert.equal(a.method, 'sendPhoto');
+  assert.match(a.params.caption, /javascript/);
+  assert.match(b.params.caption, /rust/);
+  decodePng(a.files.photo.bytes);
+  tg.reset();
+  await post(messageUpdate(u, '/files'));
+  assert.match(texts()[0], /No saved files/);
+});
+
+test('an image too tall for a photo is sent as a document', async () => {
+  const u = user(22);
+  const code = Array.from({ length: 800 }, (_, i) => `x${i} = ${i}`).join('\n');
+  await post(messageUpdate(u, `/save tall.py\n${code}`));
+  tg.reset();
+  await post(messageUpdate(u, '/image tall.py'));
+  const sent = photos();
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].method, 'sendDocument');
+  assert.equal(sent[0].files.document.filename, 'tall.py.png');
+  const png = decodePng(sent[0].files.document.bytes);
+  assert.ok(png.height / png.width > 20 || png.height + png.width > 10000);
+});
+
+test('code images are limited to 10 a minute, with the wait in the message', async () => {
+  const u = user(23);
+  await post(messageUpdate(u, '/save a.py\nx = 1'));
+  tg.reset();
+  for (let i = 0; i < 11; i++) await post(messageUpdate(u, '/image a.py'));
+  assert.equal(photos().length, 10);
+  const limited = texts().find((t) => t.includes('Too many requests'));
+  assert.match(limited, /try again in (\d+) s/);
+  const secs = Number(/in (\d+) s/.exec(limited)[1]);
+  assert.ok(secs >= 1 && secs <= 60);
+});
+
+test('/image_all asks above 10 files, then edits one progress message every 5 files', async () => {
+  const u = user(24);
+  for (let i = 0; i < 12; i++) await post(messageUpdate(u, `/save m${String(i).padStart(2, '0')}.py\nv = ${i}`));
+  tg.reset();
+  await post(messageUpdate(u, '/image_all'));
+  const ask = tg.calls.find((c) => c.method === 'sendMessage');
+  assert.match(ask.params.text, /You have 12 files/);
+  assert.deepEqual(ask.params.reply_markup.inline_keyboard[0].map((b) => b.callback_data), ['all:yes', 'all:no']);
+  tg.reset();
+  await post({ update_id: nextUpdate++, callback_query: { id: 'cba', from: u, data: 'all:yes',
+    message: { message_id: 55, chat: { id: u.id } } } });
+  await tg.waitFor((calls) => calls.some((c) => c.method === 'editMessageText' && /Done: 12\/12/.test(c.params.text)), 30000);
+  assert.equal(photos().length, 12);
+  const status = tg.calls.find((c) => c.method === 'sendMessage' && /Creating 12 images/.test(c.params.text));
+  assert.ok(status);
+  const edits = tg.calls.filter((c) => c.method === 'editMessageText').map((c) => c.params.text);
+  assert.deepEqual(edits, ['⏳ Creating 12 images… 5/12', '⏳ Creating 12 images… 10/12', '✅ Done: 12/12']);
+});
+
+test('/theme offers every theme and remembers the choice', async () => {
+  const u = user(25);
+  await post(messageUpdate(u, '/theme'));
+  const kb = tg.calls[0].params.reply_markup.inline_keyboard.flat().map((b) => b.callback_data);
+  const themes = (await (await fetch(`${w.url}/render/themes`)).json()).themes;
+  assert.deepEqual(kb, themes.map((t) => `th:${t}`));
+  assert.ok(themes.includes('dracula'));
+  await post({ update_id: nextUpdate++, callback_query: { id: 'cbt', from: u, data: 'th:dracula',
+    message: { message_id: 56, chat: { id: u.id } } } });
+  const state = await (await fetch(`${w.url}/__diag/user?id=${u.id}`)).json();
+  assert.equal(state.row.theme, 'dracula');
+  tg.reset();
+  await post(messageUpdate(u, '/theme'));
+  assert.match(texts()[0], /now: <b>dracula<\/b>/);
+});

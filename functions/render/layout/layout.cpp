@@ -28,11 +28,11 @@ Frame computeFrame(const FrameInput& in) {
   Frame f;
   const int s = std::max(1, in.scale);
   f.lineHeight = int(in.lineHeight);
-  const int gutter = in.gutterDigits
-                         ? int(std::ceil(in.gutterDigits * in.cellWidth + 2 * in.cellWidth))
-                         : 0;
+  // Fractional widths round up in 1x pixels, so a 2x image is exactly twice the 1x one.
+  auto roundUp = [s](double px) { return int(std::ceil(px / s - 1e-9)) * s; };
+  const int gutter = in.gutterDigits ? roundUp((in.gutterDigits + 2) * in.cellWidth) : 0;
   const int padX = kPadX * s;
-  int windowW = padX + gutter + int(in.textWidth) + padX;
+  int windowW = padX + gutter + roundUp(in.textWidth) + padX;
   windowW = std::max(windowW, int(in.minWindowWidth));
   f.titleBarHeight = in.window ? kTitleBar * s : 0;
   const int padTop = in.window ? kPadTop * s : kPadTopNoTitle * s;
@@ -51,7 +51,7 @@ Frame computeFrame(const FrameInput& in) {
   f.controlY = f.window.y + f.titleBarHeight / 2;
   for (int i = 0; i < 3; i++) f.controlX[i] = f.window.x + (kControlFirst + i * kControlStep) * s;
 
-  f.gutterRight = f.window.x + padX + gutter - int(std::lround(2 * in.cellWidth));
+  f.gutterRight = f.window.x + padX + gutter - roundUp(2 * in.cellWidth);
   f.textX = f.window.x + padX + gutter;
   f.textTop = f.window.y + f.titleBarHeight + padTop;
   f.contentRight = f.window.right();

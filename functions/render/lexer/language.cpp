@@ -37,23 +37,56 @@ struct ExtEntry {
 };
 // Extensions that are not already a canonical name or alias (those are tried too).
 constexpr ExtEntry kExtensions[] = {
-    {"pyw", Language::Python},      {"pyi", Language::Python},     {"jsx", Language::Jsx},
-    {"tsx", Language::Tsx},         {"json5", Language::Json},     {"geojson", Language::Json},
-    {"ipynb", Language::Json},      {"hh", Language::Cpp},         {"hxx", Language::Cpp},
-    {"h++", Language::Cpp},         {"ipp", Language::Cpp},        {"inl", Language::Cpp},
-    {"tcc", Language::Cpp},         {"cu", Language::Cpp},         {"ino", Language::Cpp},
-    {"mm", Language::Cpp},          {"m", Language::C},            {"csx", Language::CSharp},
-    {"gradle", Language::Kotlin},   {"rake", Language::Ruby},      {"gemspec", Language::Ruby},
-    {"ru", Language::Ruby},         {"bash", Language::Bash},      {"ksh", Language::Bash},
-    {"zsh", Language::Bash},        {"fish", Language::Bash},      {"bats", Language::Bash},
-    {"ebuild", Language::Bash},     {"psql", Language::Sql},       {"ddl", Language::Sql},
-    {"svg", Language::Html},        {"xsd", Language::Html},       {"xsl", Language::Html},
-    {"vue", Language::Html},        {"plist", Language::Html},     {"rss", Language::Html},
-    {"less", Language::Css},        {"sass", Language::Css},       {"markdown", Language::Markdown},
-    {"mkd", Language::Markdown},    {"mdx", Language::Markdown},   {"phtml", Language::Php},
-    {"php3", Language::Php},        {"php4", Language::Php},       {"php5", Language::Php},
-    {"phps", Language::Php},        {"lock", Language::Toml},      {"rockspec", Language::Lua},
-    {"dockerfile", Language::Dockerfile}, {"webmanifest", Language::Json},
+    {"pyw", Language::Python},
+    {"pyi", Language::Python},
+    {"jsx", Language::Jsx},
+    {"tsx", Language::Tsx},
+    {"json5", Language::Json},
+    {"geojson", Language::Json},
+    {"ipynb", Language::Json},
+    {"hh", Language::Cpp},
+    {"hxx", Language::Cpp},
+    {"h++", Language::Cpp},
+    {"ipp", Language::Cpp},
+    {"inl", Language::Cpp},
+    {"tcc", Language::Cpp},
+    {"cu", Language::Cpp},
+    {"ino", Language::Cpp},
+    {"mm", Language::Cpp},
+    {"m", Language::C},
+    {"csx", Language::CSharp},
+    {"gradle", Language::Kotlin},
+    {"rake", Language::Ruby},
+    {"gemspec", Language::Ruby},
+    {"ru", Language::Ruby},
+    {"bash", Language::Bash},
+    {"ksh", Language::Bash},
+    {"zsh", Language::Bash},
+    {"fish", Language::Bash},
+    {"bats", Language::Bash},
+    {"ebuild", Language::Bash},
+    {"psql", Language::Sql},
+    {"ddl", Language::Sql},
+    {"svg", Language::Html},
+    {"xsd", Language::Html},
+    {"xsl", Language::Html},
+    {"vue", Language::Html},
+    {"plist", Language::Html},
+    {"rss", Language::Html},
+    {"less", Language::Css},
+    {"sass", Language::Css},
+    {"markdown", Language::Markdown},
+    {"mkd", Language::Markdown},
+    {"mdx", Language::Markdown},
+    {"phtml", Language::Php},
+    {"php3", Language::Php},
+    {"php4", Language::Php},
+    {"php5", Language::Php},
+    {"phps", Language::Php},
+    {"lock", Language::Toml},
+    {"rockspec", Language::Lua},
+    {"dockerfile", Language::Dockerfile},
+    {"webmanifest", Language::Json},
 };
 
 struct NameEntry {
@@ -61,16 +94,26 @@ struct NameEntry {
   Language lang;
 };
 constexpr NameEntry kFileNames[] = {
-    {"dockerfile", Language::Dockerfile},  {"containerfile", Language::Dockerfile},
-    {"makefile", Language::Bash},          {"gnumakefile", Language::Bash},
-    {"gemfile", Language::Ruby},           {"rakefile", Language::Ruby},
-    {"vagrantfile", Language::Ruby},       {"podfile", Language::Ruby},
-    {".bashrc", Language::Bash},           {".bash_profile", Language::Bash},
-    {".profile", Language::Bash},          {".zshrc", Language::Bash},
-    {"pkgbuild", Language::Bash},          {"cargo.lock", Language::Toml},
-    {"pipfile", Language::Toml},           {"pyproject.toml", Language::Toml},
-    {"sconstruct", Language::Python},      {"sconscript", Language::Python},
-    {"build", Language::Python},           {".clang-format", Language::Yaml},
+    {"dockerfile", Language::Dockerfile},
+    {"containerfile", Language::Dockerfile},
+    {"makefile", Language::Bash},
+    {"gnumakefile", Language::Bash},
+    {"gemfile", Language::Ruby},
+    {"rakefile", Language::Ruby},
+    {"vagrantfile", Language::Ruby},
+    {"podfile", Language::Ruby},
+    {".bashrc", Language::Bash},
+    {".bash_profile", Language::Bash},
+    {".profile", Language::Bash},
+    {".zshrc", Language::Bash},
+    {"pkgbuild", Language::Bash},
+    {"cargo.lock", Language::Toml},
+    {"pipfile", Language::Toml},
+    {"pyproject.toml", Language::Toml},
+    {"sconstruct", Language::Python},
+    {"sconscript", Language::Python},
+    {"build", Language::Python},
+    {".clang-format", Language::Yaml},
     {"cmakelists.txt", Language::PlainText},
 };
 
@@ -133,13 +176,16 @@ bool languageFromShebang(std::string_view text, Language& out) {
     Language lang;
   };
   static constexpr Entry kProgs[] = {
-      {"python", Language::Python}, {"pypy", Language::Python},   {"sh", Language::Bash},
-      {"bash", Language::Bash},     {"zsh", Language::Bash},      {"dash", Language::Bash},
-      {"ksh", Language::Bash},      {"ash", Language::Bash},      {"fish", Language::Bash},
-      {"node", Language::JavaScript}, {"nodejs", Language::JavaScript},
-      {"deno", Language::TypeScript}, {"bun", Language::TypeScript},
-      {"ts-node", Language::TypeScript}, {"ruby", Language::Ruby}, {"php", Language::Php},
-      {"lua", Language::Lua},       {"luajit", Language::Lua},    {"make", Language::Bash},
+      {"python", Language::Python},     {"pypy", Language::Python},
+      {"sh", Language::Bash},           {"bash", Language::Bash},
+      {"zsh", Language::Bash},          {"dash", Language::Bash},
+      {"ksh", Language::Bash},          {"ash", Language::Bash},
+      {"fish", Language::Bash},         {"node", Language::JavaScript},
+      {"nodejs", Language::JavaScript}, {"deno", Language::TypeScript},
+      {"bun", Language::TypeScript},    {"ts-node", Language::TypeScript},
+      {"ruby", Language::Ruby},         {"php", Language::Php},
+      {"lua", Language::Lua},           {"luajit", Language::Lua},
+      {"make", Language::Bash},
   };
   for (const Entry& e : kProgs) {
     if (prog == e.prog) {
@@ -150,7 +196,9 @@ bool languageFromShebang(std::string_view text, Language& out) {
   return false;
 }
 
-bool contains(std::string_view s, std::string_view w) { return s.find(w) != std::string_view::npos; }
+bool contains(std::string_view s, std::string_view w) {
+  return s.find(w) != std::string_view::npos;
+}
 
 // True when some line of `s` starts (after indentation) with `w`.
 bool lineStartsWith(std::string_view s, std::string_view w) {
@@ -181,8 +229,8 @@ Language languageFromContent(std::string_view text) {
   if ((head[0] == '{' || head[0] == '[') && !contains(s, "function") && !contains(s, ";")) {
     // JSON: a bracket first and a quoted key or value soon after.
     size_t j = lex::skipSpace(head, 1);
-    if (j >= head.size() || head[j] == '"' || head[j] == '{' || head[j] == '[' ||
-        head[j] == '}' || head[j] == ']' || lex::isDigit(head[j])) {
+    if (j >= head.size() || head[j] == '"' || head[j] == '{' || head[j] == '[' || head[j] == '}' ||
+        head[j] == ']' || lex::isDigit(head[j])) {
       return Language::Json;
     }
   }
@@ -194,9 +242,9 @@ Language languageFromContent(std::string_view text) {
                                   (contains(s, "fn ") || contains(s, "impl ")))) {
     return Language::Rust;
   }
-  if (lineStartsWith(s, "FROM ") && (lineStartsWith(s, "RUN ") || lineStartsWith(s, "CMD ") ||
-                                     lineStartsWith(s, "COPY ") ||
-                                     lineStartsWith(s, "ENTRYPOINT "))) {
+  if (lineStartsWith(s, "FROM ") &&
+      (lineStartsWith(s, "RUN ") || lineStartsWith(s, "CMD ") || lineStartsWith(s, "COPY ") ||
+       lineStartsWith(s, "ENTRYPOINT "))) {
     return Language::Dockerfile;
   }
   if (lineStartsWith(s, "#include") || lineStartsWith(s, "#pragma") ||
@@ -228,8 +276,7 @@ Language languageFromContent(std::string_view text) {
       lineStartsWith(s, "import ") || lineStartsWith(s, "async def ")) {
     bool colonBlock = contains(s, "):\n") || contains(s, "):\r\n") || contains(s, ":\n    ");
     if (lineStartsWith(s, "def ") && lineStartsWith(s, "end")) return Language::Ruby;
-    if (colonBlock || lineStartsWith(s, "from ") || contains(s, "print(") ||
-        contains(s, "self")) {
+    if (colonBlock || lineStartsWith(s, "from ") || contains(s, "print(") || contains(s, "self")) {
       if (!contains(s, "{") || colonBlock) return Language::Python;
     }
   }
@@ -263,8 +310,7 @@ Language languageFromContent(std::string_view text) {
     return Language::Markdown;
   }
   if (lineStartsWith(s, "[") && contains(s, "]\n") && contains(s, " = ")) return Language::Toml;
-  if (lex::startsWith(head, 0, "---") ||
-      (lineStartsWith(s, "- ") && contains(s, ": ")) ||
+  if (lex::startsWith(head, 0, "---") || (lineStartsWith(s, "- ") && contains(s, ": ")) ||
       (contains(s, ":\n  ") && !contains(s, ";"))) {
     return Language::Yaml;
   }
@@ -283,7 +329,8 @@ bool alreadyNormal(std::string_view text, const std::vector<Token>& toks) {
       // A continuation byte at a boundary is fine only when it does not continue a valid
       // sequence (stray bytes of invalid UTF-8).
       size_t lead = pos - 1;
-      while (lead > 0 && pos - lead < 3 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
+      while (lead > 0 && pos - lead < 3 &&
+             (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
         --lead;
       }
       size_t n = lex::utf8Len(text, lead);
@@ -468,7 +515,8 @@ void lexPlain(Sink& sink, std::string_view src, size_t pos) {
 
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
   switch (lang) {
-    case Language::Python: return lexPython(sink, src, pos);
+    case Language::Python:
+      return lexPython(sink, src, pos);
     case Language::JavaScript:
     case Language::TypeScript:
     case Language::Jsx:
@@ -480,21 +528,35 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
     case Language::Kotlin:
     case Language::Go:
     case Language::Rust:
-    case Language::Swift: return lexCLike(lang, sink, src, pos);
-    case Language::Php: return lexPhp(sink, src, pos);
-    case Language::Json: return lexJson(sink, src, pos);
-    case Language::Ruby: return lexRuby(sink, src, pos);
-    case Language::Bash: return lexBash(sink, src, pos);
-    case Language::Sql: return lexSql(sink, src, pos);
-    case Language::Html: return lexHtml(sink, src, pos);
-    case Language::Css: return lexCss(sink, src, pos);
-    case Language::Yaml: return lexYaml(sink, src, pos);
-    case Language::Toml: return lexToml(sink, src, pos);
-    case Language::Markdown: return lexMarkdown(sink, src, pos);
-    case Language::Dockerfile: return lexDockerfile(sink, src, pos);
-    case Language::Lua: return lexLua(sink, src, pos);
+    case Language::Swift:
+      return lexCLike(lang, sink, src, pos);
+    case Language::Php:
+      return lexPhp(sink, src, pos);
+    case Language::Json:
+      return lexJson(sink, src, pos);
+    case Language::Ruby:
+      return lexRuby(sink, src, pos);
+    case Language::Bash:
+      return lexBash(sink, src, pos);
+    case Language::Sql:
+      return lexSql(sink, src, pos);
+    case Language::Html:
+      return lexHtml(sink, src, pos);
+    case Language::Css:
+      return lexCss(sink, src, pos);
+    case Language::Yaml:
+      return lexYaml(sink, src, pos);
+    case Language::Toml:
+      return lexToml(sink, src, pos);
+    case Language::Markdown:
+      return lexMarkdown(sink, src, pos);
+    case Language::Dockerfile:
+      return lexDockerfile(sink, src, pos);
+    case Language::Lua:
+      return lexLua(sink, src, pos);
     case Language::PlainText:
-    case Language::Count: break;
+    case Language::Count:
+      break;
   }
   lexPlain(sink, src, pos);
 }

@@ -18,21 +18,21 @@ struct Seq {
 };
 
 struct CLikeSpec {
-  WordList keywords;        // Keyword
-  WordList declarations;    // KeywordDeclaration
-  WordList namespaces;      // KeywordNamespace
-  WordList types;           // KeywordType
-  WordList constants;       // KeywordConstant
-  WordList builtins;        // NameBuiltin
-  WordList operatorWords;   // OperatorWord
-  WordList functionIntro;   // the next identifier followed by '(' or '<' is a function name
-  WordList classIntro;      // the next identifier is a class name
-  WordList stringPrefixes;  // identifiers that glue to a following quote (L"", u8"", b"")
+  WordList keywords;             // Keyword
+  WordList declarations;         // KeywordDeclaration
+  WordList namespaces;           // KeywordNamespace
+  WordList types;                // KeywordType
+  WordList constants;            // KeywordConstant
+  WordList builtins;             // NameBuiltin
+  WordList operatorWords;        // OperatorWord
+  WordList functionIntro;        // the next identifier followed by '(' or '<' is a function name
+  WordList classIntro;           // the next identifier is a class name
+  WordList stringPrefixes;       // identifiers that glue to a following quote (L"", u8"", b"")
   std::string_view punctuation;  // single characters classed Punctuation; other symbols Operator
   const Seq* seqs = nullptr;     // checked in order: longest first
   size_t seqCount = 0;
-  bool preprocessor = false;      // '#' at line start runs to end of line (C, C++, C#)
-  bool charLiterals = false;      // '' is a character, not a string
+  bool preprocessor = false;  // '#' at line start runs to end of line (C, C++, C#)
+  bool charLiterals = false;  // '' is a character, not a string
   bool singleQuoteStrings = false;
   bool nestedComments = false;    // /* /* */ */ (Rust, Swift, Kotlin)
   bool hashComments = false;      // PHP
@@ -58,103 +58,262 @@ struct CLikeSpec {
   bool startsSeq[256] = {};
   void finish() {
     for (char c : punctuation) isPunct[static_cast<unsigned char>(c)] = true;
-    for (size_t k = 0; k < seqCount; ++k) startsSeq[static_cast<unsigned char>(seqs[k].text[0])] = true;
+    for (size_t k = 0; k < seqCount; ++k)
+      startsSeq[static_cast<unsigned char>(seqs[k].text[0])] = true;
   }
 };
 
 // ---- word tables ------------------------------------------------------------------------------
 
-constexpr WordSet kCKeywords({"auto", "break", "case", "const", "continue", "default", "do",
-                              "else", "enum", "extern", "for", "goto", "if", "inline",
-                              "register", "restrict", "return", "sizeof", "static", "struct",
-                              "switch", "typedef", "union", "volatile", "while", "_Alignas",
-                              "_Alignof", "_Generic", "_Noreturn", "_Static_assert",
-                              "_Thread_local", "asm", "__asm__", "__attribute__", "__inline",
-                              "__restrict", "__volatile__", "alignas", "alignof",
-                              "static_assert", "thread_local", "typeof", "constexpr"});
-constexpr WordSet kCppKeywords(
-    {"alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "break", "case",
-     "catch", "class", "co_await", "co_return", "co_yield", "compl", "concept", "const",
-     "const_cast", "consteval", "constexpr", "constinit", "continue", "decltype", "default",
-     "delete", "do", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "final",
-     "for", "friend", "goto", "if", "import", "inline", "module", "mutable", "namespace", "new",
-     "noexcept", "not", "not_eq", "operator", "or", "or_eq", "override", "private", "protected",
-     "public", "register", "reinterpret_cast", "requires", "restrict", "return", "sizeof",
-     "static", "static_assert", "static_cast", "struct", "switch", "template", "this",
-     "thread_local", "throw", "try", "typedef", "typeid", "typename", "union", "using",
-     "virtual", "volatile", "while", "xor", "xor_eq", "__attribute__", "__declspec",
-     "__forceinline", "__inline", "__restrict", "_Pragma"});
-constexpr WordSet kCTypes(
-    {"bool", "char", "double", "float", "int", "long", "short", "signed", "unsigned", "void",
-     "_Bool", "_Complex", "_Atomic", "_BitInt", "__int128", "char8_t", "char16_t", "char32_t",
-     "size_t", "ssize_t", "off_t", "wchar_t", "ptrdiff_t", "sig_atomic_t", "fpos_t", "clock_t",
-     "time_t", "va_list", "jmp_buf", "FILE", "DIR", "div_t", "ldiv_t", "mbstate_t", "wctrans_t",
-     "wint_t", "wctype_t", "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t",
-     "uint32_t", "uint64_t", "int_least8_t", "int_least16_t", "int_least32_t", "int_least64_t",
-     "uint_least8_t", "uint_least16_t", "uint_least32_t", "uint_least64_t", "int_fast8_t",
-     "int_fast16_t", "int_fast32_t", "int_fast64_t", "uint_fast8_t", "uint_fast16_t",
-     "uint_fast32_t", "uint_fast64_t", "intptr_t", "uintptr_t", "intmax_t", "uintmax_t",
-     "clockid_t", "cpu_set_t", "dev_t", "gid_t", "id_t", "ino_t", "key_t", "mode_t", "nfds_t",
-     "pid_t", "rlim_t", "sig_t", "sighandler_t", "siginfo_t", "sigset_t", "socklen_t",
-     "timer_t", "uid_t", "atomic_bool", "atomic_int", "atomic_uint", "atomic_long",
-     "atomic_size_t"});
+constexpr WordSet kCKeywords(
+    {"auto",          "break",        "case",     "const",         "continue",
+     "default",       "do",           "else",     "enum",          "extern",
+     "for",           "goto",         "if",       "inline",        "register",
+     "restrict",      "return",       "sizeof",   "static",        "struct",
+     "switch",        "typedef",      "union",    "volatile",      "while",
+     "_Alignas",      "_Alignof",     "_Generic", "_Noreturn",     "_Static_assert",
+     "_Thread_local", "asm",          "__asm__",  "__attribute__", "__inline",
+     "__restrict",    "__volatile__", "alignas",  "alignof",       "static_assert",
+     "thread_local",  "typeof",       "constexpr"});
+constexpr WordSet kCppKeywords({"alignas",
+                                "alignof",
+                                "and",
+                                "and_eq",
+                                "asm",
+                                "auto",
+                                "bitand",
+                                "bitor",
+                                "break",
+                                "case",
+                                "catch",
+                                "class",
+                                "co_await",
+                                "co_return",
+                                "co_yield",
+                                "compl",
+                                "concept",
+                                "const",
+                                "const_cast",
+                                "consteval",
+                                "constexpr",
+                                "constinit",
+                                "continue",
+                                "decltype",
+                                "default",
+                                "delete",
+                                "do",
+                                "dynamic_cast",
+                                "else",
+                                "enum",
+                                "explicit",
+                                "export",
+                                "extern",
+                                "final",
+                                "for",
+                                "friend",
+                                "goto",
+                                "if",
+                                "import",
+                                "inline",
+                                "module",
+                                "mutable",
+                                "namespace",
+                                "new",
+                                "noexcept",
+                                "not",
+                                "not_eq",
+                                "operator",
+                                "or",
+                                "or_eq",
+                                "override",
+                                "private",
+                                "protected",
+                                "public",
+                                "register",
+                                "reinterpret_cast",
+                                "requires",
+                                "restrict",
+                                "return",
+                                "sizeof",
+                                "static",
+                                "static_assert",
+                                "static_cast",
+                                "struct",
+                                "switch",
+                                "template",
+                                "this",
+                                "thread_local",
+                                "throw",
+                                "try",
+                                "typedef",
+                                "typeid",
+                                "typename",
+                                "union",
+                                "using",
+                                "virtual",
+                                "volatile",
+                                "while",
+                                "xor",
+                                "xor_eq",
+                                "__attribute__",
+                                "__declspec",
+                                "__forceinline",
+                                "__inline",
+                                "__restrict",
+                                "_Pragma"});
+constexpr WordSet kCTypes({"bool",
+                           "char",
+                           "double",
+                           "float",
+                           "int",
+                           "long",
+                           "short",
+                           "signed",
+                           "unsigned",
+                           "void",
+                           "_Bool",
+                           "_Complex",
+                           "_Atomic",
+                           "_BitInt",
+                           "__int128",
+                           "char8_t",
+                           "char16_t",
+                           "char32_t",
+                           "size_t",
+                           "ssize_t",
+                           "off_t",
+                           "wchar_t",
+                           "ptrdiff_t",
+                           "sig_atomic_t",
+                           "fpos_t",
+                           "clock_t",
+                           "time_t",
+                           "va_list",
+                           "jmp_buf",
+                           "FILE",
+                           "DIR",
+                           "div_t",
+                           "ldiv_t",
+                           "mbstate_t",
+                           "wctrans_t",
+                           "wint_t",
+                           "wctype_t",
+                           "int8_t",
+                           "int16_t",
+                           "int32_t",
+                           "int64_t",
+                           "uint8_t",
+                           "uint16_t",
+                           "uint32_t",
+                           "uint64_t",
+                           "int_least8_t",
+                           "int_least16_t",
+                           "int_least32_t",
+                           "int_least64_t",
+                           "uint_least8_t",
+                           "uint_least16_t",
+                           "uint_least32_t",
+                           "uint_least64_t",
+                           "int_fast8_t",
+                           "int_fast16_t",
+                           "int_fast32_t",
+                           "int_fast64_t",
+                           "uint_fast8_t",
+                           "uint_fast16_t",
+                           "uint_fast32_t",
+                           "uint_fast64_t",
+                           "intptr_t",
+                           "uintptr_t",
+                           "intmax_t",
+                           "uintmax_t",
+                           "clockid_t",
+                           "cpu_set_t",
+                           "dev_t",
+                           "gid_t",
+                           "id_t",
+                           "ino_t",
+                           "key_t",
+                           "mode_t",
+                           "nfds_t",
+                           "pid_t",
+                           "rlim_t",
+                           "sig_t",
+                           "sighandler_t",
+                           "siginfo_t",
+                           "sigset_t",
+                           "socklen_t",
+                           "timer_t",
+                           "uid_t",
+                           "atomic_bool",
+                           "atomic_int",
+                           "atomic_uint",
+                           "atomic_long",
+                           "atomic_size_t"});
 constexpr WordSet kCConstants({"true", "false", "NULL", "nullptr"});
 constexpr WordSet kCIntroClass({"class", "struct", "union", "concept", "typename"});
 constexpr WordSet kCIntroClassC({"struct", "union"});
 constexpr WordSet kCppPrefixes({"L", "u", "U", "u8", "R", "LR", "uR", "UR", "u8R"});
 
 constexpr WordSet kCsKeywords(
-    {"abstract", "as", "async", "await", "base", "break", "case", "catch", "checked", "class",
-     "const", "continue", "default", "delegate", "do", "else", "enum", "event", "explicit",
-     "extern", "finally", "fixed", "for", "foreach", "get", "goto", "if", "implicit", "in",
-     "init", "interface", "internal", "is", "lock", "nameof", "new", "operator", "out",
-     "override", "params", "partial", "private", "protected", "public", "readonly", "record",
-     "ref", "return", "sealed", "set", "sizeof", "stackalloc", "static", "struct", "switch",
-     "this", "throw", "try", "typeof", "unchecked", "unsafe", "value", "virtual", "void",
-     "volatile", "when", "where", "while", "yield", "with", "global", "required", "file",
-     "scoped", "add", "remove", "select", "from", "let", "orderby", "ascending", "descending",
-     "join", "on", "equals", "into", "group", "by"});
-constexpr WordSet kCsTypes({"bool", "byte", "char", "decimal", "double", "dynamic", "float",
-                            "int", "long", "object", "sbyte", "short", "string", "uint",
-                            "ulong", "ushort", "var", "nint", "nuint"});
+    {"abstract",  "as",       "async",      "await",     "base",       "break",   "case",
+     "catch",     "checked",  "class",      "const",     "continue",   "default", "delegate",
+     "do",        "else",     "enum",       "event",     "explicit",   "extern",  "finally",
+     "fixed",     "for",      "foreach",    "get",       "goto",       "if",      "implicit",
+     "in",        "init",     "interface",  "internal",  "is",         "lock",    "nameof",
+     "new",       "operator", "out",        "override",  "params",     "partial", "private",
+     "protected", "public",   "readonly",   "record",    "ref",        "return",  "sealed",
+     "set",       "sizeof",   "stackalloc", "static",    "struct",     "switch",  "this",
+     "throw",     "try",      "typeof",     "unchecked", "unsafe",     "value",   "virtual",
+     "void",      "volatile", "when",       "where",     "while",      "yield",   "with",
+     "global",    "required", "file",       "scoped",    "add",        "remove",  "select",
+     "from",      "let",      "orderby",    "ascending", "descending", "join",    "on",
+     "equals",    "into",     "group",      "by"});
+constexpr WordSet kCsTypes({"bool", "byte", "char", "decimal", "double", "dynamic", "float", "int",
+                            "long", "object", "sbyte", "short", "string", "uint", "ulong", "ushort",
+                            "var", "nint", "nuint"});
 constexpr WordSet kCsConstants({"true", "false", "null"});
 constexpr WordSet kCsNamespaces({"using", "namespace"});
 constexpr WordSet kCsIntroClass({"class", "struct", "interface", "enum", "record"});
 
-constexpr WordSet kJavaKeywords({"assert", "break", "case", "catch", "continue", "do", "else",
-                                 "finally", "for", "if", "goto", "instanceof", "new", "return",
-                                 "switch", "this", "throw", "try", "while", "yield", "super",
-                                 "var", "record", "sealed", "permits", "non-sealed", "when"});
+constexpr WordSet kJavaKeywords({"assert",     "break",      "case",    "catch",  "continue",
+                                 "do",         "else",       "finally", "for",    "if",
+                                 "goto",       "instanceof", "new",     "return", "switch",
+                                 "this",       "throw",      "try",     "while",  "yield",
+                                 "super",      "var",        "record",  "sealed", "permits",
+                                 "non-sealed", "when"});
 constexpr WordSet kJavaDecl({"abstract", "const", "enum", "extends", "final", "implements",
                              "native", "private", "protected", "public", "static", "strictfp",
                              "synchronized", "throws", "transient", "volatile", "class",
                              "interface", "default"});
-constexpr WordSet kJavaTypes({"boolean", "byte", "char", "double", "float", "int", "long",
-                              "short", "void"});
+constexpr WordSet kJavaTypes({"boolean", "byte", "char", "double", "float", "int", "long", "short",
+                              "void"});
 constexpr WordSet kJavaConstants({"true", "false", "null"});
 constexpr WordSet kJavaNamespaces({"import", "package"});
 constexpr WordSet kJavaIntroClass({"class", "interface", "enum", "record"});
 
-constexpr WordSet kKtKeywords({"as", "break", "by", "catch", "constructor", "continue", "do",
-                               "dynamic", "else", "finally", "for", "get", "if", "in", "init",
-                               "is", "return", "set", "super", "this", "throw", "try", "when",
-                               "where", "while", "it", "out", "field", "typeof", "reified",
-                               "crossinline", "noinline", "vararg", "tailrec", "external",
-                               "expect", "actual"});
-constexpr WordSet kKtDecl({"abstract", "annotation", "class", "companion", "const", "data",
-                           "enum", "final", "fun", "infix", "inline", "inner", "interface",
-                           "internal", "lateinit", "object", "open", "operator", "override",
-                           "private", "protected", "public", "sealed", "suspend", "typealias",
-                           "val", "var", "value"});
-constexpr WordSet kKtTypes({"Boolean", "Byte", "Char", "Double", "Float", "Int", "Long",
-                            "Short", "String", "Unit", "Any", "Nothing", "Array", "List",
-                            "Map", "Set", "MutableList", "MutableMap", "UByte", "UInt",
-                            "ULong", "UShort", "Number"});
+constexpr WordSet kKtKeywords({"as",          "break",    "by",      "catch",   "constructor",
+                               "continue",    "do",       "dynamic", "else",    "finally",
+                               "for",         "get",      "if",      "in",      "init",
+                               "is",          "return",   "set",     "super",   "this",
+                               "throw",       "try",      "when",    "where",   "while",
+                               "it",          "out",      "field",   "typeof",  "reified",
+                               "crossinline", "noinline", "vararg",  "tailrec", "external",
+                               "expect",      "actual"});
+constexpr WordSet kKtDecl({"abstract",  "annotation", "class",     "companion", "const",
+                           "data",      "enum",       "final",     "fun",       "infix",
+                           "inline",    "inner",      "interface", "internal",  "lateinit",
+                           "object",    "open",       "operator",  "override",  "private",
+                           "protected", "public",     "sealed",    "suspend",   "typealias",
+                           "val",       "var",        "value"});
+constexpr WordSet kKtTypes({"Boolean", "Byte",  "Char",   "Double", "Float",       "Int",
+                            "Long",    "Short", "String", "Unit",   "Any",         "Nothing",
+                            "Array",   "List",  "Map",    "Set",    "MutableList", "MutableMap",
+                            "UByte",   "UInt",  "ULong",  "UShort", "Number"});
 constexpr WordSet kKtConstants({"true", "false", "null"});
 constexpr WordSet kKtNamespaces({"import", "package"});
 constexpr WordSet kKtBuiltins({"println", "print", "listOf", "mapOf", "setOf", "arrayOf",
-                               "mutableListOf", "mutableMapOf", "require", "check", "error",
-                               "lazy", "repeat", "TODO"});
+                               "mutableListOf", "mutableMapOf", "require", "check", "error", "lazy",
+                               "repeat", "TODO"});
 constexpr WordSet kKtIntroFn({"fun"});
 constexpr WordSet kKtIntroClass({"class", "interface", "object"});
 
@@ -163,114 +322,205 @@ constexpr WordSet kGoKeywords({"break", "case", "chan", "continue", "default", "
                                "select", "switch"});
 constexpr WordSet kGoDecl({"const", "func", "interface", "map", "struct", "type", "var"});
 constexpr WordSet kGoNamespaces({"import", "package"});
-constexpr WordSet kGoTypes({"any", "bool", "byte", "complex128", "complex64", "error",
-                            "float32", "float64", "int", "int16", "int32", "int64", "int8",
-                            "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8",
-                            "uintptr", "comparable"});
+constexpr WordSet kGoTypes({"any",     "bool",    "byte",    "complex128", "complex64", "error",
+                            "float32", "float64", "int",     "int16",      "int32",     "int64",
+                            "int8",    "rune",    "string",  "uint",       "uint16",    "uint32",
+                            "uint64",  "uint8",   "uintptr", "comparable"});
 constexpr WordSet kGoConstants({"true", "false", "iota", "nil"});
-constexpr WordSet kGoBuiltins({"append", "cap", "close", "complex", "copy", "delete", "imag",
-                               "len", "make", "new", "panic", "print", "println", "real",
-                               "recover", "min", "max", "clear"});
+constexpr WordSet kGoBuiltins({"append", "cap", "close", "complex", "copy", "delete", "imag", "len",
+                               "make", "new", "panic", "print", "println", "real", "recover", "min",
+                               "max", "clear"});
 constexpr WordSet kGoIntroFn({"func"});
 
-constexpr WordSet kRustKeywords({"as", "async", "await", "break", "continue", "crate", "dyn",
-                                 "mut", "else", "enum", "extern", "for", "if", "impl", "in",
-                                 "loop", "match", "move", "pub", "ref", "return", "static",
-                                 "struct", "super", "trait", "type", "union", "unsafe", "where",
-                                 "while", "yield", "fn", "mod", "use", "const", "abstract",
-                                 "become", "box", "do", "final", "macro", "override", "priv",
-                                 "typeof", "unsized", "virtual", "try"});
+constexpr WordSet kRustKeywords({"as",     "async",  "await",   "break",   "continue", "crate",
+                                 "dyn",    "mut",    "else",    "enum",    "extern",   "for",
+                                 "if",     "impl",   "in",      "loop",    "match",    "move",
+                                 "pub",    "ref",    "return",  "static",  "struct",   "super",
+                                 "trait",  "type",   "union",   "unsafe",  "where",    "while",
+                                 "yield",  "fn",     "mod",     "use",     "const",    "abstract",
+                                 "become", "box",    "do",      "final",   "macro",    "override",
+                                 "priv",   "typeof", "unsized", "virtual", "try"});
 constexpr WordSet kRustDecl({"let"});
 constexpr WordSet kRustTypes({"bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128",
                               "isize", "u8", "u16", "u32", "u64", "u128", "usize", "str"});
 constexpr WordSet kRustConstants({"true", "false"});
-constexpr WordSet kRustBuiltins(
-    {"Self", "self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box",
-     "Copy", "Clone", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce",
-     "AsRef", "AsMut", "Into", "From", "Default", "Iterator", "Extend", "IntoIterator",
-     "DoubleEndedIterator", "ExactSizeIterator", "PartialEq", "PartialOrd", "Eq", "Ord",
-     "ToOwned", "ToString", "TryFrom", "TryInto", "FromIterator", "drop"});
+constexpr WordSet kRustBuiltins({"Self",
+                                 "self",
+                                 "Option",
+                                 "Some",
+                                 "None",
+                                 "Result",
+                                 "Ok",
+                                 "Err",
+                                 "String",
+                                 "Vec",
+                                 "Box",
+                                 "Copy",
+                                 "Clone",
+                                 "Send",
+                                 "Sized",
+                                 "Sync",
+                                 "Unpin",
+                                 "Drop",
+                                 "Fn",
+                                 "FnMut",
+                                 "FnOnce",
+                                 "AsRef",
+                                 "AsMut",
+                                 "Into",
+                                 "From",
+                                 "Default",
+                                 "Iterator",
+                                 "Extend",
+                                 "IntoIterator",
+                                 "DoubleEndedIterator",
+                                 "ExactSizeIterator",
+                                 "PartialEq",
+                                 "PartialOrd",
+                                 "Eq",
+                                 "Ord",
+                                 "ToOwned",
+                                 "ToString",
+                                 "TryFrom",
+                                 "TryInto",
+                                 "FromIterator",
+                                 "drop"});
 constexpr WordSet kRustIntroFn({"fn"});
 constexpr WordSet kRustIntroClass({"struct", "enum", "trait", "union", "type", "impl"});
 constexpr WordSet kRustPrefixes({"b", "r", "br", "c", "cr", "rb"});
 
 constexpr WordSet kSwiftKeywords(
-    {"as", "async", "await", "break", "case", "catch", "continue", "default", "defer", "do",
-     "else", "fallthrough", "for", "guard", "if", "in", "is", "repeat", "rethrows", "return",
-     "switch", "throw", "throws", "try", "where", "while", "get", "set", "willSet", "didSet",
-     "some", "inout", "super", "convenience", "dynamic", "final", "indirect", "lazy",
-     "mutating", "nonmutating", "optional", "override", "required", "unowned", "weak",
-     "open", "public", "private", "fileprivate", "internal", "static", "any"});
+    {"as",       "async",    "await", "break",    "case",        "catch",       "continue",
+     "default",  "defer",    "do",    "else",     "fallthrough", "for",         "guard",
+     "if",       "in",       "is",    "repeat",   "rethrows",    "return",      "switch",
+     "throw",    "throws",   "try",   "where",    "while",       "get",         "set",
+     "willSet",  "didSet",   "some",  "inout",    "super",       "convenience", "dynamic",
+     "final",    "indirect", "lazy",  "mutating", "nonmutating", "optional",    "override",
+     "required", "unowned",  "weak",  "open",     "public",      "private",     "fileprivate",
+     "internal", "static",   "any"});
 constexpr WordSet kSwiftDecl({"associatedtype", "class", "deinit", "enum", "extension", "func",
                               "import", "init", "let", "operator", "protocol", "struct",
                               "subscript", "typealias", "var", "actor"});
 constexpr WordSet kSwiftConstants({"true", "false", "nil", "self", "Self"});
-constexpr WordSet kSwiftBuiltins({"Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8",
-                                  "UInt16", "UInt32", "UInt64", "Double", "Float", "Bool",
-                                  "String", "Character", "Array", "Dictionary", "Set",
-                                  "Optional", "Any", "AnyObject", "Void", "Never", "Error",
-                                  "print", "debugPrint", "fatalError", "precondition",
-                                  "assert", "min", "max", "abs", "zip", "stride", "Result"});
+constexpr WordSet kSwiftBuiltins(
+    {"Int",       "Int8",   "Int16",      "Int32",  "Int64",      "UInt",       "UInt8",
+     "UInt16",    "UInt32", "UInt64",     "Double", "Float",      "Bool",       "String",
+     "Character", "Array",  "Dictionary", "Set",    "Optional",   "Any",        "AnyObject",
+     "Void",      "Never",  "Error",      "print",  "debugPrint", "fatalError", "precondition",
+     "assert",    "min",    "max",        "abs",    "zip",        "stride",     "Result"});
 constexpr WordSet kSwiftIntroFn({"func"});
 constexpr WordSet kSwiftIntroClass({"class", "struct", "enum", "protocol", "extension", "actor"});
 
-constexpr WordSet kJsKeywords({"async", "await", "break", "case", "catch", "continue",
-                               "debugger", "default", "do", "else", "export", "extends",
-                               "finally", "for", "if", "import", "of", "return", "static",
-                               "super", "switch", "this", "throw", "try", "while", "yield",
-                               "from", "as", "constructor", "enum", "implements", "package",
-                               "private", "protected", "public", "interface"});
+constexpr WordSet kJsKeywords({"async",      "await",    "break",   "case",        "catch",
+                               "continue",   "debugger", "default", "do",          "else",
+                               "export",     "extends",  "finally", "for",         "if",
+                               "import",     "of",       "return",  "static",      "super",
+                               "switch",     "this",     "throw",   "try",         "while",
+                               "yield",      "from",     "as",      "constructor", "enum",
+                               "implements", "package",  "private", "protected",   "public",
+                               "interface"});
 constexpr WordSet kJsDecl({"class", "const", "function", "let", "var", "with"});
 constexpr WordSet kJsOpWords({"delete", "in", "instanceof", "new", "typeof", "void"});
 constexpr WordSet kJsConstants({"true", "false", "null", "undefined", "NaN", "Infinity"});
 // Pygments' list, plus console (shown as a builtin by the renderer).
-constexpr WordSet kJsBuiltins(
-    {"Array", "ArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigUint64Array",
-     "Boolean", "DataView", "Date", "Error", "EvalError", "Float32Array", "Float64Array",
-     "Function", "Int16Array", "Int32Array", "Int8Array", "Intl", "JSON", "Map", "Math",
-     "Number", "Object", "Promise", "Proxy", "RangeError", "ReferenceError", "Reflect",
-     "RegExp", "Set", "String", "Symbol", "SyntaxError", "TypeError", "URIError",
-     "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap", "WeakSet",
-     "console", "decodeURI", "decodeURIComponent", "document", "encodeURI",
-     "encodeURIComponent", "eval", "globalThis", "global", "isFinite", "isNaN", "parseFloat",
-     "parseInt", "window"});
+constexpr WordSet kJsBuiltins({"Array",
+                               "ArrayBuffer",
+                               "Atomics",
+                               "BigInt",
+                               "BigInt64Array",
+                               "BigUint64Array",
+                               "Boolean",
+                               "DataView",
+                               "Date",
+                               "Error",
+                               "EvalError",
+                               "Float32Array",
+                               "Float64Array",
+                               "Function",
+                               "Int16Array",
+                               "Int32Array",
+                               "Int8Array",
+                               "Intl",
+                               "JSON",
+                               "Map",
+                               "Math",
+                               "Number",
+                               "Object",
+                               "Promise",
+                               "Proxy",
+                               "RangeError",
+                               "ReferenceError",
+                               "Reflect",
+                               "RegExp",
+                               "Set",
+                               "String",
+                               "Symbol",
+                               "SyntaxError",
+                               "TypeError",
+                               "URIError",
+                               "Uint16Array",
+                               "Uint32Array",
+                               "Uint8Array",
+                               "Uint8ClampedArray",
+                               "WeakMap",
+                               "WeakSet",
+                               "console",
+                               "decodeURI",
+                               "decodeURIComponent",
+                               "document",
+                               "encodeURI",
+                               "encodeURIComponent",
+                               "eval",
+                               "globalThis",
+                               "global",
+                               "isFinite",
+                               "isNaN",
+                               "parseFloat",
+                               "parseInt",
+                               "window"});
 constexpr WordSet kTsKeywords(
-    {"abstract", "async", "await", "break", "case", "catch", "continue", "debugger", "default",
-     "do", "else", "export", "extends", "finally", "for", "if", "import", "of", "return",
-     "static", "super", "switch", "this", "throw", "try", "while", "yield", "from", "as",
-     "constructor", "implements", "package", "private", "protected", "public", "readonly",
-     "declare", "type", "namespace", "keyof", "infer", "is", "asserts", "satisfies",
-     "override", "accessor", "module", "global"});
+    {"abstract", "async",       "await",      "break",     "case",    "catch",     "continue",
+     "debugger", "default",     "do",         "else",      "export",  "extends",   "finally",
+     "for",      "if",          "import",     "of",        "return",  "static",    "super",
+     "switch",   "this",        "throw",      "try",       "while",   "yield",     "from",
+     "as",       "constructor", "implements", "package",   "private", "protected", "public",
+     "readonly", "declare",     "type",       "namespace", "keyof",   "infer",     "is",
+     "asserts",  "satisfies",   "override",   "accessor",  "module",  "global"});
 constexpr WordSet kTsDecl({"class", "const", "function", "let", "var", "with", "interface",
                            "enum"});
-constexpr WordSet kTsTypes({"any", "boolean", "number", "string", "symbol", "unknown",
-                            "never", "object", "bigint"});
+constexpr WordSet kTsTypes({"any", "boolean", "number", "string", "symbol", "unknown", "never",
+                            "object", "bigint"});
 constexpr WordSet kJsIntroFn({"function"});
 constexpr WordSet kJsIntroClass({"class"});
 constexpr WordSet kTsIntroClass({"class", "interface", "enum", "type"});
 
 constexpr WordSet kPhpKeywords(
-    {"abstract", "and", "array", "as", "break", "callable", "case", "catch", "clone", "const",
-     "continue", "declare", "default", "do", "echo", "else", "elseif", "empty", "enddeclare",
-     "endfor", "endforeach", "endif", "endswitch", "endwhile", "enum", "eval", "exit",
-     "extends", "final", "finally", "fn", "for", "foreach", "function", "global", "goto", "if",
-     "implements", "include", "include_once", "instanceof", "insteadof", "interface", "isset",
-     "list", "match", "new", "or", "print", "private", "protected", "public", "readonly",
-     "require", "require_once", "return", "static", "switch", "throw", "trait", "try",
-     "unset", "use", "var", "while", "xor", "yield", "class", "namespace", "parent", "self"});
+    {"abstract",     "and",        "array",      "as",           "break",      "callable",
+     "case",         "catch",      "clone",      "const",        "continue",   "declare",
+     "default",      "do",         "echo",       "else",         "elseif",     "empty",
+     "enddeclare",   "endfor",     "endforeach", "endif",        "endswitch",  "endwhile",
+     "enum",         "eval",       "exit",       "extends",      "final",      "finally",
+     "fn",           "for",        "foreach",    "function",     "global",     "goto",
+     "if",           "implements", "include",    "include_once", "instanceof", "insteadof",
+     "interface",    "isset",      "list",       "match",        "new",        "or",
+     "print",        "private",    "protected",  "public",       "readonly",   "require",
+     "require_once", "return",     "static",     "switch",       "throw",      "trait",
+     "try",          "unset",      "use",        "var",          "while",      "xor",
+     "yield",        "class",      "namespace",  "parent",       "self"});
 constexpr WordSet kPhpTypes({"int", "float", "bool", "string", "void", "mixed", "object",
                              "iterable", "never"});
 constexpr WordSet kPhpConstants({"true", "false", "null", "TRUE", "FALSE", "NULL"});
-constexpr WordSet kPhpBuiltins({"count", "strlen", "array_map", "array_filter", "implode",
-                                "explode", "json_encode", "json_decode", "sprintf", "printf",
-                                "var_dump", "print_r", "in_array", "array_keys", "is_null",
-                                "str_replace", "substr", "strpos", "trim", "die"});
+constexpr WordSet kPhpBuiltins({"count",    "strlen",     "array_map",   "array_filter",
+                                "implode",  "explode",    "json_encode", "json_decode",
+                                "sprintf",  "printf",     "var_dump",    "print_r",
+                                "in_array", "array_keys", "is_null",     "str_replace",
+                                "substr",   "strpos",     "trim",        "die"});
 constexpr WordSet kPhpIntroFn({"function", "fn"});
 constexpr WordSet kPhpIntroClass({"class", "interface", "trait", "enum"});
 
 constexpr Seq kCSeqs[] = {{"->", TC::Operator}};
-constexpr Seq kRustSeqs[] = {{"::", TC::Punctuation}, {"->", TC::Punctuation},
-                             {"..=", TC::Operator}, {"..", TC::Operator}};
+constexpr Seq kRustSeqs[] = {
+    {"::", TC::Punctuation}, {"->", TC::Punctuation}, {"..=", TC::Operator}, {"..", TC::Operator}};
 constexpr Seq kJsSeqs[] = {{"=>", TC::Punctuation}, {"?.", TC::Operator}};
 constexpr Seq kGoSeqs[] = {
     {"<<=", TC::Operator}, {">>=", TC::Operator}, {"&^=", TC::Operator}, {"...", TC::Operator},
@@ -456,6 +706,7 @@ class CLikeLexer {
   size_t cppRaw(size_t i, size_t quote);
   size_t rustRaw(size_t i, size_t afterPrefix);
   size_t charOrLifetime(size_t i);
+  bool looksLikeJsxTag(size_t i) const;
   size_t jsxElement(size_t i);
   size_t jsxTag(size_t i, bool& selfClosing, bool& closing);
   size_t symbol(size_t i);
@@ -478,6 +729,7 @@ class CLikeLexer {
   // TypeScript annotations: in `name: Type` / `name?: Type` the type is keyword.type (Pygments).
   bool afterName_ = false;
   bool expectTsType_ = false;
+  int classAngle_ = 0;  // depth of <...> between `impl` and the implemented type's name
   // C/C++ declarations are recognised only outside function bodies, as Pygments does: inside a
   // body `Foo bar(x);` is far more often a call or a constructor than a prototype.
   bool pendingBody_ = false;
@@ -660,9 +912,8 @@ size_t CLikeLexer::run(size_t i, char stop) {
       if (spec_.goRawStrings || spec_.phpVars || spec_.swiftInterp || lang_ == Language::Kotlin) {
         // Go raw strings; backtick-quoted identifiers elsewhere (only within one line).
         size_t e = s_.find('`', i + 1);
-        if (!spec_.goRawStrings &&
-            (e == std::string_view::npos ||
-             s_.substr(i, e - i).find('\n') != std::string_view::npos)) {
+        if (!spec_.goRawStrings && (e == std::string_view::npos ||
+                                    s_.substr(i, e - i).find('\n') != std::string_view::npos)) {
           i = symbol(i);
           continue;
         }
@@ -700,7 +951,7 @@ size_t CLikeLexer::run(size_t i, char stop) {
         continue;
       }
     }
-    if (c == '<' && spec_.jsx && regexAllowed() && (startsIdent(s_, i + 1) || at(i + 1, '>'))) {
+    if (c == '<' && spec_.jsx && regexAllowed() && looksLikeJsxTag(i)) {
       i = jsxElement(i);
       prev_ = Prev::Value;
       continue;
@@ -725,9 +976,9 @@ size_t CLikeLexer::lineComment(size_t i) {
 
 size_t CLikeLexer::blockComment(size_t i) {
   const size_t n = s_.size();
-  bool doc = (startsWith(s_, i, "/**") && !startsWith(s_, i, "/**/") &&
-              !startsWith(s_, i, "/***")) ||
-             (spec_.rust && startsWith(s_, i, "/*!"));
+  bool doc =
+      (startsWith(s_, i, "/**") && !startsWith(s_, i, "/**/") && !startsWith(s_, i, "/***")) ||
+      (spec_.rust && startsWith(s_, i, "/*!"));
   size_t e = i + 2;
   int depth = 1;
   while (e < n) {
@@ -874,8 +1125,8 @@ size_t CLikeLexer::number(size_t i) {
     ++e;
     digits(hex);
   }
-  if (e < n && ((!hex && (s_[e] == 'e' || s_[e] == 'E')) ||
-                (hex && (s_[e] == 'p' || s_[e] == 'P')))) {
+  if (e < n &&
+      ((!hex && (s_[e] == 'e' || s_[e] == 'E')) || (hex && (s_[e] == 'p' || s_[e] == 'P')))) {
     size_t x = e + 1;
     if (x < n && (s_[x] == '+' || s_[x] == '-')) ++x;
     if (x < n && isDigit(s_[x])) {
@@ -897,8 +1148,7 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
   if (e < n && spec_.stringPrefixes.contains(w)) {
     char q = s_[e];
     if (spec_.cppRawStrings && w.back() == 'R' && q == '"') return cppRaw(i, e);
-    if (spec_.rust && (w == "r" || w == "br" || w == "cr" || w == "rb") &&
-        (q == '"' || q == '#')) {
+    if (spec_.rust && (w == "r" || w == "br" || w == "cr" || w == "rb") && (q == '"' || q == '#')) {
       size_t r = rustRaw(i, e);
       if (r != i) return r;
     }
@@ -927,8 +1177,10 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     if (lineStart && nc == ':' && ch(next + 1) != ':' && w != "default" && w != "public" &&
         w != "private" && w != "protected") {
       emit(TC::NameLabel, i, e);
+      emit(TC::Whitespace, e, next);
+      emit(TC::Punctuation, next, next + 1);
       prev_ = Prev::Start;
-      return e;
+      return next + 1;
     }
     if (caseValue_ && !spec_.keywords.contains(w) && !spec_.constants.contains(w)) {
       emit(TC::NameConstant, i, e);
@@ -938,8 +1190,8 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
   }
   if (afterDot) {
     cls = spec_.phpVars ? TC::NameAttribute : TC::Name;  // PHP $obj->member (Pygments)
-  } else if (expectClass_ && !spec_.classIntro.contains(w) && !spec_.keywords.contains(w) &&
-             !spec_.declarations.contains(w)) {
+  } else if (expectClass_ && classAngle_ == 0 && !spec_.classIntro.contains(w) &&
+             !spec_.keywords.contains(w) && !spec_.declarations.contains(w)) {
     cls = TC::NameClass;
     expectClass_ = false;
   } else if (spec_.constants.contains(w)) {
@@ -962,10 +1214,10 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     cls = TC::Keyword;
     prev = (w == "this" || w == "super" || w == "self") ? Prev::Value : Prev::Keyword;
     if (spec_.declarationCalls &&
-        (w == "public" || w == "private" || w == "protected" || w == "static" ||
-         w == "final" || w == "virtual" || w == "override" || w == "abstract" ||
-         w == "inline" || w == "explicit" || w == "async" || w == "const" ||
-         w == "constexpr" || w == "extern" || w == "unsigned" || w == "auto")) {
+        (w == "public" || w == "private" || w == "protected" || w == "static" || w == "final" ||
+         w == "virtual" || w == "override" || w == "abstract" || w == "inline" || w == "explicit" ||
+         w == "async" || w == "const" || w == "constexpr" || w == "extern" || w == "unsigned" ||
+         w == "auto")) {
       prev = Prev::TypeLike;
     }
     if (spec_.labels && w == "case") caseValue_ = true;
@@ -996,8 +1248,8 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     if (expectFunction_ && (nc == '(' || nc == '<' || (lang_ == Language::Go && nc == '['))) {
       cls = TC::NameFunction;
       expectFunction_ = false;
-    } else if (cls == TC::Name && spec_.declarationCalls && nc == '(' &&
-               prev_ == Prev::TypeLike && bodyDepth_ < 0) {
+    } else if (cls == TC::Name && spec_.declarationCalls && nc == '(' && prev_ == Prev::TypeLike &&
+               bodyDepth_ < 0) {
       cls = TC::NameFunction;
       pendingBody_ = true;
     }
@@ -1005,7 +1257,12 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
   }
   if (!afterDot && cls != TC::Name && cls != TC::NameClass && cls != TC::NameFunction) {
     if (spec_.functionIntro.contains(w)) expectFunction_ = true;
-    if (spec_.classIntro.contains(w)) expectClass_ = true;
+    // Only when a name follows: `type: string` in a TS interface is a property called type.
+    // Rust `impl<T> Name`: the generic parameters are skipped first.
+    if (spec_.classIntro.contains(w) && (startsIdent(s_, next) || (spec_.rust && nc == '<'))) {
+      expectClass_ = true;
+      classAngle_ = 0;
+    }
   }
   emit(cls, i, e);
   prev_ = prev;
@@ -1311,6 +1568,48 @@ size_t CLikeLexer::charOrLifetime(size_t i) {
   return symbol(i);
 }
 
+// Whether the '<' at `i` opens a JSX tag: a name (or '>' for a fragment), then only attributes
+// up to '>' or '/>'. Rejects TSX generics such as `<T,>(x) => x` and comparisons, which would
+// otherwise swallow the rest of the file as JSX text. The scan is bounded to stay linear.
+bool CLikeLexer::looksLikeJsxTag(size_t i) const {
+  const size_t n = s_.size();
+  if (at(i + 1, '>')) return true;
+  if (!startsIdent(s_, i + 1)) return false;
+  size_t e = scanIdent(s_, i + 1, ".-:");
+  const size_t limit = std::min(n, i + 2048);
+  while (e < limit) {
+    char c = s_[e];
+    if (c == '>' || (c == '/' && at(e + 1, '>'))) return true;
+    if (isSpace(c)) {
+      ++e;
+    } else if (startsIdent(s_, e)) {
+      e = scanIdent(s_, e, "-:");
+      size_t k = e;
+      while (k < limit && isSpace(s_[k])) ++k;
+      if (at(k, '=')) {
+        k = skipSpace(s_, k + 1);
+        if (!(at(k, '"') || at(k, '\'') || at(k, '{'))) return false;
+        e = k;
+      }
+    } else if (c == '"' || c == '\'') {
+      size_t close = s_.find(c, e + 1);
+      if (close == std::string_view::npos || close >= limit) return true;
+      e = close + 1;
+    } else if (c == '{') {
+      int depth = 0;
+      while (e < limit) {
+        if (s_[e] == '{') ++depth;
+        if (s_[e] == '}' && --depth == 0) break;
+        ++e;
+      }
+      ++e;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 // JSX: <Tag attr="x" {...spread} attr={expr}>children {expr} <Nested/></Tag>
 size_t CLikeLexer::jsxElement(size_t i) {
   const size_t n = s_.size();
@@ -1435,6 +1734,8 @@ size_t CLikeLexer::symbol(size_t i) {
   }
   emit(cls, i, i + 1);
   expectTsType_ = c == ':' && afterName_;
+  if (expectClass_ && c == '<') ++classAngle_;
+  if (expectClass_ && c == '>' && classAngle_ > 0) --classAngle_;
   afterName_ = afterName_ && c == '?';
   if (spec_.rust && c == ':') expectType_ = true;
   if (spec_.rust && c != '&' && c != ':') expectType_ = false;

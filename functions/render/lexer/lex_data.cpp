@@ -77,8 +77,8 @@ size_t lineIndent(std::string_view s, size_t lineStart) {
 
 bool isYamlConstant(std::string_view w) {
   static constexpr WordSet kConst({"true", "false", "True", "False", "TRUE", "FALSE", "null",
-                                   "Null", "NULL", "~", "yes", "no", "Yes", "No", "YES", "NO",
-                                   "on", "off", "On", "Off"});
+                                   "Null", "NULL",  "~",    "yes",   "no",   "Yes",   "No",
+                                   "YES",  "NO",    "on",   "off",   "On",   "Off"});
   return kConst.contains(w);
 }
 
@@ -360,7 +360,8 @@ size_t TomlLexer::value(size_t i) {
       continue;
     }
     size_t e = i;
-    while (e < n && !isSpace(s_[e]) && std::string_view(",]}=#[{").find(s_[e]) == std::string_view::npos) {
+    while (e < n && !isSpace(s_[e]) &&
+           std::string_view(",]}=#[{").find(s_[e]) == std::string_view::npos) {
       ++e;
     }
     // A date-time may contain one space: 1979-05-27 07:32:00.
@@ -442,47 +443,283 @@ void TomlLexer::run(size_t i) {
 
 // ---- SQL --------------------------------------------------------------------------------------
 
-constexpr WordSet kSqlKeywords(
-    {"abort", "action", "add", "after", "all", "alter", "analyze", "and", "any", "as", "asc",
-     "attach", "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast",
-     "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross",
-     "current", "current_date", "current_time", "current_timestamp", "database", "declare",
-     "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct", "do", "drop",
-     "each", "else", "end", "escape", "except", "exclusive", "exec", "execute", "exists",
-     "explain", "fail", "fetch", "filter", "first", "following", "for", "foreign", "from",
-     "full", "function", "glob", "grant", "group", "having", "if", "ignore", "ilike",
-     "immediate", "in", "index", "indexed", "initially", "inner", "insert", "instead",
-     "intersect", "into", "is", "isnull", "join", "key", "language", "last", "lateral", "left",
-     "like", "limit", "match", "materialized", "natural", "no", "not", "nothing", "notnull",
-     "null", "nulls", "of", "offset", "on", "or", "order", "others", "outer", "over",
-     "partition", "plan", "pragma", "preceding", "primary", "procedure", "query", "raise",
-     "range", "recursive", "references", "regexp", "reindex", "release", "rename", "replace",
-     "restrict", "return", "returning", "returns", "revoke", "right", "rollback", "row", "rows",
-     "savepoint", "schema", "select", "sequence", "set", "show", "table", "temp", "temporary",
-     "then", "ties", "to", "top", "transaction", "trigger", "truncate", "unbounded", "union",
-     "unique", "update", "use", "using", "vacuum", "values", "view", "virtual", "when",
-     "where", "while", "window", "with", "without", "true", "false", "unknown", "begin",
-     "loop", "elsif", "perform", "owner", "extension", "type", "enum", "comment", "auto_increment",
-     "engine", "charset", "unsigned", "zerofill", "asc", "leading", "trailing", "both",
-     "interval", "zone", "at", "local", "session", "global", "only", "inherits", "conflict",
-     "upsert", "merge", "matched", "lock", "share", "nowait", "skip", "locked"});
+constexpr WordSet kSqlKeywords({"abort",
+                                "action",
+                                "add",
+                                "after",
+                                "all",
+                                "alter",
+                                "analyze",
+                                "and",
+                                "any",
+                                "as",
+                                "asc",
+                                "attach",
+                                "autoincrement",
+                                "before",
+                                "begin",
+                                "between",
+                                "by",
+                                "cascade",
+                                "case",
+                                "cast",
+                                "check",
+                                "collate",
+                                "column",
+                                "commit",
+                                "conflict",
+                                "constraint",
+                                "create",
+                                "cross",
+                                "current",
+                                "current_date",
+                                "current_time",
+                                "current_timestamp",
+                                "database",
+                                "declare",
+                                "default",
+                                "deferrable",
+                                "deferred",
+                                "delete",
+                                "desc",
+                                "detach",
+                                "distinct",
+                                "do",
+                                "drop",
+                                "each",
+                                "else",
+                                "end",
+                                "escape",
+                                "except",
+                                "exclusive",
+                                "exec",
+                                "execute",
+                                "exists",
+                                "explain",
+                                "fail",
+                                "fetch",
+                                "filter",
+                                "first",
+                                "following",
+                                "for",
+                                "foreign",
+                                "from",
+                                "full",
+                                "function",
+                                "glob",
+                                "grant",
+                                "group",
+                                "having",
+                                "if",
+                                "ignore",
+                                "ilike",
+                                "immediate",
+                                "in",
+                                "index",
+                                "indexed",
+                                "initially",
+                                "inner",
+                                "insert",
+                                "instead",
+                                "intersect",
+                                "into",
+                                "is",
+                                "isnull",
+                                "join",
+                                "key",
+                                "language",
+                                "last",
+                                "lateral",
+                                "left",
+                                "like",
+                                "limit",
+                                "match",
+                                "materialized",
+                                "natural",
+                                "no",
+                                "not",
+                                "nothing",
+                                "notnull",
+                                "null",
+                                "nulls",
+                                "of",
+                                "offset",
+                                "on",
+                                "or",
+                                "order",
+                                "others",
+                                "outer",
+                                "over",
+                                "partition",
+                                "plan",
+                                "pragma",
+                                "preceding",
+                                "primary",
+                                "procedure",
+                                "query",
+                                "raise",
+                                "range",
+                                "recursive",
+                                "references",
+                                "regexp",
+                                "reindex",
+                                "release",
+                                "rename",
+                                "replace",
+                                "restrict",
+                                "return",
+                                "returning",
+                                "returns",
+                                "revoke",
+                                "right",
+                                "rollback",
+                                "row",
+                                "rows",
+                                "savepoint",
+                                "schema",
+                                "select",
+                                "sequence",
+                                "set",
+                                "show",
+                                "table",
+                                "temp",
+                                "temporary",
+                                "then",
+                                "ties",
+                                "to",
+                                "top",
+                                "transaction",
+                                "trigger",
+                                "truncate",
+                                "unbounded",
+                                "union",
+                                "unique",
+                                "update",
+                                "use",
+                                "using",
+                                "vacuum",
+                                "values",
+                                "view",
+                                "virtual",
+                                "when",
+                                "where",
+                                "while",
+                                "window",
+                                "with",
+                                "without",
+                                "true",
+                                "false",
+                                "unknown",
+                                "begin",
+                                "loop",
+                                "elsif",
+                                "perform",
+                                "owner",
+                                "extension",
+                                "type",
+                                "enum",
+                                "comment",
+                                "auto_increment",
+                                "engine",
+                                "charset",
+                                "unsigned",
+                                "zerofill",
+                                "asc",
+                                "leading",
+                                "trailing",
+                                "both",
+                                "interval",
+                                "zone",
+                                "at",
+                                "local",
+                                "session",
+                                "global",
+                                "only",
+                                "inherits",
+                                "conflict",
+                                "upsert",
+                                "merge",
+                                "matched",
+                                "lock",
+                                "share",
+                                "nowait",
+                                "skip",
+                                "locked"});
 constexpr WordSet kSqlTypes(
-    {"bigint", "bigserial", "binary", "bit", "blob", "bool", "boolean", "bytea", "char",
-     "character", "clob", "date", "datetime", "dec", "decimal", "double", "float", "float4",
-     "float8", "int", "int2", "int4", "int8", "integer", "interval", "json", "jsonb",
-     "longtext", "mediumint", "mediumtext", "money", "nchar", "numeric", "nvarchar", "real",
-     "serial", "smallint", "smallserial", "text", "time", "timestamp", "timestamptz",
-     "tinyint", "tinytext", "uuid", "varbinary", "varchar", "varying", "xml", "precision",
-     "array", "inet", "cidr", "macaddr", "tsvector", "year"});
-constexpr WordSet kSqlFunctions(
-    {"abs", "avg", "coalesce", "concat", "count", "date_trunc", "extract", "greatest",
-     "group_concat", "ifnull", "isnull", "least", "length", "lower", "max", "min", "now",
-     "nullif", "round", "row_number", "rank", "dense_rank", "lag", "lead", "string_agg",
-     "array_agg", "json_agg", "jsonb_agg", "substr", "substring", "sum", "trim", "upper",
-     "to_char", "to_date", "to_timestamp", "random", "floor", "ceil", "ceiling", "strftime",
-     "date", "datetime", "julianday", "first_value", "last_value", "ntile", "percent_rank",
-     "generate_series", "unnest", "position", "replace", "char_length", "format", "md5",
-     "sqrt", "power", "mod", "sign", "exp", "ln", "log", "nvl", "iif", "typeof", "total"});
+    {"bigint",    "bigserial",  "binary",      "bit",       "blob",    "bool",      "boolean",
+     "bytea",     "char",       "character",   "clob",      "date",    "datetime",  "dec",
+     "decimal",   "double",     "float",       "float4",    "float8",  "int",       "int2",
+     "int4",      "int8",       "integer",     "interval",  "json",    "jsonb",     "longtext",
+     "mediumint", "mediumtext", "money",       "nchar",     "numeric", "nvarchar",  "real",
+     "serial",    "smallint",   "smallserial", "text",      "time",    "timestamp", "timestamptz",
+     "tinyint",   "tinytext",   "uuid",        "varbinary", "varchar", "varying",   "xml",
+     "precision", "array",      "inet",        "cidr",      "macaddr", "tsvector",  "year"});
+constexpr WordSet kSqlFunctions({"abs",
+                                 "avg",
+                                 "coalesce",
+                                 "concat",
+                                 "count",
+                                 "date_trunc",
+                                 "extract",
+                                 "greatest",
+                                 "group_concat",
+                                 "ifnull",
+                                 "isnull",
+                                 "least",
+                                 "length",
+                                 "lower",
+                                 "max",
+                                 "min",
+                                 "now",
+                                 "nullif",
+                                 "round",
+                                 "row_number",
+                                 "rank",
+                                 "dense_rank",
+                                 "lag",
+                                 "lead",
+                                 "string_agg",
+                                 "array_agg",
+                                 "json_agg",
+                                 "jsonb_agg",
+                                 "substr",
+                                 "substring",
+                                 "sum",
+                                 "trim",
+                                 "upper",
+                                 "to_char",
+                                 "to_date",
+                                 "to_timestamp",
+                                 "random",
+                                 "floor",
+                                 "ceil",
+                                 "ceiling",
+                                 "strftime",
+                                 "date",
+                                 "datetime",
+                                 "julianday",
+                                 "first_value",
+                                 "last_value",
+                                 "ntile",
+                                 "percent_rank",
+                                 "generate_series",
+                                 "unnest",
+                                 "position",
+                                 "replace",
+                                 "char_length",
+                                 "format",
+                                 "md5",
+                                 "sqrt",
+                                 "power",
+                                 "mod",
+                                 "sign",
+                                 "exp",
+                                 "ln",
+                                 "log",
+                                 "nvl",
+                                 "iif",
+                                 "typeof",
+                                 "total"});
 
 void sqlRun(Sink& sink, std::string_view s, size_t i) {
   const size_t n = s.size();
@@ -527,7 +764,8 @@ void sqlRun(Sink& sink, std::string_view s, size_t i) {
       // Quoted identifier ([name] in T-SQL only when it closes on the same line).
       char close = c == '[' ? ']' : c;
       size_t e = s.find(close, i + 1);
-      if (e == std::string_view::npos || (c == '[' && s.substr(i, e - i).find('\n') != std::string_view::npos)) {
+      if (e == std::string_view::npos ||
+          (c == '[' && s.substr(i, e - i).find('\n') != std::string_view::npos)) {
         sink.add(c == '[' ? TC::Punctuation : TC::Name, i, i + 1);
         ++i;
         continue;
@@ -559,7 +797,8 @@ void sqlRun(Sink& sink, std::string_view s, size_t i) {
       i = e;
       continue;
     }
-    if ((c == '@' || c == ':') && startsIdent(s, i + 1) && !(c == ':' && i > 0 && s[i - 1] == ':')) {
+    if ((c == '@' || c == ':') && startsIdent(s, i + 1) &&
+        !(c == ':' && i > 0 && s[i - 1] == ':')) {
       size_t e = scanIdent(s, i + 1);
       sink.add(TC::NameVariable, i, e);
       i = e;
@@ -583,7 +822,8 @@ void sqlRun(Sink& sink, std::string_view s, size_t i) {
         } else if (next < n && s[next] == '(' && kSqlFunctions.list().containsNoCase(w)) {
           cls = TC::NameBuiltin;
         } else if (kSqlKeywords.list().containsNoCase(w)) {
-          cls = (w.size() == 4 && (startsWithNoCase(w, 0, "true") || startsWithNoCase(w, 0, "null"))) ||
+          cls = (w.size() == 4 &&
+                 (startsWithNoCase(w, 0, "true") || startsWithNoCase(w, 0, "null"))) ||
                         (w.size() == 5 && startsWithNoCase(w, 0, "false"))
                     ? TC::KeywordConstant
                     : TC::Keyword;
@@ -655,12 +895,11 @@ void lexJson(Sink& sink, std::string_view s, size_t i) {
     if (isAsciiIdentStart(c)) {
       size_t e = scanIdent(s, i);
       std::string_view w = s.substr(i, e - i);
-      bool constant = w == "true" || w == "false" || w == "null" || w == "NaN" ||
-                      w == "Infinity";
+      bool constant = w == "true" || w == "false" || w == "null" || w == "NaN" || w == "Infinity";
       size_t after = skipSpace(s, e);
-      sink.add(constant ? TC::KeywordConstant
+      sink.add(constant                         ? TC::KeywordConstant
                : (after < n && s[after] == ':') ? TC::NameTag
-                                                 : TC::Text,
+                                                : TC::Text,
                i, e);
       i = e;
       continue;
@@ -669,8 +908,14 @@ void lexJson(Sink& sink, std::string_view s, size_t i) {
   }
 }
 
-void lexYaml(Sink& sink, std::string_view src, size_t pos) { YamlLexer(sink, src).run(pos); }
-void lexToml(Sink& sink, std::string_view src, size_t pos) { TomlLexer(sink, src).run(pos); }
-void lexSql(Sink& sink, std::string_view src, size_t pos) { sqlRun(sink, src, pos); }
+void lexYaml(Sink& sink, std::string_view src, size_t pos) {
+  YamlLexer(sink, src).run(pos);
+}
+void lexToml(Sink& sink, std::string_view src, size_t pos) {
+  TomlLexer(sink, src).run(pos);
+}
+void lexSql(Sink& sink, std::string_view src, size_t pos) {
+  sqlRun(sink, src, pos);
+}
 
 }  // namespace render::lex

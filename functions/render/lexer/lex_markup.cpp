@@ -161,10 +161,10 @@ size_t HtmlLexer::tag(size_t i, Language& embedded) {
         bool js = v.find("javascript") != v.npos || v.find("module") != v.npos ||
                   v.find("ecmascript") != v.npos || v.find("babel") != v.npos ||
                   v.find("jsx") != v.npos;
-        scriptLang = v.find("json") != v.npos ? Language::Json
+        scriptLang = v.find("json") != v.npos         ? Language::Json
                      : v.find("typescript") != v.npos ? Language::TypeScript
-                     : js ? Language::JavaScript
-                          : Language::PlainText;
+                     : js                             ? Language::JavaScript
+                                                      : Language::PlainText;
       }
       emit(TC::String, e, ve);
       e = ve;
@@ -641,8 +641,8 @@ void MarkdownLexer::inlineText(size_t i, size_t end, TokenClass base) {
       // '_' inside a word (snake_case) is not emphasis.
       bool intraword = c == '_' && i > 0 && isAsciiIdentChar(s_[i - 1]);
       bool& noClose = noMark[(c == '*' ? 0 : c == '_' ? 2 : 4) + (dbl ? 1 : 0)];
-      size_t close = leftFlank && !intraword && !noClose ? line.find(mark, open + 1)
-                                                         : std::string_view::npos;
+      size_t close =
+          leftFlank && !intraword && !noClose ? line.find(mark, open + 1) : std::string_view::npos;
       if (leftFlank && !intraword && close == std::string_view::npos) noClose = true;
       if (close != std::string_view::npos && !isSpace(s_[close - 1]) &&
           !(c == '_' && close + mark.size() < end && isAsciiIdentChar(s_[close + mark.size()]))) {
@@ -696,7 +696,8 @@ void MarkdownLexer::inlineText(size_t i, size_t end, TokenClass base) {
       continue;
     }
     size_t e = i + std::max<size_t>(utf8Len(s_, i), 1);
-    while (e < end && !isSpace(s_[e]) && std::string_view("`*_~[!<\\").find(s_[e]) == std::string_view::npos) {
+    while (e < end && !isSpace(s_[e]) &&
+           std::string_view("`*_~[!<\\").find(s_[e]) == std::string_view::npos) {
       ++e;
     }
     if (e > end) e = end;
@@ -707,8 +708,12 @@ void MarkdownLexer::inlineText(size_t i, size_t end, TokenClass base) {
 
 }  // namespace
 
-void lexHtml(Sink& sink, std::string_view src, size_t pos) { HtmlLexer(sink, src).run(pos); }
-void lexCss(Sink& sink, std::string_view src, size_t pos) { CssLexer(sink, src).run(pos); }
+void lexHtml(Sink& sink, std::string_view src, size_t pos) {
+  HtmlLexer(sink, src).run(pos);
+}
+void lexCss(Sink& sink, std::string_view src, size_t pos) {
+  CssLexer(sink, src).run(pos);
+}
 void lexMarkdown(Sink& sink, std::string_view src, size_t pos) {
   MarkdownLexer(sink, src).run(pos);
 }

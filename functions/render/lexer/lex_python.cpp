@@ -8,10 +8,11 @@ namespace {
 
 using TC = TokenClass;
 
-constexpr WordSet kKeywords({"assert", "async", "await", "break", "continue", "del", "elif",
-                             "else", "except", "finally", "for", "global", "if", "lambda",
-                             "pass", "raise", "nonlocal", "return", "try", "while", "yield",
-                             "as", "with", "def", "class"});
+constexpr WordSet kKeywords({"assert", "async",    "await",  "break",  "continue",
+                             "del",    "elif",     "else",   "except", "finally",
+                             "for",    "global",   "if",     "lambda", "pass",
+                             "raise",  "nonlocal", "return", "try",    "while",
+                             "yield",  "as",       "with",   "def",    "class"});
 constexpr WordSet kOperatorWords({"in", "is", "and", "or", "not"});
 constexpr WordSet kConstants({"True", "False", "None"});
 constexpr WordSet kBuiltins(
@@ -21,32 +22,40 @@ constexpr WordSet kBuiltins(
      "getattr", "globals", "hasattr", "hash", "hex", "id", "input", "int", "isinstance",
      "issubclass", "iter", "len", "list", "locals", "map", "max", "memoryview", "min", "next",
      "object", "oct", "open", "ord", "pow", "print", "property", "range", "repr", "reversed",
-     "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super",
-     "tuple", "type", "vars", "zip", "self", "cls", "Ellipsis", "NotImplemented",
+     "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple",
+     "type", "vars", "zip", "self", "cls", "Ellipsis", "NotImplemented",
      // Exceptions (Pygments: Name.Exception) are builtins too.
-     "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
-     "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
-     "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
-     "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
-     "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup", "FileExistsError",
-     "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit", "IOError",
-     "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
-     "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
-     "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError",
-     "OSError", "OverflowError", "PendingDeprecationWarning", "PermissionError",
-     "ProcessLookupError", "RecursionError", "ReferenceError", "ResourceWarning",
-     "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
-     "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "TypeError",
-     "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError",
-     "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError", "VMSError",
-     "Warning", "WindowsError", "ZeroDivisionError"});
-constexpr WordSet kMagicVars({"__annotations__", "__bases__", "__class__", "__closure__",
-                              "__code__", "__defaults__", "__dict__", "__doc__", "__file__",
-                              "__func__", "__globals__", "__kwdefaults__", "__module__",
-                              "__mro__", "__name__", "__objclass__", "__qualname__",
-                              "__self__", "__slots__", "__weakref__", "__all__", "__path__",
-                              "__spec__", "__loader__", "__package__", "__builtins__",
-                              "__version__", "__author__"});
+     "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
+     "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
+     "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+     "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError", "Exception",
+     "ExceptionGroup", "FileExistsError", "FileNotFoundError", "FloatingPointError",
+     "FutureWarning", "GeneratorExit", "IOError", "ImportError", "ImportWarning",
+     "IndentationError", "IndexError", "InterruptedError", "IsADirectoryError", "KeyError",
+     "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
+     "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError",
+     "PendingDeprecationWarning", "PermissionError", "ProcessLookupError", "RecursionError",
+     "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration",
+     "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit", "TabError",
+     "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
+     "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+     "VMSError", "Warning", "WindowsError", "ZeroDivisionError"});
+constexpr WordSet kMagicVars({"__annotations__", "__bases__",    "__class__",   "__closure__",
+                              "__code__",        "__defaults__", "__dict__",    "__doc__",
+                              "__file__",        "__func__",     "__globals__", "__kwdefaults__",
+                              "__module__",      "__mro__",      "__name__",    "__objclass__",
+                              "__qualname__",    "__self__",     "__slots__",   "__weakref__"});
+// Module-level dunders that are plain names (not magic methods).
+constexpr WordSet kDunderNames({"__all__", "__path__", "__spec__", "__loader__", "__package__",
+                                "__builtins__", "__version__", "__author__", "__main__",
+                                "__future__", "__debug__"});
+
+// Class of a __dunder__ name: magic variable, plain module name, or (any other) magic method.
+TokenClass dunderClass(std::string_view w) {
+  if (kMagicVars.contains(w)) return TokenClass::NameVariable;
+  if (kDunderNames.contains(w)) return TokenClass::Name;
+  return TokenClass::NameFunction;
+}
 
 struct StrForm {
   bool raw = false;
@@ -168,8 +177,9 @@ size_t PythonLexer::run(size_t i, bool inFString, bool singleLine) {
           continue;
         }
       }
-      if (wasLineStart && ((e - i == 5 && s_.compare(i, 5, "match") == 0) ||
-                           (e - i == 4 && s_.compare(i, 4, "case") == 0)) &&
+      if (wasLineStart &&
+          ((e - i == 5 && s_.compare(i, 5, "match") == 0) ||
+           (e - i == 4 && s_.compare(i, 4, "case") == 0)) &&
           softKeywordLine(e)) {
         emit(TC::Keyword, i, e);
         i = e;
@@ -270,10 +280,10 @@ size_t PythonLexer::word(size_t i, bool lineStart) {
     cls = TC::NameFunction;
   } else if (expect_ == Expect::Class) {
     cls = TC::NameClass;
-  } else if (afterDot) {
+  } else if (afterDot || (import_ != Import::None && w != "import" && w != "as")) {
     cls = TC::Name;
     if (w.size() > 4 && startsWith(w, 0, "__") && w.substr(w.size() - 2) == "__") {
-      cls = kMagicVars.contains(w) ? TC::NameVariable : TC::NameFunction;
+      cls = dunderClass(w);
     }
   } else if (w == "from" && !lineStart) {
     cls = TC::Keyword;  // yield from, raise ... from
@@ -295,7 +305,7 @@ size_t PythonLexer::word(size_t i, bool lineStart) {
     emit(cls, i, e);
     return e;
   } else if (w.size() > 4 && startsWith(w, 0, "__") && w.substr(w.size() - 2) == "__") {
-    cls = kMagicVars.contains(w) ? TC::NameVariable : TC::NameFunction;
+    cls = dunderClass(w);
   } else if (kBuiltins.contains(w)) {
     cls = TC::NameBuiltin;
   }
@@ -313,7 +323,8 @@ size_t PythonLexer::number(size_t i) {
   if (s_[e] == '0' && e + 1 < n && (toLower(s_[e + 1]) == 'x')) {
     e += 2;
     digits(true);
-  } else if (s_[e] == '0' && e + 1 < n && (toLower(s_[e + 1]) == 'o' || toLower(s_[e + 1]) == 'b')) {
+  } else if (s_[e] == '0' && e + 1 < n &&
+             (toLower(s_[e + 1]) == 'o' || toLower(s_[e + 1]) == 'b')) {
     e += 2;
     digits(false);
   } else {
@@ -343,8 +354,17 @@ size_t PythonLexer::escape(size_t i, bool bytes) {
   if (i + 1 >= n) return i;
   char k = s_[i + 1];
   switch (k) {
-    case '\\': case '\'': case '"': case 'a': case 'b': case 'f': case 'n': case 'r':
-    case 't': case 'v': case '\n':
+    case '\\':
+    case '\'':
+    case '"':
+    case 'a':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+    case 'v':
+    case '\n':
       return i + 2;
     case 'x': {
       if (i + 3 < n && isHexDigit(s_[i + 2]) && isHexDigit(s_[i + 3])) return i + 4;
@@ -526,7 +546,8 @@ size_t PythonLexer::string(size_t i, size_t quotePos, StrForm form, bool doc) {
       continue;
     }
     if (cls == TC::String && form.fmt) {
-      if ((c == '{' && e + 1 < n && s_[e + 1] == '{') || (c == '}' && e + 1 < n && s_[e + 1] == '}')) {
+      if ((c == '{' && e + 1 < n && s_[e + 1] == '{') ||
+          (c == '}' && e + 1 < n && s_[e + 1] == '}')) {
         emit(cls, run, e);
         emit(TC::StringEscape, e, e + 2);
         run = e = e + 2;

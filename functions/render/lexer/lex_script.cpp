@@ -9,30 +9,75 @@ using TC = TokenClass;
 
 // ---- Ruby -------------------------------------------------------------------------------------
 
-constexpr WordSet kRubyKeywords({"BEGIN", "END", "alias", "begin", "break", "case", "defined?",
-                                 "do", "else", "elsif", "end", "ensure", "for", "if", "in",
-                                 "next", "redo", "rescue", "retry", "return", "super", "then",
-                                 "undef", "unless", "until", "when", "while", "yield", "def",
-                                 "class", "module", "__FILE__", "__LINE__", "__method__",
-                                 "__dir__", "__ENCODING__", "self"});
+constexpr WordSet kRubyKeywords(
+    {"BEGIN",    "END",        "alias",   "begin",        "break", "case",  "defined?", "do",
+     "else",     "elsif",      "end",     "ensure",       "for",   "if",    "in",       "next",
+     "redo",     "rescue",     "retry",   "return",       "super", "then",  "undef",    "unless",
+     "until",    "when",       "while",   "yield",        "def",   "class", "module",   "__FILE__",
+     "__LINE__", "__method__", "__dir__", "__ENCODING__", "self"});
 constexpr WordSet kRubyOpWords({"and", "or", "not"});
 constexpr WordSet kRubyConstants({"true", "false", "nil"});
-constexpr WordSet kRubyBuiltins(
-    {"puts", "print", "p", "pp", "require", "require_relative", "include", "extend", "prepend",
-     "attr_accessor", "attr_reader", "attr_writer", "raise", "loop", "lambda", "proc",
-     "private", "protected", "public", "module_function", "format", "sprintf", "gets",
-     "catch", "throw", "block_given?", "respond_to?", "freeze", "frozen?", "sleep", "rand",
-     "Integer", "Float", "String", "Array", "Hash", "exit", "abort", "at_exit", "binding",
-     "caller", "eval", "instance_variable_get", "instance_variable_set", "send",
-     "define_method", "method_missing", "new"});
+constexpr WordSet kRubyBuiltins({"puts",
+                                 "print",
+                                 "p",
+                                 "pp",
+                                 "require",
+                                 "require_relative",
+                                 "include",
+                                 "extend",
+                                 "prepend",
+                                 "attr_accessor",
+                                 "attr_reader",
+                                 "attr_writer",
+                                 "raise",
+                                 "loop",
+                                 "lambda",
+                                 "proc",
+                                 "private",
+                                 "protected",
+                                 "public",
+                                 "module_function",
+                                 "format",
+                                 "sprintf",
+                                 "gets",
+                                 "catch",
+                                 "throw",
+                                 "block_given?",
+                                 "respond_to?",
+                                 "freeze",
+                                 "frozen?",
+                                 "sleep",
+                                 "rand",
+                                 "Integer",
+                                 "Float",
+                                 "String",
+                                 "Array",
+                                 "Hash",
+                                 "exit",
+                                 "abort",
+                                 "at_exit",
+                                 "binding",
+                                 "caller",
+                                 "eval",
+                                 "instance_variable_get",
+                                 "instance_variable_set",
+                                 "send",
+                                 "define_method",
+                                 "method_missing",
+                                 "new"});
 
 inline char closerOf(char c) {
   switch (c) {
-    case '(': return ')';
-    case '[': return ']';
-    case '{': return '}';
-    case '<': return '>';
-    default: return c;
+    case '(':
+      return ')';
+    case '[':
+      return ']';
+    case '{':
+      return '}';
+    case '<':
+      return '>';
+    default:
+      return c;
   }
 }
 
@@ -225,8 +270,8 @@ size_t RubyLexer::run(size_t i, char stop) {
           std::string_view("wWiIqQrsx").find(kind == '\0' ? 'Q' : kind) != std::string_view::npos) {
         char open = s_[k];
         TokenClass cls = kind == 'r' ? TC::StringRegex : TC::String;
-        bool interp = kind == '\0' || kind == 'Q' || kind == 'W' || kind == 'I' || kind == 'r' ||
-                      kind == 'x';
+        bool interp =
+            kind == '\0' || kind == 'Q' || kind == 'W' || kind == 'I' || kind == 'r' || kind == 'x';
         emit(cls, i, k + 1);
         i = body(k + 1, open, closerOf(open), interp, cls);
         if (kind == 'r') {
@@ -249,9 +294,9 @@ size_t RubyLexer::run(size_t i, char stop) {
       valueBefore_ = true;
       continue;
     }
-    if (c == '<' && ch(i + 1) == '<' && (ch(i + 2) == '~' || ch(i + 2) == '-' ||
-                                         ch(i + 2) == '\'' || ch(i + 2) == '"' ||
-                                         (isAsciiIdentStart(ch(i + 2)) && !valueBefore_))) {
+    if (c == '<' && ch(i + 1) == '<' &&
+        (ch(i + 2) == '~' || ch(i + 2) == '-' || ch(i + 2) == '\'' || ch(i + 2) == '"' ||
+         (isAsciiIdentStart(ch(i + 2)) && !valueBefore_))) {
       size_t k = i + 2;
       bool indented = ch(k) == '~' || ch(k) == '-';
       if (indented) ++k;
@@ -283,8 +328,8 @@ size_t RubyLexer::run(size_t i, char stop) {
     }
     if (isDigit(c)) {
       size_t e = i;
-      while (e < n && (isAsciiIdentChar(s_[e]) ||
-                       (s_[e] == '.' && e + 1 < n && isDigit(s_[e + 1])))) {
+      while (e < n &&
+             (isAsciiIdentChar(s_[e]) || (s_[e] == '.' && e + 1 < n && isDigit(s_[e + 1])))) {
         ++e;
       }
       emit(TC::Number, i, e);
@@ -376,11 +421,14 @@ size_t RubyLexer::run(size_t i, char stop) {
 constexpr WordSet kLuaKeywords({"break", "do", "else", "elseif", "end", "for", "function", "goto",
                                 "if", "in", "repeat", "return", "then", "until", "while"});
 constexpr WordSet kLuaBuiltins(
-    {"assert", "collectgarbage", "coroutine", "debug", "dofile", "error", "getmetatable", "io",
-     "ipairs", "load", "loadfile", "loadstring", "math", "next", "os", "package", "pairs",
-     "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require", "select",
-     "setmetatable", "string", "table", "tonumber", "tostring", "type", "unpack", "utf8",
-     "xpcall", "_G", "_VERSION", "_ENV", "self"});
+    {"assert",       "collectgarbage", "coroutine", "debug",    "dofile",
+     "error",        "getmetatable",   "io",        "ipairs",   "load",
+     "loadfile",     "loadstring",     "math",      "next",     "os",
+     "package",      "pairs",          "pcall",     "print",    "rawequal",
+     "rawget",       "rawlen",         "rawset",    "require",  "select",
+     "setmetatable", "string",         "table",     "tonumber", "tostring",
+     "type",         "unpack",         "utf8",      "xpcall",   "_G",
+     "_VERSION",     "_ENV",           "self"});
 
 // A long bracket [[ ]], [==[ ]==] at s[i] == '['; returns its end or i when not one.
 size_t longBracket(std::string_view s, size_t i) {
@@ -530,6 +578,8 @@ void lexRuby(Sink& sink, std::string_view src, size_t pos) {
   if (e < src.size()) lexPlain(sink, src, e);
 }
 
-void lexLua(Sink& sink, std::string_view src, size_t pos) { luaRun(sink, src, pos); }
+void lexLua(Sink& sink, std::string_view src, size_t pos) {
+  luaRun(sink, src, pos);
+}
 
 }  // namespace render::lex

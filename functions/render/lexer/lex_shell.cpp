@@ -9,18 +9,21 @@ namespace {
 using TC = TokenClass;
 
 constexpr WordSet kKeywords({"if", "fi", "else", "while", "in", "do", "done", "for", "then",
-                             "return", "function", "case", "select", "break", "continue",
-                             "until", "esac", "elif"});
-constexpr WordSet kBuiltins({"alias", "bg", "bind", "break", "builtin", "caller", "cd",
-                             "command", "compgen", "complete", "declare", "dirs", "disown",
-                             "echo", "enable", "eval", "exec", "exit", "export", "false", "fc",
-                             "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
-                             "local", "logout", "popd", "printf", "pushd", "pwd", "read",
-                             "readonly", "set", "shift", "shopt", "source", "suspend", "test",
-                             "time", "times", "trap", "true", "type", "typeset", "ulimit",
-                             "umask", "unalias", "unset", "wait"});
+                             "return", "function", "case", "select", "break", "continue", "until",
+                             "esac", "elif"});
+constexpr WordSet kBuiltins({"alias",    "bg",      "bind",    "break",    "builtin", "caller",
+                             "cd",       "command", "compgen", "complete", "declare", "dirs",
+                             "disown",   "echo",    "enable",  "eval",     "exec",    "exit",
+                             "export",   "false",   "fc",      "fg",       "getopts", "hash",
+                             "help",     "history", "jobs",    "kill",     "let",     "local",
+                             "logout",   "popd",    "printf",  "pushd",    "pwd",     "read",
+                             "readonly", "set",     "shift",   "shopt",    "source",  "suspend",
+                             "test",     "time",    "times",   "trap",     "true",    "type",
+                             "typeset",  "ulimit",  "umask",   "unalias",  "unset",   "wait"});
 
-inline bool isWordChar(unsigned char c) { return isAsciiIdentChar(c); }
+inline bool isWordChar(unsigned char c) {
+  return isAsciiIdentChar(c);
+}
 
 // Characters that end a plain word (Pygments: [^=\s\[\]{}()$"'`\\<&|;]+ is one Text run).
 inline bool endsWord(unsigned char c) {

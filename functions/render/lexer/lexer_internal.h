@@ -54,18 +54,30 @@ class DepthGuard {
   Sink& sink_;
 };
 
-inline bool isDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool isDigit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
 inline bool isHexDigit(unsigned char c) {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-inline bool isAlpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool isAlpha(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 inline bool isSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-inline bool isBlank(unsigned char c) { return c == ' ' || c == '\t'; }
-inline bool isAsciiIdentStart(unsigned char c) { return isAlpha(c) || c == '_'; }
-inline bool isAsciiIdentChar(unsigned char c) { return isAlpha(c) || isDigit(c) || c == '_'; }
-inline char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline bool isBlank(unsigned char c) {
+  return c == ' ' || c == '\t';
+}
+inline bool isAsciiIdentStart(unsigned char c) {
+  return isAlpha(c) || c == '_';
+}
+inline bool isAsciiIdentChar(unsigned char c) {
+  return isAlpha(c) || isDigit(c) || c == '_';
+}
+inline char toLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 // Length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when the bytes there are
 // not valid UTF-8 (stray continuation, overlong form, surrogate, truncated sequence).

@@ -88,7 +88,7 @@ const ThemeSpec kSpecs[] = {
      {{TC::Keyword, 0x859900}, {TC::KeywordType, 0xb58900}, {TC::KeywordConstant, 0x2aa198},
       {TC::KeywordNamespace, 0xcb4b16}, {TC::NameFunction, 0x268bd2}, {TC::NameClass, 0xb58900},
       {TC::NameBuiltin, 0x268bd2}, {TC::NameDecorator, 0x268bd2}, {TC::NameTag, 0x268bd2},
-      {TC::NameAttribute, 0x93a1a1}, {TC::NameVariable, 0x268bd2}, {TC::NameConstant, 0x2aa198},
+      {TC::NameAttribute, 0xb58900}, {TC::NameVariable, 0x268bd2}, {TC::NameConstant, 0x2aa198},
       {TC::String, 0x2aa198}, {TC::StringEscape, 0xdc322f}, {TC::StringRegex, 0xdc322f},
       {TC::StringInterpol, 0x657b83}, {TC::Number, 0xd33682}, {TC::Comment, 0x93a1a1},
       {TC::CommentPreproc, 0xcb4b16}, {TC::Operator, 0x859900}, {TC::OperatorWord, 0x859900},

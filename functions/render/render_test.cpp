@@ -1,0 +1,177 @@
+// The whole pipeline: decode the PNG it produces and look at pixels a user would look at.
+#include <catch2/catch.hpp>
+#include <png.h>
+
+#include <string>
+
+#include "layout/layout.h"
+#include "raster/font.h"
+#include "render.h"
+
+using namespace render;
+
+namespace {
+
+struct Decoded {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgba;
+  Rgba at(int x, int y) const {
+    const uint8_t* p = rgba.data() + (size_t(y) * width + x) * 4;
+    return Rgba{p[0], p[1], p[2], p[3]};
+  }
+};
+
+bool decode(const std::vector<uint8_t>& png, Decoded& out) {
+  png_image img{};
+  img.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&img, png.data(), png.size())) return false;
+  img.format = PNG_FORMAT_RGBA;
+  out.width = int(img.width);
+  out.height = int(img.height);
+  out.rgba.resize(PNG_IMAGE_SIZE(img));
+  return png_image_finish_read(&img, nullptr, out.rgba.data(), 0, nullptr) != 0;
+}
+
+int brightness(Rgba c) { return c.r + c.g + c.b; }
+
+RenderOptions base(std::string_view code) {
+  RenderOptions o;
+  o.code = code;
+  o.language = Language::Python;
+  o.theme = findTheme("monokai");
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a rendered window has the theme background, a shadow and coloured keywords",
+          "[render]") {
+  RenderOptions o = base("import os\nprint(os.getcwd())\n");
+  o.title = "main.py";
+  RenderResult r = renderCode(o);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.bytes.size() > 8);
+  CHECK(r.png.indexed);  // few colours: the small indexed encoding was chosen
+  Decoded img;
+  REQUIRE(decode(r.bytes, img));
+  CHECK(img.width == r.width);
+  CHECK(img.height == r.height);
+
+  const Theme& t = *o.theme;
+  // Rebuild the frame the renderer used, to know where things are.
+  FontMetrics m = FontSet::instance().metrics(14);
+  FrameInput fi;
+  fi.lines = 2;
+  fi.cellWidth = m.cellWidth;
+  fi.lineHeight = uint32_t(m.lineHeight);
+  fi.gutterDigits = 1;
+  Frame f = computeFrame(fi);
+
+  // Backdrop in the corner, theme background just inside the window's corner, below the title.
+  CHECK(img.at(0, 0) == t.backdrop);
+  CHECK(img.at(f.window.x + f.radius + 2, f.window.bottom() - 4) == t.background);
+  // The shadow: below the window it is darker than the backdrop, and it fades out.
+  Rgba below = img.at(f.window.x + f.window.w / 2, f.window.bottom() + 8);
+  CHECK(brightness(below) < brightness(t.backdrop) - 30);
+  CHECK(img.at(f.window.x + f.window.w / 2, img.height - 1) == t.backdrop);
+  // Window controls: a red dot at the first control.
+  Rgba red = img.at(f.controlX[0], f.controlY);
+  CHECK(red.r > 200);
+  CHECK(red.g < 120);
+
+  // "import" is a keyword: its exact theme colour appears on the first line, within its 6 cells.
+  std::vector<Token> toks;
+  tokenize(Language::Python, "import os", toks);
+  REQUIRE(!toks.empty());
+  Rgba keyword = t.color(toks[0].cls);
+  REQUIRE(keyword != t.foreground);
+  int keywordPixels = 0, otherPixels = 0;
+  for (int y = f.textTop; y < f.textTop + m.lineHeight; y++) {
+    for (int x = f.textX; x < f.textX + int(6 * m.cellWidth); x++) keywordPixels += img.at(x, y) == keyword;
+    for (int x = f.textX + int(7 * m.cellWidth); x < f.textX + int(9 * m.cellWidth); x++) {
+      otherPixels += img.at(x, y) == keyword;
+    }
+  }
+  CHECK(keywordPixels > 20);
+  CHECK(otherPixels == 0);  // "os" is not drawn in the keyword colour
+}
+
+TEST_CASE("window off, transparent backdrop, 2x scale and JPEG", "[render]") {
+  RenderOptions o = base("x = 1\n");
+  o.window = false;
+  RenderResult plain = renderCode(o);
+  REQUIRE(plain.status == 200);
+  Decoded img;
+  REQUIRE(decode(plain.bytes, img));
+  CHECK(img.at(0, 0) == o.theme->background);  // a plain block: no backdrop, no shadow
+
+  o.scale = 2;
+  RenderResult twice = renderCode(o);
+  REQUIRE(twice.status == 200);
+  CHECK(twice.width == 2 * plain.width);
+  CHECK(twice.height == 2 * plain.height);
+
+  RenderOptions t = base("x = 1\n");
+  t.transparent = true;
+  RenderResult tr = renderCode(t);
+  REQUIRE(tr.status == 200);
+  REQUIRE(decode(tr.bytes, img));
+  CHECK(img.at(0, 0).a == 0);
+  CHECK(img.at(img.width / 2, img.height / 2).a == 255);
+
+  t.format = ImageFormat::Jpeg;
+  RenderResult jpg = renderCode(t);
+  REQUIRE(jpg.status == 200);
+  CHECK(std::string(jpg.contentType) == "image/jpeg");
+  REQUIRE(jpg.bytes.size() > 3);
+  CHECK(jpg.bytes[0] == 0xFF);
+  CHECK(jpg.bytes[1] == 0xD8);
+}
+
+TEST_CASE("limits fail with 413 before drawing", "[render]") {
+  std::string many;
+  for (int i = 0; i < 2001; i++) many += "x\n";
+  RenderOptions o = base(many);
+  RenderResult r = renderCode(o);
+  CHECK(r.status == 413);
+  CHECK_THAT(r.error, Catch::Matchers::Contains("2001 lines"));
+  CHECK_THAT(r.error, Catch::Matchers::Contains("max_lines"));
+
+  o.maxLines = 50;  // a preview of the same file is fine
+  r = renderCode(o);
+  CHECK(r.status == 200);
+
+  std::string wide(1 << 20, 'x');  // a 1 MB single line
+  RenderOptions w = base(wide);
+  r = renderCode(w);
+  CHECK(r.status == 413);
+  CHECK_THAT(r.error, Catch::Matchers::Contains("the limit is 6000x20000"));
+  w.wrap = 100;  // wrapped, it is far too tall instead
+  r = renderCode(w);
+  CHECK(r.status == 413);
+}
+
+TEST_CASE("hostile text renders: NUL, control characters, invalid UTF-8, unknown scripts",
+          "[render]") {
+  std::string text("a\0b\x1b[31m\xff\xfe\xc3(\t\r\n", 14);
+  text += "\xF0\x9F\x98\x80 \xE4\xB8\xAD\xE6\x96\x87 \xE1\x83\x90\n";  // emoji, CJK, Georgian
+  RenderOptions o = base(text);
+  RenderResult r = renderCode(o);
+  REQUIRE(r.status == 200);
+  Decoded img;
+  CHECK(decode(r.bytes, img));
+}
+
+TEST_CASE("a preview ends with a line saying how much was cut", "[render]") {
+  std::string code;
+  for (int i = 0; i < 60; i++) code += "x = " + std::to_string(i) + "\n";
+  RenderOptions full = base(code);
+  RenderOptions cut = base(code);
+  cut.maxLines = 10;
+  RenderResult a = renderCode(full), b = renderCode(cut);
+  REQUIRE(a.status == 200);
+  REQUIRE(b.status == 200);
+  FontMetrics m = FontSet::instance().metrics(14);
+  // Ten lines plus the "… 50 more lines" line.
+  CHECK(a.height - b.height == (60 - 11) * m.lineHeight);
+}
