@@ -18,6 +18,7 @@ import glob
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 
@@ -240,13 +241,13 @@ def main():
     print(f"{'overall':12s} chars={total_chars:8d} strict={overall:6.2f}% family={overall_f:6.2f}%")
 
     if args.md:
-        cmd = "python3 bench/accuracy/compare.py " + " ".join(sys.argv[1:])
+        cmd = shlex.join(["python3", "bench/accuracy/compare.py"] + sys.argv[1:])
         with open(args.md, "a" if args.append else "w") as out:
-            out.write(f"{'##' if args.append else '#'} {args.title}\n\n")
+            out.write(f"{chr(10) + '##' if args.append else '#'} {args.title}\n\n")
             out.write(f"- date: {datetime.date.today().isoformat()}\n")
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
             out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
-            out.write(f"- command: `{cmd.strip()}` (dump_tokens built from bench/accuracy/dump_tokens.cpp)\n")
+            out.write(f"- command (from the repository root): `{cmd}`\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
                       "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class,\n"
                       "  *family* = first component (name.function ~ name, comment.doc ~ comment).\n\n")

@@ -74,17 +74,18 @@ md += `
 ## Ratios (ours = the bot's default image)
 
 Time ratios are of medians; "(min)" columns divide the fastest runs instead, which is less sensitive to other
-work on the machine.
+work on the machine. The images are not the same size: ours draws taller lines and, by default, a window frame
+and shadow margin, so it fills more pixels than Pygments for the same text (the "pixels" column).
 
-| input | Pygments ms / ours | (min) | shiki stack ms / ours | (min) | PNG bytes ours / Pygments | PNG bytes ours / shiki | plain: Pygments ms / ours | plain: PNG bytes ours / Pygments |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| input | Pygments ms / ours | (min) | shiki stack ms / ours | (min) | PNG bytes ours / Pygments | PNG bytes ours / shiki | pixels ours / Pygments | plain: Pygments ms / ours | plain: PNG bytes ours / Pygments |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 `;
 for (const inp of meta.inputs) {
   const o = get('ours', inp.name);
   const p = get('ours-plain', inp.name);
   const g = get('pygments', inp.name);
   const s = get('shiki', inp.name);
-  md += `| ${inp.name} | ${ratio(g?.median_ms, o?.median_ms)} | ${ratio(g?.min_ms, o?.min_ms)} | ${ratio(s?.median_ms, o?.median_ms)} | ${ratio(s?.min_ms, o?.min_ms)} | ${ratio(o?.png_bytes, g?.png_bytes)} | ${ratio(o?.png_bytes, s?.png_bytes)} | ${ratio(g?.median_ms, p?.median_ms)} | ${ratio(p?.png_bytes, g?.png_bytes)} |\n`;
+  md += `| ${inp.name} | ${ratio(g?.median_ms, o?.median_ms)} | ${ratio(g?.min_ms, o?.min_ms)} | ${ratio(s?.median_ms, o?.median_ms)} | ${ratio(s?.min_ms, o?.min_ms)} | ${ratio(o?.png_bytes, g?.png_bytes)} | ${ratio(o?.png_bytes, s?.png_bytes)} | ${ratio(o && o.width * o.height, g && g.width * g.height)} | ${ratio(g?.median_ms, p?.median_ms)} | ${ratio(p?.png_bytes, g?.png_bytes)} |\n`;
 }
 
 // The claims the product makes, checked against this run.

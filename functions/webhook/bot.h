@@ -1,16 +1,12 @@
-// What the bot does with each Telegram update: commands, saved files, code images. Called by the
-// adapter (main.cpp) after the update has been authenticated, parsed and claimed.
+// What the bot does with each Telegram update. Called by the adapter (main.cpp) after the update
+// has been authenticated, parsed and claimed.
 #pragma once
 
+#include "context.h"
 #include "shared/entry.h"
 #include "update.h"
 
 namespace webhook {
-
-enum class Outcome {
-  Done,           // handled (including user mistakes, answered with a friendly message)
-  StorageFailed,  // D1 failed: the user got an apology; the update should be retried
-};
 
 Outcome handleUpdate(const Update& u);
 

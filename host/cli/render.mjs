@@ -94,7 +94,8 @@ export function wranglerVars(file = path.join(ROOT, 'wrangler.toml')) {
   return vars;
 }
 
-// One render module instance source for the CLI and the benchmark.
+// The render module, compiled, with the Worker's settings (wrangler.toml [vars]) unless others are given.
+// Used by the CLI and by bench/render/ours.mjs; instances are made on the first call.
 export async function loadRenderModule({ wasmPath = process.env.RENDER_WASM || DEFAULT_WASM, settings } = {}) {
   let bytes;
   try {

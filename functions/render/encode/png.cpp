@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -28,9 +29,10 @@ void chunk(std::vector<uint8_t>& out, const char type[4], const uint8_t* data, s
 
 bool deflateAll(const std::vector<uint8_t>& raw, int level, std::vector<uint8_t>& z) {
   z_stream s{};
-  // memLevel 8: a 32K-entry hash. Sliding the window rehashes the whole table every 32 KB of
-  // input, which at memLevel 9 (64K entries) cost more than its better matches saved.
-  if (deflateInit2(&s, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+  // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
+  // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at the
+  // default 8) and slides four times cheaper.
+  if (deflateInit2(&s, level, Z_DEFLATED, 15, 6, Z_DEFAULT_STRATEGY) != Z_OK) return false;
   z.resize(deflateBound(&s, uLong(raw.size())));
   s.next_in = const_cast<Bytef*>(raw.data());
   s.avail_in = uInt(raw.size());
@@ -42,33 +44,48 @@ bool deflateAll(const std::vector<uint8_t>& raw, int level, std::vector<uint8_t>
   return rc == Z_STREAM_END;
 }
 
-// Open-addressed colour -> index table; fails past 256 colours.
-class Palette {
+// Open-addressed colour table: colour -> slot, with a pixel count and a palette index per slot.
+// Holds up to kMaxColors distinct colours; past that the image is not worth indexing.
+class ColorTable {
  public:
-  Palette() { std::fill(std::begin(keys_), std::end(keys_), kEmpty); }
-  int indexOf(uint32_t c) {
+  static constexpr uint32_t kMaxColors = 4096;
+
+  void clear() {
+    std::fill(std::begin(keys_), std::end(keys_), kEmpty);
+    colors.clear();
+    slots.clear();
+  }
+
+  // Slot of `c`, inserting it; -1 when the table is full.
+  int slotOf(uint32_t c) {
     uint32_t h = (c * 2654435761u) >> (32 - kBits);
     while (true) {
-      if (keys_[h] == c) return vals_[h];
+      if (keys_[h] == c) return int(h);
       if (keys_[h] == kEmpty) {
-        if (colors.size() == 256) return -1;
+        if (colors.size() == kMaxColors) return -1;
         keys_[h] = c;
-        vals_[h] = uint8_t(colors.size());
+        count_[h] = 0;
         colors.push_back(c);
-        return vals_[h];
+        slots.push_back(h);
+        return int(h);
       }
       h = (h + 1) & (kSize - 1);
     }
   }
-  std::vector<uint32_t> colors;
+  uint32_t& count(uint32_t slot) { return count_[slot]; }
+  uint8_t& index(uint32_t slot) { return index_[slot]; }
+
+  std::vector<uint32_t> colors;  // in first-seen order
+  std::vector<uint32_t> slots;   // the slot of each entry of `colors`
 
  private:
-  static constexpr int kBits = 11;
+  static constexpr int kBits = 13;
   static constexpr uint32_t kSize = 1u << kBits;
   // No real pixel collides with it: an opaque colour never has alpha 0 and vice versa.
   static constexpr uint32_t kEmpty = 0x00FFFFFFu ^ 0x00123456u;
   uint32_t keys_[kSize];
-  uint8_t vals_[kSize];
+  uint32_t count_[kSize];
+  uint8_t index_[kSize];
 };
 
 // wasi-libc's memcmp compares byte by byte; rows are compared as words instead.
@@ -83,83 +100,145 @@ bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
   return diff == 0;
 }
 
-bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h, std::vector<uint8_t>& raw,
-                   std::vector<uint32_t>& colors) {
-  Palette pal;
+// Marks rows equal to the row above: they are written with the Up filter as zeros (no lookups,
+// and the cheapest deflate input). Backdrop, blank lines and gaps between text lines are most rows.
+std::vector<uint8_t> repeatedRows(const std::vector<uint32_t>& rgba, int w, int h) {
+  std::vector<uint8_t> rep(size_t(h), 0);
+  for (int y = 1; y < h; y++) {
+    const uint32_t* src = rgba.data() + size_t(y) * w;
+    rep[size_t(y)] = sameRow(src, src - w, size_t(w));
+  }
+  return rep;
+}
+
+int distance(uint32_t a, uint32_t b) {
+  // Green counts most to the eye; alpha as much as green.
+  static constexpr int kWeight[4] = {3, 4, 2, 4};
+  int d = 0;
+  for (int k = 0; k < 4; k++) {
+    int x = int((a >> (8 * k)) & 255) - int((b >> (8 * k)) & 255);
+    d += kWeight[k] * x * x;
+  }
+  return d;
+}
+
+// Every colour when there are <= 256; otherwise the 256 most frequent, each other colour mapped to
+// its nearest. Code cards only overflow through rare antialiasing shades (many token colours x 16
+// coverage levels x highlighted lines, plus a watermark): an edge pixel one shade off is invisible,
+// while an RGB file would be twice the size and take three times as long.
+void choosePalette(ColorTable& table, std::vector<uint32_t>& palette) {
+  const size_t n = table.colors.size();
+  palette.clear();
+  if (n <= 256) {
+    palette = table.colors;
+    for (size_t i = 0; i < n; i++) table.index(table.slots[i]) = uint8_t(i);
+    return;
+  }
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; i++) order[i] = uint32_t(i);
+  std::partial_sort(order.begin(), order.begin() + 256, order.end(), [&](uint32_t a, uint32_t b) {
+    return table.count(table.slots[a]) > table.count(table.slots[b]);
+  });
+  std::vector<uint8_t> chosen(n, 0);
+  for (size_t i = 0; i < 256; i++) {
+    chosen[order[i]] = 1;
+    table.index(table.slots[order[i]]) = uint8_t(i);
+    palette.push_back(table.colors[order[i]]);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (chosen[i]) continue;
+    int best = 0, bestD = INT32_MAX;
+    for (int k = 0; k < 256; k++) {
+      int d = distance(table.colors[i], palette[size_t(k)]);
+      if (d < bestD) bestD = d, best = k;
+    }
+    table.index(table.slots[i]) = uint8_t(best);
+  }
+}
+
+// One pass writes indices in first-seen order while counting colours by runs; only an image
+// with more than 256 colours needs the second pass, after choosePalette() has mapped them.
+// False when the image has more colours than ColorTable holds.
+bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h,
+                   const std::vector<uint8_t>& repeated, std::vector<uint8_t>& raw,
+                   std::vector<uint32_t>& palette) {
+  static ColorTable* table = new ColorTable;  // 56 KB: kept, not on the stack
+  table->clear();
   raw.resize(size_t(w + 1) * h);
-  uint32_t last = 0;
-  int lastIndex = -1;
+  bool overflow = false;
   for (int y = 0; y < h; y++) {
     uint8_t* row = raw.data() + size_t(y) * (w + 1);
-    const uint32_t* src = rgba.data() + size_t(y) * w;
-    // A row repeating the one above (backdrop, blank lines, gaps between text lines: most rows)
-    // is written with the Up filter as zeros: no palette lookups, and the cheapest deflate input.
-    if (y > 0 && sameRow(src, src - w, size_t(w))) {
+    if (repeated[size_t(y)]) {
       row[0] = 2;
       memset(row + 1, 0, size_t(w));
       continue;
     }
-    // Other rows use filter None: indices are not numerically related, so filters add noise.
+    // Filter None: indices are not numerically related, so other filters only add noise.
     row[0] = 0;
-    for (int x = 0; x < w; x++) {
+    const uint32_t* src = rgba.data() + size_t(y) * w;
+    int x = 0;
+    while (x < w) {
       uint32_t c = src[x];
-      if (c != last || lastIndex < 0) {
-        lastIndex = pal.indexOf(c);
-        if (lastIndex < 0) return false;
-        last = c;
-      }
-      row[x + 1] = uint8_t(lastIndex);
+      int run = 1;
+      while (x + run < w && src[x + run] == c) run++;
+      int slot = table->slotOf(c);
+      if (slot < 0) return false;
+      table->count(uint32_t(slot)) += uint32_t(run);
+      size_t n = table->colors.size();
+      if (n <= 256 && table->slots[n - 1] == uint32_t(slot)) table->index(uint32_t(slot)) = uint8_t(n - 1);
+      overflow |= n > 256;
+      memset(row + 1 + x, table->index(uint32_t(slot)), size_t(run));
+      x += run;
     }
   }
-  colors = std::move(pal.colors);
+  if (!overflow) {
+    palette = table->colors;
+    return true;
+  }
+  choosePalette(*table, palette);
+  for (int y = 0; y < h; y++) {
+    if (repeated[size_t(y)]) continue;
+    uint8_t* row = raw.data() + size_t(y) * (w + 1) + 1;
+    const uint32_t* src = rgba.data() + size_t(y) * w;
+    uint32_t last = src[0];
+    uint8_t lastIndex = table->index(uint32_t(table->slotOf(last)));
+    for (int x = 0; x < w; x++) {
+      uint32_t c = src[x];
+      if (c != last) {
+        lastIndex = table->index(uint32_t(table->slotOf(c)));
+        last = c;
+      }
+      row[x] = lastIndex;
+    }
+  }
   return true;
 }
 
-uint8_t paeth(int a, int b, int c) {
-  int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
-  return uint8_t(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-}
-
-// Per-row adaptive filter (the minimum sum of absolute differences heuristic from the PNG spec).
+// Only for images with thousands of colours, which code cards are not: repeated rows as Up
+// zeros, the rest with the Sub filter, which suits the flat horizontal runs of rendered text.
 void encodeTruecolor(const std::vector<uint32_t>& rgba, int w, int h, bool alpha,
-                     std::vector<uint8_t>& raw) {
+                     const std::vector<uint8_t>& repeated, std::vector<uint8_t>& raw) {
   const int bpp = alpha ? 4 : 3;
   const size_t stride = size_t(w) * bpp;
-  std::vector<uint8_t> prev(stride, 0), cur(stride), cand(stride);
-  raw.resize((stride + 1) * h);
+  raw.assign((stride + 1) * h, 0);
   for (int y = 0; y < h; y++) {
+    uint8_t* dst = raw.data() + size_t(y) * (stride + 1);
+    if (repeated[size_t(y)]) {
+      dst[0] = 2;
+      continue;
+    }
+    dst[0] = 1;
     const uint32_t* src = rgba.data() + size_t(y) * w;
+    uint8_t prev[4] = {0, 0, 0, 0};
     for (int x = 0; x < w; x++) {
       uint32_t c = src[x];
-      uint8_t* p = cur.data() + size_t(x) * bpp;
-      p[0] = uint8_t(c), p[1] = uint8_t(c >> 8), p[2] = uint8_t(c >> 16);
-      if (alpha) p[3] = uint8_t(c >> 24);
-    }
-    uint8_t* dst = raw.data() + size_t(y) * (stride + 1);
-    uint64_t best = UINT64_MAX;
-    for (int f = 0; f < 5; f++) {
-      uint64_t cost = 0;
-      for (size_t i = 0; i < stride; i++) {
-        int a = i >= size_t(bpp) ? cur[i - bpp] : 0, b = prev[i];
-        int c = i >= size_t(bpp) ? prev[i - bpp] : 0;
-        uint8_t v = cur[i];
-        switch (f) {
-          case 1: v = uint8_t(v - a); break;
-          case 2: v = uint8_t(v - b); break;
-          case 3: v = uint8_t(v - ((a + b) >> 1)); break;
-          case 4: v = uint8_t(v - paeth(a, b, c)); break;
-          default: break;
-        }
-        cand[i] = v;
-        cost += v < 128 ? v : 256 - v;
-      }
-      if (cost < best) {
-        best = cost;
-        dst[0] = uint8_t(f);
-        memcpy(dst + 1, cand.data(), stride);
+      uint8_t* p = dst + 1 + size_t(x) * bpp;
+      for (int k = 0; k < bpp; k++) {
+        uint8_t v = uint8_t(c >> (8 * k));
+        p[k] = uint8_t(v - prev[k]);
+        prev[k] = v;
       }
     }
-    std::swap(prev, cur);
   }
 }
 
@@ -172,7 +251,8 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<u
   if (w <= 0 || h <= 0 || rgba.size() != size_t(w) * size_t(h)) return info;
   std::vector<uint8_t> raw;
   std::vector<uint32_t> colors;
-  info.indexed = encodeIndexed(rgba, w, h, raw, colors);
+  const std::vector<uint8_t> repeated = repeatedRows(rgba, w, h);
+  info.indexed = encodeIndexed(rgba, w, h, repeated, raw, colors);
   if (info.indexed) {
     info.colors = uint32_t(colors.size());
     for (uint32_t c : colors) info.alpha |= c >> 24 != 255;
@@ -183,7 +263,7 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<u
         break;
       }
     }
-    encodeTruecolor(rgba, w, h, info.alpha, raw);
+    encodeTruecolor(rgba, w, h, info.alpha, repeated, raw);
   }
   std::vector<uint8_t> z;
   if (!deflateAll(raw, zlibLevel, z)) return info;

@@ -5,10 +5,11 @@
 //
 // A rendered code card has few colours (theme colours x 16 antialiasing levels, 32 shadow
 // levels), so it is written as an 8-bit indexed PNG (PLTE + tRNS) with no row filters, which
-// compresses 3-4x better than RGB and encodes faster. Over 256 colours it falls back to RGB (or
-// RGBA when any pixel is translucent) with per-row adaptive filters. The chunks are written here
-// with zlib directly: the format is four chunks, and owning them means no setjmp error path and
-// full control of the deflate settings.
+// compresses 3-4x better than RGB and encodes faster. Up to 4096 colours the 256 most frequent
+// are kept and the rare rest (antialiasing shades) mapped to their nearest; beyond that it falls
+// back to RGB (or RGBA when any pixel is translucent). The chunks are written here with zlib
+// directly: the format is four chunks, and owning them means no setjmp error path and full
+// control of the deflate settings.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +24,9 @@ struct PngInfo {
   uint32_t colors = 0;  // palette size when indexed
 };
 
-// zlib level 6 with the default strategy: measured on code cards, level 9 saves under 2% for
-// twice the time and Z_RLE loses 20-40% of the size for little speed.
+// zlib level 3: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take 5 ms
+// natively and give 46-49 KB, levels 4-6 (lazy matching) 12-16 ms for 37-39 KB, level 9 60 ms;
+// Z_RLE is faster still but doubles the size. 46 KB is well under Pygments' 71 KB for the same file.
 PngInfo encodePng(const std::vector<uint32_t>& rgba, int width, int height,
                   std::vector<uint8_t>& out, int zlibLevel = 3);
 

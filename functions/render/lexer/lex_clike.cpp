@@ -65,458 +65,183 @@ struct CLikeSpec {
 
 // ---- word tables ------------------------------------------------------------------------------
 
-constexpr WordSet kCKeywords(
-    {"auto",          "break",        "case",     "const",         "continue",
-     "default",       "do",           "else",     "enum",          "extern",
-     "for",           "goto",         "if",       "inline",        "register",
-     "restrict",      "return",       "sizeof",   "static",        "struct",
-     "switch",        "typedef",      "union",    "volatile",      "while",
-     "_Alignas",      "_Alignof",     "_Generic", "_Noreturn",     "_Static_assert",
-     "_Thread_local", "asm",          "__asm__",  "__attribute__", "__inline",
-     "__restrict",    "__volatile__", "alignas",  "alignof",       "static_assert",
-     "thread_local",  "typeof",       "constexpr"});
-constexpr WordSet kCppKeywords({"alignas",
-                                "alignof",
-                                "and",
-                                "and_eq",
-                                "asm",
-                                "auto",
-                                "bitand",
-                                "bitor",
-                                "break",
-                                "case",
-                                "catch",
-                                "class",
-                                "co_await",
-                                "co_return",
-                                "co_yield",
-                                "compl",
-                                "concept",
-                                "const",
-                                "const_cast",
-                                "consteval",
-                                "constexpr",
-                                "constinit",
-                                "continue",
-                                "decltype",
-                                "default",
-                                "delete",
-                                "do",
-                                "dynamic_cast",
-                                "else",
-                                "enum",
-                                "explicit",
-                                "export",
-                                "extern",
-                                "final",
-                                "for",
-                                "friend",
-                                "goto",
-                                "if",
-                                "import",
-                                "inline",
-                                "module",
-                                "mutable",
-                                "namespace",
-                                "new",
-                                "noexcept",
-                                "not",
-                                "not_eq",
-                                "operator",
-                                "or",
-                                "or_eq",
-                                "override",
-                                "private",
-                                "protected",
-                                "public",
-                                "register",
-                                "reinterpret_cast",
-                                "requires",
-                                "restrict",
-                                "return",
-                                "sizeof",
-                                "static",
-                                "static_assert",
-                                "static_cast",
-                                "struct",
-                                "switch",
-                                "template",
-                                "this",
-                                "thread_local",
-                                "throw",
-                                "try",
-                                "typedef",
-                                "typeid",
-                                "typename",
-                                "union",
-                                "using",
-                                "virtual",
-                                "volatile",
-                                "while",
-                                "xor",
-                                "xor_eq",
-                                "__attribute__",
-                                "__declspec",
-                                "__forceinline",
-                                "__inline",
-                                "__restrict",
-                                "_Pragma"});
-constexpr WordSet kCTypes({"bool",
-                           "char",
-                           "double",
-                           "float",
-                           "int",
-                           "long",
-                           "short",
-                           "signed",
-                           "unsigned",
-                           "void",
-                           "_Bool",
-                           "_Complex",
-                           "_Atomic",
-                           "_BitInt",
-                           "__int128",
-                           "char8_t",
-                           "char16_t",
-                           "char32_t",
-                           "size_t",
-                           "ssize_t",
-                           "off_t",
-                           "wchar_t",
-                           "ptrdiff_t",
-                           "sig_atomic_t",
-                           "fpos_t",
-                           "clock_t",
-                           "time_t",
-                           "va_list",
-                           "jmp_buf",
-                           "FILE",
-                           "DIR",
-                           "div_t",
-                           "ldiv_t",
-                           "mbstate_t",
-                           "wctrans_t",
-                           "wint_t",
-                           "wctype_t",
-                           "int8_t",
-                           "int16_t",
-                           "int32_t",
-                           "int64_t",
-                           "uint8_t",
-                           "uint16_t",
-                           "uint32_t",
-                           "uint64_t",
-                           "int_least8_t",
-                           "int_least16_t",
-                           "int_least32_t",
-                           "int_least64_t",
-                           "uint_least8_t",
-                           "uint_least16_t",
-                           "uint_least32_t",
-                           "uint_least64_t",
-                           "int_fast8_t",
-                           "int_fast16_t",
-                           "int_fast32_t",
-                           "int_fast64_t",
-                           "uint_fast8_t",
-                           "uint_fast16_t",
-                           "uint_fast32_t",
-                           "uint_fast64_t",
-                           "intptr_t",
-                           "uintptr_t",
-                           "intmax_t",
-                           "uintmax_t",
-                           "clockid_t",
-                           "cpu_set_t",
-                           "dev_t",
-                           "gid_t",
-                           "id_t",
-                           "ino_t",
-                           "key_t",
-                           "mode_t",
-                           "nfds_t",
-                           "pid_t",
-                           "rlim_t",
-                           "sig_t",
-                           "sighandler_t",
-                           "siginfo_t",
-                           "sigset_t",
-                           "socklen_t",
-                           "timer_t",
-                           "uid_t",
-                           "atomic_bool",
-                           "atomic_int",
-                           "atomic_uint",
-                           "atomic_long",
-                           "atomic_size_t"});
+// clang-format off
+constexpr WordSet kCKeywords({"auto", "break", "case", "const", "continue", "default", "do", "else",
+    "enum", "extern", "for", "goto", "if", "inline", "register", "restrict", "return", "sizeof",
+    "static", "struct", "switch", "typedef", "union", "volatile", "while", "_Alignas", "_Alignof",
+    "_Generic", "_Noreturn", "_Static_assert", "_Thread_local", "asm", "__asm__", "__attribute__",
+    "__inline", "__restrict", "__volatile__", "alignas", "alignof", "static_assert", "thread_local",
+    "typeof", "constexpr"});
+constexpr WordSet kCppKeywords({"alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand",
+    "bitor", "break", "case", "catch", "class", "co_await", "co_return", "co_yield", "compl",
+    "concept", "const", "const_cast", "consteval", "constexpr", "constinit", "continue", "decltype",
+    "default", "delete", "do", "dynamic_cast", "else", "enum", "explicit", "export", "extern",
+    "final", "for", "friend", "goto", "if", "import", "inline", "module", "mutable", "namespace",
+    "new", "noexcept", "not", "not_eq", "operator", "or", "or_eq", "override", "private",
+    "protected", "public", "register", "reinterpret_cast", "requires", "restrict", "return",
+    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this",
+    "thread_local", "throw", "try", "typedef", "typeid", "typename", "union", "using", "virtual",
+    "volatile", "while", "xor", "xor_eq", "__attribute__", "__declspec", "__forceinline",
+    "__inline", "__restrict", "_Pragma"});
+constexpr WordSet kCTypes({"bool", "char", "double", "float", "int", "long", "short", "signed",
+    "unsigned", "void", "_Bool", "_Complex", "_Atomic", "_BitInt", "__int128", "char8_t",
+    "char16_t", "char32_t", "size_t", "ssize_t", "off_t", "wchar_t", "ptrdiff_t", "sig_atomic_t",
+    "fpos_t", "clock_t", "time_t", "va_list", "jmp_buf", "FILE", "DIR", "div_t", "ldiv_t",
+    "mbstate_t", "wctrans_t", "wint_t", "wctype_t", "int8_t", "int16_t", "int32_t", "int64_t",
+    "uint8_t", "uint16_t", "uint32_t", "uint64_t", "int_least8_t", "int_least16_t", "int_least32_t",
+    "int_least64_t", "uint_least8_t", "uint_least16_t", "uint_least32_t", "uint_least64_t",
+    "int_fast8_t", "int_fast16_t", "int_fast32_t", "int_fast64_t", "uint_fast8_t", "uint_fast16_t",
+    "uint_fast32_t", "uint_fast64_t", "intptr_t", "uintptr_t", "intmax_t", "uintmax_t", "clockid_t",
+    "cpu_set_t", "dev_t", "gid_t", "id_t", "ino_t", "key_t", "mode_t", "nfds_t", "pid_t", "rlim_t",
+    "sig_t", "sighandler_t", "siginfo_t", "sigset_t", "socklen_t", "timer_t", "uid_t",
+    "atomic_bool", "atomic_int", "atomic_uint", "atomic_long", "atomic_size_t"});
 constexpr WordSet kCConstants({"true", "false", "NULL", "nullptr"});
 constexpr WordSet kCIntroClass({"class", "struct", "union", "concept", "typename"});
 constexpr WordSet kCIntroClassC({"struct", "union"});
 constexpr WordSet kCppPrefixes({"L", "u", "U", "u8", "R", "LR", "uR", "UR", "u8R"});
 
-constexpr WordSet kCsKeywords(
-    {"abstract",  "as",       "async",      "await",     "base",       "break",   "case",
-     "catch",     "checked",  "class",      "const",     "continue",   "default", "delegate",
-     "do",        "else",     "enum",       "event",     "explicit",   "extern",  "finally",
-     "fixed",     "for",      "foreach",    "get",       "goto",       "if",      "implicit",
-     "in",        "init",     "interface",  "internal",  "is",         "lock",    "nameof",
-     "new",       "operator", "out",        "override",  "params",     "partial", "private",
-     "protected", "public",   "readonly",   "record",    "ref",        "return",  "sealed",
-     "set",       "sizeof",   "stackalloc", "static",    "struct",     "switch",  "this",
-     "throw",     "try",      "typeof",     "unchecked", "unsafe",     "value",   "virtual",
-     "void",      "volatile", "when",       "where",     "while",      "yield",   "with",
-     "global",    "required", "file",       "scoped",    "add",        "remove",  "select",
-     "from",      "let",      "orderby",    "ascending", "descending", "join",    "on",
-     "equals",    "into",     "group",      "by"});
+constexpr WordSet kCsKeywords({"abstract", "as", "async", "await", "base", "break", "case", "catch",
+    "checked", "class", "const", "continue", "default", "delegate", "do", "else", "enum", "event",
+    "explicit", "extern", "finally", "fixed", "for", "foreach", "get", "goto", "if", "implicit",
+    "in", "init", "interface", "internal", "is", "lock", "nameof", "new", "operator", "out",
+    "override", "params", "partial", "private", "protected", "public", "readonly", "record", "ref",
+    "return", "sealed", "set", "sizeof", "stackalloc", "static", "struct", "switch", "this",
+    "throw", "try", "typeof", "unchecked", "unsafe", "value", "virtual", "void", "volatile", "when",
+    "where", "while", "yield", "with", "global", "required", "file", "scoped", "add", "remove",
+    "select", "from", "let", "orderby", "ascending", "descending", "join", "on", "equals", "into",
+    "group", "by"});
 constexpr WordSet kCsTypes({"bool", "byte", "char", "decimal", "double", "dynamic", "float", "int",
-                            "long", "object", "sbyte", "short", "string", "uint", "ulong", "ushort",
-                            "var", "nint", "nuint"});
+    "long", "object", "sbyte", "short", "string", "uint", "ulong", "ushort", "var", "nint",
+    "nuint"});
 constexpr WordSet kCsConstants({"true", "false", "null"});
 constexpr WordSet kCsNamespaces({"using", "namespace"});
 constexpr WordSet kCsIntroClass({"class", "struct", "interface", "enum", "record"});
 
-constexpr WordSet kJavaKeywords({"assert",     "break",      "case",    "catch",  "continue",
-                                 "do",         "else",       "finally", "for",    "if",
-                                 "goto",       "instanceof", "new",     "return", "switch",
-                                 "this",       "throw",      "try",     "while",  "yield",
-                                 "super",      "var",        "record",  "sealed", "permits",
-                                 "non-sealed", "when"});
+constexpr WordSet kJavaKeywords({"assert", "break", "case", "catch", "continue", "do", "else",
+    "finally", "for", "if", "goto", "instanceof", "new", "return", "switch", "this", "throw", "try",
+    "while", "yield", "super", "var", "record", "sealed", "permits", "non-sealed", "when"});
 constexpr WordSet kJavaDecl({"abstract", "const", "enum", "extends", "final", "implements",
-                             "native", "private", "protected", "public", "static", "strictfp",
-                             "synchronized", "throws", "transient", "volatile", "class",
-                             "interface", "default"});
+    "native", "private", "protected", "public", "static", "strictfp", "synchronized", "throws",
+    "transient", "volatile", "class", "interface", "default"});
 constexpr WordSet kJavaTypes({"boolean", "byte", "char", "double", "float", "int", "long", "short",
-                              "void"});
+    "void"});
 constexpr WordSet kJavaConstants({"true", "false", "null"});
 constexpr WordSet kJavaNamespaces({"import", "package"});
 constexpr WordSet kJavaIntroClass({"class", "interface", "enum", "record"});
 
-constexpr WordSet kKtKeywords({"as",          "break",    "by",      "catch",   "constructor",
-                               "continue",    "do",       "dynamic", "else",    "finally",
-                               "for",         "get",      "if",      "in",      "init",
-                               "is",          "return",   "set",     "super",   "this",
-                               "throw",       "try",      "when",    "where",   "while",
-                               "it",          "out",      "field",   "typeof",  "reified",
-                               "crossinline", "noinline", "vararg",  "tailrec", "external",
-                               "expect",      "actual"});
-constexpr WordSet kKtDecl({"abstract",  "annotation", "class",     "companion", "const",
-                           "data",      "enum",       "final",     "fun",       "infix",
-                           "inline",    "inner",      "interface", "internal",  "lateinit",
-                           "object",    "open",       "operator",  "override",  "private",
-                           "protected", "public",     "sealed",    "suspend",   "typealias",
-                           "val",       "var",        "value"});
-constexpr WordSet kKtTypes({"Boolean", "Byte",  "Char",   "Double", "Float",       "Int",
-                            "Long",    "Short", "String", "Unit",   "Any",         "Nothing",
-                            "Array",   "List",  "Map",    "Set",    "MutableList", "MutableMap",
-                            "UByte",   "UInt",  "ULong",  "UShort", "Number"});
+constexpr WordSet kKtKeywords({"as", "break", "by", "catch", "constructor", "continue", "do",
+    "dynamic", "else", "finally", "for", "get", "if", "in", "init", "is", "return", "set", "super",
+    "this", "throw", "try", "when", "where", "while", "it", "out", "field", "typeof", "reified",
+    "crossinline", "noinline", "vararg", "tailrec", "external", "expect", "actual"});
+constexpr WordSet kKtDecl({"abstract", "annotation", "class", "companion", "const", "data", "enum",
+    "final", "fun", "infix", "inline", "inner", "interface", "internal", "lateinit", "object",
+    "open", "operator", "override", "private", "protected", "public", "sealed", "suspend",
+    "typealias", "val", "var", "value"});
+constexpr WordSet kKtTypes({"Boolean", "Byte", "Char", "Double", "Float", "Int", "Long", "Short",
+    "String", "Unit", "Any", "Nothing", "Array", "List", "Map", "Set", "MutableList", "MutableMap",
+    "UByte", "UInt", "ULong", "UShort", "Number"});
 constexpr WordSet kKtConstants({"true", "false", "null"});
 constexpr WordSet kKtNamespaces({"import", "package"});
 constexpr WordSet kKtBuiltins({"println", "print", "listOf", "mapOf", "setOf", "arrayOf",
-                               "mutableListOf", "mutableMapOf", "require", "check", "error", "lazy",
-                               "repeat", "TODO"});
+    "mutableListOf", "mutableMapOf", "require", "check", "error", "lazy", "repeat", "TODO"});
 constexpr WordSet kKtIntroFn({"fun"});
 constexpr WordSet kKtIntroClass({"class", "interface", "object"});
 
 constexpr WordSet kGoKeywords({"break", "case", "chan", "continue", "default", "defer", "else",
-                               "fallthrough", "for", "go", "goto", "if", "range", "return",
-                               "select", "switch"});
+    "fallthrough", "for", "go", "goto", "if", "range", "return", "select", "switch"});
 constexpr WordSet kGoDecl({"const", "func", "interface", "map", "struct", "type", "var"});
 constexpr WordSet kGoNamespaces({"import", "package"});
-constexpr WordSet kGoTypes({"any",     "bool",    "byte",    "complex128", "complex64", "error",
-                            "float32", "float64", "int",     "int16",      "int32",     "int64",
-                            "int8",    "rune",    "string",  "uint",       "uint16",    "uint32",
-                            "uint64",  "uint8",   "uintptr", "comparable"});
+constexpr WordSet kGoTypes({"any", "bool", "byte", "complex128", "complex64", "error", "float32",
+    "float64", "int", "int16", "int32", "int64", "int8", "rune", "string", "uint", "uint16",
+    "uint32", "uint64", "uint8", "uintptr", "comparable"});
 constexpr WordSet kGoConstants({"true", "false", "iota", "nil"});
 constexpr WordSet kGoBuiltins({"append", "cap", "close", "complex", "copy", "delete", "imag", "len",
-                               "make", "new", "panic", "print", "println", "real", "recover", "min",
-                               "max", "clear"});
+    "make", "new", "panic", "print", "println", "real", "recover", "min", "max", "clear"});
 constexpr WordSet kGoIntroFn({"func"});
 
-constexpr WordSet kRustKeywords({"as",     "async",  "await",   "break",   "continue", "crate",
-                                 "dyn",    "mut",    "else",    "enum",    "extern",   "for",
-                                 "if",     "impl",   "in",      "loop",    "match",    "move",
-                                 "pub",    "ref",    "return",  "static",  "struct",   "super",
-                                 "trait",  "type",   "union",   "unsafe",  "where",    "while",
-                                 "yield",  "fn",     "mod",     "use",     "const",    "abstract",
-                                 "become", "box",    "do",      "final",   "macro",    "override",
-                                 "priv",   "typeof", "unsized", "virtual", "try"});
+constexpr WordSet kRustKeywords({"as", "async", "await", "break", "continue", "crate", "dyn", "mut",
+    "else", "enum", "extern", "for", "if", "impl", "in", "loop", "match", "move", "pub", "ref",
+    "return", "static", "struct", "super", "trait", "type", "union", "unsafe", "where", "while",
+    "yield", "fn", "mod", "use", "const", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "try"});
 constexpr WordSet kRustDecl({"let"});
 constexpr WordSet kRustTypes({"bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128",
-                              "isize", "u8", "u16", "u32", "u64", "u128", "usize", "str"});
+    "isize", "u8", "u16", "u32", "u64", "u128", "usize", "str"});
 constexpr WordSet kRustConstants({"true", "false"});
-constexpr WordSet kRustBuiltins({"Self",
-                                 "self",
-                                 "Option",
-                                 "Some",
-                                 "None",
-                                 "Result",
-                                 "Ok",
-                                 "Err",
-                                 "String",
-                                 "Vec",
-                                 "Box",
-                                 "Copy",
-                                 "Clone",
-                                 "Send",
-                                 "Sized",
-                                 "Sync",
-                                 "Unpin",
-                                 "Drop",
-                                 "Fn",
-                                 "FnMut",
-                                 "FnOnce",
-                                 "AsRef",
-                                 "AsMut",
-                                 "Into",
-                                 "From",
-                                 "Default",
-                                 "Iterator",
-                                 "Extend",
-                                 "IntoIterator",
-                                 "DoubleEndedIterator",
-                                 "ExactSizeIterator",
-                                 "PartialEq",
-                                 "PartialOrd",
-                                 "Eq",
-                                 "Ord",
-                                 "ToOwned",
-                                 "ToString",
-                                 "TryFrom",
-                                 "TryInto",
-                                 "FromIterator",
-                                 "drop"});
+constexpr WordSet kRustBuiltins({"Self", "self", "Option", "Some", "None", "Result", "Ok", "Err",
+    "String", "Vec", "Box", "Copy", "Clone", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn",
+    "FnMut", "FnOnce", "AsRef", "AsMut", "Into", "From", "Default", "Iterator", "Extend",
+    "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator", "PartialEq", "PartialOrd", "Eq",
+    "Ord", "ToOwned", "ToString", "TryFrom", "TryInto", "FromIterator", "drop"});
 constexpr WordSet kRustIntroFn({"fn"});
 constexpr WordSet kRustIntroClass({"struct", "enum", "trait", "union", "type", "impl"});
 constexpr WordSet kRustPrefixes({"b", "r", "br", "c", "cr", "rb"});
 
-constexpr WordSet kSwiftKeywords(
-    {"as",       "async",    "await", "break",    "case",        "catch",       "continue",
-     "default",  "defer",    "do",    "else",     "fallthrough", "for",         "guard",
-     "if",       "in",       "is",    "repeat",   "rethrows",    "return",      "switch",
-     "throw",    "throws",   "try",   "where",    "while",       "get",         "set",
-     "willSet",  "didSet",   "some",  "inout",    "super",       "convenience", "dynamic",
-     "final",    "indirect", "lazy",  "mutating", "nonmutating", "optional",    "override",
-     "required", "unowned",  "weak",  "open",     "public",      "private",     "fileprivate",
-     "internal", "static",   "any"});
+constexpr WordSet kSwiftKeywords({"as", "async", "await", "break", "case", "catch", "continue",
+    "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "is", "repeat",
+    "rethrows", "return", "switch", "throw", "throws", "try", "where", "while", "get", "set",
+    "willSet", "didSet", "some", "inout", "super", "convenience", "dynamic", "final", "indirect",
+    "lazy", "mutating", "nonmutating", "optional", "override", "required", "unowned", "weak",
+    "open", "public", "private", "fileprivate", "internal", "static", "any"});
 constexpr WordSet kSwiftDecl({"associatedtype", "class", "deinit", "enum", "extension", "func",
-                              "import", "init", "let", "operator", "protocol", "struct",
-                              "subscript", "typealias", "var", "actor"});
+    "import", "init", "let", "operator", "protocol", "struct", "subscript", "typealias", "var",
+    "actor"});
 constexpr WordSet kSwiftConstants({"true", "false", "nil", "self", "Self"});
-constexpr WordSet kSwiftBuiltins(
-    {"Int",       "Int8",   "Int16",      "Int32",  "Int64",      "UInt",       "UInt8",
-     "UInt16",    "UInt32", "UInt64",     "Double", "Float",      "Bool",       "String",
-     "Character", "Array",  "Dictionary", "Set",    "Optional",   "Any",        "AnyObject",
-     "Void",      "Never",  "Error",      "print",  "debugPrint", "fatalError", "precondition",
-     "assert",    "min",    "max",        "abs",    "zip",        "stride",     "Result"});
+constexpr WordSet kSwiftBuiltins({"Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8",
+    "UInt16", "UInt32", "UInt64", "Double", "Float", "Bool", "String", "Character", "Array",
+    "Dictionary", "Set", "Optional", "Any", "AnyObject", "Void", "Never", "Error", "print",
+    "debugPrint", "fatalError", "precondition", "assert", "min", "max", "abs", "zip", "stride",
+    "Result"});
 constexpr WordSet kSwiftIntroFn({"func"});
 constexpr WordSet kSwiftIntroClass({"class", "struct", "enum", "protocol", "extension", "actor"});
 
-constexpr WordSet kJsKeywords({"async",      "await",    "break",   "case",        "catch",
-                               "continue",   "debugger", "default", "do",          "else",
-                               "export",     "extends",  "finally", "for",         "if",
-                               "import",     "of",       "return",  "static",      "super",
-                               "switch",     "this",     "throw",   "try",         "while",
-                               "yield",      "from",     "as",      "constructor", "enum",
-                               "implements", "package",  "private", "protected",   "public",
-                               "interface"});
+constexpr WordSet kJsKeywords({"async", "await", "break", "case", "catch", "continue", "debugger",
+    "default", "do", "else", "export", "extends", "finally", "for", "if", "import", "of", "return",
+    "static", "super", "switch", "this", "throw", "try", "while", "yield", "from", "as",
+    "constructor", "enum", "implements", "package", "private", "protected", "public", "interface"});
 constexpr WordSet kJsDecl({"class", "const", "function", "let", "var", "with"});
 constexpr WordSet kJsOpWords({"delete", "in", "instanceof", "new", "typeof", "void"});
 constexpr WordSet kJsConstants({"true", "false", "null", "undefined", "NaN", "Infinity"});
 // Pygments' list, plus console (shown as a builtin by the renderer).
-constexpr WordSet kJsBuiltins({"Array",
-                               "ArrayBuffer",
-                               "Atomics",
-                               "BigInt",
-                               "BigInt64Array",
-                               "BigUint64Array",
-                               "Boolean",
-                               "DataView",
-                               "Date",
-                               "Error",
-                               "EvalError",
-                               "Float32Array",
-                               "Float64Array",
-                               "Function",
-                               "Int16Array",
-                               "Int32Array",
-                               "Int8Array",
-                               "Intl",
-                               "JSON",
-                               "Map",
-                               "Math",
-                               "Number",
-                               "Object",
-                               "Promise",
-                               "Proxy",
-                               "RangeError",
-                               "ReferenceError",
-                               "Reflect",
-                               "RegExp",
-                               "Set",
-                               "String",
-                               "Symbol",
-                               "SyntaxError",
-                               "TypeError",
-                               "URIError",
-                               "Uint16Array",
-                               "Uint32Array",
-                               "Uint8Array",
-                               "Uint8ClampedArray",
-                               "WeakMap",
-                               "WeakSet",
-                               "console",
-                               "decodeURI",
-                               "decodeURIComponent",
-                               "document",
-                               "encodeURI",
-                               "encodeURIComponent",
-                               "eval",
-                               "globalThis",
-                               "global",
-                               "isFinite",
-                               "isNaN",
-                               "parseFloat",
-                               "parseInt",
-                               "window"});
-constexpr WordSet kTsKeywords(
-    {"abstract", "async",       "await",      "break",     "case",    "catch",     "continue",
-     "debugger", "default",     "do",         "else",      "export",  "extends",   "finally",
-     "for",      "if",          "import",     "of",        "return",  "static",    "super",
-     "switch",   "this",        "throw",      "try",       "while",   "yield",     "from",
-     "as",       "constructor", "implements", "package",   "private", "protected", "public",
-     "readonly", "declare",     "type",       "namespace", "keyof",   "infer",     "is",
-     "asserts",  "satisfies",   "override",   "accessor",  "module",  "global"});
+constexpr WordSet kJsBuiltins({"Array", "ArrayBuffer", "Atomics", "BigInt", "BigInt64Array",
+    "BigUint64Array", "Boolean", "DataView", "Date", "Error", "EvalError", "Float32Array",
+    "Float64Array", "Function", "Int16Array", "Int32Array", "Int8Array", "Intl", "JSON", "Map",
+    "Math", "Number", "Object", "Promise", "Proxy", "RangeError", "ReferenceError", "Reflect",
+    "RegExp", "Set", "String", "Symbol", "SyntaxError", "TypeError", "URIError", "Uint16Array",
+    "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap", "WeakSet", "console", "decodeURI",
+    "decodeURIComponent", "document", "encodeURI", "encodeURIComponent", "eval", "globalThis",
+    "global", "isFinite", "isNaN", "parseFloat", "parseInt", "window"});
+constexpr WordSet kTsKeywords({"abstract", "async", "await", "break", "case", "catch", "continue",
+    "debugger", "default", "do", "else", "export", "extends", "finally", "for", "if", "import",
+    "of", "return", "static", "super", "switch", "this", "throw", "try", "while", "yield", "from",
+    "as", "constructor", "implements", "package", "private", "protected", "public", "readonly",
+    "declare", "type", "namespace", "keyof", "infer", "is", "asserts", "satisfies", "override",
+    "accessor", "module", "global"});
 constexpr WordSet kTsDecl({"class", "const", "function", "let", "var", "with", "interface",
-                           "enum"});
+    "enum"});
 constexpr WordSet kTsTypes({"any", "boolean", "number", "string", "symbol", "unknown", "never",
-                            "object", "bigint"});
+    "object", "bigint"});
 constexpr WordSet kJsIntroFn({"function"});
 constexpr WordSet kJsIntroClass({"class"});
 constexpr WordSet kTsIntroClass({"class", "interface", "enum", "type"});
 
-constexpr WordSet kPhpKeywords(
-    {"abstract",     "and",        "array",      "as",           "break",      "callable",
-     "case",         "catch",      "clone",      "const",        "continue",   "declare",
-     "default",      "do",         "echo",       "else",         "elseif",     "empty",
-     "enddeclare",   "endfor",     "endforeach", "endif",        "endswitch",  "endwhile",
-     "enum",         "eval",       "exit",       "extends",      "final",      "finally",
-     "fn",           "for",        "foreach",    "function",     "global",     "goto",
-     "if",           "implements", "include",    "include_once", "instanceof", "insteadof",
-     "interface",    "isset",      "list",       "match",        "new",        "or",
-     "print",        "private",    "protected",  "public",       "readonly",   "require",
-     "require_once", "return",     "static",     "switch",       "throw",      "trait",
-     "try",          "unset",      "use",        "var",          "while",      "xor",
-     "yield",        "class",      "namespace",  "parent",       "self"});
+constexpr WordSet kPhpKeywords({"abstract", "and", "array", "as", "break", "callable", "case",
+    "catch", "clone", "const", "continue", "declare", "default", "do", "echo", "else", "elseif",
+    "empty", "enddeclare", "endfor", "endforeach", "endif", "endswitch", "endwhile", "enum", "eval",
+    "exit", "extends", "final", "finally", "fn", "for", "foreach", "function", "global", "goto",
+    "if", "implements", "include", "include_once", "instanceof", "insteadof", "interface", "isset",
+    "list", "match", "new", "or", "print", "private", "protected", "public", "readonly", "require",
+    "require_once", "return", "static", "switch", "throw", "trait", "try", "unset", "use", "var",
+    "while", "xor", "yield", "class", "namespace", "parent", "self"});
 constexpr WordSet kPhpTypes({"int", "float", "bool", "string", "void", "mixed", "object",
-                             "iterable", "never"});
+    "iterable", "never"});
 constexpr WordSet kPhpConstants({"true", "false", "null", "TRUE", "FALSE", "NULL"});
-constexpr WordSet kPhpBuiltins({"count",    "strlen",     "array_map",   "array_filter",
-                                "implode",  "explode",    "json_encode", "json_decode",
-                                "sprintf",  "printf",     "var_dump",    "print_r",
-                                "in_array", "array_keys", "is_null",     "str_replace",
-                                "substr",   "strpos",     "trim",        "die"});
+constexpr WordSet kPhpBuiltins({"count", "strlen", "array_map", "array_filter", "implode",
+    "explode", "json_encode", "json_decode", "sprintf", "printf", "var_dump", "print_r", "in_array",
+    "array_keys", "is_null", "str_replace", "substr", "strpos", "trim", "die"});
 constexpr WordSet kPhpIntroFn({"function", "fn"});
 constexpr WordSet kPhpIntroClass({"class", "interface", "trait", "enum"});
+// clang-format on
 
 constexpr Seq kCSeqs[] = {{"->", TC::Operator}};
 constexpr Seq kRustSeqs[] = {
@@ -735,6 +460,9 @@ class CLikeLexer {
   bool pendingBody_ = false;
   int braceDepth_ = 0;
   int bodyDepth_ = -1;  // brace depth at which the current function body opened, or -1
+  // Between `namespace` and its '{': `namespace std _GLIBCXX_VISIBILITY(default) {` looks like a
+  // function definition but opens a namespace, inside which declarations are still recognised.
+  bool inNamespaceHead_ = false;
 };
 
 size_t CLikeLexer::run(size_t i, char stop) {
@@ -1221,6 +949,7 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
       prev = Prev::TypeLike;
     }
     if (spec_.labels && w == "case") caseValue_ = true;
+    if (w == "namespace") inNamespaceHead_ = true;
     if (spec_.rust && expectType_) {
       // `&mut T`, `dyn Trait`, `impl Trait`: still waiting for the type name.
       emit(cls, i, e);
@@ -1249,7 +978,7 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
       cls = TC::NameFunction;
       expectFunction_ = false;
     } else if (cls == TC::Name && spec_.declarationCalls && nc == '(' && prev_ == Prev::TypeLike &&
-               bodyDepth_ < 0) {
+               bodyDepth_ < 0 && !inNamespaceHead_) {
       cls = TC::NameFunction;
       pendingBody_ = true;
     }
@@ -1758,13 +1487,15 @@ size_t CLikeLexer::symbol(size_t i) {
   }
   if (c == '{') {
     ++braceDepth_;
-    if (pendingBody_ && bodyDepth_ < 0) bodyDepth_ = braceDepth_;
+    if (pendingBody_ && bodyDepth_ < 0 && !inNamespaceHead_) bodyDepth_ = braceDepth_;
     pendingBody_ = false;
+    inNamespaceHead_ = false;
   } else if (c == '}') {
     if (braceDepth_ == bodyDepth_) bodyDepth_ = -1;
     if (braceDepth_ > 0) --braceDepth_;
   } else if (c == ';') {
     pendingBody_ = false;
+    inNamespaceHead_ = false;
   }
   if (c == '{' || c == ';' || c == '=') {
     expectFunction_ = false;

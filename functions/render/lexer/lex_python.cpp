@@ -8,47 +8,43 @@ namespace {
 
 using TC = TokenClass;
 
-constexpr WordSet kKeywords({"assert", "async",    "await",  "break",  "continue",
-                             "del",    "elif",     "else",   "except", "finally",
-                             "for",    "global",   "if",     "lambda", "pass",
-                             "raise",  "nonlocal", "return", "try",    "while",
-                             "yield",  "as",       "with",   "def",    "class"});
+// clang-format off
+constexpr WordSet kKeywords({"assert", "async", "await", "break", "continue", "del", "elif", "else",
+    "except", "finally", "for", "global", "if", "lambda", "pass", "raise", "nonlocal", "return",
+    "try", "while", "yield", "as", "with", "def", "class"});
 constexpr WordSet kOperatorWords({"in", "is", "and", "or", "not"});
 constexpr WordSet kConstants({"True", "False", "None"});
-constexpr WordSet kBuiltins(
-    {"__import__", "abs", "aiter", "all", "any", "anext", "ascii", "bin", "bool", "breakpoint",
-     "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "delattr",
-     "dict", "dir", "divmod", "enumerate", "eval", "filter", "float", "format", "frozenset",
-     "getattr", "globals", "hasattr", "hash", "hex", "id", "input", "int", "isinstance",
-     "issubclass", "iter", "len", "list", "locals", "map", "max", "memoryview", "min", "next",
-     "object", "oct", "open", "ord", "pow", "print", "property", "range", "repr", "reversed",
-     "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple",
-     "type", "vars", "zip", "self", "cls", "Ellipsis", "NotImplemented",
-     // Exceptions (Pygments: Name.Exception) are builtins too.
-     "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
-     "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
-     "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
-     "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError", "Exception",
-     "ExceptionGroup", "FileExistsError", "FileNotFoundError", "FloatingPointError",
-     "FutureWarning", "GeneratorExit", "IOError", "ImportError", "ImportWarning",
-     "IndentationError", "IndexError", "InterruptedError", "IsADirectoryError", "KeyError",
-     "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
-     "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError",
-     "PendingDeprecationWarning", "PermissionError", "ProcessLookupError", "RecursionError",
-     "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration",
-     "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit", "TabError",
-     "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
-     "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
-     "VMSError", "Warning", "WindowsError", "ZeroDivisionError"});
-constexpr WordSet kMagicVars({"__annotations__", "__bases__",    "__class__",   "__closure__",
-                              "__code__",        "__defaults__", "__dict__",    "__doc__",
-                              "__file__",        "__func__",     "__globals__", "__kwdefaults__",
-                              "__module__",      "__mro__",      "__name__",    "__objclass__",
-                              "__qualname__",    "__self__",     "__slots__",   "__weakref__"});
+constexpr WordSet kBuiltins({"__import__", "abs", "aiter", "all", "any", "anext", "ascii", "bin",
+    "bool", "breakpoint", "bytearray", "bytes", "callable", "chr", "classmethod", "compile",
+    "complex", "delattr", "dict", "dir", "divmod", "enumerate", "eval", "filter", "float", "format",
+    "frozenset", "getattr", "globals", "hasattr", "hash", "hex", "id", "input", "int", "isinstance",
+    "issubclass", "iter", "len", "list", "locals", "map", "max", "memoryview", "min", "next",
+    "object", "oct", "open", "ord", "pow", "print", "property", "range", "repr", "reversed",
+    "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple",
+    "type", "vars", "zip", "self", "cls", "Ellipsis", "NotImplemented", "ArithmeticError",
+    "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup", "BlockingIOError",
+    "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError", "ConnectionAbortedError",
+    "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning",
+    "EOFError", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
+    "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit",
+    "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
+    "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
+    "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError",
+    "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
+    "RecursionError", "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
+    "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError",
+    "SystemExit", "TabError", "TimeoutError", "TypeError", "UnboundLocalError",
+    "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError",
+    "UnicodeWarning", "UserWarning", "ValueError", "VMSError", "Warning", "WindowsError",
+    "ZeroDivisionError"});
+constexpr WordSet kMagicVars({"__annotations__", "__bases__", "__class__", "__closure__",
+    "__code__", "__defaults__", "__dict__", "__doc__", "__file__", "__func__", "__globals__",
+    "__kwdefaults__", "__module__", "__mro__", "__name__", "__objclass__", "__qualname__",
+    "__self__", "__slots__", "__weakref__"});
 // Module-level dunders that are plain names (not magic methods).
 constexpr WordSet kDunderNames({"__all__", "__path__", "__spec__", "__loader__", "__package__",
-                                "__builtins__", "__version__", "__author__", "__main__",
-                                "__future__", "__debug__"});
+    "__builtins__", "__version__", "__author__", "__main__", "__future__", "__debug__"});
+// clang-format on
 
 // Class of a __dunder__ name: magic variable, plain module name, or (any other) magic method.
 TokenClass dunderClass(std::string_view w) {

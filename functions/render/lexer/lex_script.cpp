@@ -9,62 +9,21 @@ using TC = TokenClass;
 
 // ---- Ruby -------------------------------------------------------------------------------------
 
-constexpr WordSet kRubyKeywords(
-    {"BEGIN",    "END",        "alias",   "begin",        "break", "case",  "defined?", "do",
-     "else",     "elsif",      "end",     "ensure",       "for",   "if",    "in",       "next",
-     "redo",     "rescue",     "retry",   "return",       "super", "then",  "undef",    "unless",
-     "until",    "when",       "while",   "yield",        "def",   "class", "module",   "__FILE__",
-     "__LINE__", "__method__", "__dir__", "__ENCODING__", "self"});
+// clang-format off
+constexpr WordSet kRubyKeywords({"BEGIN", "END", "alias", "begin", "break", "case", "defined?",
+    "do", "else", "elsif", "end", "ensure", "for", "if", "in", "next", "redo", "rescue", "retry",
+    "return", "super", "then", "undef", "unless", "until", "when", "while", "yield", "def", "class",
+    "module", "__FILE__", "__LINE__", "__method__", "__dir__", "__ENCODING__", "self"});
 constexpr WordSet kRubyOpWords({"and", "or", "not"});
 constexpr WordSet kRubyConstants({"true", "false", "nil"});
-constexpr WordSet kRubyBuiltins({"puts",
-                                 "print",
-                                 "p",
-                                 "pp",
-                                 "require",
-                                 "require_relative",
-                                 "include",
-                                 "extend",
-                                 "prepend",
-                                 "attr_accessor",
-                                 "attr_reader",
-                                 "attr_writer",
-                                 "raise",
-                                 "loop",
-                                 "lambda",
-                                 "proc",
-                                 "private",
-                                 "protected",
-                                 "public",
-                                 "module_function",
-                                 "format",
-                                 "sprintf",
-                                 "gets",
-                                 "catch",
-                                 "throw",
-                                 "block_given?",
-                                 "respond_to?",
-                                 "freeze",
-                                 "frozen?",
-                                 "sleep",
-                                 "rand",
-                                 "Integer",
-                                 "Float",
-                                 "String",
-                                 "Array",
-                                 "Hash",
-                                 "exit",
-                                 "abort",
-                                 "at_exit",
-                                 "binding",
-                                 "caller",
-                                 "eval",
-                                 "instance_variable_get",
-                                 "instance_variable_set",
-                                 "send",
-                                 "define_method",
-                                 "method_missing",
-                                 "new"});
+constexpr WordSet kRubyBuiltins({"puts", "print", "p", "pp", "require", "require_relative",
+    "include", "extend", "prepend", "attr_accessor", "attr_reader", "attr_writer", "raise", "loop",
+    "lambda", "proc", "private", "protected", "public", "module_function", "format", "sprintf",
+    "gets", "catch", "throw", "block_given?", "respond_to?", "freeze", "frozen?", "sleep", "rand",
+    "Integer", "Float", "String", "Array", "Hash", "exit", "abort", "at_exit", "binding", "caller",
+    "eval", "instance_variable_get", "instance_variable_set", "send", "define_method",
+    "method_missing", "new"});
+// clang-format on
 
 inline char closerOf(char c) {
   switch (c) {
@@ -418,17 +377,15 @@ size_t RubyLexer::run(size_t i, char stop) {
 
 // ---- Lua --------------------------------------------------------------------------------------
 
+// clang-format off
 constexpr WordSet kLuaKeywords({"break", "do", "else", "elseif", "end", "for", "function", "goto",
-                                "if", "in", "repeat", "return", "then", "until", "while"});
-constexpr WordSet kLuaBuiltins(
-    {"assert",       "collectgarbage", "coroutine", "debug",    "dofile",
-     "error",        "getmetatable",   "io",        "ipairs",   "load",
-     "loadfile",     "loadstring",     "math",      "next",     "os",
-     "package",      "pairs",          "pcall",     "print",    "rawequal",
-     "rawget",       "rawlen",         "rawset",    "require",  "select",
-     "setmetatable", "string",         "table",     "tonumber", "tostring",
-     "type",         "unpack",         "utf8",      "xpcall",   "_G",
-     "_VERSION",     "_ENV",           "self"});
+    "if", "in", "repeat", "return", "then", "until", "while"});
+constexpr WordSet kLuaBuiltins({"assert", "collectgarbage", "coroutine", "debug", "dofile", "error",
+    "getmetatable", "io", "ipairs", "load", "loadfile", "loadstring", "math", "next", "os",
+    "package", "pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require",
+    "select", "setmetatable", "string", "table", "tonumber", "tostring", "type", "unpack", "utf8",
+    "xpcall", "_G", "_VERSION", "_ENV", "self"});
+// clang-format on
 
 // A long bracket [[ ]], [==[ ]==] at s[i] == '['; returns its end or i when not one.
 size_t longBracket(std::string_view s, size_t i) {

@@ -8,18 +8,16 @@ namespace {
 
 using TC = TokenClass;
 
+// clang-format off
 constexpr WordSet kKeywords({"if", "fi", "else", "while", "in", "do", "done", "for", "then",
-                             "return", "function", "case", "select", "break", "continue", "until",
-                             "esac", "elif"});
-constexpr WordSet kBuiltins({"alias",    "bg",      "bind",    "break",    "builtin", "caller",
-                             "cd",       "command", "compgen", "complete", "declare", "dirs",
-                             "disown",   "echo",    "enable",  "eval",     "exec",    "exit",
-                             "export",   "false",   "fc",      "fg",       "getopts", "hash",
-                             "help",     "history", "jobs",    "kill",     "let",     "local",
-                             "logout",   "popd",    "printf",  "pushd",    "pwd",     "read",
-                             "readonly", "set",     "shift",   "shopt",    "source",  "suspend",
-                             "test",     "time",    "times",   "trap",     "true",    "type",
-                             "typeset",  "ulimit",  "umask",   "unalias",  "unset",   "wait"});
+    "return", "function", "case", "select", "break", "continue", "until", "esac", "elif"});
+constexpr WordSet kBuiltins({"alias", "bg", "bind", "break", "builtin", "caller", "cd", "command",
+    "compgen", "complete", "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit",
+    "export", "false", "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
+    "local", "logout", "popd", "printf", "pushd", "pwd", "read", "readonly", "set", "shift",
+    "shopt", "source", "suspend", "test", "time", "times", "trap", "true", "type", "typeset",
+    "ulimit", "umask", "unalias", "unset", "wait"});
+// clang-format on
 
 inline bool isWordChar(unsigned char c) {
   return isAsciiIdentChar(c);

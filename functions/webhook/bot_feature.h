@@ -1,0 +1,27 @@
+// The bot's features. Each owns some commands, callback-data prefixes ("kind:arg") and deferred
+// tasks; bot.cpp asks them in order and the first that answers (not nullopt) handled the update.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "command.h"
+#include "context.h"
+#include "shared/entry.h"
+
+namespace webhook {
+
+struct Feature {
+  const char* name;
+  // A /command (cmd.name non-empty) or, with cmd.name empty, any other message.
+  std::optional<Outcome> (*onMessage)(Ctx& c, const Message& m, const Command& cmd);
+  std::optional<Outcome> (*onCallback)(Ctx& c, const CallbackQuery& q, std::string_view kind,
+                                       std::string_view arg);
+  // Work scheduled with host::defer; `task` is the event's "task". True when it was this one's.
+  bool (*onDeferred)(const fn::Event& ev, std::string_view task);
+};
+
+// functions/webhook/code_files.cpp: saved files and code images.
+extern const Feature kCodeFiles;
+
+}  // namespace webhook

@@ -1,0 +1,100 @@
+#include "context.h"
+
+#include <algorithm>
+
+#include "shared/host.h"
+
+namespace webhook {
+namespace {
+
+// Telegram refuses photos whose width + height exceeds 10000 or whose sides differ over 20 times.
+constexpr uint32_t kPhotoMaxSidesSum = 10000;
+constexpr uint32_t kPhotoMaxRatio = 20;
+constexpr size_t kPhotoMaxBytes = 10 * 1024 * 1024;
+
+}  // namespace
+
+std::string num(int64_t n) { return std::to_string(n); }
+
+int64_t countLines(std::string_view s) {
+  if (s.empty()) return 0;
+  int64_t n = std::count(s.begin(), s.end(), '\n');
+  return s.back() == '\n' ? n : n + 1;
+}
+
+void say(Ctx& c, i18n::Msg m, Values v) {
+  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::format(m, c.lang, v));
+  if (!s.ok) logger::warn("sendMessage failed: " + s.description);
+}
+
+std::string errorId() {
+  uint8_t b[4];
+  host::randomBytes(b, sizeof b);
+  static const char* kHex = "0123456789abcdef";
+  std::string id = "E";
+  for (uint8_t x : b) {
+    id.push_back(kHex[x >> 4]);
+    id.push_back(kHex[x & 15]);
+  }
+  return id;
+}
+
+bool parseId(std::string_view s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  out = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    out = out * 10 + (ch - '0');
+  }
+  return true;
+}
+
+bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
+                 bool& storageFailed) {
+  int64_t wait = store::rateLimit(c.userId, std::string(action), limit, windowMs, c.now);
+  if (wait < 0) {
+    storageFailed = true;
+    return true;
+  }
+  if (wait > 0) {
+    say(c, i18n::Msg::RateLimited, {{"seconds", num(wait)}});
+    return true;
+  }
+  return false;
+}
+
+bool sendImage(Ctx& c, const std::vector<uint8_t>& bytes, uint32_t width, uint32_t height,
+               const std::string& filename, std::string_view contentType,
+               const std::string& caption, const tg::Keyboard* kb) {
+  tg::Photo p{filename, bytes, caption};
+  uint32_t lo = std::min(width, height), hi = std::max(width, height);
+  bool photoOk = bytes.size() <= kPhotoMaxBytes && width + height <= kPhotoMaxSidesSum && lo > 0 &&
+                 hi / lo <= kPhotoMaxRatio;
+  if (photoOk) {
+    tg::Sent s = c.bot.sendPhoto(c.chatId, p, kb);
+    if (s.ok) return true;
+    // A 400 here means Telegram judged the photo itself (dimensions, size): send the file.
+    if (s.errorCode != 400) {
+      logger::warn("sendPhoto failed: " + s.description);
+      return false;
+    }
+  }
+  tg::Sent d = c.bot.sendDocument(c.chatId, p, contentType, kb);
+  if (!d.ok) logger::warn("sendDocument failed: " + d.description);
+  return d.ok;
+}
+
+bool prepareContext(Ctx& c, const User& from, int64_t chatId, int64_t updateId) {
+  c.chatId = chatId;
+  c.userId = from.id;
+  c.from = from;
+  c.now = host::nowMs();
+  c.updateId = updateId;
+  auto s = store::touchUser(from, c.now);
+  if (!s) return false;
+  c.settings = *s;
+  c.lang = i18n::fromCode(s->uiLanguage.empty() ? from.languageCode : s->uiLanguage);
+  return true;
+}
+
+}  // namespace webhook

@@ -1,0 +1,64 @@
+// What every bot feature (code files, generation, payments, gallery) works with: the update's
+// user and chat, their settings and language, the Bot API client, and a few shared helpers.
+//
+// A feature is a Feature table (bot_feature.h): the commands, callback prefixes and deferred tasks
+// it owns. bot.cpp routes each update to the first feature that takes it.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "shared/i18n.h"
+#include "shared/telegram.h"
+#include "store.h"
+#include "update.h"
+
+namespace webhook {
+
+enum class Outcome {
+  Done,           // handled (including user mistakes, answered with a friendly message)
+  StorageFailed,  // D1 failed: the user got an apology; the update should be retried
+};
+
+struct Ctx {
+  tg::Bot bot;
+  int64_t chatId = 0;
+  int64_t userId = 0;
+  User from;
+  i18n::Lang lang = i18n::Lang::En;
+  store::Settings settings;
+  double now = 0;
+  int64_t updateId = 0;
+};
+
+using Values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+
+std::string num(int64_t n);
+int64_t countLines(std::string_view s);
+// Sends a catalog message in the user's language.
+void say(Ctx& c, i18n::Msg m, Values v = {});
+// A short id ("E1a2b3c4d") the user can quote and the operator can grep in the logs.
+std::string errorId();
+// A decimal id from callback data; false for anything else.
+bool parseId(std::string_view s, int64_t& out);
+
+// Applies a per-user limit: false when allowed. When refused, the user has been told how long to
+// wait; `storageFailed` is set when D1 could not be asked.
+bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
+                 bool& storageFailed);
+
+// Sends an image as a photo, or as a document when Telegram would refuse it as a photo
+// (too tall, too large). False when neither went out.
+bool sendImage(Ctx& c, const std::vector<uint8_t>& bytes, uint32_t width, uint32_t height,
+               const std::string& filename, std::string_view contentType,
+               const std::string& caption, const tg::Keyboard* kb = nullptr);
+
+// Loads the user (creating the row on first contact) into `c`. False when D1 failed.
+bool prepareContext(Ctx& c, const User& from, int64_t chatId, int64_t updateId);
+
+}  // namespace webhook
