@@ -9,7 +9,11 @@ struct Row {
 
 constexpr Row kRows[] = {
 #define I18N_X(id, en, ru, he, fa) {{en, ru, he, fa}},
-    I18N_MESSAGES(I18N_X)
+#include "shared/i18n/core.inc"
+#include "shared/i18n/generate.inc"
+#include "shared/i18n/payments.inc"
+#include "shared/i18n/gallery.inc"
+#include "shared/i18n/admin.inc"
 #undef I18N_X
 };
 

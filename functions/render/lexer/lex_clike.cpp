@@ -1446,7 +1446,10 @@ size_t CLikeLexer::symbol(size_t i) {
     if (startsWith(s_, i, q.text)) {
       emit(q.cls, i, i + q.text.size());
       if (spec_.rust) expectType_ = q.text == "->";
-      prev_ = q.text == "->" && !spec_.rust ? Prev::Dot : Prev::Start;
+      // `->` is member access in C, C++ and PHP (a return-type arrow elsewhere).
+      bool member = q.text == "->" &&
+                    (lang_ == Language::C || lang_ == Language::Cpp || lang_ == Language::Php);
+      prev_ = member ? Prev::Dot : Prev::Start;
       return i + q.text.size();
     }
   }

@@ -165,7 +165,10 @@ size_t RubyLexer::run(size_t i, char stop) {
     if (isSpace(c)) {
       size_t e = i;
       while (e < n && isSpace(s_[e]) && !(s_[e] == '\n' && pendingCount_ > 0)) {
-        if (s_[e] == '\n') lineStart = true;
+        if (s_[e] == '\n') {
+          lineStart = true;
+          valueBefore_ = false;  // a new statement: `/re/` and `%w[]` may start it
+        }
         ++e;
       }
       emit(TC::Whitespace, i, e);
@@ -340,7 +343,7 @@ size_t RubyLexer::run(size_t i, char stop) {
         cls = TC::NameConstant;
       } else {
         // A method called without parentheses takes an argument: `puts /re/` is a regex.
-        valueBefore_ = !(e + 1 < n && s_[e] == ' ' && s_[e + 1] == '/' && ch(e + 2) != ' ');
+        valueBefore_ = !(e + 1 < n && s_[e] == ' ' && s_[e + 1] == '/' && !isSpace(ch(e + 2)));
       }
       emit(cls, i, e);
       i = e;
