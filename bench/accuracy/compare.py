@@ -249,8 +249,10 @@ def main():
             out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
             out.write(f"- command (from the repository root): `{cmd}`\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
-                      "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class,\n"
-                      "  *family* = first component (name.function ~ name, comment.doc ~ comment).\n\n")
+                      "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class\n"
+                      "  (our `comment.doc` also matches Pygments' `comment`/`string.doc`, as most\n"
+                      "  Pygments lexers do not single out doc comments); *family* = first component\n"
+                      "  only (name.function ~ name).\n\n")
             out.write("| language | files | chars | strict | family | corpus |\n")
             out.write("| --- | ---: | ---: | ---: | ---: | --- |\n")
             for lang, used, chars, strict, famp in rows:

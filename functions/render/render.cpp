@@ -18,6 +18,7 @@ namespace {
 constexpr Rgba kControlColors[3] = {{255, 95, 86, 255}, {255, 189, 46, 255}, {39, 201, 63, 255}};
 constexpr char32_t kContinuationMark = 0x21AA;  // ↪
 constexpr char32_t kEllipsis = 0x2026;
+constexpr uint64_t kMaxPixels = 12000000;
 
 uint32_t digits(uint32_t n) {
   uint32_t d = 1;
@@ -144,28 +145,30 @@ RenderResult renderCode(const RenderOptions& opt) {
   LineStats stats = buildLines(text, tokens, lo, lines);
 
   // 3. Shape (bidi, Arabic joining) and measure, then the frame.
+  // A title longer than this is cut with an ellipsis rather than widening a small snippet's card.
+  constexpr size_t kMaxTitleCells = 64;
+  std::vector<Cell> titleCells = cellsOf(opt.title, TokenClass::Text);
+  if (titleCells.size() > kMaxTitleCells) {
+    titleCells.resize(kMaxTitleCells - 1);
+    titleCells.push_back(Cell{kEllipsis, TokenClass::Text});
+  }
+  std::vector<Cell> titleVisual;
+  shapeLine(titleCells, titleVisual);
+  double titleWidth = 0;
   std::vector<std::vector<Cell>> shaped(lines.size());
   double textWidth = 0;
   {
-    Canvas probe(0, 0, Rgba{});
-    Painter measure(probe, fonts, px);
+    // Measuring needs metrics only; the painter's canvas is never touched.
+    Canvas none(0, 0, Rgba{});
+    Painter measure(none, fonts, px);
     for (size_t i = 0; i < lines.size(); i++) {
       shapeLine(lines[i].cells, shaped[i]);
       textWidth = std::max(textWidth, measure.measure(shaped[i]));
     }
     // Cells past the storage cap were counted but not kept.
     textWidth = std::max(textWidth, stats.maxColumns * m.cellWidth);
+    if (opt.window) titleWidth = measure.measure(titleVisual);
   }
-  Canvas probe(0, 0, Rgba{});
-  Painter titlePainter(probe, fonts, px);
-  std::vector<Cell> titleCells = cellsOf(opt.title, TokenClass::Text);
-  if (titleCells.size() > 120) {
-    titleCells.resize(119);
-    titleCells.push_back(Cell{kEllipsis, TokenClass::Text});
-  }
-  std::vector<Cell> titleVisual;
-  shapeLine(titleCells, titleVisual);
-  const double titleWidth = opt.window ? titlePainter.measure(titleVisual) : 0;
 
   FrameInput fi;
   fi.lines = stats.visualLines;
@@ -185,6 +188,14 @@ RenderResult renderCode(const RenderOptions& opt) {
                          " px; the limit is " + std::to_string(opt.maxWidth) + "x" +
                          std::to_string(opt.maxHeight) +
                          " (use wrap, max_lines or a smaller font_size)");
+  }
+
+  // The Worker has 128 MB: the RGBA canvas (4 bytes a pixel) plus the encoder's index rows must
+  // fit with room to spare, whatever RENDER_MAX_WIDTH x RENDER_MAX_HEIGHT allow.
+  if (uint64_t(f.width) * uint64_t(f.height) > kMaxPixels) {
+    return fail(413, "image would be " + std::to_string(f.width) + "x" + std::to_string(f.height) +
+                         " px, over " + std::to_string(kMaxPixels / 1000000) +
+                         " megapixels (use max_lines, wrap, scale 1 or a smaller font_size)");
   }
 
   // 4. Pixels.

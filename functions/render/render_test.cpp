@@ -149,6 +149,15 @@ TEST_CASE("limits fail with 413 before drawing", "[render]") {
   w.wrap = 100;  // wrapped, it is far too tall instead
   r = renderCode(w);
   CHECK(r.status == 413);
+
+  // Within the width and height caps but too many pixels for the Worker's memory.
+  std::string block;
+  for (int i = 0; i < 400; i++) block += std::string(300, 'x') + "\n";
+  RenderOptions big = base(block);
+  big.scale = 2;
+  r = renderCode(big);
+  CHECK(r.status == 413);
+  CHECK_THAT(r.error, Catch::Matchers::Contains("megapixels"));
 }
 
 TEST_CASE("hostile text renders: NUL, control characters, invalid UTF-8, unknown scripts",

@@ -6,6 +6,8 @@
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "shared/db.h"
+#include "shared/ledger.h"
 
 namespace webhook {
 namespace {
@@ -112,6 +114,22 @@ fn::Response diagnostics(const fn::Request& req) {
     host::Reply r = host::d1(q.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
     return fn::Response::json(200, r.json);
+  }
+  if (req.path == "/__diag/ledger") {
+    // Applies ?delta= for (reason, ref) to user ?id= and reports the outcome and the balance.
+    int64_t id = atoll(req.queryParam("id").c_str());
+    int64_t delta = atoll(req.queryParam("delta").c_str());
+    std::string err;
+    auto res = db::batch(
+        {db::Stmt("INSERT INTO users (id, created_ms, updated_ms) VALUES (?1, 0, 0) "
+                  "ON CONFLICT (id) DO NOTHING").bind(id),
+         ledger::entry(id, delta, req.queryParam("reason"), req.queryParam("ref"), host::nowMs())},
+        &err);
+    auto bal = ledger::balance(id);
+    w.beginObject().key("applied").value(res.size() == 2 && res[1].changes() >= 1)
+        .key("insufficient").value(ledger::isInsufficientFunds(err))
+        .key("balance").value(bal.value_or(-1)).endObject();
+    return fn::Response::json(200, w.str());
   }
   if (req.path == "/__diag/trap") {
     // Proves the host drops a trapped instance and serves the next request from a fresh one.

@@ -101,3 +101,15 @@ test('unknown routes and oversize bodies get JSON errors', async () => {
   assert.equal(r413.status, 413);
   assert.match((await r413.json()).error, /too large/);
 });
+
+test('the credit ledger applies each (reason, ref) once and never overdraws', async () => {
+  const call = async (delta, reason, ref) =>
+    (await fetch(`${w.url}/__diag/ledger?id=900&delta=${delta}&reason=${reason}&ref=${ref}`)).json();
+  assert.deepEqual(await call(10, 'bonus', 'welcome'), { applied: true, insufficient: false, balance: 10 });
+  assert.deepEqual(await call(10, 'bonus', 'welcome'), { applied: false, insufficient: false, balance: 10 });
+  assert.deepEqual(await call(-4, 'reserve', 'gen:1'), { applied: true, insufficient: false, balance: 6 });
+  assert.deepEqual(await call(-7, 'reserve', 'gen:2'), { applied: false, insufficient: true, balance: 6 });
+  const unknown = await call(5, 'gift', 'x');
+  assert.equal(unknown.applied, false);
+  assert.equal(unknown.balance, 6);
+});

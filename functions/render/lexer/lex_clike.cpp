@@ -432,6 +432,7 @@ class CLikeLexer {
   size_t rustRaw(size_t i, size_t afterPrefix);
   size_t charOrLifetime(size_t i);
   bool looksLikeJsxTag(size_t i) const;
+  size_t phpHeredoc(size_t i);
   size_t jsxElement(size_t i);
   size_t jsxTag(size_t i, bool& selfClosing, bool& closing);
   size_t symbol(size_t i);
@@ -668,6 +669,14 @@ size_t CLikeLexer::run(size_t i, char stop) {
         emit(TC::NameDecorator, i, e);
         i = e;
         prev_ = Prev::Start;
+        continue;
+      }
+    }
+    if (c == '<' && spec_.phpVars && startsWith(s_, i, "<<<")) {
+      size_t e = phpHeredoc(i);
+      if (e != i) {
+        i = e;
+        prev_ = Prev::Value;
         continue;
       }
     }
@@ -1297,6 +1306,46 @@ size_t CLikeLexer::charOrLifetime(size_t i) {
   return symbol(i);
 }
 
+// PHP heredoc <<<EOT / <<<"EOT" (with $var interpolation) and nowdoc <<<'EOT'. The body ends
+// at a line whose first non-blank text is the marker (PHP 7.3 allows it indented). Returns `i`
+// when this is not a heredoc opener.
+size_t CLikeLexer::phpHeredoc(size_t i) {
+  const size_t n = s_.size();
+  size_t k = skipBlank(s_, i + 3);
+  char q = ch(k);
+  bool nowdoc = q == '\'';
+  if (q == '\'' || q == '"') ++k;
+  size_t d = scanIdent(s_, k);
+  if (d == k) return i;
+  std::string_view marker = s_.substr(k, d - k);
+  if ((q == '\'' || q == '"') && at(d, q)) ++d;
+  size_t le = lineEnd(s_, d);
+  emit(TC::String, i, le);
+  size_t run = le;
+  size_t line = le < n ? le + 1 : n;
+  while (line < n) {
+    size_t b = skipBlank(s_, line);
+    size_t e = lineEnd(s_, line);
+    if (startsWith(s_, b, marker) &&
+        (b + marker.size() >= n || !isAsciiIdentChar(s_[b + marker.size()]))) {
+      emit(TC::String, run, b + marker.size());
+      return b + marker.size();
+    }
+    for (size_t x = line; !nowdoc && x < e; ++x) {
+      if (s_[x] == '$' && startsIdent(s_, x + 1)) {
+        emit(TC::String, run, x);
+        size_t v = scanIdent(s_, x + 1);
+        emit(TC::NameVariable, x, v);
+        run = v;
+        x = v - 1;
+      }
+    }
+    line = e < n ? e + 1 : n;
+  }
+  emit(TC::String, run, n);
+  return n;
+}
+
 // Whether the '<' at `i` opens a JSX tag: a name (or '>' for a fragment), then only attributes
 // up to '>' or '/>'. Rejects TSX generics such as `<T,>(x) => x` and comparisons, which would
 // otherwise swallow the rest of the file as JSX text. The scan is bounded to stay linear.
@@ -1514,12 +1563,6 @@ void lexCLike(Language lang, Sink& sink, std::string_view src, size_t pos) {
   CLikeLexer lexer(lang, spec, sink, src);
   size_t e = lexer.run(pos, '\0');
   if (e < src.size()) lexPlain(sink, src, e);
-}
-
-size_t lexCLikeUntil(Language lang, Sink& sink, std::string_view src, size_t pos, char stop) {
-  CLikeSpec spec = makeSpec(lang);
-  CLikeLexer lexer(lang, spec, sink, src);
-  return lexer.run(pos, stop);
 }
 
 // PHP: HTML outside <?php ... ?>, PHP code inside. A file without any opening tag is all code.

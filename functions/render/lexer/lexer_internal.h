@@ -198,8 +198,4 @@ void lexLua(Sink&, std::string_view, size_t);
 // Dispatches to the lexer for `lang` (used for embedded code).
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos);
 
-// Lexes JavaScript-family code from `pos` until an unbalanced `stop` ('}' or ')'), returning the
-// position of that closing character (or src.size()). Used by template literals and HTML/Markdown.
-size_t lexCLikeUntil(Language lang, Sink& sink, std::string_view src, size_t pos, char stop);
-
 }  // namespace render::lex
