@@ -5,7 +5,7 @@ PORT ?= 8787
 export WRANGLER_SEND_METRICS = false
 WRANGLER = npx --no-install wrangler
 
-.PHONY: setup wasm native build run test unit integration deploy set-commands fuzz bench clean
+.PHONY: setup wasm native fuzzers build run test unit integration deploy set-commands fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,7 +18,11 @@ native: setup
 	@[ -f build/native/build.ninja ] || cmake --preset native >/dev/null
 	@cmake --build --preset native
 
-build: wasm native
+fuzzers: setup
+	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+
+build: wasm native fuzzers
 
 run: wasm
 	@[ -f .dev.vars ] || cp .dev.vars.example .dev.vars
@@ -33,6 +37,7 @@ integration: wasm
 
 test: build
 	@ctest --preset native
+	@ctest --preset fuzz
 	@node --test --test-concurrency=2 tests/integration/
 
 # Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
@@ -43,7 +48,7 @@ deploy: wasm
 set-commands:
 	@curl -fsS -X POST -H "x-telegram-bot-api-secret-token: $$WEBHOOK_SECRET" "$$WORKER_URL/telegram/setup"; echo
 
-fuzz: native
+fuzz: setup
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:

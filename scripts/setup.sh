@@ -10,7 +10,7 @@ APT_PACKAGES=(
   cmake make ninja-build dpkg-dev xz-utils ca-certificates
   libstb-dev catch2
   fonts-dejavu-core fonts-jetbrains-mono fonts-noto-core
-  nodejs python3-pygments python3-pil
+  nodejs python3-pygments python3-pil python3-fonttools
 )
 
 missing=()

@@ -4,7 +4,8 @@
 # packages install. Writes bench/results/render.md (or $1).
 #
 #   bash bench/render/run.sh            # from the repository root, after `npm ci` and `make wasm`
-#   RUNS=50 bash bench/render/run.sh    # more timed runs per input and tool (default 20)
+#   RUNS=40 bash bench/render/run.sh    # more timed runs per input and tool (default 20,
+#                                       # taken in ROUNDS=4 interleaved rounds; RUNS % ROUNDS == 0)
 #
 # Installs nothing. Exits non-zero, saying why, when a peer cannot run. When render.wasm has no
 # /render route yet, our rows are recorded as "pending" and the exit status is 0.
@@ -14,13 +15,20 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 OUT_MD=${1:-bench/results/render.md}
 RUNS=${RUNS:-20}
+ROUNDS=${ROUNDS:-4} # the tools take turns, RUNS/ROUNDS timed runs each per turn
 PY=/usr/bin/python3 # Debian's python3-pygments and python3-pil live here, not in a pyenv
 WASM=build/wasm/modules/render.wasm
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 COMMAND="bash bench/render/run.sh${1:+ $1}"
+[ "$ROUNDS" = 4 ] || COMMAND="ROUNDS=$ROUNDS $COMMAND"
 [ "$RUNS" = 20 ] || COMMAND="RUNS=$RUNS $COMMAND"
 
 die() { echo "bench/render: $*" >&2; exit 1; }
+[ "$ROUNDS" -ge 1 ] && [ $((RUNS % ROUNDS)) -eq 0 ] || die "RUNS ($RUNS) must be a multiple of ROUNDS ($ROUNDS)"
+PER_ROUND=$((RUNS / ROUNDS))
+# Steady-state code for every wasm module (ours; shiki's Oniguruma, satori's yoga, resvg): V8 compiles them
+# with its optimising tier up front instead of tiering up while the first timed runs go (not timed).
+NODE_FLAGS="--no-liftoff"
 
 # --- prerequisites -------------------------------------------------------------------------
 [ -x "$PY" ] || die "$PY not found (apt-get install python3)"
@@ -75,28 +83,30 @@ LOAD_BEFORE=$(load)
 RESULTS="$WORK/results.jsonl"
 : >"$RESULTS"
 
-# --- ours ----------------------------------------------------------------------------------
-echo "bench/render: ours (render.wasm) ..." >&2
+# --- the tools, taking turns -----------------------------------------------------------------
 ours_status="ok"
-set +e
-RENDER_WASM="$WASM" node bench/render/ours.mjs "$WORK/manifest.json" "$WORK" "$RUNS" >>"$RESULTS" 2>"$WORK/ours.err"
-rc=$?
-set -e
-if [ $rc -eq 3 ]; then
-  ours_status=$(tail -1 "$WORK/ours.err")
-  echo "bench/render: ours is PENDING: $ours_status" >&2
-elif [ $rc -ne 0 ]; then
-  cat "$WORK/ours.err" >&2
-  die "our render module failed (exit $rc)"
-fi
-
-# --- peers ---------------------------------------------------------------------------------
-echo "bench/render: Pygments + Pillow ..." >&2
-"$PY" bench/render/pygments_bench.py "$WORK/manifest.json" "$WORK" "$RUNS" >>"$RESULTS" \
-  || die "the Pygments baseline failed"
-echo "bench/render: shiki + satori + resvg-wasm ..." >&2
-node bench/render/shiki_stack.mjs "$WORK/manifest.json" "$WORK" "$RUNS" >>"$RESULTS" \
-  || die "the shiki + satori + resvg-wasm stack failed"
+for round in $(seq 1 "$ROUNDS"); do
+  if [ "$ours_status" = ok ]; then
+    echo "bench/render: round $round/$ROUNDS: ours (render.wasm) ..." >&2
+    set +e
+    RENDER_WASM="$WASM" node $NODE_FLAGS bench/render/ours.mjs "$WORK/manifest.json" "$WORK" "$PER_ROUND" >>"$RESULTS" 2>"$WORK/ours.err"
+    rc=$?
+    set -e
+    if [ $rc -eq 3 ]; then
+      ours_status=$(tail -1 "$WORK/ours.err")
+      echo "bench/render: ours is PENDING: $ours_status" >&2
+    elif [ $rc -ne 0 ]; then
+      cat "$WORK/ours.err" >&2
+      die "our render module failed (exit $rc)"
+    fi
+  fi
+  echo "bench/render: round $round/$ROUNDS: Pygments + Pillow ..." >&2
+  "$PY" bench/render/pygments_bench.py "$WORK/manifest.json" "$WORK" "$PER_ROUND" >>"$RESULTS" \
+    || die "the Pygments baseline failed"
+  echo "bench/render: round $round/$ROUNDS: shiki + satori + resvg-wasm ..." >&2
+  node $NODE_FLAGS bench/render/shiki_stack.mjs "$WORK/manifest.json" "$WORK" "$PER_ROUND" >>"$RESULTS" \
+    || die "the shiki + satori + resvg-wasm stack failed"
+done
 LOAD_AFTER=$(load)
 
 # --- sizes and machine ---------------------------------------------------------------------
@@ -118,12 +128,12 @@ git_rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --q
 
 node -e '
   const [out, ...a] = process.argv.slice(1);
-  const [date, command, runs, nproc, cpu, os, lb, la, nodev, py, wasm, wasmgz, wasmsha, git, status, inputs, fonts, versions, font] = a;
-  require("fs").writeFileSync(out, JSON.stringify({ date, command, runs: +runs, nproc: +nproc, cpu, os,
+  const [date, command, runs, rounds, nproc, cpu, os, lb, la, nodev, py, wasm, wasmgz, wasmsha, git, status, inputs, fonts, versions, font] = a;
+  require("fs").writeFileSync(out, JSON.stringify({ date, command, runs: +runs, rounds: +rounds, nproc: +nproc, cpu, os,
     load_before: lb, load_after: la, node: nodev, python: py, wasm_bytes: +wasm, wasm_gzip_bytes: +wasmgz,
     wasm_sha256: wasmsha, git, ours_status: status, inputs: JSON.parse(inputs), font_files: JSON.parse(fonts),
     versions: JSON.parse(versions), ours_font: font }, null, 1));' \
-  "$WORK/meta.json" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$COMMAND" "$RUNS" "$(nproc)" "$cpu" \
+  "$WORK/meta.json" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$COMMAND" "$RUNS" "$ROUNDS" "$(nproc)" "$cpu" \
   "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)" "$LOAD_BEFORE" "$LOAD_AFTER" \
   "$(node --version)" "$("$PY" -c 'import platform; print(platform.python_version())')" \
   "$(stat -c %s "$WASM")" "$(gz "$WASM")" "$(sha256sum "$WASM" | cut -d' ' -f1)" "$git_rev" "$ours_status" \

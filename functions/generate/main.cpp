@@ -1,7 +1,10 @@
-// The generate module's adapter: events of the ModelQueue Durable Object (one object per model).
-// The queue itself is issue 5's work; today the object answers the diagnostics that prove its
-// storage and alarms work through the host.
+// The generate module's adapter: events of the ModelQueue Durable Object (one object per model,
+// queue.h), the public status route GET /generations/<id>, and the diagnostics that prove the
+// object's storage and alarms work through the host.
 #include <string>
+
+#include "api.h"
+#include "queue.h"
 
 #include "shared/config.h"
 #include "shared/entry.h"
@@ -59,10 +62,19 @@ fn::Response alarm(const fn::Event& ev) {
 }  // namespace
 
 fn::Response fn::handleEvent(const fn::Event& ev) {
-  if (ev.kind == "alarm") return alarm(ev);
+  if (ev.kind == "alarm") {
+    if (ev.objectName == "__diagnostics") return alarm(ev);
+    return gen::queue::onAlarm(ev);
+  }
   if (ev.kind == "do_fetch") {
     if (ev.request.path.rfind("/diag/", 0) == 0) return diagnostics(ev);
-    return Response::error(404, "no such route");
+    if (ev.objectName.empty() || ev.objectName == "__diagnostics") {
+      return Response::error(404, "no such route");
+    }
+    return gen::queue::onFetch(ev);
   }
+  if (ev.kind == "deferred") return gen::queue::onDeferred(ev);
+  if (ev.kind == "ws_message" || ev.kind == "ws_close") return gen::queue::onWebSocket(ev);
+  if (ev.kind == "fetch") return gen::api(ev.request);
   return Response::error(400, "unsupported event");
 }

@@ -121,6 +121,10 @@ RenderResult renderCode(const RenderOptions& opt) {
   uint32_t shown = total;
   if (opt.maxLines && total > opt.maxLines) shown = opt.maxLines;
   if (shown > opt.maxSourceLines) {
+    if (opt.maxLines) {
+      return fail(413, "max_lines " + std::to_string(opt.maxLines) + " is over the limit of " +
+                           std::to_string(opt.maxSourceLines) + " lines");
+    }
     return fail(413, "code has " + std::to_string(total) + " lines; the limit is " +
                          std::to_string(opt.maxSourceLines) +
                          " (set max_lines to render a preview)");

@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "bot_feature.h"
+#include "payments.h"
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/i18n.h"
@@ -18,12 +19,12 @@ using config::Setting;
 using i18n::Msg;
 
 // In the order they are asked.
-const Feature* const kFeatures[] = {&kCodeFiles};
+// Generation comes before code files: it claims "/image=MODEL=PROMPT" for configured models.
+const Feature* const kFeatures[] = {&kGeneration, &kCodeFiles, &kPayments};
 
 // Commands of features that are not built yet: an honest "not available" instead of "unknown".
 bool isPlannedCommand(std::string_view n) {
-  return n == "imagine" || n == "generate" || n == "gallery" || n == "balance" || n == "buy" ||
-         n == "topup" || n == "paysupport" || n == "cancel";
+  return n == "gallery";
 }
 
 Outcome cmdLanguage(Ctx& c) {
@@ -102,8 +103,7 @@ Outcome handleUpdate(const Update& u) {
         say(c, Msg::Sorry);
         return Outcome::StorageFailed;
       }
-      // Payments are credited by the ledger (issue 6); until then nothing is charged anywhere.
-      if (m.hasSuccessfulPayment) return Outcome::Done;
+      if (m.hasSuccessfulPayment) return payments::onSuccessfulPayment(c, m);
       return onMessage(c, m);
     }
     case UpdateKind::CallbackQuery: {
@@ -117,9 +117,8 @@ Outcome handleUpdate(const Update& u) {
       return onCallback(c, q);
     }
     case UpdateKind::PreCheckoutQuery: {
-      // No pack is on sale until payments exist: decline within Telegram's 10 s, politely.
-      i18n::Lang lang = i18n::fromCode(u.preCheckout.from.languageCode);
-      c.bot.answerPreCheckoutQuery(u.preCheckout.id, false, i18n::text(Msg::ComingSoon, lang));
+      // Answered within Telegram's 10 s without touching storage.
+      payments::onPreCheckout(u.preCheckout);
       return Outcome::Done;
     }
     case UpdateKind::MyChatMember: {

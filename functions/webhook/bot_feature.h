@@ -23,5 +23,9 @@ struct Feature {
 
 // functions/webhook/code_files.cpp: saved files and code images.
 extern const Feature kCodeFiles;
+// functions/webhook/generation.cpp: /image=MODEL=PROMPT, /imagine, regenerate, /cancel.
+extern const Feature kGeneration;
+// functions/webhook/payments.cpp: /balance, /buy, /topup, /paysupport, /refund.
+extern const Feature kPayments;
 
 }  // namespace webhook

@@ -11,6 +11,7 @@
 #include "shared/host.h"
 #include "store.h"
 #include "update.h"
+#include "yookassa.h"
 
 using config::Setting;
 
@@ -91,5 +92,6 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   const Request& req = ev.request;
   if (Response d = webhook::diagnostics(req); d.status != 0) return d;
   if (req.path == "/telegram" || req.path == "/telegram/setup") return telegram(req);
+  if (req.path == "/payments/yookassa") return webhook::yookassa::notification(req);
   return Response::error(404, "no such route");
 }

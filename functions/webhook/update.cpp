@@ -69,7 +69,14 @@ void readMessage(const json::Object& m, Message& msg) {
     msg.codeBlocks = readCodeBlocks(m, msg.text, "caption_entities");
   }
   msg.document = readDocument(m);
-  msg.hasSuccessfulPayment = bool(getObject(m, "successful_payment"));
+  if (auto sp = getObject(m, "successful_payment")) {
+    msg.hasSuccessfulPayment = true;
+    msg.payment.currency = str(*sp, "currency");
+    msg.payment.totalAmount = getInt(*sp, "total_amount").value_or(0);
+    msg.payment.invoicePayload = str(*sp, "invoice_payload");
+    msg.payment.telegramChargeId = str(*sp, "telegram_payment_charge_id");
+    msg.payment.providerChargeId = str(*sp, "provider_payment_charge_id");
+  }
   if (auto r = getObject(m, "reply_to_message")) {
     msg.hasReply = true;
     if (auto t = getString(*r, "text")) {

@@ -27,6 +27,15 @@ struct CodeBlock {
   std::string language;
 };
 
+// A Telegram Stars (or other) payment that went through; Telegram sends it as a message.
+struct SuccessfulPayment {
+  std::string currency;
+  int64_t totalAmount = 0;
+  std::string invoicePayload;
+  std::string telegramChargeId;  // telegram_payment_charge_id: the key a top-up is credited once by
+  std::string providerChargeId;  // provider_payment_charge_id (empty for Stars)
+};
+
 struct Message {
   int64_t messageId = 0;
   int64_t chatId = 0;
@@ -36,6 +45,7 @@ struct Message {
   std::vector<CodeBlock> codeBlocks;
   std::optional<Document> document;
   bool hasSuccessfulPayment = false;
+  SuccessfulPayment payment;  // when hasSuccessfulPayment
   // The message this one replies to: only what /save and /image need from it.
   bool hasReply = false;
   std::string replyText;

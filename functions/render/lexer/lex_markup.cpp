@@ -346,7 +346,7 @@ size_t CssLexer::selector(size_t i, size_t end) {
           k = x;
         }
       }
-      i = close;
+      i = std::max(close, k);
     } else if (c == '$' || (c == '-' && i + 1 < end && s_[i + 1] == '-')) {
       // SCSS variable or custom property at statement level: treat as a declaration.
       return declaration(i, end);
@@ -366,7 +366,7 @@ size_t CssLexer::selector(size_t i, size_t end) {
       ++i;
     }
   }
-  return end;
+  return i;  // a string may run past `end`; never go back
 }
 
 size_t CssLexer::declaration(size_t i, size_t end) {
@@ -449,7 +449,7 @@ size_t CssLexer::value(size_t i, size_t end) {
       ++i;
     }
   }
-  return end;
+  return i;
 }
 
 // ---- Markdown ---------------------------------------------------------------------------------

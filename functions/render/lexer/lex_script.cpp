@@ -71,6 +71,9 @@ size_t RubyLexer::body(size_t i, char open, char close, bool interp, TokenClass 
   size_t run = i;
   size_t e = i;
   int depth = 0;
+  // Heredoc bodies pass '\0' for both: they have no closing character (a NUL byte must not
+  // end them); their view is cut at the terminator line instead.
+  bool hasCloser = open != '\0' || close != '\0';
   while (e < n) {
     char c = s_[e];
     if (c == '\\' && e + 1 < n) {
@@ -82,7 +85,7 @@ size_t RubyLexer::body(size_t i, char open, char close, bool interp, TokenClass 
     }
     if (open != close && c == open) {
       ++depth;
-    } else if (c == close) {
+    } else if (c == close && hasCloser) {
       if (depth == 0) {
         emit(cls, run, e + 1);
         return e + 1;

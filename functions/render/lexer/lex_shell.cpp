@@ -444,7 +444,9 @@ size_t BashLexer::heredocBodies(size_t i) {
           if (s_[x] == '$') {
             sink_.add(TC::String, run, x);
             run = x;
-            size_t y = dollar(x);
+            // Expansions stay on their line: the body's line structure decides where it ends.
+            BashLexer line(sink_, s_.substr(0, e));
+            size_t y = line.dollar(x);
             if (y != x) {
               x = run = y;
               continue;

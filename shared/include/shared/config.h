@@ -26,6 +26,11 @@ namespace config {
   X(BOT_NAME, "CodeImageBot", 0)                                 \
   X(ADMIN_CHAT_ID, "", 0)                                        \
   X(ADMIN_IDS, "", 0)                                            \
+  X(STAR_PACKS, "[{\"id\":\"s100\",\"stars\":50,\"credits\":100},"    \
+                "{\"id\":\"s550\",\"stars\":250,\"credits\":550}]", 0) \
+  X(YOOKASSA_PACKS, "[{\"id\":\"r100\",\"amount\":\"99.00\",\"credits\":100}," \
+                    "{\"id\":\"r550\",\"amount\":\"449.00\",\"credits\":550}]", 0) \
+  X(TOPUPS_PER_HOUR, "5", 0)                                     \
   X(DEFAULT_THEME, "monokai", 0)                                 \
   X(DEFAULT_FONT_SIZE, "14", 0)                                  \
   X(PREVIEW_LINES, "50", 0)                                      \
@@ -33,7 +38,23 @@ namespace config {
   X(RENDER_MAX_WIDTH, "6000", 0)                                 \
   X(RENDER_MAX_HEIGHT, "20000", 0)                               \
   X(SUPPORT_CONTACT, "", 0)                                      \
-  X(ENABLE_DIAGNOSTICS, "false", 0)
+  X(ENABLE_DIAGNOSTICS, "false", 0)                              \
+  X(MODELS, "", 0)                                               \
+  X(MODEL_API_KEY, "", 0)                                        \
+  X(QUEUE_CONCURRENCY, "1", 0)                                   \
+  X(QUEUE_MAX_TOTAL, "100", 0)                                   \
+  X(GENERATIONS_PER_HOUR, "10", 0)                               \
+  X(FREE_GENERATIONS_PER_DAY, "3", 0)                            \
+  X(PROMPT_MAX_CHARS, "1000", 0)                                 \
+  X(GENERATION_TIMEOUT, "600", 0)                                \
+  X(MODEL_CONNECT_TIMEOUT, "30", 0)                              \
+  X(MODEL_READ_TIMEOUT, "120", 0)                                \
+  X(MODEL_RETRIES, "3", 0)                                       \
+  X(ENHANCE_PROVIDER, "none", 0)                                 \
+  X(ENHANCE_MODEL, "@cf/meta/llama-3.1-8b-instruct", 0)          \
+  X(ENHANCE_URL, "", 0)                                          \
+  X(ENHANCE_API_KEY, "", 0)                                      \
+  X(ENHANCE_TIMEOUT_MS, "8000", 0)
 
 enum class Setting {
 #define CONFIG_X(name, def, min) name,

@@ -1,0 +1,105 @@
+#include "api.h"
+
+#include <string>
+
+#include "shared/config.h"
+#include "shared/db.h"
+#include "shared/host.h"
+#include "shared/json.h"
+
+namespace gen {
+namespace {
+
+bool parseId(std::string_view s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  out = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + (c - '0');
+  }
+  return out > 0;
+}
+
+// Diagnostics for tests and the benchmark: D1 rows and each queue's finished-job log.
+fn::Response diagnostics(const fn::Request& req) {
+  if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS)) return fn::Response::error(404, "no such route");
+  if (req.path == "/generations/__diag/rows") {
+    db::Result r = db::all(db::Stmt(
+        "SELECT g.id, g.user_id, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, g.free_tier, "
+        "g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, g.finished_ms, u.credits, "
+        "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'refund') AS refunds, "
+        "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves "
+        "FROM generations g JOIN users u ON u.id = g.user_id ORDER BY g.created_ms"));
+    if (!r.ok()) return fn::Response::error(500, r.error());
+    json::JsonWriter w;
+    w.beginObject().key("rows").beginArray();
+    for (size_t i = 0; i < r.size(); i++) w.raw(simdjson::to_string(r.row(i)));
+    w.endArray().endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/generations/__diag/done-log") {
+    json::JsonWriter w;
+    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(req.queryParam("model"))
+        .key("path").value("/done-log").key("method").value("GET").endObject();
+    host::Reply r = host::doFetch(w.str());
+    if (!r.ok()) return fn::Response::error(500, r.error);
+    return fn::Response::json(200, std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+  }
+  return fn::Response::error(404, "no such route");
+}
+
+}  // namespace
+
+fn::Response api(const fn::Request& req) {
+  if (req.path.rfind("/generations/__diag/", 0) == 0) return diagnostics(req);
+  if (req.method != "GET") return fn::Response::error(405, "use GET");
+  std::string_view rest = std::string_view(req.path).substr(std::string_view("/generations/").size());
+  bool ws = false;
+  if (rest.size() > 3 && rest.substr(rest.size() - 3) == "/ws") {
+    ws = true;
+    rest.remove_suffix(3);
+  }
+  int64_t id = 0;
+  if (!parseId(rest, id)) return fn::Response::error(404, "no such generation");
+  db::Result r = db::first(db::Stmt("SELECT id, model, status, created_ms, started_ms, finished_ms, "
+                                    "r2_key IS NOT NULL AS has_image FROM generations WHERE id = ?1").bind(id));
+  if (!r.ok()) return fn::Response::error(503, "storage unavailable, retry later");
+  auto row = r.first();
+  if (!row) return fn::Response::error(404, "no such generation");
+  std::string model(json::getString(*row, "model").value_or(""));
+  if (ws) {
+    if (req.header("upgrade") != "websocket") return fn::Response::error(426, "expected a WebSocket upgrade");
+    // The host forwards this request to the named object, which holds the socket.
+    fn::Response f = fn::Response::json(200, "{}");
+    f.headers.emplace_back("x-host-forward-object", model);
+    f.headers.emplace_back("x-host-forward-path", "/ws/" + std::to_string(id));
+    return f;
+  }
+  json::JsonWriter w;
+  w.beginObject().key("id").value(id).key("model").value(model)
+      .key("status").value(json::getString(*row, "status").value_or(""));
+  std::string_view status = json::getString(*row, "status").value_or("");
+  if (status == "queued" || status == "processing") {
+    // The object knows the stage and the place in the queue.
+    json::JsonWriter q;
+    q.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(model)
+        .key("path").value("/job?id=" + std::to_string(id)).key("method").value("GET").endObject();
+    host::Reply j = host::doFetch(q.str());
+    simdjson::dom::parser p;
+    json::Object o;
+    std::string_view body(reinterpret_cast<const char*>(j.body.data()), j.body.size());
+    if (j.ok() && p.parse(body).get(o) == simdjson::SUCCESS) {
+      if (auto s = json::getString(o, "stage")) w.key("stage").value(*s);
+      if (auto pos = json::getInt(o, "position")) w.key("position").value(*pos);
+    }
+  } else if (status == "completed") {
+    w.key("stage").value("done");
+  }
+  for (const char* k : {"created_ms", "started_ms", "finished_ms"}) {
+    if (auto v = json::getDouble(*row, k)) w.key(k).value(*v);
+  }
+  w.endObject();
+  return fn::Response::json(200, w.str());
+}
+
+}  // namespace gen

@@ -1,0 +1,186 @@
+#include "enhance.h"
+
+#include <algorithm>
+
+#include "shared/config.h"
+#include "shared/host.h"
+#include "shared/json.h"
+#include "shared/utf8.h"
+
+namespace gen {
+namespace {
+
+using config::Setting;
+
+constexpr const char* kSystem =
+    "You improve prompts for an image generation model. Rewrite the user's prompt as one vivid, "
+    "concrete English description of the picture: subject, setting, style, lighting, composition. "
+    "Keep the user's intent and every named detail. Answer with the prompt only: no preamble, no "
+    "quotes, no markdown, at most 80 words.";
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool startsWithNoCase(std::string_view s, std::string_view p) {
+  if (s.size() < p.size()) return false;
+  for (size_t i = 0; i < p.size(); i++) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != p[i]) return false;
+  }
+  return true;
+}
+
+std::string messagesJson(std::string_view prompt) {
+  json::JsonWriter w;
+  w.beginArray()
+      .beginObject().key("role").value("system").key("content").value(kSystem).endObject()
+      .beginObject().key("role").value("user").key("content").value(prompt).endObject()
+      .endArray();
+  return w.take();
+}
+
+}  // namespace
+
+bool enhancementEnabled() {
+  std::string_view p = config::get(Setting::ENHANCE_PROVIDER);
+  return p == "workers-ai" || p == "openai";
+}
+
+std::string cleanEnhanced(std::string_view a, size_t maxChars) {
+  std::string_view s = trim(a);
+  // A fenced block: keep its inside.
+  if (s.substr(0, 3) == "```") {
+    size_t nl = s.find('\n');
+    s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+    size_t end = s.rfind("```");
+    if (end != std::string_view::npos) s = s.substr(0, end);
+    s = trim(s);
+  }
+  for (std::string_view label : {"enhanced prompt:", "improved prompt:", "prompt:"}) {
+    if (startsWithNoCase(s, label)) {
+      s = trim(s.substr(label.size()));
+      break;
+    }
+  }
+  auto strip = [&](std::string_view open, std::string_view close) {
+    if (s.size() >= open.size() + close.size() && s.substr(0, open.size()) == open &&
+        s.substr(s.size() - close.size()) == close) {
+      s = trim(s.substr(open.size(), s.size() - open.size() - close.size()));
+    }
+  };
+  strip("\"", "\"");
+  strip("'", "'");
+  strip("“", "”");
+  strip("«", "»");
+  strip("`", "`");
+  // Whitespace runs -> one space; invalid UTF-8 -> U+FFFD; cut at maxChars code points.
+  std::string out;
+  size_t chars = 0;
+  bool space = false;
+  for (size_t i = 0; i < s.size() && chars < maxChars;) {
+    char32_t cp = utf8::next(s, i);
+    if (cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) {
+      out.push_back(' ');
+      chars++;
+    }
+    space = false;
+    if (chars < maxChars) {
+      utf8::append(out, cp);
+      chars++;
+    }
+  }
+  return out;
+}
+
+Enhanced enhancePrompt(std::string_view prompt) {
+  Enhanced e;
+  e.prompt = std::string(prompt);
+  std::string_view provider = config::get(Setting::ENHANCE_PROVIDER);
+  int64_t timeout = std::clamp<int64_t>(config::getInt(Setting::ENHANCE_TIMEOUT_MS, 8000), 100, 60000);
+  size_t maxChars = size_t(std::max<int64_t>(config::getInt(Setting::PROMPT_MAX_CHARS, 1000), 1));
+  std::string answer;
+  if (provider == "workers-ai") {
+    json::JsonWriter w;
+    w.beginObject().key("model").value(config::get(Setting::ENHANCE_MODEL))
+        .key("timeout_ms").value(timeout)
+        .key("input").beginObject().key("messages").raw(messagesJson(prompt))
+        .key("max_tokens").value(256).endObject().endObject();
+    host::Reply r = host::ai(w.str());
+    if (!r.ok()) {
+      e.note = "enhancer: " + r.error;
+      return e;
+    }
+    simdjson::dom::parser p;
+    json::Object o;
+    if (p.parse(r.json).get(o) == simdjson::SUCCESS) {
+      if (auto v = json::getObject(o, "value")) answer = std::string(json::getString(*v, "response").value_or(""));
+    }
+  } else if (provider == "openai") {
+    std::string_view url = config::get(Setting::ENHANCE_URL);
+    if (url.empty()) {
+      e.note = "enhancer: ENHANCE_URL is not set";
+      return e;
+    }
+    json::JsonWriter b;
+    b.beginObject().key("model").value(config::get(Setting::ENHANCE_MODEL))
+        .key("messages").raw(messagesJson(prompt)).key("max_tokens").value(256)
+        .key("temperature").value(0.7).endObject();
+    std::string body = b.take();
+    json::JsonWriter w;
+    w.beginObject().key("url").value(url).key("method").value("POST").key("timeout_ms").value(timeout)
+        .key("headers").beginObject().key("content-type").value("application/json");
+    std::string_view key = config::get(Setting::ENHANCE_API_KEY);
+    if (!key.empty()) w.key("authorization").value("Bearer " + std::string(key));
+    w.endObject().endObject();
+    host::Reply r = host::fetch(w.str(), std::span<const uint8_t>(
+                                             reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+    if (!r.ok()) {
+      e.note = "enhancer: " + r.error;
+      return e;
+    }
+    simdjson::dom::parser mp;
+    json::Object meta;
+    if (mp.parse(r.json).get(meta) == simdjson::SUCCESS) {
+      if (auto err = json::getString(meta, "error")) {
+        e.note = "enhancer: " + std::string(*err);
+        return e;
+      }
+      int64_t status = json::getInt(meta, "status").value_or(0);
+      if (status != 200) {
+        e.note = "enhancer: HTTP " + std::to_string(status);
+        return e;
+      }
+    }
+    simdjson::dom::parser p;
+    json::Object o;
+    std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
+    json::Array choices;
+    if (p.parse(text).get(o) == simdjson::SUCCESS && o["choices"].get(choices) == simdjson::SUCCESS) {
+      for (json::Element c : choices) {
+        json::Object co, msg;
+        if (c.get(co) == simdjson::SUCCESS && co["message"].get(msg) == simdjson::SUCCESS) {
+          answer = std::string(json::getString(msg, "content").value_or(""));
+        }
+        break;
+      }
+    }
+  } else {
+    return e;
+  }
+  std::string cleaned = cleanEnhanced(answer, maxChars);
+  if (cleaned.empty()) {
+    e.note = "enhancer: empty answer";
+    return e;
+  }
+  e.prompt = std::move(cleaned);
+  e.improved = true;
+  return e;
+}
+
+}  // namespace gen

@@ -1,0 +1,104 @@
+#include "models.h"
+
+#include <optional>
+
+#include "shared/config.h"
+#include "shared/host.h"
+#include "shared/json.h"
+
+namespace gen {
+namespace {
+
+// Local runs and tests work with no account: both default models draw offline.
+constexpr const char* kBuiltinDefaults =
+    R"([{"name":"flux","provider":"builtin","cost":1,"params":{"steps":4,"width":512,"height":512}},)"
+    R"({"name":"sdxl","provider":"builtin","cost":2,"params":{"width":512,"height":512,"steps":20,)"
+    R"("negative_prompt":"blurry, low quality","seed":true}}])";
+
+bool validName(std::string_view n) {
+  if (n.empty() || n.size() > 32) return false;
+  for (char c : n) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+int clampInt(std::optional<int64_t> v, int lo, int hi) {
+  if (!v) return 0;
+  return int(*v < lo ? lo : *v > hi ? hi : *v);
+}
+
+}  // namespace
+
+std::vector<Model> parseModels(std::string_view text, std::string* error) {
+  std::vector<Model> out;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  json::Array arr;
+  if (parser.parse(padded).get(arr) != simdjson::SUCCESS) {
+    if (error) *error = "MODELS is not a JSON array";
+    return out;
+  }
+  for (json::Element e : arr) {
+    json::Object o;
+    if (e.get(o) != simdjson::SUCCESS) continue;
+    Model m;
+    m.name = std::string(json::getString(o, "name").value_or(""));
+    m.provider = std::string(json::getString(o, "provider").value_or("builtin"));
+    m.target = std::string(json::getString(o, "model").value_or(json::getString(o, "url").value_or("")));
+    m.cost = json::getInt(o, "cost").value_or(1);
+    m.concurrency = int(json::getInt(o, "concurrency").value_or(
+        config::getInt(config::Setting::QUEUE_CONCURRENCY, 1)));
+    if (m.concurrency < 1) m.concurrency = 1;
+    if (m.concurrency > 8) m.concurrency = 8;
+    bool known = m.provider == "builtin" || m.provider == "workers-ai" ||
+                 m.provider == "http-get" || m.provider == "http-post";
+    if (!validName(m.name) || !known || m.cost < 0 ||
+        (m.provider != "builtin" && m.target.empty())) {
+      if (error) *error = "MODELS entry '" + m.name + "' is invalid";
+      continue;
+    }
+    if (auto p = json::getObject(o, "params")) {
+      m.width = clampInt(json::getInt(*p, "width"), 64, 2048);
+      m.height = clampInt(json::getInt(*p, "height"), 64, 2048);
+      m.steps = clampInt(json::getInt(*p, "steps"), 1, 50);
+      m.negativePrompt = std::string(json::getString(*p, "negative_prompt").value_or(""));
+      m.seed = json::getBool(*p, "seed").value_or(false);
+    }
+    m.answer = std::string(json::getString(o, "answer").value_or("auto"));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+const std::vector<Model>& models() {
+  // Settings are loaded once per instance, before any event: parse once.
+  static std::vector<Model> cached = [] {
+    std::string_view v = config::get(config::Setting::MODELS);
+    std::string err;
+    std::vector<Model> m = parseModels(v.empty() ? kBuiltinDefaults : v, &err);
+    if (!err.empty()) logger::warn("models: " + err);
+    if (m.empty()) m = parseModels(kBuiltinDefaults, nullptr);
+    return m;
+  }();
+  return cached;
+}
+
+const Model* findModel(std::string_view name) {
+  for (const Model& m : models()) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+std::string modelNames() {
+  std::string s;
+  for (const Model& m : models()) {
+    if (!s.empty()) s += ", ";
+    s += m.name;
+  }
+  return s;
+}
+
+}  // namespace gen

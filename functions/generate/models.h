@@ -1,0 +1,41 @@
+// Image models, from the MODELS setting (JSON), shared by the webhook (prices, validation) and the
+// queue object (how to call each one). Nothing about a model is hard-coded beyond the defaults.
+//
+//   MODELS = [{"name":"flux","provider":"workers-ai","model":"@cf/black-forest-labs/flux-1-schnell",
+//              "cost":1,"params":{"steps":4}}, ...]
+//
+// provider: "builtin" (draws offline), "workers-ai" (the AI binding; "model" is the model id),
+// "http-get" (Flux-style worker: GET url?prompt=..., no auth), "http-post" (SDXL-style worker:
+// POST JSON with "Authorization: Bearer MODEL_API_KEY").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gen {
+
+struct Model {
+  std::string name;      // [a-z0-9_-]{1,32}: used in commands, callback data, R2 keys
+  std::string provider;  // builtin | workers-ai | http-get | http-post
+  std::string target;    // Workers AI model id, or the worker's URL
+  int64_t cost = 1;
+  // Parameters the model takes; 0 / empty means "the model does not have it".
+  int width = 0, height = 0, steps = 0;
+  std::string negativePrompt;
+  bool seed = false;              // send a random seed (recorded with the generation)
+  std::string answer = "auto";    // workers-ai: "base64-json" (flux) | "bytes" (sdxl) | "auto"
+  int concurrency = 1;            // jobs run at once by this model's queue
+};
+
+// The configured models (MODELS, or the built-in offline defaults when it is empty). A model entry
+// that does not parse is skipped with a warning in the log.
+const std::vector<Model>& models();
+const Model* findModel(std::string_view name);
+// "flux, sdxl" for messages.
+std::string modelNames();
+// For tests: parse a MODELS value.
+std::vector<Model> parseModels(std::string_view json, std::string* error);
+
+}  // namespace gen

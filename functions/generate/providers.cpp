@@ -1,0 +1,264 @@
+#include "providers.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "image.h"
+#include "shared/config.h"
+#include "shared/host.h"
+#include "shared/json.h"
+
+namespace gen {
+namespace {
+
+using config::Setting;
+
+constexpr double kBackoffBaseMs = 500;
+constexpr int kMaxRetryAfterS = 30;
+
+struct Try {
+  enum Kind { Ok, Retry, Moderated, Fatal } kind = Fatal;
+  ImageResult result;
+  std::string detail;
+  double retryAfterMs = 0;
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string urlEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(char(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// Image bytes from a model's answer: raw image bytes, or JSON with a base64 "image" (Workers AI's
+// flux answer, and workers that wrap it).
+bool imageFrom(std::vector<uint8_t> body, ImageResult& out) {
+  ImageInfo info = sniffImage(body);
+  if (info.contentType.empty()) {
+    simdjson::dom::parser p;
+    json::Object o;
+    std::string_view text(reinterpret_cast<const char*>(body.data()), body.size());
+    if (p.parse(text).get(o) != simdjson::SUCCESS) return false;
+    std::optional<std::string_view> b64 = json::getString(o, "image");
+    if (!b64) {
+      if (auto r = json::getObject(o, "result")) b64 = json::getString(*r, "image");
+    }
+    std::vector<uint8_t> decoded;
+    if (!b64 || !base64Decode(*b64, decoded)) return false;
+    body = std::move(decoded);
+    info = sniffImage(body);
+    if (info.contentType.empty()) return false;
+  }
+  out.bytes = std::move(body);
+  out.contentType = info.contentType;
+  out.width = info.width;
+  out.height = info.height;
+  return true;
+}
+
+Try classifyHttp(const host::Reply& r) {
+  Try t;
+  if (!r.ok()) {
+    t.kind = Try::Retry;
+    t.detail = r.error;
+    return t;
+  }
+  simdjson::dom::parser p;
+  json::Object meta;
+  int64_t status = 0;
+  double retryAfter = 0;
+  if (p.parse(r.json).get(meta) == simdjson::SUCCESS) {
+    if (auto e = json::getString(meta, "error")) {
+      t.kind = Try::Retry;
+      t.detail = std::string(*e);
+      return t;
+    }
+    status = json::getInt(meta, "status").value_or(0);
+    if (auto h = json::getObject(meta, "headers")) {
+      if (auto ra = json::getString(*h, "retry-after")) retryAfter = atof(std::string(*ra).c_str());
+    }
+  }
+  std::string_view body(reinterpret_cast<const char*>(r.body.data()), r.body.size());
+  t.detail = "HTTP " + std::to_string(status);
+  if (looksModerated(int(status), body)) {
+    t.kind = Try::Moderated;
+    return t;
+  }
+  if (status == 429 || status >= 500) {
+    t.kind = Try::Retry;
+    if (retryAfter > 0) t.retryAfterMs = std::min<double>(retryAfter, kMaxRetryAfterS) * 1000;
+    return t;
+  }
+  if (status != 200) {
+    t.kind = Try::Fatal;
+    return t;
+  }
+  if (!imageFrom(r.body, t.result)) {
+    t.kind = Try::Fatal;
+    t.detail = "the answer is not an image";
+    return t;
+  }
+  t.kind = Try::Ok;
+  return t;
+}
+
+Try callHttp(const GenerateRequest& req, double timeoutMs) {
+  const Model& m = *req.model;
+  json::JsonWriter w;
+  w.beginObject();
+  std::string bodyText;
+  if (m.provider == "http-get") {
+    std::string url = m.target + (m.target.find('?') == std::string::npos ? "?" : "&");
+    url += "prompt=" + urlEncode(req.prompt);
+    if (m.steps) url += "&steps=" + std::to_string(m.steps);
+    if (m.width) url += "&width=" + std::to_string(m.width) + "&height=" + std::to_string(m.height);
+    if (m.seed) url += "&seed=" + std::to_string(req.seed);
+    if (!m.negativePrompt.empty()) url += "&negative_prompt=" + urlEncode(m.negativePrompt);
+    w.key("url").value(url).key("method").value("GET");
+  } else {
+    json::JsonWriter b;
+    b.beginObject().key("prompt").value(req.prompt);
+    if (!m.negativePrompt.empty()) b.key("negative_prompt").value(m.negativePrompt);
+    if (m.width) b.key("width").value(m.width).key("height").value(m.height);
+    if (m.steps) b.key("num_steps").value(m.steps);
+    if (m.seed) b.key("seed").value(int64_t(req.seed));
+    b.endObject();
+    bodyText = b.take();
+    w.key("url").value(m.target).key("method").value("POST").key("headers").beginObject()
+        .key("content-type").value("application/json");
+    std::string_view key = config::get(Setting::MODEL_API_KEY);
+    if (!key.empty()) w.key("authorization").value("Bearer " + std::string(key));
+    w.endObject();
+  }
+  w.key("timeout_ms").value(int64_t(timeoutMs)).endObject();
+  std::span<const uint8_t> body(reinterpret_cast<const uint8_t*>(bodyText.data()), bodyText.size());
+  return classifyHttp(host::fetch(w.str(), body));
+}
+
+Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
+  const Model& m = *req.model;
+  json::JsonWriter w;
+  w.beginObject().key("model").value(m.target).key("timeout_ms").value(int64_t(timeoutMs))
+      .key("input").beginObject().key("prompt").value(req.prompt);
+  // flux-1-schnell takes prompt + steps; SDXL takes width/height, num_steps (<= 20), a negative
+  // prompt and a seed. Only what the model's params list is sent.
+  bool isFlux = m.target.find("flux") != std::string::npos;
+  if (m.steps) w.key(isFlux ? "steps" : "num_steps").value(m.steps);
+  if (m.width) w.key("width").value(m.width).key("height").value(m.height);
+  if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
+  if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
+  w.endObject().endObject();
+  host::Reply r = host::ai(w.str());
+  Try t;
+  if (!r.ok()) {
+    t.detail = r.error;
+    std::string l = lower(r.error);
+    t.kind = looksModerated(0, r.error) ? Try::Moderated
+             : l.find("timeout") != std::string::npos || l.find("capacity") != std::string::npos ||
+                       l.find("network") != std::string::npos || l.find("internal") != std::string::npos ||
+                       l.find("429") != std::string::npos || l.find("rate") != std::string::npos
+                 ? Try::Retry
+                 : Try::Fatal;
+    return t;
+  }
+  simdjson::dom::parser p;
+  json::Object o;
+  if (p.parse(r.json).get(o) != simdjson::SUCCESS) return t;
+  std::string_view type = json::getString(o, "type").value_or("");
+  bool ok = false;
+  if (type == "bytes") {
+    ok = imageFrom(r.body, t.result);
+  } else if (auto v = json::getObject(o, "value")) {
+    std::string text = simdjson::to_string(*v);
+    ok = imageFrom(std::vector<uint8_t>(text.begin(), text.end()), t.result);
+  }
+  t.kind = ok ? Try::Ok : Try::Fatal;
+  if (!ok) t.detail = "the model's answer is not an image";
+  return t;
+}
+
+}  // namespace
+
+bool looksModerated(int status, std::string_view body) {
+  if (status == 451) return true;
+  if (status != 0 && status != 400 && status != 403 && status != 422 && status != 200) return false;
+  std::string l = lower(body.substr(0, 4096));
+  for (const char* w : {"nsfw", "moderation", "moderated", "flagged", "content policy",
+                        "safety system", "unsafe content"}) {
+    if (l.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+ImageResult generateImage(const GenerateRequest& req) {
+  const Model& m = *req.model;
+  ImageResult out;
+  if (m.provider == "builtin") {
+    int w = m.width ? m.width : 512, h = m.height ? m.height : 512;
+    out.bytes = drawBuiltin(req.prompt, req.seed, w, h);
+    out.tries = 1;
+    if (out.bytes.empty()) {
+      out.detail = "png encoding failed";
+      return out;
+    }
+    out.outcome = Outcome::Ok;
+    out.contentType = "image/png";
+    out.width = uint32_t(w);
+    out.height = uint32_t(h);
+    return out;
+  }
+  int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
+  double perTry = double(config::getInt(Setting::MODEL_CONNECT_TIMEOUT, 30) +
+                         config::getInt(Setting::MODEL_READ_TIMEOUT, 120)) * 1000;
+  double backoff = kBackoffBaseMs;
+  for (int i = 1; i <= tries; i++) {
+    double left = req.deadlineMs - host::nowMs();
+    if (left <= 0) {
+      out.outcome = Outcome::TimedOut;
+      out.detail = "generation timeout";
+      return out;
+    }
+    Try t = m.provider == "workers-ai" ? callWorkersAi(req, std::min(perTry, left))
+                                       : callHttp(req, std::min(perTry, left));
+    out.tries = i;
+    out.detail = t.detail;
+    if (t.kind == Try::Ok) {
+      t.result.outcome = Outcome::Ok;
+      t.result.tries = i;
+      return t.result;
+    }
+    if (t.kind == Try::Moderated) {
+      out.outcome = Outcome::Moderated;
+      return out;
+    }
+    if (t.kind == Try::Fatal) return out;
+    logger::warn("model " + m.name + " try " + std::to_string(i) + ": " + t.detail);
+    if (i == tries) break;
+    if (req.heartbeat) req.heartbeat();
+    double wait = std::max(backoff, t.retryAfterMs);
+    if (host::nowMs() + wait >= req.deadlineMs) {
+      out.outcome = Outcome::TimedOut;
+      return out;
+    }
+    host::sleepMs(int64_t(wait));
+    backoff *= 2;
+  }
+  if (host::nowMs() >= req.deadlineMs) out.outcome = Outcome::TimedOut;
+  return out;
+}
+
+}  // namespace gen

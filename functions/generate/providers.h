@@ -1,0 +1,44 @@
+// Calling an image model: the built-in drawing, Workers AI (host::ai), and HTTP model workers
+// (host::fetch). Network errors, 5xx and 429 are retried (MODEL_RETRIES tries in all, exponential
+// backoff); other 4xx are not; a moderation answer is its own outcome, never retried.
+//
+// Timeouts: Workers' fetch has one deadline per request (an AbortSignal), not separate connect
+// and read deadlines, so each try gets MODEL_CONNECT_TIMEOUT + MODEL_READ_TIMEOUT, cut to what is
+// left of the job's GENERATION_TIMEOUT.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models.h"
+
+namespace gen {
+
+enum class Outcome { Ok, Moderated, Failed, TimedOut };
+
+struct ImageResult {
+  Outcome outcome = Outcome::Failed;
+  std::vector<uint8_t> bytes;
+  std::string contentType;
+  uint32_t width = 0, height = 0;
+  std::string detail;  // for the log: never a key or a full URL with secrets
+  int tries = 0;
+};
+
+struct GenerateRequest {
+  const Model* model = nullptr;
+  std::string prompt;
+  uint64_t seed = 0;
+  double deadlineMs = 0;  // absolute: no try starts or runs past it
+  // Called between tries so the queue can record that the job is alive.
+  std::function<void()> heartbeat;
+};
+
+ImageResult generateImage(const GenerateRequest& req);
+
+// True when a model's answer says the prompt was refused under content rules.
+bool looksModerated(int status, std::string_view body);
+
+}  // namespace gen
