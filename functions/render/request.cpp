@@ -189,6 +189,8 @@ RequestError parseRenderRequest(std::string_view body, const RequestDefaults& d,
   std::string themeName = d.theme;
   TRY(f.string("theme", themeName, present, 64));
   o.theme = findTheme(themeName);
+  // A mistyped DEFAULT_THEME is the operator's problem, not the caller's: fall back to monokai.
+  if (!o.theme && !present) o.theme = findTheme("monokai");
   if (!o.theme) {
     return bad("theme " + quote(themeName) +
                " is unknown; GET /render/themes lists the available ones");

@@ -92,6 +92,11 @@ TEST_CASE("config defaults apply to requests", "[render]") {
   CHECK(std::string(req.opt.theme->name) == "nord");
   CHECK(req.opt.fontSize == 18);
   CHECK(req.opt.maxSourceLines == 7);
+
+  d.theme = "no-such-theme";  // a mistyped DEFAULT_THEME does not break every request
+  RenderRequest fallback;
+  REQUIRE(parseRenderRequest(R"j({"code":"x"})j", d, fallback).ok());
+  CHECK(std::string(fallback.opt.theme->name) == "monokai");
 }
 
 TEST_CASE("invalid render requests name the field", "[render]") {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "command.h"
+#include "payments_core.h"
 #include "update.h"
 
 using namespace webhook;
@@ -117,4 +118,108 @@ TEST_CASE("file names", "[webhook]") {
     CHECK_FALSE(isValidFileName(bad));
   }
   CHECK_FALSE(isValidFileName(std::string(65, 'a')));
+}
+
+TEST_CASE("successful_payment parses the fields a top-up is credited by", "[webhook]") {
+  struct Case {
+    const char* json;
+    const char* currency;
+    int64_t total;
+    const char* payload;
+    const char* charge;
+    const char* providerCharge;
+  };
+  const Case cases[] = {
+      {R"j({"currency":"XTR","total_amount":50,"invoice_payload":"stars:42:s100:100",
+            "telegram_payment_charge_id":"tg-1","provider_payment_charge_id":""})j",
+       "XTR", 50, "stars:42:s100:100", "tg-1", ""},
+      {R"j({"currency":"RUB","total_amount":9900,"invoice_payload":"x",
+            "telegram_payment_charge_id":"tg-2","provider_payment_charge_id":"yk-2"})j",
+       "RUB", 9900, "x", "tg-2", "yk-2"},
+      // Missing fields read as empty or zero, never as garbage.
+      {R"j({"currency":"XTR"})j", "XTR", 0, "", "", ""},
+  };
+  for (const Case& c : cases) {
+    std::string body = std::string(R"j({"update_id":1,"message":{"message_id":1,"chat":{"id":42},)j") +
+                       R"j("from":{"id":42},"successful_payment":)j" + c.json + "}}";
+    Update u;
+    REQUIRE(parseUpdate(body, u).empty());
+    REQUIRE(u.message.hasSuccessfulPayment);
+    CHECK(u.message.payment.currency == c.currency);
+    CHECK(u.message.payment.totalAmount == c.total);
+    CHECK(u.message.payment.invoicePayload == c.payload);
+    CHECK(u.message.payment.telegramChargeId == c.charge);
+    CHECK(u.message.payment.providerChargeId == c.providerCharge);
+  }
+  Update plain;
+  REQUIRE(parseUpdate(R"j({"update_id":2,"message":{"message_id":1,"chat":{"id":1},"text":"hi"}})j",
+                      plain).empty());
+  CHECK_FALSE(plain.message.hasSuccessfulPayment);
+
+  Update pc;
+  REQUIRE(parseUpdate(R"j({"update_id":3,"pre_checkout_query":{"id":"q","from":{"id":5},
+    "currency":"XTR","total_amount":50,"invoice_payload":"stars:5:s100:100"}})j", pc).empty());
+  CHECK(pc.kind == UpdateKind::PreCheckoutQuery);
+  CHECK(pc.preCheckout.totalAmount == 50);
+  CHECK(pc.preCheckout.payload == "stars:5:s100:100");
+  CHECK(pc.preCheckout.from.id == 5);
+}
+
+TEST_CASE("payment packs, payloads and amounts", "[webhook]") {
+  auto stars = pay::parseStarPacks(
+      R"([{"id":"s100","stars":50,"credits":100,"title":"Starter"},{"id":"bad id","stars":1,"credits":1},
+          {"id":"s0","stars":0,"credits":5},{"id":"s9","stars":9,"credits":-1},"x"])");
+  REQUIRE(stars.size() == 1);
+  CHECK(stars[0].title == "Starter");
+  CHECK(pay::findStarPack(stars, "s100") != nullptr);
+  CHECK(pay::findStarPack(stars, "s0") == nullptr);
+  CHECK(pay::parseStarPacks("not json").empty());
+
+  auto money = pay::parseMoneyPacks(R"([{"id":"r1","amount":"99.00","credits":100},
+      {"id":"r2","amount":250,"credits":300},{"id":"r3","amount":"1.234","credits":1}])");
+  REQUIRE(money.size() == 2);
+  CHECK(money[0].amountMinor == 9900);
+  CHECK(money[1].amountMinor == 25000);
+
+  struct Amount {
+    const char* text;
+    std::optional<int64_t> minor;
+  };
+  const Amount amounts[] = {{"99.00", 9900}, {"99", 9900}, {"0.5", 50}, {"199.99", 19999},
+                            {"", std::nullopt}, {"-1.00", std::nullopt}, {"1.234", std::nullopt},
+                            {"1.", std::nullopt}, {"1e3", std::nullopt}, {".5", std::nullopt}};
+  for (const Amount& a : amounts) CHECK(pay::parseMinorUnits(a.text) == a.minor);
+  CHECK(pay::formatMinorUnits(9900) == "99.00");
+  CHECK(pay::formatMinorUnits(5) == "0.05");
+
+  std::string payload = pay::starPayload(42, stars[0]);
+  CHECK(payload == "stars:42:s100:100");
+  auto back = pay::parseStarPayload(payload);
+  REQUIRE(back);
+  CHECK(back->userId == 42);
+  CHECK(back->pack == "s100");
+  CHECK(back->credits == 100);
+  for (const char* bad : {"", "stars:", "stars:42:s100", "stars:x:s100:1", "stars:42:s1/0:1",
+                          "stars:42:s100:0", "yk:42:s100:1", "stars:0:s100:1"}) {
+    CHECK_FALSE(pay::parseStarPayload(bad));
+  }
+
+  CHECK(pay::isAdmin("1, 4242,7", 4242));
+  CHECK(pay::isAdmin("4242", 4242));
+  CHECK_FALSE(pay::isAdmin("14242,42420", 4242));
+  CHECK_FALSE(pay::isAdmin("", 4242));
+  CHECK_FALSE(pay::isAdmin("0", 0));
+}
+
+TEST_CASE("YooKassa notification addresses", "[webhook]") {
+  for (const char* ok : {"185.71.76.0", "185.71.76.31", "185.71.77.5", "77.75.153.0", "77.75.153.127",
+                         "77.75.156.11", "77.75.156.35", "77.75.154.128", "77.75.154.255",
+                         "2a02:5180::1", "2A02:5180:0:1509::15"}) {
+    CHECK(pay::isYookassaAddress(ok));
+  }
+  for (const char* bad : {"185.71.76.32", "185.71.78.1", "77.75.153.128", "77.75.156.12",
+                          "77.75.154.127", "127.0.0.1", "2a02:5181::1", "2a02::5180:1", "",
+                          "185.71.76", "185.71.76.1.2", "185.71.76.256", "1.2.3.4 ", "2a02:5180:zz::1"}) {
+    CHECK_FALSE(pay::isYookassaAddress(bad));
+  }
 }

@@ -784,6 +784,7 @@ size_t CLikeLexer::ifZero(size_t i) {
       } else if (startsWith(s_, d, "endif") || (depth == 1 && startsWith(s_, d, "el"))) {
         if (--depth == 0 || startsWith(s_, d, "el")) {
           emit(TC::Comment, first, line);
+          emit(TC::Whitespace, line, b);
           emit(TC::CommentPreproc, b, le);
           return le;
         }
