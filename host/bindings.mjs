@@ -121,6 +121,17 @@ export function workerBindings(env) {
         case 'delete_alarm':
           await storage.deleteAlarm();
           return [{}];
+        case 'ws_send': {
+          // Hibernatable WebSockets this object accepted with `tag` (see host/worker.mjs).
+          const sockets = ctx.state.getWebSockets(req.tag);
+          for (const ws of sockets) {
+            try {
+              ws.send(req.message);
+              if (req.close) ws.close(1000, 'done');
+            } catch { /* a socket that went away */ }
+          }
+          return [{ sent: sockets.length }];
+        }
         default:
           throw new Error(`unknown storage op ${req.op}`);
       }
@@ -128,7 +139,13 @@ export function workerBindings(env) {
 
     async ai(req, body) {
       if (!env.AI) throw new Error('Workers AI binding AI is not configured');
-      const out = await env.AI.run(req.model, req.input ?? {});
+      // An optional deadline: the binding itself has none.
+      let timer;
+      const deadline = req.timeout_ms ? new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), req.timeout_ms);
+      }) : null;
+      const call = env.AI.run(req.model, req.input ?? {});
+      const out = await (deadline ? Promise.race([call, deadline]) : call).finally(() => clearTimeout(timer));
       if (out instanceof ReadableStream || out instanceof Uint8Array || out instanceof ArrayBuffer) {
         return [{ type: 'bytes' }, await readAll(out)];
       }

@@ -17,6 +17,7 @@ const ROUTES = [
   ['/thumbnail', 'render'],
   ['/telegram', 'webhook'],
   ['/payments/', 'webhook'],
+  ['/generations/', 'generate'],
   ['/__diag/', 'webhook'],
   ['/metrics', 'cron'],
 ];
@@ -101,7 +102,17 @@ export default {
       if (!route) return jsonResponse(404, { error: 'no such route' });
       const { event, body, tooLarge } = await requestEvent(request);
       if (tooLarge) return jsonResponse(413, { error: 'request body too large' });
-      return toResponse(await run(env, ctx, route[1], event, body));
+      const r = await run(env, ctx, route[1], event, body);
+      // The module may hand the request to a Durable Object it names (e.g. a WebSocket upgrade,
+      // which only the object can hold).
+      const fwd = r.headers['x-host-forward-object'];
+      if (fwd && env[r.headers['x-host-forward-binding']]) {
+        const ns = env[r.headers['x-host-forward-binding']];
+        const target = new Request(new URL(r.headers['x-host-forward-path'] ?? url.pathname, 'https://do.internal'), request);
+        target.headers.set('x-object-name', fwd);
+        return ns.get(ns.idFromName(fwd)).fetch(target);
+      }
+      return toResponse(r);
     } catch (err) {
       // Never show internals to the caller; the log keeps the cause.
       console.error(`request ${url.pathname} failed: ${err?.stack ?? err}`);
@@ -131,7 +142,30 @@ export class ModelQueue extends DurableObject {
     event.object = this.name;
     if (this.name) await this.state.storage.put('__name', this.name);
     const r = await run(this.env, this.state, 'generate', event, body, { state: this.state });
+    // The module accepted a WebSocket: the host holds it with the hibernation API, tagged as the
+    // module says, so the module can address it later (storage op ws_send) without staying awake.
+    const tag = r.headers['x-host-websocket'];
+    if (tag && request.headers.get('upgrade') === 'websocket') {
+      const [client, server] = Object.values(new WebSocketPair());
+      this.ctx.acceptWebSocket(server, [tag]);
+      const hello = r.headers['x-host-websocket-hello'];
+      if (hello) server.send(hello);
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    if (r.status < 200) return jsonResponse(500, { error: 'internal error' });
     return toResponse(r);
+  }
+
+  async webSocketMessage(ws, message) {
+    this.name ??= (await this.state.storage.get('__name')) ?? null;
+    const event = { kind: 'ws_message', object: this.name, tags: this.ctx.getTags(ws),
+      message: typeof message === 'string' ? message : null };
+    const r = await run(this.env, this.state, 'generate', event, null, { state: this.state });
+    if (r.body.length) ws.send(new TextDecoder().decode(r.body));
+  }
+
+  async webSocketClose(ws, code) {
+    try { ws.close(code, 'closing'); } catch { /* already closed */ }
   }
 
   async alarm(info) {

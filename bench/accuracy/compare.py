@@ -174,7 +174,7 @@ def theirs(lexer_name, text):
 def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--dump", default=os.environ.get("DUMP_TOKENS", "build/dump_tokens"))
+    ap.add_argument("--dump", default=os.environ.get("DUMP_TOKENS", "build/native/dump_tokens"))
     ap.add_argument("--langs", default="python,javascript,cpp,go,rust,bash")
     ap.add_argument("--files", type=int, default=40, help="files per language")
     ap.add_argument("--confusions", type=int, default=0, help="show top K confusions per language")

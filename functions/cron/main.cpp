@@ -1,39 +1,90 @@
-// The cron module's adapter: dispatches on the cron expression. Each run is recorded in D1 so an
-// operator (and the tests) can see that the trigger fired; the watchdog and cleanup bodies are
-// issue 7's work.
+// The cron module's adapter: the scheduled handler dispatches on the cron expression (every
+// minute: watchdog and alerts; hourly: TTL cleanup), and GET /metrics serves Prometheus text.
 #include <string>
 
+#include "jobs.h"
+#include "shared/config.h"
+#include "shared/db.h"
 #include "shared/entry.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "shared/stats.h"
 
 namespace {
 
-const char* jobFor(std::string_view cron) {
-  if (cron == "* * * * *") return "watchdog";
-  if (cron == "0 * * * *") return "cleanup";
-  return nullptr;
+using config::Setting;
+
+// One row per run, so operators (and tests) can see the triggers fire.
+void recordRun(const char* job, const fn::Event& ev) {
+  db::Result r = db::run(
+      db::Stmt("INSERT INTO cron_runs (job, cron, scheduled_ms, started_ms) VALUES (?1, ?2, ?3, ?4)")
+          .bind(job).bind(ev.cron).bind(ev.scheduledMs).bind(host::nowMs()));
+  if (!r.ok()) logger::error(std::string("cron ") + job + ": " + r.error());
+}
+
+fn::Response scheduled(const fn::Event& ev) {
+  // scheduledTime is the clock of every job: tests move it with /__scheduled?time=.
+  double now = ev.scheduledMs > 0 ? ev.scheduledMs : host::nowMs();
+  json::JsonWriter w;
+  w.beginObject();
+  if (ev.cron == "* * * * *") {
+    recordRun("watchdog", ev);
+    // Alerts first: "stuck" counts what the watchdog is about to fail, which is what the admin
+    // needs to hear about.
+    int alerts = cron::alerts(now);
+    cron::WatchdogReport r = cron::watchdog(now);
+    logger::info("watchdog: failed " + std::to_string(r.failed) + ", notified " +
+                 std::to_string(r.notified) + ", re-enqueued " + std::to_string(r.reenqueued) +
+                 ", alerts " + std::to_string(alerts));
+    w.key("job").value("watchdog").key("failed").value(r.failed).key("notified").value(r.notified)
+        .key("kicked").value(r.kicked).key("reenqueued").value(r.reenqueued)
+        .key("alerts").value(alerts);
+  } else if (ev.cron == "0 * * * *") {
+    recordRun("cleanup", ev);
+    cron::CleanupReport r = cron::cleanup(now);
+    logger::info("cleanup: images " + std::to_string(r.images) + ", references " +
+                 std::to_string(r.references) + ", updates " + std::to_string(r.updates) +
+                 ", rate limits " + std::to_string(r.rateLimits) + ", events " +
+                 std::to_string(r.events) + (r.more ? " (more next run)" : ""));
+    w.key("job").value("cleanup").key("images").value(r.images)
+        .key("references").value(r.references).key("updates").value(r.updates)
+        .key("rate_limits").value(r.rateLimits).key("events").value(r.events)
+        .key("more").value(r.more);
+  } else {
+    logger::warn("cron: no job for schedule '" + ev.cron + "'");
+    w.key("job").null();
+  }
+  w.endObject();
+  return fn::Response::json(200, w.str());
+}
+
+fn::Response metrics(const fn::Request& req) {
+  if (req.method != "GET") return fn::Response::error(405, "use GET");
+  std::string_view token = config::get(Setting::METRICS_TOKEN);
+  if (!token.empty()) {
+    std::string_view auth = req.header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.substr(0, kBearer.size()) != kBearer ||
+        !config::constantTimeEquals(auth.substr(kBearer.size()), token)) {
+      fn::Response r = fn::Response::error(401, "metrics need Authorization: Bearer <METRICS_TOKEN>");
+      r.headers.emplace_back("www-authenticate", "Bearer");
+      return r;
+    }
+  }
+  double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
+  stats::Stats s = stats::collect(host::nowMs(), timeoutMs);
+  std::string text = stats::prometheus(s);
+  fn::Response r;
+  r.status = 200;
+  r.headers.emplace_back("content-type", "text/plain; version=0.0.4; charset=utf-8");
+  r.body.assign(text.begin(), text.end());
+  return r;
 }
 
 }  // namespace
 
 fn::Response fn::handleEvent(const fn::Event& ev) {
-  if (ev.kind != "scheduled") return Response::error(400, "unsupported event");
-  const char* job = jobFor(ev.cron);
-  if (!job) {
-    logger::warn("cron: no job for schedule '" + ev.cron + "'");
-    return Response::json(200, R"({"ok":false,"job":null})");
-  }
-  json::JsonWriter w;
-  w.beginObject().key("op").value("run").key("sql")
-      .value("INSERT INTO cron_runs (job, cron, scheduled_ms, started_ms) VALUES (?1, ?2, ?3, ?4)")
-      .key("params").beginArray().value(job).value(ev.cron).value(ev.scheduledMs)
-      .value(host::nowMs()).endArray().endObject();
-  host::Reply r = host::d1(w.str());
-  if (!r.ok()) {
-    logger::error(std::string("cron ") + job + ": " + r.error);
-    return Response::error(500, "could not record the run");
-  }
-  logger::info(std::string("cron: ran ") + job);
-  return Response::json(200, std::string(R"({"ok":true,"job":")") + job + "\"}");
+  if (ev.kind == "scheduled") return scheduled(ev);
+  if (ev.kind == "fetch" && ev.request.path == "/metrics") return metrics(ev.request);
+  return Response::error(404, "no such route");
 }

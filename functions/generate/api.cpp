@@ -71,6 +71,7 @@ fn::Response api(const fn::Request& req) {
     if (req.header("upgrade") != "websocket") return fn::Response::error(426, "expected a WebSocket upgrade");
     // The host forwards this request to the named object, which holds the socket.
     fn::Response f = fn::Response::json(200, "{}");
+    f.headers.emplace_back("x-host-forward-binding", "MODEL_QUEUE");
     f.headers.emplace_back("x-host-forward-object", model);
     f.headers.emplace_back("x-host-forward-path", "/ws/" + std::to_string(id));
     return f;

@@ -30,7 +30,7 @@ using i18n::Msg;
 // Telegram: one status message per job, edited no more often than this.
 constexpr double kEditIntervalMs = 3000;
 // Edits of queue positions per pass: the rest catch up on the next move.
-constexpr int kPositionEditsPerPass = 20;
+constexpr int kPositionEditsPerPass = 10;
 // Telegram's caption limit (characters).
 constexpr size_t kCaptionMax = 1024;
 // ETA from the latest finished jobs; before any, this guess.
@@ -99,6 +99,9 @@ bool ensureSchema(const std::string& object) {
       "cancelled INTEGER NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0, "
       "enqueued_ms REAL NOT NULL, started_ms REAL, heartbeat_ms REAL, model_ms REAL NOT NULL DEFAULT 0)",
       "CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, seq)",
+      // Status edits that had to wait for the 3 s interval; the alarm sends them.
+      "CREATE TABLE IF NOT EXISTS pending_edits (message_id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL, "
+      "text TEXT NOT NULL, at_ms REAL NOT NULL)",
       "CREATE TABLE IF NOT EXISTS done_log (gen_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
       "outcome TEXT NOT NULL, claims INTEGER NOT NULL, enqueued_ms REAL NOT NULL, started_ms REAL, "
       "model_ms REAL NOT NULL, finished_ms REAL NOT NULL)",
@@ -185,17 +188,18 @@ double averageJobMs() {
   return avg > 0 ? avg : kDefaultJobMs;
 }
 
+// A job's place counts the running jobs and the queued ones up to it: "#1" starts now, "#2" is
+// next after the one running. It moves when a job ahead finishes.
 struct Place {
-  int64_t position = 0;  // 1: next to start
+  int64_t position = 0;
   int64_t minutes = 1;
 };
 
 Place placeOf(const Job& j, const std::string& model) {
   Place p;
-  p.position = scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND seq <= ?1")
-                          .bind(j.seq), "n", 1);
-  int64_t running = scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'running'"), "n");
-  double ms = double(p.position + running) * averageJobMs() / concurrencyOf(model);
+  p.position = scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' OR "
+                               "(state = 'queued' AND seq <= ?1)").bind(j.seq), "n", 1);
+  double ms = double(p.position) * averageJobMs() / concurrencyOf(model);
   p.minutes = std::max<int64_t>(1, int64_t(std::ceil(ms / 60000)));
   return p;
 }
@@ -217,6 +221,9 @@ void broadcast(const Job& j, std::string_view stage, std::string_view status, in
 }
 
 // ---- Telegram status message -------------------------------------------------------------------
+
+void setAlarm(double atMs);
+void scheduleAt(double atMs);
 
 void recordEdit(int64_t genId, std::string_view text, int64_t position, bool ok, bool limited) {
   double now = host::nowMs();
@@ -243,11 +250,10 @@ void showStatus(const std::string& model, int64_t genId, const std::string& text
   double now = host::nowMs();
   if (now < allowed) {
     if (!final) return;
-    json::JsonWriter w;
-    w.beginObject().key("kind").value("deferred").key("task").value("edit").key("object").value(model)
-        .key("chat").value(chat).key("message").value(msg).key("text").value(text)
-        .key("at_ms").value(allowed).endObject();
-    host::defer(w.str());
+    sql(db::Stmt("INSERT INTO pending_edits (message_id, chat_id, text, at_ms) VALUES (?1, ?2, ?3, ?4) "
+                 "ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, at_ms = excluded.at_ms")
+            .bind(msg).bind(chat).bind(text).bind(allowed));
+    scheduleAt(allowed);
     return;
   }
   tg::Bot bot;
@@ -534,16 +540,46 @@ void setAlarm(double atMs) {
   if (!r.ok()) logger::error("set_alarm: " + r.error);
 }
 
-// After any change: an alarm now when a job can start, else a check-up while jobs run (to pick
-// up a job whose runner vanished), else none.
+// Moves the alarm earlier when `atMs` is sooner than the one set (one alarm serves every need).
+void scheduleAt(double atMs) {
+  host::Reply r = host::storage(R"({"op":"get_alarm"})");
+  double current = 0;
+  simdjson::dom::parser p;
+  json::Object o;
+  if (r.ok() && p.parse(r.json).get(o) == simdjson::SUCCESS) current = json::getDouble(o, "at_ms").value_or(0);
+  // A current alarm in the past is the one running now: it does not count.
+  if (current <= host::nowMs() || current > atMs) setAlarm(atMs);
+}
+
+// After any change: an alarm now when a job can start; else at the next waiting status edit; and
+// a check-up while jobs run (to pick up a job whose runner vanished).
 void schedule(const std::string& model) {
-  Rows r = sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS running FROM jobs"));
+  Rows r = sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS running, "
+                        "(SELECT MIN(at_ms) FROM pending_edits) AS edit_at FROM jobs"));
   auto row = r.first();
   int64_t queued = row ? json::getInt(*row, "queued").value_or(0) : 0;
   int64_t running = row ? json::getInt(*row, "running").value_or(0) : 0;
+  double editAt = row ? json::getDouble(*row, "edit_at").value_or(0) : 0;
   double now = host::nowMs();
-  if (queued > 0 && running < concurrencyOf(model)) setAlarm(now);
-  else if (running > 0) setAlarm(now + staleMs());
+  double next = 0;
+  auto consider = [&](double t) { next = next == 0 ? t : std::min(next, t); };
+  if (queued > 0 && running < concurrencyOf(model)) consider(now);
+  if (running > 0) consider(now + staleMs());
+  if (editAt > 0) consider(std::max(editAt, now));
+  if (next > 0) scheduleAt(next);
+}
+
+// Sends the status edits whose time has come.
+void flushEdits() {
+  Rows r = sql(db::Stmt("DELETE FROM pending_edits WHERE at_ms <= ?1 RETURNING message_id, chat_id, text")
+                   .bind(host::nowMs()));
+  tg::Bot bot;
+  for (const json::Object& row : r.rows) {
+    tg::Sent s = bot.editMessageText(json::getInt(row, "chat_id").value_or(0),
+                                     json::getInt(row, "message_id").value_or(0),
+                                     json::getString(row, "text").value_or(""));
+    if (!s.ok) logger::warn("late status edit: " + s.description);
+  }
 }
 
 std::optional<Job> claim(int concurrency) {
@@ -573,7 +609,7 @@ void refreshPositions(const std::string& model) {
   int conc = concurrencyOf(model);
   double now = host::nowMs();
   int edits = 0;
-  int64_t pos = 0;
+  int64_t pos = running;
   for (const json::Object& row : r.rows) {
     pos++;
     if (json::getInt(row, "shown_position").value_or(0) == pos) continue;
@@ -582,7 +618,7 @@ void refreshPositions(const std::string& model) {
     if (now < allowed) continue;
     if (++edits > kPositionEditsPerPass) break;
     i18n::Lang lang = i18n::fromCode(json::getString(row, "lang").value_or("en"));
-    int64_t minutes = std::max<int64_t>(1, int64_t(std::ceil(double(pos + running) * avg / conc / 60000)));
+    int64_t minutes = std::max<int64_t>(1, int64_t(std::ceil(double(pos) * avg / conc / 60000)));
     std::string text = i18n::format(Msg::GenQueued, lang,
                                     {{"position", std::to_string(pos)}, {"model", model},
                                      {"minutes", std::to_string(minutes)}, {"note", ""}});
@@ -608,6 +644,7 @@ void recoverStale(const std::string& model) {
 // One pass: take every job the concurrency allows, run the first here and the others in parallel
 // (deferred events on the same object), then schedule the next pass.
 bool pump(const std::string& model) {
+  flushEdits();
   recoverStale(model);
   int conc = concurrencyOf(model);
   std::vector<Job> claimed;
@@ -616,7 +653,6 @@ bool pump(const std::string& model) {
     if (!j) break;
     claimed.push_back(*j);
   }
-  if (!claimed.empty()) deferTask(model, "positions");
   for (size_t i = 1; i < claimed.size(); i++) deferTask(model, "run", claimed[i].genId);
   bool ok = true;
   if (!claimed.empty()) {
@@ -626,6 +662,8 @@ bool pump(const std::string& model) {
       sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(claimed[0].genId));
     }
   }
+  // Everyone behind a finished job moved up.
+  if (!claimed.empty()) refreshPositions(model);
   if (ok) schedule(model);
   return ok;
 }
@@ -695,7 +733,7 @@ fn::Response cancel(const std::string& model, const fn::Event& ev) {
   if (wasQueued) {
     broadcast(*job, "cancelled", "cancelled");
     logDone(*job, "cancelled");
-    deferTask(model, "positions");
+    refreshPositions(model);
   } else {
     sql(db::Stmt("UPDATE jobs SET cancelled = 1 WHERE gen_id = ?1").bind(id));
   }
@@ -786,15 +824,6 @@ fn::Response onDeferred(const fn::Event& ev) {
       if (!runJob(model, *j)) sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(id));
     }
     schedule(model);
-  } else if (task == "edit") {
-    double at = json::getDouble(ev.data, "at_ms").value_or(0);
-    double wait = at - host::nowMs();
-    if (wait > 0) host::sleepMs(int64_t(std::min(wait, 60000.0)));
-    tg::Bot bot;
-    tg::Sent s = bot.editMessageText(json::getInt(ev.data, "chat").value_or(0),
-                                     json::getInt(ev.data, "message").value_or(0),
-                                     json::getString(ev.data, "text").value_or(""));
-    if (!s.ok) logger::warn("late status edit: " + s.description);
   }
   return fn::Response::json(200, R"({"ok":true})");
 }

@@ -42,7 +42,8 @@ render::RequestDefaults defaults() {
   d.theme = std::string(config::get(Setting::DEFAULT_THEME));
   d.fontSize = int(config::getInt(Setting::DEFAULT_FONT_SIZE, 14));
   d.botName = std::string(config::get(Setting::BOT_NAME));
-  d.maxSourceLines = uint32_t(std::max<int64_t>(1, config::getInt(Setting::RENDER_MAX_LINES, 2000)));
+  d.maxSourceLines =
+      uint32_t(std::max<int64_t>(1, config::getInt(Setting::RENDER_MAX_LINES, 2000)));
   d.maxWidth = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_WIDTH, 6000)));
   d.maxHeight = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_HEIGHT, 20000)));
   return d;
@@ -94,7 +95,8 @@ fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
   render::RenderResult r = render::renderCode(rr.options());
   if (r.status != 200) return fn::Response::error(r.status, r.error);
   fn::Response res = fn::Response::bytes(200, r.contentType, std::move(r.bytes));
-  res.headers.emplace_back("x-image-size", std::to_string(r.width) + "x" + std::to_string(r.height));
+  res.headers.emplace_back("x-image-size",
+                           std::to_string(r.width) + "x" + std::to_string(r.height));
   return res;
 }
 

@@ -105,7 +105,9 @@ RenderResult fail(int status, std::string message) {
   return r;
 }
 
-double luminance(Rgba c) { return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255.0; }
+double luminance(Rgba c) {
+  return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255.0;
+}
 
 }  // namespace
 
@@ -293,8 +295,8 @@ RenderResult renderCode(const RenderOptions& opt) {
     if (!r.png.ok) return fail(500, "PNG encoding failed");
   }
   if (r.bytes.size() > opt.maxBytes) {
-    return fail(413, "image is " + std::to_string(r.bytes.size() / 1024) +
-                         " KB; the limit is " + std::to_string(opt.maxBytes / 1024) +
+    return fail(413, "image is " + std::to_string(r.bytes.size() / 1024) + " KB; the limit is " +
+                         std::to_string(opt.maxBytes / 1024) +
                          " KB (use max_lines, scale 1 or format jpeg)");
   }
   return r;

@@ -1,6 +1,6 @@
 // The whole pipeline: decode the PNG it produces and look at pixels a user would look at.
-#include <catch2/catch.hpp>
 #include <png.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 
@@ -32,7 +32,9 @@ bool decode(const std::vector<uint8_t>& png, Decoded& out) {
   return png_image_finish_read(&img, nullptr, out.rgba.data(), 0, nullptr) != 0;
 }
 
-int brightness(Rgba c) { return c.r + c.g + c.b; }
+int brightness(Rgba c) {
+  return c.r + c.g + c.b;
+}
 
 RenderOptions base(std::string_view code) {
   RenderOptions o;
@@ -87,7 +89,8 @@ TEST_CASE("a rendered window has the theme background, a shadow and coloured key
   REQUIRE(keyword != t.foreground);
   int keywordPixels = 0, otherPixels = 0;
   for (int y = f.textTop; y < f.textTop + m.lineHeight; y++) {
-    for (int x = f.textX; x < f.textX + int(6 * m.cellWidth); x++) keywordPixels += img.at(x, y) == keyword;
+    for (int x = f.textX; x < f.textX + int(6 * m.cellWidth); x++)
+      keywordPixels += img.at(x, y) == keyword;
     for (int x = f.textX + int(7 * m.cellWidth); x < f.textX + int(9 * m.cellWidth); x++) {
       otherPixels += img.at(x, y) == keyword;
     }

@@ -15,7 +15,9 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-RequestError bad(std::string message) { return RequestError{400, std::move(message)}; }
+RequestError bad(std::string message) {
+  return RequestError{400, std::move(message)};
+}
 
 // A user's value quoted back in an error: short, and safe to put in JSON (the writer escapes it).
 std::string quote(std::string_view s) {
@@ -59,8 +61,7 @@ class Fields {
     return {};
   }
 
-  RequestError integer(std::string_view key, int64_t lo, int64_t hi, int64_t& out,
-                       bool& present) {
+  RequestError integer(std::string_view key, int64_t lo, int64_t hi, int64_t& out, bool& present) {
     element e;
     present = find(key, e);
     if (!present) return {};
@@ -69,8 +70,8 @@ class Fields {
 
   static RequestError toInteger(const element& e, std::string_view key, int64_t lo, int64_t hi,
                                 int64_t& out) {
-    std::string range = " must be an integer from " + std::to_string(lo) + " to " +
-                        std::to_string(hi);
+    std::string range =
+        " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
     int64_t v;
     double d;
     uint64_t u;
@@ -92,10 +93,10 @@ class Fields {
   const simdjson::dom::object& o_;
 };
 
-#define TRY(expr)                  \
-  do {                             \
-    RequestError e_ = (expr);      \
-    if (!e_.ok()) return e_;       \
+#define TRY(expr)             \
+  do {                        \
+    RequestError e_ = (expr); \
+    if (!e_.ok()) return e_;  \
   } while (0)
 
 constexpr int64_t kMaxLineNumber = 1000000;
@@ -130,8 +131,7 @@ RequestError parseHighlights(Fields& f, std::vector<uint32_t>& out) {
                    " (use a line number or \"from-to\" with from <= to)");
       }
       if (size_t(b - a + 1) + out.size() > kMaxHighlights) {
-        return bad("highlight_lines covers more than " + std::to_string(kMaxHighlights) +
-                   " lines");
+        return bad("highlight_lines covers more than " + std::to_string(kMaxHighlights) + " lines");
       }
       for (int64_t v = a; v <= b; v++) out.push_back(uint32_t(v));
       continue;

@@ -11,6 +11,7 @@
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
+#include "shared/stats.h"
 
 namespace webhook {
 namespace {
@@ -43,6 +44,32 @@ Outcome cmdSupport(Ctx& c) {
   return Outcome::Done;
 }
 
+bool isAdmin(int64_t userId) {
+  std::string_view ids = config::get(Setting::ADMIN_IDS);
+  std::string id = std::to_string(userId);
+  while (!ids.empty()) {
+    size_t comma = ids.find(',');
+    std::string_view one = ids.substr(0, comma);
+    while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+    while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+    if (one == id) return true;
+    if (comma == std::string_view::npos) break;
+    ids.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// /stats: the numbers of GET /metrics, for the admins listed in ADMIN_IDS.
+Outcome cmdStats(Ctx& c) {
+  if (!isAdmin(c.userId)) {
+    say(c, Msg::NotAdmin);
+    return Outcome::Done;
+  }
+  double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
+  c.bot.sendMessage(c.chatId, stats::summaryHtml(stats::collect(c.now, timeoutMs)));
+  return Outcome::Done;
+}
+
 Outcome onMessage(Ctx& c, const Message& m) {
   Command cmd = parseCommand(m.text);
   const std::string& n = cmd.name;
@@ -52,6 +79,7 @@ Outcome onMessage(Ctx& c, const Message& m) {
   }
   if (n == "language" || n == "lang") return cmdLanguage(c);
   if (n == "support") return cmdSupport(c);
+  if (n == "stats") return cmdStats(c);
   for (const Feature* f : kFeatures) {
     if (auto o = f->onMessage(c, m, cmd)) return *o;
   }

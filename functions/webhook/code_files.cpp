@@ -14,6 +14,7 @@
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
+#include "shared/stats.h"
 #include "shared/telegram.h"
 #include "shared/utf8.h"
 #include "context.h"
@@ -117,7 +118,9 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
                    const std::string& language, int maxLines) {
   RenderJob job = jobFor(c, code, filename, language);
   job.maxLines = maxLines;
+  double started = host::nowMs();
   RenderOutput img = renderImage(job);
+  stats::record("code_image", img.ok ? "ok" : "failed", host::nowMs() - started, c.now);
   if (!img.ok) {
     reportRenderFailure(c, img);
     return false;

@@ -131,6 +131,73 @@ fn::Response diagnostics(const fn::Request& req) {
         .key("balance").value(bal.value_or(-1)).endObject();
     return fn::Response::json(200, w.str());
   }
+  if (req.path == "/__diag/seed-generation") {
+    // A generation in any state for cron tests: the user (with ?credits= bonus), the row with the
+    // reserve of ?cost=, and for ?r2=1 an image object under gen/<id>.png.
+    int64_t user = atoll(req.queryParam("user").c_str());
+    int64_t cost = atoll(req.queryParam("cost").c_str());
+    double at = atof(req.queryParam("at_ms").c_str());
+    std::string status = req.queryParam("status");
+    std::string model = req.queryParam("model").empty() ? "flux" : req.queryParam("model");
+    std::string err;
+    int64_t credits = atoll(req.queryParam("credits").c_str());
+    std::vector<db::Stmt> seed;
+    seed.push_back(db::Stmt("INSERT INTO users (id, language_code, created_ms, updated_ms) VALUES "
+                            "(?1, 'en', 0, 0) ON CONFLICT (id) DO NOTHING").bind(user));
+    if (credits != 0) {
+      seed.push_back(ledger::entry(user, credits, ledger::kBonus,
+                                   "seed:" + std::to_string(user) + ":" + std::to_string(credits),
+                                   at));
+    }
+    seed.push_back(
+        db::Stmt("INSERT INTO generations (user_id, chat_id, model, prompt, status, cost, "
+                 "created_ms, started_ms, finished_ms, updated_ms) VALUES (?1, ?1, ?2, 'seed', "
+                 "?3, ?4, ?5, CASE WHEN ?3 = 'queued' THEN NULL ELSE ?5 END, "
+                 "CASE WHEN ?3 IN ('completed', 'failed') THEN ?5 END, ?5) RETURNING id")
+            .bind(user).bind(model).bind(status).bind(cost).bind(at));
+    auto res = db::batch(seed, &err);
+    if (res.size() != seed.size() || !res.back().first()) {
+      return fn::Response::error(500, "seed: " + err);
+    }
+    int64_t id = json::getInt(*res.back().first(), "id").value_or(0);
+    std::string ref = "gen:" + std::to_string(id);
+    std::vector<db::Stmt> more;
+    if (cost > 0) more.push_back(ledger::entry(user, -cost, ledger::kReserve, ref, at));
+    if (req.queryParam("r2") == "1") {
+      std::string key = "gen/" + std::to_string(id) + ".png";
+      static const uint8_t kPng[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+      json::JsonWriter put;
+      put.beginObject().key("op").value("put").key("key").value(key)
+          .key("content_type").value("image/png").endObject();
+      host::Reply r = host::r2(put.str(), kPng);
+      if (!r.ok()) return fn::Response::error(500, "seed r2: " + r.error);
+      more.push_back(db::Stmt("UPDATE generations SET r2_key = ?2 WHERE id = ?1").bind(id).bind(key));
+    }
+    if (!more.empty() && db::batch(more, &err).size() != more.size()) {
+      return fn::Response::error(500, "seed: " + err);
+    }
+    w.beginObject().key("id").value(id).endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/generation") {
+    int64_t id = atoll(req.queryParam("id").c_str());
+    db::Result r = db::first(db::Stmt("SELECT g.id, g.status, g.error, g.r2_key, g.notified_ms, "
+                                      "u.credits FROM generations g JOIN users u ON u.id = "
+                                      "g.user_id WHERE g.id = ?1").bind(id));
+    if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
+    w.beginObject().key("row");
+    if (auto row = r.first()) w.raw(simdjson::to_string(*row));
+    else w.null();
+    w.endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/r2-get") {
+    json::JsonWriter get;
+    get.beginObject().key("op").value("get").key("key").value(req.queryParam("key")).endObject();
+    host::Reply r = host::r2(get.str());
+    if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("r2", r));
+    return fn::Response::json(200, r.json);
+  }
   if (req.path == "/__diag/trap") {
     // Proves the host drops a trapped instance and serves the next request from a fresh one.
     __builtin_trap();

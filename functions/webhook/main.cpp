@@ -9,6 +9,7 @@
 #include "shared/config.h"
 #include "shared/entry.h"
 #include "shared/host.h"
+#include "shared/stats.h"
 #include "store.h"
 #include "update.h"
 #include "yookassa.h"
@@ -69,10 +70,12 @@ fn::Response telegram(const fn::Request& req) {
       logger::info("telegram: update " + std::to_string(u.updateId) + " already handled");
       return ok();
     case webhook::store::Claim::Failed:
+      stats::record("webhook_error", "claim", 0, host::nowMs());
       return fn::Response::error(500, "storage unavailable, retry later");
     case webhook::store::Claim::Mine: break;
   }
   if (webhook::handleUpdate(u) == webhook::Outcome::StorageFailed) {
+    stats::record("webhook_error", "storage", 0, host::nowMs());
     webhook::store::releaseUpdate(u.updateId);
     return fn::Response::error(500, "storage unavailable, retry later");
   }

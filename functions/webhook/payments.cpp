@@ -141,7 +141,9 @@ Outcome showStarPacks(Ctx& c) {
                    "pay:stars:" + p.id, ""}});
   }
   if (packs.empty()) t += "\n" + std::string(i18n::text(Msg::BuyNoPacks, c.lang));
-  if (yookassa::configProblem().empty()) t += "\n\n" + std::string(i18n::text(Msg::BuyCardHint, c.lang));
+  if (yookassa::configProblem().empty()) {
+    t += "\n\n" + std::string(i18n::text(Msg::BuyCardHint, c.lang));
+  }
   tg::Sent s = c.bot.sendMessage(c.chatId, t, kb.empty() ? nullptr : &kb);
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
   return Outcome::Done;
@@ -243,9 +245,12 @@ Outcome createTopup(Ctx& c, std::string_view packId) {
       Stmt("INSERT INTO payments (provider, charge_id, user_id, pack, credits, amount, currency, "
            "status, created_ms, updated_ms) VALUES ('yookassa', ?1, ?2, ?3, ?4, ?5, 'RUB', "
            "'pending', ?6, ?6) ON CONFLICT (provider, charge_id) DO NOTHING")
-          .bind(pm.id).bind(c.userId).bind(p->id).bind(p->credits).bind(p->amountMinor).bind(c.now));
+          .bind(pm.id).bind(c.userId).bind(p->id).bind(p->credits).bind(p->amountMinor)
+          .bind(c.now));
   // Without the row the notification still credits (from the payment's metadata and the pack).
-  if (!r.ok()) logger::warn("yookassa: could not record pending payment " + pm.id + ": " + r.error());
+  if (!r.ok()) {
+    logger::warn("yookassa: could not record pending payment " + pm.id + ": " + r.error());
+  }
   std::string amount = pay::formatMinorUnits(p->amountMinor);
   tg::Keyboard kb{{{i18n::format(Msg::TopupPayButton, c.lang, {{"amount", amount}}), "",
                     pm.confirmationUrl}},
@@ -440,8 +445,8 @@ Outcome onSuccessfulPayment(Ctx& c, const Message& m) {
             "ON CONFLICT (provider, charge_id) DO NOTHING")
            .bind(sp.telegramChargeId).bind(c.userId).bind(payload->pack).bind(payload->credits)
            .bind(sp.totalAmount).bind(sp.providerChargeId).bind(c.now),
-       ledger::entry(c.userId, payload->credits, ledger::kTopupStars, "stars:" + sp.telegramChargeId,
-                     c.now)},
+       ledger::entry(c.userId, payload->credits, ledger::kTopupStars,
+                     "stars:" + sp.telegramChargeId, c.now)},
       &err);
   if (res.size() != 2) {
     logger::error("successful_payment: crediting failed: " + err);
@@ -453,7 +458,8 @@ Outcome onSuccessfulPayment(Ctx& c, const Message& m) {
     return Outcome::Done;
   }
   auto bal = ledger::balance(c.userId);
-  say(c, Msg::TopupCredited, {{"credits", num(payload->credits)}, {"balance", num(bal.value_or(0))}});
+  say(c, Msg::TopupCredited,
+      {{"credits", num(payload->credits)}, {"balance", num(bal.value_or(0))}});
   return Outcome::Done;
 }
 

@@ -53,17 +53,16 @@ std::optional<uint32_t> parseV4(std::string_view s) {
   uint32_t out = 0;
   int parts = 0;
   size_t i = 0;
-  while (parts < 4) {
+  for (;;) {
     size_t dot = s.find('.', i);
     std::string_view part = s.substr(i, dot == std::string_view::npos ? s.npos : dot - i);
     int64_t n;
-    if (part.size() > 3 || !parseDigits(part, n) || n > 255) return std::nullopt;
+    if (++parts > 4 || part.size() > 3 || !parseDigits(part, n) || n > 255) return std::nullopt;
     out = out << 8 | uint32_t(n);
-    parts++;
     if (dot == std::string_view::npos) break;
     i = dot + 1;
   }
-  if (parts != 4 || s.find('.', i) != std::string_view::npos) return std::nullopt;
+  if (parts != 4) return std::nullopt;
   return out;
 }
 

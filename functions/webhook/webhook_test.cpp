@@ -140,8 +140,9 @@ TEST_CASE("successful_payment parses the fields a top-up is credited by", "[webh
       {R"j({"currency":"XTR"})j", "XTR", 0, "", "", ""},
   };
   for (const Case& c : cases) {
-    std::string body = std::string(R"j({"update_id":1,"message":{"message_id":1,"chat":{"id":42},)j") +
-                       R"j("from":{"id":42},"successful_payment":)j" + c.json + "}}";
+    std::string body =
+        std::string(R"j({"update_id":1,"message":{"message_id":1,"chat":{"id":42},)j") +
+        R"j("from":{"id":42},"successful_payment":)j" + c.json + "}}";
     Update u;
     REQUIRE(parseUpdate(body, u).empty());
     REQUIRE(u.message.hasSuccessfulPayment);
@@ -167,7 +168,8 @@ TEST_CASE("successful_payment parses the fields a top-up is credited by", "[webh
 
 TEST_CASE("payment packs, payloads and amounts", "[webhook]") {
   auto stars = pay::parseStarPacks(
-      R"([{"id":"s100","stars":50,"credits":100,"title":"Starter"},{"id":"bad id","stars":1,"credits":1},
+      R"([{"id":"s100","stars":50,"credits":100,"title":"Starter"},
+          {"id":"bad id","stars":1,"credits":1},
           {"id":"s0","stars":0,"credits":5},{"id":"s9","stars":9,"credits":-1},"x"])");
   REQUIRE(stars.size() == 1);
   CHECK(stars[0].title == "Starter");
@@ -212,14 +214,15 @@ TEST_CASE("payment packs, payloads and amounts", "[webhook]") {
 }
 
 TEST_CASE("YooKassa notification addresses", "[webhook]") {
-  for (const char* ok : {"185.71.76.0", "185.71.76.31", "185.71.77.5", "77.75.153.0", "77.75.153.127",
-                         "77.75.156.11", "77.75.156.35", "77.75.154.128", "77.75.154.255",
-                         "2a02:5180::1", "2A02:5180:0:1509::15"}) {
+  for (const char* ok : {"185.71.76.0", "185.71.76.31", "185.71.77.5", "77.75.153.0",
+                         "77.75.153.127", "77.75.156.11", "77.75.156.35", "77.75.154.128",
+                         "77.75.154.255", "2a02:5180::1", "2A02:5180:0:1509::15"}) {
     CHECK(pay::isYookassaAddress(ok));
   }
   for (const char* bad : {"185.71.76.32", "185.71.78.1", "77.75.153.128", "77.75.156.12",
                           "77.75.154.127", "127.0.0.1", "2a02:5181::1", "2a02::5180:1", "",
-                          "185.71.76", "185.71.76.1.2", "185.71.76.256", "1.2.3.4 ", "2a02:5180:zz::1"}) {
+                          "185.71.76", "185.71.76.1.2", "185.71.76.256", "1.2.3.4 ",
+                          "2a02:5180:zz::1"}) {
     CHECK_FALSE(pay::isYookassaAddress(bad));
   }
 }

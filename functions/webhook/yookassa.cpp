@@ -58,7 +58,8 @@ HttpReply call(std::string_view method, std::string_view path, std::string_view 
   if (!idempotenceKey.empty()) req.key("idempotence-key").value(idempotenceKey);
   req.endObject().key("timeout_ms").value(kTimeoutMs).endObject();
   host::Reply r = host::fetch(
-      req.str(), std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+      req.str(),
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
   HttpReply out;
   if (!r.ok()) {
     out.error = r.error;
@@ -118,7 +119,8 @@ fn::Response answer(const Verdict& v) {
   return answer(v.ok, v.ok ? "result" : "error", v.text);
 }
 
-constexpr const char* kStorage = "storage unavailable: nothing changed (the user can press Check payment)";
+constexpr const char* kStorage =
+    "storage unavailable: nothing changed (the user can press Check payment)";
 
 Verdict fail(std::string text, Verdict::State st = Verdict::State::Refused) {
   return {false, st, std::move(text)};
@@ -208,7 +210,8 @@ Verdict succeeded(const Payment& p) {
   auto bal = ledger::balance(e.userId);
   payments::tellUser(e.userId, Msg::TopupCredited,
                      {{"credits", num(e.credits)}, {"balance", num(bal.value_or(0))}});
-  return done("payment " + p.id + " credited " + num(e.credits) + " credits", Verdict::State::Credited);
+  return done("payment " + p.id + " credited " + num(e.credits) + " credits",
+              Verdict::State::Credited);
 }
 
 Verdict canceled(const Payment& p) {
@@ -221,7 +224,9 @@ Verdict canceled(const Payment& p) {
            "WHERE provider = 'yookassa' AND charge_id = ?1 AND status = 'pending'")
           .bind(p.id).bind(now));
   if (!r.ok()) return fail(kStorage, Verdict::State::Failed);
-  if (r.changes() < 1) return done("payment " + p.id + " already closed: no-op", Verdict::State::AlreadyDone);
+  if (r.changes() < 1) {
+    return done("payment " + p.id + " already closed: no-op", Verdict::State::AlreadyDone);
+  }
   if (p.userId) {
     payments::tellUser(p.userId, Msg::TopupCanceled,
                        {{"amount", pay::formatMinorUnits(p.amountMinor)}});
@@ -242,7 +247,9 @@ Verdict refunded(const json::Object& obj) {
   if (r.status != 200) return fail(describe(r), Verdict::State::Failed);
   simdjson::dom::parser parser;
   json::Object po;
-  if (parser.parse(r.body).get(po) != simdjson::SUCCESS) return fail("unreadable payment", Verdict::State::Failed);
+  if (parser.parse(r.body).get(po) != simdjson::SUCCESS) {
+    return fail("unreadable payment", Verdict::State::Failed);
+  }
   int64_t refundedMinor = 0;
   if (auto ra = json::getObject(po, "refunded_amount")) {
     refundedMinor = pay::parseMinorUnits(json::getString(*ra, "value").value_or("")).value_or(0);
@@ -267,11 +274,14 @@ Verdict refunded(const json::Object& obj) {
   bool full = refundedMinor >= e.amountMinor;
   auto res = db::batch(
       {Stmt("UPDATE payments SET status = CASE WHEN ?3 THEN 'refunded' ELSE status END, "
-            "updated_ms = ?2 WHERE provider = 'yookassa' AND charge_id = ?1").bind(p.id).bind(now).bind(full),
+            "updated_ms = ?2 WHERE provider = 'yookassa' AND charge_id = ?1")
+           .bind(p.id).bind(now).bind(full),
        payments::debitUpTo(e.userId, credits, "yookassa-refund:" + std::string(refundId), now)},
       &err);
   if (res.size() != 2) return fail(kStorage, Verdict::State::Failed);
-  if (res[1].changes() < 1) return done("refund already processed: no-op", Verdict::State::AlreadyDone);
+  if (res[1].changes() < 1) {
+    return done("refund already processed: no-op", Verdict::State::AlreadyDone);
+  }
   return done("refund " + std::string(refundId) + " debited", Verdict::State::Credited);
 }
 
@@ -348,7 +358,8 @@ fn::Response notification(const fn::Request& req) {
   std::string err;
   switch (getPayment(id, p, err)) {
     case Call::NotFound:
-      return answer(false, "error", "payment " + std::string(id) + " not found at YooKassa: nothing credited");
+      return answer(false, "error",
+                    "payment " + std::string(id) + " not found at YooKassa: nothing credited");
     case Call::Failed:
       return answer(false, "error", err + ": nothing changed");
     case Call::Ok: break;

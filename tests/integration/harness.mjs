@@ -43,7 +43,10 @@ function writeConfig(dir, vars) {
     .replace(/^main = .*$/m, `main = "${path.join(ROOT, 'host/worker.mjs')}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
-  const lines = Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`);
+  // dotenv keeps backslashes inside "...", so JSON values (MODELS, STAR_PACKS) go in '...', which
+  // it takes literally.
+  const quote = (s) => (s.includes('"') && !/['\n]/.test(s) ? `'${s}'` : JSON.stringify(s));
+  const lines = Object.entries(vars).map(([k, v]) => `${k}=${quote(String(v))}`);
   writeFileSync(path.join(dir, '.dev.vars'), lines.join('\n') + '\n');
   return path.join(dir, 'wrangler.toml');
 }

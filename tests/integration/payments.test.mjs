@@ -338,6 +338,27 @@ test('a payment whose notification never came is credited by "Check payment", on
   assert.equal((await balance(u)).credits, 100);
 });
 
+test('a YooKassa refund.succeeded debits the refunded credits once, after the API shows it', async () => {
+  const u = user(307);
+  const p = await topup(u);
+  yk.setPayment(p.id, { status: 'succeeded', amount: '99.00' });
+  await notify(yk.notification('payment.succeeded', { id: p.id, status: 'succeeded' }));
+  assert.equal((await balance(u)).credits, 100);
+  const refund = yk.notification('refund.succeeded', { id: 'rf-307', payment_id: p.id, status: 'succeeded',
+    amount: { value: '99.00', currency: 'RUB' } });
+  let a = await notify(refund); // the API shows no refund yet: a forgery
+  assert.equal(a.ok, false);
+  assert.equal((await balance(u)).credits, 100);
+  yk.setPayment(p.id, { status: 'succeeded', amount: '99.00', refunded: '99.00' });
+  a = await notify(refund);
+  assert.equal(a.ok, true, JSON.stringify(a));
+  a = await notify(refund);
+  assert.match(a.result, /already processed/);
+  const b = await balance(u);
+  assert.equal(b.credits, 0);
+  assert.match(b.text, /−100 · payment refunded/);
+});
+
 test('top-ups are limited to 5 per user per hour', async () => {
   const u = user(401);
   const before = yk.payments.size;

@@ -185,7 +185,8 @@ bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h,
       if (slot < 0) return false;
       table->count(uint32_t(slot)) += uint32_t(run);
       size_t n = table->colors.size();
-      if (n <= 256 && table->slots[n - 1] == uint32_t(slot)) table->index(uint32_t(slot)) = uint8_t(n - 1);
+      if (n <= 256 && table->slots[n - 1] == uint32_t(slot))
+        table->index(uint32_t(slot)) = uint8_t(n - 1);
       overflow |= n > 256;
       memset(row + 1 + x, table->index(uint32_t(slot)), size_t(run));
       x += run;

@@ -1,6 +1,6 @@
 // PNG encoding: the smallest faithful format, readable by libpng.
-#include <catch2/catch.hpp>
 #include <png.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 

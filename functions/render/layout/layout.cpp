@@ -8,19 +8,19 @@ namespace render {
 namespace {
 
 // 1x constants, chosen to look like carbon / ray.so at Telegram's preview sizes.
-constexpr int kMargin = 32;         // backdrop around the window
-constexpr int kShadowMargin = 48;   // ...when a shadow needs room to fade out
+constexpr int kMargin = 32;        // backdrop around the window
+constexpr int kShadowMargin = 48;  // ...when a shadow needs room to fade out
 constexpr int kTitleBar = 36;
 constexpr int kRadius = 10;
-constexpr int kPadX = 20;           // inside the window, left of the gutter and right of the text
-constexpr int kPadTop = 6;          // below the title bar
+constexpr int kPadX = 20;   // inside the window, left of the gutter and right of the text
+constexpr int kPadTop = 6;  // below the title bar
 constexpr int kPadTopNoTitle = 18;
 constexpr int kPadBottom = 18;
 constexpr int kControlRadius = 6;
 constexpr int kControlStep = 20;
 constexpr int kControlFirst = 20;
 constexpr int kShadowOffset = 10;
-constexpr int kShadowBlur = 14;     // per box pass; three passes spread ~1.7x this
+constexpr int kShadowBlur = 14;  // per box pass; three passes spread ~1.7x this
 
 }  // namespace
 
@@ -36,8 +36,7 @@ Frame computeFrame(const FrameInput& in) {
   windowW = std::max(windowW, int(in.minWindowWidth));
   f.titleBarHeight = in.window ? kTitleBar * s : 0;
   const int padTop = in.window ? kPadTop * s : kPadTopNoTitle * s;
-  const int windowH =
-      f.titleBarHeight + padTop + int(in.lines) * f.lineHeight + kPadBottom * s;
+  const int windowH = f.titleBarHeight + padTop + int(in.lines) * f.lineHeight + kPadBottom * s;
 
   f.shadow = in.window && in.shadow;
   const int margin = !in.window ? 0 : (f.shadow ? kShadowMargin : kMargin) * s;

@@ -20,11 +20,11 @@ struct Rect {
 };
 
 struct FrameInput {
-  uint32_t lines = 1;        // visual lines, including the preview's "… more" line
-  uint32_t textWidth = 0;    // px, the widest line's advance
-  double cellWidth = 8;      // px, one monospace column
-  uint32_t lineHeight = 20;  // px
-  uint32_t gutterDigits = 0; // 0: no line numbers
+  uint32_t lines = 1;           // visual lines, including the preview's "… more" line
+  uint32_t textWidth = 0;       // px, the widest line's advance
+  double cellWidth = 8;         // px, one monospace column
+  uint32_t lineHeight = 20;     // px
+  uint32_t gutterDigits = 0;    // 0: no line numbers
   uint32_t minWindowWidth = 0;  // px the title needs, measured by the caller
   int scale = 1;
   bool window = true;  // rounded window with title bar; false: a plain padded block
@@ -36,7 +36,7 @@ struct Frame {
   Rect window;                // the code card (the whole image when !window)
   int radius = 0;             // window corner radius
   int titleBarHeight = 0;
-  int controlRadius = 0;      // the three window controls
+  int controlRadius = 0;  // the three window controls
   int controlY = 0;
   int controlX[3] = {0, 0, 0};
   int gutterRight = 0;  // line numbers end here (right-aligned)
@@ -45,8 +45,8 @@ struct Frame {
   int lineHeight = 0;
   int contentRight = 0;  // highlight bands span [window.x, window.right())
   bool shadow = false;
-  Rect shadowRect;       // the shape casting the shadow, before blurring
-  int shadowBlur = 0;    // box-blur radius (3 passes)
+  Rect shadowRect;     // the shape casting the shadow, before blurring
+  int shadowBlur = 0;  // box-blur radius (3 passes)
 };
 
 Frame computeFrame(const FrameInput& in);

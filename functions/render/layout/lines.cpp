@@ -18,7 +18,9 @@ bool isCombiningMark(char32_t cp) {
          (cp >= 0xFE20 && cp <= 0xFE2F) ||
          // Zero-width and bidi format characters: invisible, no column.
          (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+         (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF ||
+         // Variation selectors (emoji presentation and the like).
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
 uint32_t countSourceLines(std::string_view text) {
@@ -57,7 +59,8 @@ class Builder {
   void startMore(uint32_t count) {
     if (open_) finish();
     begin(LineKind::More);
-    std::string msg = "\xE2\x80\xA6 " + std::to_string(count) + (count == 1 ? " more line" : " more lines");
+    std::string msg =
+        "\xE2\x80\xA6 " + std::to_string(count) + (count == 1 ? " more line" : " more lines");
     size_t i = 0;
     while (i < msg.size()) emit(utf8::next(msg, i), TokenClass::Comment, false);
     finish();

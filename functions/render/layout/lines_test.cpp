@@ -37,7 +37,8 @@ TEST_CASE("lines: splitting, tabs, control characters, invalid UTF-8", "[render]
       {"tabs expand to the next stop", "\tx\ty", {U"    x   y"}},
       {"NUL and ESC become control pictures", std::string("a\0b\x1b", 4), {U"a\u2400b\u241b"}},
       {"invalid UTF-8 becomes U+FFFD", "ok\xff\xc3(", {U"ok\uFFFD\uFFFD("}},
-      {"overlong and surrogate encodings are invalid", "\xc0\xaf\xed\xa0\x80",
+      {"overlong and surrogate encodings are invalid",
+       "\xc0\xaf\xed\xa0\x80",
        {U"\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD"}},
       {"multi-byte text survives", "привет שלום", {U"привет שלום"}},
   };

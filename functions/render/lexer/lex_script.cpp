@@ -364,10 +364,14 @@ size_t RubyLexer::run(size_t i, char stop) {
       continue;
     }
     valueBefore_ = c == ')' || c == ']' || c == '}';
+    if (c == '.' && ch(i + 1) == '.') {  // `..` and `...` ranges
+      size_t e = ch(i + 2) == '.' ? i + 3 : i + 2;
+      emit(TC::Operator, i, e);
+      i = e;
+      continue;
+    }
     if (std::string_view("()[]{},;.").find(c) != std::string_view::npos) {
       emit(TC::Punctuation, i, i + 1);
-      // `..` and `...` are range operators.
-      if (c == '.' && ch(i + 1) == '.') emit(TC::Operator, i, i + 1);
       ++i;
       continue;
     }

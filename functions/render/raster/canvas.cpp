@@ -84,9 +84,7 @@ void Canvas::blendOver(uint32_t& dst, Rgba c, uint32_t alpha) {
   // Straight-alpha "over": only shapes' antialiased edges and shadows come here, never text.
   uint32_t da = d.a * (255 - alpha) / 255;
   uint32_t oa = alpha + da;
-  auto mix = [&](uint8_t s, uint8_t t) {
-    return uint8_t((s * alpha + t * da + oa / 2) / oa);
-  };
+  auto mix = [&](uint8_t s, uint8_t t) { return uint8_t((s * alpha + t * da + oa / 2) / oa); };
   dst = Rgba{mix(c.r, d.r), mix(c.g, d.g), mix(c.b, d.b), uint8_t(oa)}.packed();
 }
 

@@ -21,8 +21,12 @@ extern const size_t kFallbackSize;
 // whose stdio use would make the wasm module import WASI file calls (path_open, fd_read, ...)
 // that the Worker host does not provide.
 extern "C" {
-static void* ftAlloc(FT_Memory, long size) { return std::malloc(size_t(size)); }
-static void ftFree(FT_Memory, void* block) { std::free(block); }
+static void* ftAlloc(FT_Memory, long size) {
+  return std::malloc(size_t(size));
+}
+static void ftFree(FT_Memory, void* block) {
+  std::free(block);
+}
 static void* ftRealloc(FT_Memory, long, long newSize, void* block) {
   return std::realloc(block, size_t(newSize));
 }
@@ -39,7 +43,9 @@ FT_Memory FT_New_Memory(void) {
   memory->free = ftFree;
   return memory;
 }
-void FT_Done_Memory(FT_Memory memory) { std::free(memory); }
+void FT_Done_Memory(FT_Memory memory) {
+  std::free(memory);
+}
 }
 
 namespace render {

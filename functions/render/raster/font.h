@@ -22,10 +22,10 @@
 namespace render {
 
 struct FontMetrics {
-  int ascent = 0;       // px above the baseline
-  int descent = 0;      // px below (positive)
-  int lineHeight = 0;   // px from one baseline to the next
-  double cellWidth = 0; // px, the monospace advance
+  int ascent = 0;        // px above the baseline
+  int descent = 0;       // px below (positive)
+  int lineHeight = 0;    // px from one baseline to the next
+  double cellWidth = 0;  // px, the monospace advance
 };
 
 struct GlyphRef {
@@ -63,7 +63,7 @@ class FontSet {
   bool setSize(int face, int px);
 
   std::string error_;
-  void* library_ = nullptr;     // FT_Library
+  void* library_ = nullptr;              // FT_Library
   void* faces_[2] = {nullptr, nullptr};  // FT_Face
   int facePx_[2] = {0, 0};
   int unitsPerEm_[2] = {1000, 2048};

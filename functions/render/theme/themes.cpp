@@ -21,7 +21,9 @@ struct ThemeSpec {
   std::initializer_list<Entry> tokens;
 };
 
-// Only the classes a theme colours; parentClass() fills in the rest.
+// Only the classes a theme colours; parentClass() fills in the rest. Columns: name, dark,
+// background, foreground, line number, highlighted line, title, window border, backdrop.
+// clang-format off
 const ThemeSpec kSpecs[] = {
     {"monokai", true, 0x272822, 0xf8f8f2, 0x90908a, 0x3e3d32, 0xa6a69c, 0x3b3c35, 0xabb8c3,
      {{TC::Keyword, 0xf92672}, {TC::KeywordType, 0x66d9ef}, {TC::KeywordDeclaration, 0x66d9ef},
@@ -95,6 +97,7 @@ const ThemeSpec kSpecs[] = {
       {TC::Punctuation, 0x657b83}, {TC::GenericHeading, 0x268bd2},
       {TC::GenericInserted, 0x859900}, {TC::GenericDeleted, 0xdc322f}, {TC::Error, 0xdc322f}}},
 };
+// clang-format on
 
 constexpr size_t kThemeCount = sizeof(kSpecs) / sizeof(kSpecs[0]);
 
@@ -166,8 +169,8 @@ bool parseHexColor(std::string_view s, Rgba& out) {
   if (n == 3) {
     out = Rgba{uint8_t(d[0] * 17), uint8_t(d[1] * 17), uint8_t(d[2] * 17), 255};
   } else {
-    out = Rgba{uint8_t(d[0] * 16 + d[1]), uint8_t(d[2] * 16 + d[3]), uint8_t(d[4] * 16 + d[5]),
-               255};
+    out =
+        Rgba{uint8_t(d[0] * 16 + d[1]), uint8_t(d[2] * 16 + d[3]), uint8_t(d[4] * 16 + d[5]), 255};
   }
   return true;
 }
@@ -179,7 +182,11 @@ const Theme* findTheme(std::string_view name) {
   return nullptr;
 }
 
-size_t themeCount() { return kThemeCount; }
-const Theme& themeAt(size_t i) { return table().themes[i]; }
+size_t themeCount() {
+  return kThemeCount;
+}
+const Theme& themeAt(size_t i) {
+  return table().themes[i];
+}
 
 }  // namespace render

@@ -35,8 +35,9 @@ struct Theme {
   Rgba lineNumber;     // gutter numbers and continuation marks
   Rgba highlightLine;  // band behind highlighted lines
   Rgba title;          // window title text
-  Rgba windowBorder;   // 1px hairline around the window, so light themes stand out on light backdrops
-  Rgba backdrop;       // default colour around the window
+  Rgba
+      windowBorder;  // 1px hairline around the window, so light themes stand out on light backdrops
+  Rgba backdrop;     // default colour around the window
   std::array<Rgba, size_t(TokenClass::Count)> tokens;
 
   Rgba color(TokenClass c) const { return tokens[size_t(c)]; }

@@ -26,8 +26,8 @@ double contrast(Rgba a, Rgba b) {
 }  // namespace
 
 TEST_CASE("the seven themes exist and monokai is first", "[render]") {
-  const char* names[] = {"monokai", "dracula", "github-dark", "github-light",
-                         "one-dark", "nord", "solarized-light"};
+  const char* names[] = {"monokai",  "dracula", "github-dark",    "github-light",
+                         "one-dark", "nord",    "solarized-light"};
   REQUIRE(themeCount() == 7);
   CHECK(std::string(themeAt(0).name) == "monokai");
   for (const char* n : names) CHECK(findTheme(n) != nullptr);

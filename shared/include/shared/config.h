@@ -38,6 +38,12 @@ namespace config {
   X(RENDER_MAX_WIDTH, "6000", 0)                                 \
   X(RENDER_MAX_HEIGHT, "20000", 0)                               \
   X(SUPPORT_CONTACT, "", 0)                                      \
+  X(IMAGE_TTL_DAYS, "30", 0)                                     \
+  X(REFERENCE_TTL_DAYS, "7", 0)                                  \
+  X(CLEANUP_BATCH, "200", 0)                                     \
+  X(ALERT_QUEUE_DEPTH, "80", 0)                                  \
+  X(ALERT_STUCK_GENERATIONS, "5", 0)                             \
+  X(ALERT_WEBHOOK_ERRORS_PER_HOUR, "10", 0)                      \
   X(ENABLE_DIAGNOSTICS, "false", 0)                              \
   X(MODELS, "", 0)                                               \
   X(MODEL_API_KEY, "", 0)                                        \

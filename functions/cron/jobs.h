@@ -1,0 +1,31 @@
+// The cron jobs. Each takes `now` from the trigger's scheduledTime, so tests move time by calling
+// /__scheduled?cron=...&time=<ms> instead of waiting; each is safe to run twice at once or again
+// after a crash half-way.
+#pragma once
+
+#include <string>
+
+namespace cron {
+
+struct WatchdogReport {
+  int failed = 0;      // generations this run failed and refunded
+  int notified = 0;    // users told (including ones a crashed run failed but did not tell)
+  int kicked = 0;      // model queues asked to go on
+  int reenqueued = 0;  // queued jobs handed back to their queue object
+};
+WatchdogReport watchdog(double nowMs);
+
+struct CleanupReport {
+  int images = 0;         // generated images and thumbnails removed from R2
+  int references = 0;     // reference images removed from R2
+  int updates = 0;        // processed update ids forgotten
+  int rateLimits = 0;     // rate-limit rows removed
+  int events = 0;         // metric events removed
+  bool more = false;      // a batch was full: the next run goes on
+};
+CleanupReport cleanup(double nowMs);
+
+// Sends the alerts whose thresholds are crossed, each at most once an hour. Returns how many.
+int alerts(double nowMs);
+
+}  // namespace cron
