@@ -38,7 +38,7 @@ integration: wasm
 test: build
 	@ctest --preset native
 	@ctest --preset fuzz
-	@node --test --test-concurrency=2 tests/integration/
+	@node --test --test-concurrency=2 tests/integration/ host/cli/
 
 # Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
 deploy: wasm

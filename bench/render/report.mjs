@@ -78,6 +78,12 @@ Ours runs with wrangler.toml's [vars] as its settings, as the Worker does.
 The images differ in decoration: Pygments and the shiki stack draw a bare code block, ours by default adds
 the window frame and shadow the bot sends; the "plain" row turns those off.
 
+${(() => {
+  const busiest = Math.max(...[meta.load_before, meta.load_after].map((l) => Number(String(l).split(' ')[0])));
+  return busiest > meta.nproc
+    ? `\n**The machine was busy during this run** (1-minute load average up to ${busiest} on ${meta.nproc} CPUs): absolute\ntimes are inflated for every tool and the medians are noisy. The rounds interleave the tools so that the\nratios stay comparable, but re-run on a quiet machine before quoting milliseconds.\n`
+    : '';
+})()}
 ## Inputs
 
 Taken at run time from files that Debian and npm packages install (nothing is committed); tabs expanded

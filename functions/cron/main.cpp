@@ -23,7 +23,8 @@ void recordRun(const char* job, const fn::Event& ev) {
 }
 
 fn::Response scheduled(const fn::Event& ev) {
-  // scheduledTime is the clock of every job: tests move it with /__scheduled?time=.
+  // scheduledTime is the clock of every job: tests move it with
+  // /cdn-cgi/handler/scheduled?cron=...&time=<ms> in local workerd.
   double now = ev.scheduledMs > 0 ? ev.scheduledMs : host::nowMs();
   json::JsonWriter w;
   w.beginObject();

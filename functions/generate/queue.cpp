@@ -823,6 +823,7 @@ fn::Response onDeferred(const fn::Event& ev) {
     if (j && j->state == "running") {
       if (!runJob(model, *j)) sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(id));
     }
+    refreshPositions(model);
     schedule(model);
   }
   return fn::Response::json(200, R"({"ok":true})");

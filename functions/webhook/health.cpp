@@ -101,7 +101,7 @@ fn::Response diagnostics(const fn::Request& req) {
   }
   if (req.path == "/__diag/cron-runs") {
     host::Reply r = host::d1(
-        R"({"op":"all","sql":"SELECT job, cron FROM cron_runs ORDER BY id","params":[]})");
+        R"({"op":"all","sql":"SELECT job, cron, scheduled_ms FROM cron_runs ORDER BY id","params":[]})");
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
     return fn::Response::json(200, r.json);
   }
@@ -181,7 +181,7 @@ fn::Response diagnostics(const fn::Request& req) {
   }
   if (req.path == "/__diag/generation") {
     int64_t id = atoll(req.queryParam("id").c_str());
-    db::Result r = db::first(db::Stmt("SELECT g.id, g.status, g.error, g.r2_key, g.notified_ms, "
+    db::Result r = db::first(db::Stmt("SELECT g.id, g.status, g.error, g.r2_key, g.notified_ms, g.started_ms, "
                                       "u.credits FROM generations g JOIN users u ON u.id = "
                                       "g.user_id WHERE g.id = ?1").bind(id));
     if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());

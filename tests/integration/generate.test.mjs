@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startWorker, waitFor, TEST_SECRETS } from './harness.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { startFakeModels } from '../fakes/models.mjs';
+import WebSocket from 'ws';
 
 let w;
 let tg;
@@ -25,6 +26,9 @@ before(async () => {
     { name: 'fluxw', provider: 'http-get', url: `${fm.url}/flux`, cost: 1, params: { steps: 4 } },
     { name: 'sdxlw', provider: 'http-post', url: `${fm.url}/sdxl`, cost: 2,
       params: { width: 64, height: 64, steps: 20, negative_prompt: 'blurry', seed: true } },
+    // Queues of their own for the slow cases, so they hold up nothing else.
+    { name: 'slowq', provider: 'http-get', url: `${fm.url}/flux`, cost: 1 },
+    { name: 'hangq', provider: 'http-get', url: `${fm.url}/flux`, cost: 1 },
   ];
   w = await startWorker({
     vars: {
@@ -38,6 +42,7 @@ before(async () => {
       ENHANCE_URL: `${fm.url}/v1/chat/completions`,
       ENHANCE_TIMEOUT_MS: '1500',
       FREE_GENERATIONS_PER_DAY: '1',
+      QUEUE_MAX_TOTAL: '4',
     },
   });
 });
@@ -46,7 +51,12 @@ after(async () => {
   await tg?.stop();
   await fm?.stop();
 });
-beforeEach(() => tg.reset());
+// Every call of every test, for the checks that span them (status edit spacing).
+const allCalls = [];
+beforeEach(() => {
+  allCalls.push(...tg.calls);
+  tg.reset();
+});
 
 function user(id, lang = 'en') {
   return { id, is_bot: false, first_name: `User${id}`, username: `u${id}`, language_code: lang };
@@ -104,7 +114,7 @@ test('/image=flux=PROMPT: queued, drawn by the built-in provider, stored, delive
   assert.equal(photo.method, 'sendPhoto');
   assert.equal(photo.files.photo.bytes.readUInt32BE(16), 256);
   assert.match(photo.params.caption, /red fox/);
-  const kb = JSON.parse(photo.params.reply_markup).inline_keyboard;
+  const kb = markup(photo).inline_keyboard;
   assert.match(kb[0][0].callback_data, /^regen:\d+$/);
   const [row] = await rowsOf(u.id);
   assert.equal(row.status, 'completed');
@@ -117,10 +127,321 @@ test('/image=flux=PROMPT: queued, drawn by the built-in provider, stored, delive
   assert.match(row.enhanced_prompt, /^A vivid, detailed painting of a red fox in the snow/);
   assert.ok(!/```|"/.test(row.enhanced_prompt));
   // The status message went through the stages and ended at Done.
-  console.log(JSON.stringify(toChat(u.id).map((c) => [c.method, c.at - toChat(u.id)[0].at, c.params.text ?? ""])));
   await tg.waitFor(() => toChat(u.id).some((c) => c.method === 'editMessageText' && /Done/.test(c.params.text)), 10000);
-  console.log(JSON.stringify(toChat(u.id).map((c) => [c.method, c.at - toChat(u.id)[0].at, c.params.text ?? ""])), JSON.stringify(fm.calls.map((c) => [c.path, c.at])));
   const status = await (await fetch(`${w.url}/generations/${row.id}`)).json();
   assert.equal(status.status, 'completed');
   assert.equal(status.stage, 'done');
+});
+
+
+// reply_markup is an object in JSON calls and a string in multipart uploads.
+const markup = (c) => (typeof c.params.reply_markup === 'string' ? JSON.parse(c.params.reply_markup) : c.params.reply_markup);
+const lastMarkup = (chat, method = 'sendMessage') => {
+  const c = toChat(chat).filter((x) => x.method === method && x.params.reply_markup).at(-1);
+  return c ? markup(c).inline_keyboard : null;
+};
+async function cancelVia(u) {
+  await post(messageUpdate(u, '/cancel'));
+  const kb = lastMarkup(u.id);
+  assert.ok(kb, 'the /cancel question has buttons');
+  assert.equal(kb[0][1].callback_data, 'cancel_no');
+  return kb[0][0].callback_data;
+}
+async function doneLog(model) {
+  return (await (await fetch(`${w.url}/generations/__diag/done-log?model=${model}`)).json()).jobs;
+}
+
+test('HTTP model workers: Flux style GET with query parameters, SDXL style POST JSON with a Bearer key', async () => {
+  const a = user(nextUser++);
+  const b = user(nextUser++);
+  await give(a.id, 5);
+  await give(b.id, 5);
+  await post(messageUpdate(a, '/image=fluxw=a lighthouse at dusk'));
+  await post(messageUpdate(b, '/image=SDXLW=a castle on a hill'));
+  await waitPhoto(a.id);
+  await waitPhoto(b.id);
+  const flux = fm.calls.find((c) => c.path === '/flux' && /lighthouse/.test(c.prompt));
+  assert.equal(flux.params.steps, '4');
+  assert.match(flux.prompt, /^A vivid, detailed painting of a lighthouse at dusk/);
+  const sdxl = fm.calls.find((c) => c.path === '/sdxl' && /castle/.test(c.prompt));
+  assert.equal(sdxl.params.num_steps, 20);
+  assert.equal(sdxl.params.negative_prompt, 'blurry');
+  assert.equal(sdxl.params.width, 64);
+  assert.equal(typeof sdxl.params.seed, 'number');
+  const [rb] = await rowsOf(b.id);
+  assert.equal(rb.status, 'completed');
+  assert.equal(rb.credits, 3);
+});
+
+test('5xx and 429 are retried with backoff; exhausted tries fail the job and refund exactly once', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 5);
+  await post(messageUpdate(u, '/image=fluxw=[fail:2] a boat'));
+  await waitPhoto(u.id);
+  assert.equal(fm.calls.filter((c) => c.path === '/flux' && /a boat/.test(c.prompt)).length, 3);
+  await post(messageUpdate(u, '/image=fluxw=[429:1] a kite'));
+  await waitPhoto(u.id, 2);
+  assert.equal(fm.calls.filter((c) => c.path === '/flux' && /a kite/.test(c.prompt)).length, 2);
+  await post(messageUpdate(u, '/image=fluxw=[fail:9] a train'));
+  await tg.waitFor(() => textsTo(u.id).some((t) => /could not be generated/.test(t)), 20000);
+  assert.equal(fm.calls.filter((c) => c.path === '/flux' && /a train/.test(c.prompt)).length, 3);
+  const failed = (await rowsOf(u.id)).find((r) => /a train/.test(r.prompt));
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.refunds, 1);
+  assert.equal(failed.credits, 3); // 5 - 1 - 1 (two delivered), the failed one refunded
+  assert.match(textsTo(u.id).find((t) => /could not be generated/.test(t)), /Credits returned: 1/);
+});
+
+test('a moderation answer becomes a polite message, is not retried, and refunds', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 2);
+  await post(messageUpdate(u, '/image=sdxlw=[moderate] something'));
+  await tg.waitFor(() => textsTo(u.id).some((t) => /declined this prompt/.test(t)), 20000);
+  assert.equal(fm.calls.filter((c) => c.path === '/sdxl' && /something/.test(c.prompt)).length, 1);
+  const [r] = await rowsOf(u.id);
+  assert.equal(r.status, 'failed');
+  assert.equal(r.credits, 2);
+  assert.equal(r.refunds, 1);
+  assert.equal(photosTo(u.id).length, 0);
+  // A plain 4xx is not retried either.
+  await post(messageUpdate(u, '/image=sdxlw=[bad] other'));
+  await tg.waitFor(() => textsTo(u.id).some((t) => /could not be generated/.test(t)), 20000);
+  assert.equal(fm.calls.filter((c) => c.path === '/sdxl' && /other/.test(c.prompt)).length, 1);
+});
+
+test('a hung model call times out on every try; the job fails with a refund and the queue moves on', async () => {
+  const a = user(nextUser++);
+  const b = user(nextUser++);
+  await give(a.id, 3);
+  await give(b.id, 3);
+  await post(messageUpdate(a, '/image=hangq=[slow:30000] a hung call'));
+  await post(messageUpdate(b, '/image=hangq=after the hung one'));
+  assert.ok(textsTo(b.id).some((t) => /#2 in the hangq queue/.test(t)), JSON.stringify(textsTo(b.id)));
+  await tg.waitFor(() => textsTo(a.id).some((t) => /could not be generated/.test(t)), 30000);
+  assert.equal(fm.calls.filter((c) => /a hung call/.test(c.prompt) && c.path === '/flux').length, 3);
+  await waitPhoto(b.id);
+  const [ra] = await rowsOf(a.id);
+  assert.equal(ra.status, 'failed');
+  assert.equal(ra.credits, 3);
+  assert.equal(photosTo(a.id).length, 0);
+  // The queue message of b moved from #2 to #1 (edited, never closer than 3 s to the last edit).
+  assert.ok(toChat(b.id).some((c) => c.method === 'editMessageText' && /#1 in the hangq queue/.test(c.params.text)));
+});
+
+test('cancel a queued job: it leaves the queue, never runs, and is refunded once', async () => {
+  const a = user(nextUser++);
+  const b = user(nextUser++);
+  await give(a.id, 3);
+  await give(b.id, 3);
+  await post(messageUpdate(a, '/image=slowq=[slow:3000] blocker one'));
+  await post(messageUpdate(b, '/image=slowq=queued then cancelled'));
+  const data = await cancelVia(b);
+  assert.match(textsTo(b.id).at(-1), /Cancel your <b>slowq<\/b> generation \(queued\)/);
+  await post(callbackUpdate(b, data));
+  await tg.waitFor(() => toChat(b.id).some((c) => c.method === 'editMessageText' && /cancelled\. Credits returned: 1/.test(c.params.text)));
+  // A second tap (or a retried callback) changes nothing.
+  await post(callbackUpdate(b, data));
+  await waitPhoto(a.id);
+  const [rb] = await rowsOf(b.id);
+  assert.equal(rb.status, 'cancelled');
+  assert.equal(rb.refunds, 1);
+  assert.equal(rb.credits, 3);
+  assert.equal(fm.calls.filter((c) => /queued then cancelled/.test(c.prompt)).length, 0);
+  assert.equal(photosTo(b.id).length, 0);
+});
+
+test('cancel a running job: the late result is discarded, never delivered, refunded once', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 3);
+  await post(messageUpdate(u, '/image=slowq=[slow:2500] running then cancelled'));
+  await waitFor(() => fm.calls.some((c) => /running then cancelled/.test(c.prompt)), { timeoutMs: 20000, what: 'the model call' });
+  const data = await cancelVia(u);
+  assert.match(textsTo(u.id).at(-1), /\(in progress\)/);
+  await post(callbackUpdate(u, data));
+  const [r] = await rowsOf(u.id);
+  const log = await waitFor(async () => (await doneLog('slowq')).find((j) => j.gen_id === r.id), { timeoutMs: 20000, what: 'the job to end' });
+  assert.equal(log.outcome, 'discarded');
+  assert.ok(fm.calls.find((c) => /running then cancelled/.test(c.prompt)).doneAt, 'the model did answer');
+  const [after] = await rowsOf(u.id);
+  assert.equal(after.status, 'cancelled');
+  assert.equal(after.refunds, 1);
+  assert.equal(after.credits, 3);
+  assert.equal(after.r2_key, null);
+  assert.equal(photosTo(u.id).length, 0);
+});
+
+test('"No" keeps the job; /cancel with nothing active says so', async () => {
+  const u = user(nextUser++);
+  await post(messageUpdate(u, '/cancel'));
+  assert.match(textsTo(u.id).at(-1), /no active generation/);
+  await give(u.id, 2);
+  await post(messageUpdate(u, '/image=slowq=[slow:500] kept'));
+  await cancelVia(u);
+  await post(callbackUpdate(u, 'cancel_no'));
+  await waitPhoto(u.id);
+  assert.equal((await rowsOf(u.id))[0].status, 'completed');
+});
+
+test('limits: one active per user, prompt length, the total queue, with the user\'s texts', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 10);
+  await post(messageUpdate(u, `/image=flux=${'x'.repeat(1001)}`));
+  assert.match(textsTo(u.id).at(-1), /too long: 1001 characters, at most 1000/);
+  await post(messageUpdate(u, '/image=slowq=[slow:1500] first'));
+  await post(messageUpdate(u, '/image=flux=second'));
+  assert.match(textsTo(u.id).at(-1), /already have an active generation/);
+  // Fill the 4 places of all queues together, then one more is refused.
+  const others = [user(nextUser++), user(nextUser++), user(nextUser++), user(nextUser++)];
+  for (const o of others.slice(0, 3)) {
+    await give(o.id, 2);
+    await post(messageUpdate(o, `/image=slowq=[slow:1500] filler ${o.id}`));
+  }
+  await give(others[3].id, 2);
+  await post(messageUpdate(others[3], '/image=flux=one too many'));
+  assert.match(textsTo(others[3].id).at(-1), /queue is full! In the queue: 4\/4/);
+  assert.equal((await rowsOf(others[3].id)).length, 0);
+  assert.equal((await rowsOf(others[3].id)).length, 0);
+  // Drain: cancel the fillers.
+  for (const o of [u, ...others.slice(0, 3)]) {
+    const data = await cancelVia(o);
+    await post(callbackUpdate(o, data));
+  }
+  for (const o of [u, ...others.slice(0, 3)]) {
+    const [r] = await rowsOf(o.id);
+    assert.ok(['cancelled', 'completed'].includes(r.status), r.status);
+    assert.ok(r.refunds <= 1);
+  }
+});
+
+test('free tier: a free generation when there are no credits, then the /buy message', async () => {
+  const u = user(nextUser++);
+  await post(messageUpdate(u, '/image=flux=a free picture'));
+  await waitPhoto(u.id);
+  assert.match(textsTo(u.id)[0], /Free generation \(0 left today\)/);
+  const [r] = await rowsOf(u.id);
+  assert.equal(r.free_tier, 1);
+  assert.equal(r.cost, 0);
+  assert.equal(r.reserves, 0);
+  await post(messageUpdate(u, '/image=flux=another one'));
+  assert.match(textsTo(u.id).at(-1), /Not enough credits!.*\/buy/s);
+  assert.equal((await rowsOf(u.id)).length, 1);
+});
+
+test('at most 10 generations per user per hour', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 20);
+  for (let i = 1; i <= 10; i++) {
+    await post(messageUpdate(u, `/image=flux=picture ${i} [enhance-fail]`));
+    await waitPhoto(u.id, i);
+  }
+  await waitFor(async () => (await rowsOf(u.id)).every((r) => r.status === 'completed'), { what: 'all completed' });
+  await post(messageUpdate(u, '/image=flux=picture 11'));
+  assert.match(textsTo(u.id).at(-1), /Generation limit reached! At most 10 generations per hour/);
+  assert.equal((await rowsOf(u.id)).length, 10);
+  assert.equal((await rowsOf(u.id))[0].credits, 10);
+});
+
+test('a retried update (five copies at once, then again) enqueues and charges once', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 5);
+  const upd = messageUpdate(u, '/image=sdxl=only once please');
+  await Promise.all(Array.from({ length: 5 }, () => post(upd)));
+  await post(upd);
+  await waitPhoto(u.id);
+  const rs = await rowsOf(u.id);
+  assert.equal(rs.length, 1);
+  assert.equal(rs[0].reserves, 1);
+  assert.equal(rs[0].credits, 3);
+  assert.equal(textsTo(u.id).filter((t) => /queue/.test(t)).length, 1);
+  await post(upd);
+  assert.equal(photosTo(u.id).length, 1);
+});
+
+test('enhancement falls back to the original prompt on an error, a timeout or an empty answer', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 5);
+  const prompts = ['a cat [enhance-fail]', 'a dog [enhance-slow:5000]', 'a cow [enhance-junk]'];
+  for (const [i, p] of prompts.entries()) {
+    await post(messageUpdate(u, `/image=flux=${p}`));
+    await waitPhoto(u.id, i + 1);
+    assert.equal(photosTo(u.id)[i].params.caption, p);
+  }
+  for (const r of await rowsOf(u.id)) {
+    assert.equal(r.status, 'completed');
+    assert.equal(r.enhanced_prompt, null);
+  }
+});
+
+test('/imagine shows the models with prices; a choice queues it; 🔁 regenerates', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 5);
+  await post(messageUpdate(u, '/imagine a quiet harbour'));
+  const kb = lastMarkup(u.id);
+  const labels = kb.map((row) => row[0].text);
+  assert.ok(labels.includes('flux · 1 💎'), JSON.stringify(labels));
+  assert.ok(labels.includes('sdxl · 2 💎'));
+  const sdxl = kb.find((row) => row[0].text.startsWith('sdxl'))[0].callback_data;
+  assert.match(sdxl, /^genm:sdxl:\d+$/);
+  await post(callbackUpdate(u, sdxl));
+  assert.ok(tg.calls.some((c) => c.method === 'answerCallbackQuery'));
+  await waitPhoto(u.id);
+  const regen = markup(photosTo(u.id)[0]).inline_keyboard[0][0];
+  assert.equal(regen.text, '🔁 Regenerate');
+  await waitStatus((await rowsOf(u.id))[0].id, ['completed']);
+  await post(callbackUpdate(u, regen.callback_data));
+  await waitPhoto(u.id, 2);
+  const rs = await rowsOf(u.id);
+  assert.equal(rs.length, 2);
+  assert.deepEqual(rs.map((r) => [r.model, r.prompt]), [['sdxl', 'a quiet harbour'], ['sdxl', 'a quiet harbour']]);
+  assert.equal(rs[1].credits, 1);
+});
+
+test('the queue is FIFO within a model and independent across models; texts follow the language', async () => {
+  const users = [user(nextUser++, 'ru'), user(nextUser++), user(nextUser++)];
+  for (const u of users) await give(u.id, 3);
+  for (const [i, u] of users.entries()) await post(messageUpdate(u, `/image=slowq=[slow:700] fifo ${i}`));
+  assert.match(textsTo(users[0].id)[0], /#1 в очереди slowq/);
+  const other = user(nextUser++);
+  await give(other.id, 2);
+  await post(messageUpdate(other, '/image=flux=not held up'));
+  await waitPhoto(other.id);
+  assert.equal(photosTo(users[2].id).length, 0, 'flux did not wait for slowq');
+  await waitPhoto(users[2].id);
+  const started = fm.calls.filter((c) => /fifo \d/.test(c.prompt)).map((c) => Number(/fifo (\d)/.exec(c.prompt)[1]));
+  assert.deepEqual(started, [0, 1, 2]);
+});
+
+test('GET /generations/<id> gives the status; /ws streams the stages over a WebSocket', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 3);
+  await post(messageUpdate(u, '/image=slowq=[slow:1500] watched'));
+  const [r] = await rowsOf(u.id);
+  const first = await (await fetch(`${w.url}/generations/${r.id}`)).json();
+  assert.equal(first.id, r.id);
+  assert.ok(['queued', 'processing'].includes(first.status));
+  const ws = new WebSocket(`${w.url.replace('http', 'ws')}/generations/${r.id}/ws`);
+  const seen = [];
+  const closed = new Promise((resolve) => ws.on('close', resolve));
+  ws.on('message', (m) => seen.push(JSON.parse(m.toString())));
+  await closed;
+  const stages = seen.map((m) => m.stage);
+  assert.ok(stages.includes('done'), JSON.stringify(seen));
+  assert.ok(stages.indexOf('generating') < stages.indexOf('done'), JSON.stringify(stages));
+  const last = await (await fetch(`${w.url}/generations/${r.id}`)).json();
+  assert.equal(last.status, 'completed');
+  assert.equal((await fetch(`${w.url}/generations/123`)).status, 404);
+  assert.equal((await fetch(`${w.url}/generations/abc`)).status, 404);
+});
+
+test('status edits of one message are never closer than 3 s', async () => {
+  const byMessage = new Map();
+  for (const c of [...allCalls, ...tg.calls]) {
+    if (c.method !== 'editMessageText') continue;
+    const k = `${c.params.chat_id}:${c.params.message_id}`;
+    byMessage.set(k, [...(byMessage.get(k) ?? []), c.at]);
+  }
+  assert.ok([...byMessage.values()].some((t) => t.length >= 2), 'some message was edited more than once');
+  for (const times of byMessage.values()) {
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 2900);
+  }
 });
