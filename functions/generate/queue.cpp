@@ -245,6 +245,10 @@ void showStatus(const std::string& model, int64_t genId, const std::string& text
   int64_t chat = json::getInt(*row, "chat_id").value_or(0);
   int64_t msg = json::getInt(*row, "status_message_id").value_or(0);
   if (!msg || json::getString(*row, "shown_text").value_or("") == text) return;
+  // An edit already waits for its turn: the newest text takes its place.
+  Rows waiting = sql(db::Stmt("UPDATE pending_edits SET text = ?2 WHERE message_id = ?1 RETURNING at_ms")
+                         .bind(msg).bind(text));
+  if (!waiting.rows.empty()) return;
   double allowed = std::max(json::getDouble(*row, "last_edit_ms").value_or(0) + kEditIntervalMs,
                             json::getDouble(*row, "edit_after_ms").value_or(0));
   double now = host::nowMs();
@@ -579,6 +583,9 @@ void flushEdits() {
                                      json::getInt(row, "message_id").value_or(0),
                                      json::getString(row, "text").value_or(""));
     if (!s.ok) logger::warn("late status edit: " + s.description);
+    sql(db::Stmt("UPDATE jobs SET last_edit_ms = ?2, shown_text = ?3 WHERE status_message_id = ?1")
+            .bind(json::getInt(row, "message_id").value_or(0)).bind(host::nowMs())
+            .bind(json::getString(row, "text").value_or("")));
   }
 }
 

@@ -292,7 +292,7 @@ Outcome cmdCancel(Ctx& c) {
 // The state change and the refund are one batch, conditional on the job still being active, so a
 // double tap, a retried update or a race with the queue refunds once.
 Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
-  db::Result r = db::first(db::Stmt("SELECT model, cost FROM generations WHERE id = ?1 AND user_id = ?2")
+  db::Result r = db::first(db::Stmt("SELECT model, cost, status FROM generations WHERE id = ?1 AND user_id = ?2")
                                .bind(id).bind(c.userId));
   if (!r.ok()) return Outcome::StorageFailed;
   auto row = r.first();
@@ -314,6 +314,8 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
     return Outcome::StorageFailed;
   }
   if (res[0].changes() < 1) {
+    // A second tap on the same button: the message already says it is cancelled.
+    if (json::getString(*row, "status").value_or("") == "cancelled") return Outcome::Done;
     c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::GenNothingToCancel, c.lang));
     return Outcome::Done;
   }

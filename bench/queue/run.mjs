@@ -1,0 +1,139 @@
+// Queue benchmark: 1,000 jobs from 200 users over 2 models, in local workerd (wrangler dev) with
+// real local D1/R2/Durable Objects, a fake Bot API and a fake model worker with a fixed latency.
+// Each user sends a job, waits for its photo, sends the next (one active job per user).
+//
+//   node bench/queue/run.mjs [--jobs 1000] [--users 200] [--latency 100]
+//
+// Reports: jobs lost, run twice, started out of FIFO order, users with 2 active jobs (all must be
+// 0), the queue's own time per job (claim -> done, minus the model call: D1, R2, Telegram, SQLite),
+// and the wall time against the ideal (jobs x latency / models).
+import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
+import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
+import { startFakeModels } from '../../tests/fakes/models.mjs';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const JOBS = arg('jobs', 1000);
+const USERS = arg('users', 200);
+const LATENCY = arg('latency', 100);
+const MODELS = ['bench1', 'bench2'];
+const perUser = Math.ceil(JOBS / USERS);
+
+const tg = await startFakeTelegram({ token: TEST_SECRETS.TELEGRAM_BOT_TOKEN });
+const fm = await startFakeModels({ latencyMs: LATENCY });
+const w = await startWorker({
+  vars: {
+    TELEGRAM_API_BASE: tg.url,
+    MODELS: JSON.stringify(MODELS.map((name) => ({ name, provider: 'http-get', url: `${fm.url}/flux`, cost: 0 }))),
+    QUEUE_MAX_TOTAL: String(JOBS),
+    GENERATIONS_PER_HOUR: String(perUser + 1),
+    ENHANCE_PROVIDER: 'none',
+    ENABLE_DIAGNOSTICS: 'true',
+  },
+  timeoutMs: 120000,
+});
+
+// Photos per chat, counted incrementally from the fake's call log.
+const photos = new Map();
+const captions = new Map();
+let scanned = 0;
+function scan() {
+  for (; scanned < tg.calls.length; scanned++) {
+    const c = tg.calls[scanned];
+    if ((c.method === 'sendPhoto' || c.method === 'sendDocument') && !c.failed) {
+      const chat = Number(c.params.chat_id);
+      photos.set(chat, (photos.get(chat) ?? 0) + 1);
+      captions.set(c.params.caption, (captions.get(c.params.caption) ?? 0) + 1);
+    }
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let nextUpdate = 1;
+const answerMs = [];
+async function post(from, text) {
+  const id = nextUpdate++;
+  const t = Date.now();
+  const r = await fetch(`${w.url}/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRETS.WEBHOOK_SECRET },
+    body: JSON.stringify({ update_id: id, message: { message_id: id, date: 1, chat: { id: from.id, type: 'private' }, from, text } }),
+  });
+  answerMs.push(Date.now() - t);
+  if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+}
+
+let sent = 0;
+const stalled = [];
+async function runUser(i) {
+  const from = { id: 100000 + i, is_bot: false, first_name: `B${i}`, language_code: 'en' };
+  for (let k = 0; k < perUser && sent < JOBS; k++) {
+    sent++;
+    const model = MODELS[(i + k) % MODELS.length];
+    await post(from, `/image=${model}=bench u${i} j${k}`);
+    const deadline = Date.now() + 600000;
+    for (;;) {
+      scan();
+      if ((photos.get(from.id) ?? 0) > k) break;
+      if (Date.now() > deadline) {
+        stalled.push(`u${i} j${k}`);
+        return;
+      }
+      await sleep(20);
+    }
+  }
+}
+
+const t0 = Date.now();
+await Promise.all(Array.from({ length: USERS }, (_, i) => runUser(i)));
+const wallMs = Date.now() - t0;
+await sleep(500);
+scan();
+
+const rows = (await (await fetch(`${w.url}/generations/__diag/rows`)).json()).rows.filter((r) => r.user_id >= 100000);
+const logs = {};
+for (const m of MODELS) logs[m] = (await (await fetch(`${w.url}/generations/__diag/done-log?model=${m}`)).json()).jobs;
+
+// Lost: a job that was sent but never completed and delivered.
+const completed = rows.filter((r) => r.status === 'completed').length;
+const delivered = [...photos.values()].reduce((a, b) => a + b, 0);
+const lost = sent - Math.min(completed, delivered);
+// Run twice: a prompt the model saw more than once, or a photo delivered twice.
+const modelCalls = new Map();
+for (const c of fm.calls) modelCalls.set(c.prompt, (modelCalls.get(c.prompt) ?? 0) + 1);
+const runTwice = [...modelCalls.values()].filter((n) => n > 1).length + [...captions.values()].filter((n) => n > 1).length;
+// FIFO: within a model, jobs start in the order they were enqueued (the object's sequence).
+let outOfOrder = 0;
+for (const m of MODELS) {
+  const started = [...logs[m]].sort((a, b) => a.started_ms - b.started_ms || a.seq - b.seq);
+  for (let i = 1; i < started.length; i++) if (started[i].seq < started[i - 1].seq) outOfOrder++;
+}
+// Two active at once: any user whose generations overlap in time.
+const byUser = new Map();
+for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r]);
+let twoActive = 0;
+for (const list of byUser.values()) {
+  list.sort((a, b) => a.created_ms - b.created_ms);
+  if (list.some((r, i) => i > 0 && r.created_ms < (list[i - 1].finished_ms ?? Infinity))) twoActive++;
+}
+const overhead = Object.values(logs).flat().map((j) => j.finished_ms - j.started_ms - j.model_ms).sort((a, b) => a - b);
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sortedAnswers = [...answerMs].sort((a, b) => a - b);
+const ideal = (sent * LATENCY) / MODELS.length;
+
+const report = {
+  jobs: sent, users: USERS, models: MODELS.length, latency_ms: LATENCY,
+  lost, run_twice: runTwice, out_of_fifo_order: outOfOrder, users_with_2_active: twoActive,
+  stalled: stalled.length,
+  queue_overhead_ms: { mean: +mean(overhead).toFixed(1), p50: +pct(overhead, 0.5).toFixed(1), p95: +pct(overhead, 0.95).toFixed(1) },
+  webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
+  wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
+};
+console.log(JSON.stringify(report, null, 2));
+await w.stop();
+await tg.stop();
+await fm.stop();
+process.exit(lost || runTwice || outOfOrder || twoActive ? 1 : 0);
