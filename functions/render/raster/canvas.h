@@ -8,6 +8,10 @@
 // Text is blended in linear light (sRGB decoded through tables), so antialiased edges keep the
 // weight the type designer drew instead of looking thin on light themes or smeared on dark ones.
 // Every operation is clipped to the canvas; sizes are validated by the caller before construction.
+//
+// A canvas can also hold one horizontal band of a taller image (the band constructor, moveBand):
+// drawing then takes image coordinates and touches only the band's rows, so a tall image is
+// painted and encoded band by band in memory proportional to its width (render.cpp).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +26,19 @@ namespace render {
 class Canvas {
  public:
   Canvas(int width, int height, Rgba fill);
+  // Rows [originY, originY + bandRows) of an image `imageHeight` rows tall (clipped to it).
+  Canvas(int width, int bandRows, Rgba fill, int originY, int imageHeight);
+  // Moves the band to start at image row `originY` and fills it with `fill`.
+  void moveBand(int originY, Rgba fill);
+  // Moves the band without touching its pixels (the caller paints every pixel anyway).
+  void moveBandUncleared(int originY);
+  int originY() const { return originY_; }
+  int imageHeight() const { return imageHeight_; }
+  // Image row `y` (within the band).
+  const uint32_t* row(int y) const { return px_.data() + size_t(y - originY_) * size_t(width_); }
 
   int width() const { return width_; }
-  int height() const { return height_; }
+  int height() const { return height_; }  // rows held: the band's height
   Rgba pixel(int x, int y) const;
   const std::vector<uint32_t>& pixels() const { return px_; }  // Rgba::packed() values
 
@@ -45,8 +59,14 @@ class Canvas {
 
  private:
   void blendOver(uint32_t& dst, Rgba c, uint32_t alpha);
+  Rect bounds() const { return Rect{0, originY_, width_, height_}; }
+  uint32_t* rowPtr(int y) { return px_.data() + size_t(y - originY_) * size_t(width_); }
   int width_, height_;
+  int originY_ = 0, imageHeight_ = 0, bandRows_ = 0;
   std::vector<uint32_t> px_;
+  // dropShadow's edge profiles, kept while a band moves down the same image.
+  std::vector<float> shadowFx_, shadowFy_;
+  int shadowKey_[6] = {-1, -1, -1, -1, -1, -1};
 };
 
 }  // namespace render
