@@ -20,7 +20,7 @@ native: setup
 
 fuzzers: setup
 	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz
+	@cmake --build --preset fuzz --target fuzzers
 
 build: wasm native fuzzers
 

@@ -133,6 +133,8 @@ export class ModelQueue extends DurableObject {
     super(state, env);
     this.state = state;
     this.name = null;
+    // Changes whenever the object is (re)started: work recorded under an older value was cut off.
+    this.incarnation = crypto.randomUUID();
   }
 
   async fetch(request) {
@@ -140,6 +142,7 @@ export class ModelQueue extends DurableObject {
     this.name = request.headers.get('x-object-name') ?? this.name;
     event.kind = 'do_fetch';
     event.object = this.name;
+    event.incarnation = this.incarnation;
     if (this.name) await this.state.storage.put('__name', this.name);
     const r = await run(this.env, this.state, 'generate', event, body, { state: this.state });
     // The module accepted a WebSocket: the host holds it with the hibernation API, tagged as the
@@ -152,6 +155,8 @@ export class ModelQueue extends DurableObject {
       if (hello) server.send(hello);
       return new Response(null, { status: 101, webSocket: client });
     }
+    // The module asked for a reset (diagnostics: what an eviction does to work in progress).
+    if (r.headers['x-host-abort']) this.ctx.abort('reset requested by the module');
     if (r.status < 200) return jsonResponse(500, { error: 'internal error' });
     return toResponse(r);
   }
@@ -170,7 +175,7 @@ export class ModelQueue extends DurableObject {
 
   async alarm(info) {
     this.name ??= (await this.state.storage.get('__name')) ?? null;
-    const event = { kind: 'alarm', object: this.name, retry_count: info?.retryCount ?? 0 };
+    const event = { kind: 'alarm', object: this.name, incarnation: this.incarnation, retry_count: info?.retryCount ?? 0 };
     const r = await run(this.env, this.state, 'generate', event, null, { state: this.state });
     // Throwing makes the runtime retry the alarm with backoff.
     if (r.status >= 500) throw new Error(`alarm failed with ${r.status}`);

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 [ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz >/dev/null
+cmake --build --preset fuzz --target fuzzers >/dev/null
 mkdir -p build/fuzz/crashes
 printf '| target | seconds | executions | crashes |\n| --- | --- | --- | --- |\n' > build/fuzz/report.md
 status=0

@@ -55,15 +55,29 @@ let nextUpdate = 1;
 const answerMs = [];
 async function post(from, text) {
   const id = nextUpdate++;
-  const t = Date.now();
-  const r = await fetch(`${w.url}/telegram`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRETS.WEBHOOK_SECRET },
-    body: JSON.stringify({ update_id: id, message: { message_id: id, date: 1, chat: { id: from.id, type: 'private' }, from, text } }),
-  });
-  answerMs.push(Date.now() - t);
-  if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+  // Like Telegram: anything but 200 (or no answer) is sent again, the same update.
+  for (let attempt = 1; ; attempt++) {
+    const t = Date.now();
+    let status = 0;
+    try {
+      const r = await fetch(`${w.url}/telegram`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRETS.WEBHOOK_SECRET },
+        body: JSON.stringify({ update_id: id, message: { message_id: id, date: 1, chat: { id: from.id, type: 'private' }, from, text } }),
+      });
+      status = r.status;
+      await r.arrayBuffer();
+    } catch { /* no answer */ }
+    if (status === 200) {
+      answerMs.push(Date.now() - t);
+      return;
+    }
+    retries++;
+    if (attempt === 20) throw new Error(`webhook answered ${status} 20 times`);
+    await sleep(500 * attempt);
+  }
 }
+let retries = 0;
 
 let sent = 0;
 const stalled = [];
@@ -118,6 +132,13 @@ for (const list of byUser.values()) {
   list.sort((a, b) => a.created_ms - b.created_ms);
   if (list.some((r, i) => i > 0 && r.created_ms < (list[i - 1].finished_ms ?? Infinity))) twoActive++;
 }
+// Time between one job's end and the next one's start in the same queue (alarm turnaround).
+const gaps = [];
+for (const m of MODELS) {
+  const started = [...logs[m]].sort((a, b) => a.started_ms - b.started_ms);
+  for (let i = 1; i < started.length; i++) gaps.push(started[i].started_ms - started[i - 1].finished_ms);
+}
+gaps.sort((a, b) => a - b);
 const overhead = Object.values(logs).flat().map((j) => j.finished_ms - j.started_ms - j.model_ms).sort((a, b) => a - b);
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -129,6 +150,8 @@ const report = {
   lost, run_twice: runTwice, out_of_fifo_order: outOfOrder, users_with_2_active: twoActive,
   stalled: stalled.length,
   queue_overhead_ms: { mean: +mean(overhead).toFixed(1), p50: +pct(overhead, 0.5).toFixed(1), p95: +pct(overhead, 0.95).toFixed(1) },
+  gap_between_jobs_ms: { mean: +mean(gaps).toFixed(1), p50: pct(gaps, 0.5), p95: pct(gaps, 0.95) },
+  webhook_retries: retries,
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
 };

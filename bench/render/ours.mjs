@@ -4,11 +4,14 @@
 // usage: node bench/render/ours.mjs MANIFEST.json OUT_DIR RUNS
 // Prints one JSON object per input and variant. The timed part is one `mod.call` (event in,
 // PNG out), after a warm-up; compiling and instantiating the module is not timed.
+// Each input also runs once on a fresh instance, whose linear memory size afterwards is the peak
+// the module needed for that image (wasm memory only grows): `wasm_memory_bytes`.
 // Exit status 3 means the module has no /render route yet (the result is "pending"). An input the
 // module refuses with 413 (too large an image) is recorded as {refused: message}.
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadRenderModule, callRender, errorMessage, wranglerVars, DEFAULT_WASM } from '../../host/cli/render.mjs';
+import { FunctionModule } from '../../host/runtime.mjs';
 import { median, pngInfo } from './stats.mjs';
 
 const [manifestFile, outDir, runsArg] = process.argv.slice(2);
@@ -34,11 +37,15 @@ for (const inp of inputs) {
       code, filename: path.basename(inp.file), language: inp.language, theme: 'monokai', font_size: 14,
       line_numbers: true, scale: 1, format: 'png', max_lines: lines, ...extra,
     };
+    // Peak memory: one call on a new instance of the same compiled module (not timed).
+    const fresh = new FunctionModule('render', mod.compiled, {}, mod.settings);
+    await callRender(fresh, request);
+    const wasmMemory = fresh.idle[0]?.memory.buffer.byteLength;
     let result = await callRender(mod, request); // warm-up (run.sh also gives node --no-liftoff)
     if (result.status < 400) result = await callRender(mod, request);
     if (result.status === 413) {
       // The module refuses images past its limits (RENDER_MAX_* settings, a pixel budget): recorded as such.
-      console.log(JSON.stringify({ tool: variant === 'default' ? 'ours' : `ours-${variant}`, input: inp.name, refused: `${result.status} ${errorMessage(result)}` }));
+      console.log(JSON.stringify({ tool: variant === 'default' ? 'ours' : `ours-${variant}`, input: inp.name, refused: `${result.status} ${errorMessage(result)}`, wasm_memory_bytes: wasmMemory }));
       continue;
     }
     if (result.status >= 400) {
@@ -59,7 +66,7 @@ for (const inp of inputs) {
     console.log(JSON.stringify({
       tool: variant === 'default' ? 'ours' : `ours-${variant}`, input: inp.name, runs,
       median_ms: median(times), min_ms: Math.min(...times), times, png_bytes: png.length, width, height, output: out,
-      version: `render.wasm ${wasmBytes} bytes`,
+      version: `render.wasm ${wasmBytes} bytes`, wasm_memory_bytes: wasmMemory,
     }));
   }
 }

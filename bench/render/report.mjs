@@ -20,6 +20,7 @@ for (const line of readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean)
   prev.times.push(...r.times);
   if (r.setup_ms !== undefined) prev.setups.push(r.setup_ms);
   Object.assign(prev, { png_bytes: r.png_bytes, width: r.width, height: r.height, output: r.output });
+  if (r.wasm_memory_bytes) prev.wasm_memory_bytes = Math.max(prev.wasm_memory_bytes ?? 0, r.wasm_memory_bytes);
 }
 for (const r of results) {
   if (r.refused) continue;
@@ -38,6 +39,7 @@ const anyRefused = results.some((r) => r.refused);
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : oursPending ? 'pending' : 'n/a');
 const kb = (n) => n.toLocaleString('en-US');
+const mb = (n) => (n ? `${(n / 1048576).toFixed(1)} MB` : '');
 
 const TOOLS = [
   ['ours', 'ours: render.wasm (bot default: window + shadow)'],
@@ -95,18 +97,21 @@ ${meta.inputs.map((i) => `| ${i.name} | \`${i.source}\` | ${i.from}-${i.to} (${i
 
 ## Results
 
-| input | tool | median ms | min ms | PNG bytes | pixels |
-| --- | --- | ---: | ---: | ---: | --- |
+Ours' "wasm memory" is the size of a fresh instance's linear memory after making that one image: the
+peak the module needed for it (wasm memory only grows). The Worker's isolate has 128 MB in all.
+
+| input | tool | median ms | min ms | PNG bytes | pixels | wasm memory |
+| --- | --- | ---: | ---: | ---: | --- | ---: |
 `;
 for (const inp of meta.inputs) {
   for (const [tool, label] of TOOLS) {
     const r = get(tool, inp.name);
     const no = refusal(tool, inp.name);
     md += r
-      ? `| ${inp.name} | ${label} | ${ms(r.median_ms)} | ${ms(r.min_ms)} | ${kb(r.png_bytes)} | ${r.width}x${r.height} |\n`
+      ? `| ${inp.name} | ${label} | ${ms(r.median_ms)} | ${ms(r.min_ms)} | ${kb(r.png_bytes)} | ${r.width}x${r.height} | ${mb(r.wasm_memory_bytes)} |\n`
       : no
-        ? `| ${inp.name} | ${label} | refused: ${no} | | | |\n`
-        : `| ${inp.name} | ${label} | pending | pending | pending | pending |\n`;
+        ? `| ${inp.name} | ${label} | refused: ${no} | | | | |\n`
+        : `| ${inp.name} | ${label} | pending | pending | pending | pending | |\n`;
   }
 }
 
@@ -138,6 +143,8 @@ const pngOk = oursPending ? null : pngChecks.every(([, o, , g]) => !o || !g || o
 const plainOk = oursPending ? null : pngChecks.every(([, , p, g]) => !p || !g || p.png_bytes <= g.png_bytes);
 const sizes = (idx) => pngChecks.map((c) => `${c[0]}: ${c[idx] && c[3] ? `${kb(c[idx].png_bytes)} vs ${kb(c[3].png_bytes)}` : 'not rendered by ours'}`).join('; ');
 const budget = 1_500_000;
+const big = meta.inputs[meta.inputs.length - 1].name;
+const oBig = get('ours', big);
 const shipped = meta.wasm_gzip_bytes + meta.font_files.reduce((a, f) => a + f.gzip_bytes, 0);
 
 md += `
@@ -150,6 +157,7 @@ md += `
 | PNG no larger than Pygments' at the same font size (every input ours renders, bot default) | ${oursPending ? 'pending' : sizes(1)} | ${verdict(pngOk)} |
 | same, without window and shadow | ${oursPending ? 'pending' : sizes(2)} | ${verdict(plainOk)} |
 | render .wasm plus fonts <= 1.5 MB (1,500,000 B) gzipped | ${kb(shipped)} B gzip -9 | ${verdict(shipped <= budget)} |
+| the ${big} file renders, in well under 64 MB of wasm memory (the Worker has 128 MB) | ${oBig ? `${oBig.width}x${oBig.height} px, peak wasm memory ${mb(oBig.wasm_memory_bytes) || '?'}` : refusal('ours', big) ?? 'pending'} | ${verdict(oursPending ? null : !!oBig && (oBig.wasm_memory_bytes ?? Infinity) < 64 * 1048576)} |
 `;
 if (anyRefused) {
   md += `

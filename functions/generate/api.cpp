@@ -37,6 +37,13 @@ fn::Response diagnostics(const fn::Request& req) {
     w.endArray().endObject();
     return fn::Response::json(200, w.str());
   }
+  if (req.path == "/generations/__diag/abort") {
+    json::JsonWriter w;
+    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(req.queryParam("model"))
+        .key("path").value("/diag/abort").key("method").value("POST").endObject();
+    host::Reply r = host::doFetch(w.str());  // fails: the object resets while answering
+    return fn::Response::json(200, R"({"ok":true})");
+  }
   if (req.path == "/generations/__diag/done-log") {
     json::JsonWriter w;
     w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(req.queryParam("model"))

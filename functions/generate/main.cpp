@@ -67,6 +67,13 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
     return gen::queue::onAlarm(ev);
   }
   if (ev.kind == "do_fetch") {
+    if (ev.request.path == "/diag/abort") {
+      // Tests: the host resets the object as an eviction would, cutting off the work in progress.
+      if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS)) return Response::error(404, "no such route");
+      Response r = Response::json(200, R"({"abort":true})");
+      r.headers.emplace_back("x-host-abort", "1");
+      return r;
+    }
     if (ev.request.path.rfind("/diag/", 0) == 0) return diagnostics(ev);
     if (ev.objectName.empty() || ev.objectName == "__diagnostics") {
       return Response::error(404, "no such route");

@@ -96,7 +96,7 @@ bool ensureSchema(const std::string& object) {
       "r2_key TEXT, content_type TEXT, width INTEGER, height INTEGER, "
       "status_message_id INTEGER, last_edit_ms REAL NOT NULL DEFAULT 0, "
       "edit_after_ms REAL NOT NULL DEFAULT 0, shown_text TEXT, shown_position INTEGER, "
-      "cancelled INTEGER NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0, "
+      "cancelled INTEGER NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0, runner TEXT, "
       "enqueued_ms REAL NOT NULL, started_ms REAL, heartbeat_ms REAL, model_ms REAL NOT NULL DEFAULT 0)",
       "CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, seq)",
       // Status edits that had to wait for the 3 s interval; the alarm sends them.
@@ -406,8 +406,9 @@ bool runJob(const std::string& model, Job j) {
       json::JsonWriter params;
       params.beginObject().key("seed").value(j.seed).endObject();
       db::Result r = db::run(db::Stmt("UPDATE generations SET status = 'processing', started_ms = ?2, "
-                                      "updated_ms = ?2, params = ?3 WHERE id = ?1 AND status = 'queued'")
-                                 .bind(j.genId).bind(now).bind(params.str()));
+                                      "updated_ms = ?2, params = ?3, status_message_id = ?4 "
+                                      "WHERE id = ?1 AND status = 'queued'")
+                                 .bind(j.genId).bind(now).bind(params.str()).bind(j.statusMessageId));
       if (!r.ok()) return false;
       if (r.changes() == 0) {
         std::string st = d1Status(j.genId, d1Failed);
@@ -589,12 +590,16 @@ void flushEdits() {
   }
 }
 
+// The host's id of this object's current life (host/worker.mjs): a running job recorded under
+// another one lost its runner when the object was evicted or restarted.
+std::string gIncarnation;
+
 std::optional<Job> claim(int concurrency) {
   double now = host::nowMs();
-  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'running', heartbeat_ms = ?1, claims = claims + 1 "
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'running', heartbeat_ms = ?1, claims = claims + 1, runner = ?3 "
                         "WHERE seq = (SELECT seq FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT 1) "
                         "AND (SELECT COUNT(*) FROM jobs WHERE state = 'running') < ?2 RETURNING *")
-                   .bind(now).bind(int64_t(concurrency)));
+                   .bind(now).bind(int64_t(concurrency)).bind(gIncarnation));
   auto row = r.first();
   if (!row) return std::nullopt;
   return jobFrom(*row);
@@ -603,7 +608,7 @@ std::optional<Job> claim(int concurrency) {
 void deferTask(const std::string& model, std::string_view task, int64_t genId = 0) {
   json::JsonWriter w;
   w.beginObject().key("kind").value("deferred").key("task").value(task).key("object").value(model)
-      .key("gen_id").value(genId).endObject();
+      .key("incarnation").value(gIncarnation).key("gen_id").value(genId).endObject();
   host::defer(w.str());
 }
 
@@ -639,8 +644,9 @@ void refreshPositions(const std::string& model) {
 
 void recoverStale(const std::string& model) {
   double now = host::nowMs();
-  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state = 'running' AND heartbeat_ms < ?1 "
-                        "RETURNING gen_id, stage").bind(now - staleMs()));
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state = 'running' AND "
+                        "(heartbeat_ms < ?1 OR (?2 != '' AND runner IS NOT ?2)) RETURNING gen_id, stage")
+                   .bind(now - staleMs()).bind(gIncarnation));
   for (const json::Object& row : r.rows) {
     logger::warn("queue " + model + ": job " + std::to_string(json::getInt(row, "gen_id").value_or(0)) +
                  " lost its runner in stage " + std::string(json::getString(row, "stage").value_or("")) +
@@ -649,8 +655,12 @@ void recoverStale(const std::string& model) {
 }
 
 // One pass: take every job the concurrency allows, run the first here and the others in parallel
-// (deferred events on the same object), then schedule the next pass.
+// (deferred events on the same object); then keep taking the next job here for a while, which
+// saves an alarm round trip per job; then schedule the next pass.
+constexpr double kPassBudgetMs = 30000;
+
 bool pump(const std::string& model) {
+  double passEnd = host::nowMs() + kPassBudgetMs;
   flushEdits();
   recoverStale(model);
   int conc = concurrencyOf(model);
@@ -667,6 +677,14 @@ bool pump(const std::string& model) {
     if (!ok) {
       // Put it back at its place; the alarm's retry resumes it from the persisted stage.
       sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(claimed[0].genId));
+    }
+    while (ok && host::nowMs() < passEnd) {
+      refreshPositions(model);
+      flushEdits();
+      auto next = claim(conc);
+      if (!next) break;
+      ok = runJob(model, *next);
+      if (!ok) sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(next->genId));
     }
   }
   // Everyone behind a finished job moved up.
@@ -701,6 +719,8 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
     return fn::Response::json(200, R"({"new":false,"position":0})");
   }
   Place place = placeOf(*job, model);
+  // A job cut off by an eviction is picked up by the next alarm; make sure there is one.
+  recoverStale(model);
   if (fresh) {
     i18n::Lang lang = job->ui();
     int64_t freeLeft = json::getInt(b, "free_left").value_or(-1);
@@ -714,11 +734,16 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
       sql(db::Stmt("UPDATE jobs SET status_message_id = ?2, last_edit_ms = ?3, shown_position = ?4, "
                    "shown_text = ?5 WHERE gen_id = ?1")
               .bind(id).bind(s.messageId).bind(host::nowMs()).bind(place.position).bind(text));
-      db::run(db::Stmt("UPDATE generations SET status_message_id = ?2 WHERE id = ?1").bind(id).bind(s.messageId));
     } else {
       logger::warn("queue message: " + s.description);
     }
     schedule(model);
+    // With more than one slot, a free slot starts now: the alarm may be busy running a job, and
+    // a new alarm fires only after it returns.
+    int conc = concurrencyOf(model);
+    if (conc > 1) {
+      while (auto next = claim(conc)) deferTask(model, "run", next->genId);
+    }
   }
   json::JsonWriter w;
   w.beginObject().key("new").value(fresh).key("position").value(place.position)
@@ -800,7 +825,12 @@ fn::Response webSocket(const std::string& model, const fn::Event& ev) {
 
 }  // namespace
 
+void setIncarnation(const fn::Event& ev) {
+  gIncarnation = std::string(json::getString(ev.data, "incarnation").value_or(""));
+}
+
 fn::Response onFetch(const fn::Event& ev) {
+  setIncarnation(ev);
   const std::string& model = ev.objectName;
   if (!ensureSchema(model)) return fn::Response::error(500, "storage");
   const std::string& path = ev.request.path;
@@ -813,12 +843,14 @@ fn::Response onFetch(const fn::Event& ev) {
 }
 
 fn::Response onAlarm(const fn::Event& ev) {
+  setIncarnation(ev);
   if (!ensureSchema(ev.objectName)) return fn::Response::error(500, "storage");
   if (!pump(ev.objectName)) return fn::Response::error(500, "storage failed; the alarm retries");
   return fn::Response::json(200, R"({"ok":true})");
 }
 
 fn::Response onDeferred(const fn::Event& ev) {
+  setIncarnation(ev);
   const std::string& model = ev.objectName;
   if (!ensureSchema(model)) return fn::Response::error(500, "storage");
   std::string_view task = json::getString(ev.data, "task").value_or("");

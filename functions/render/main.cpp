@@ -5,6 +5,7 @@
 //   POST /render/tokens     same body -> [[class, text], ...] (the CLI's --tokens)
 //   GET  /render/themes     {"themes": [...], "default": "..."}
 //   GET  /render/languages  {"languages": [...]}
+//   POST /thumbnail         JSON (thumbnail/thumbnail.h) -> 1280x720 image/jpeg or image/png
 #include <string>
 
 #include "lexer/token.h"
@@ -15,6 +16,7 @@
 #include "shared/host.h"
 #include "shared/json.h"
 #include "theme/themes.h"
+#include "thumbnail/thumbnail.h"
 
 namespace {
 
@@ -45,7 +47,7 @@ render::RequestDefaults defaults() {
   d.maxSourceLines =
       uint32_t(std::max<int64_t>(1, config::getInt(Setting::RENDER_MAX_LINES, 2000)));
   d.maxWidth = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_WIDTH, 6000)));
-  d.maxHeight = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_HEIGHT, 20000)));
+  d.maxHeight = uint32_t(std::max<int64_t>(64, config::getInt(Setting::RENDER_MAX_HEIGHT, 50000)));
   return d;
 }
 
@@ -100,6 +102,31 @@ fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
   return res;
 }
 
+// Same rules as POST /render: 405, 401 with RENDER_API_KEY, 400/413 from the parser.
+fn::Response thumbnailRoute(const fn::Request& req) {
+  if (req.method != "POST") {
+    fn::Response r = fn::Response::error(405, "use POST with a JSON body");
+    r.headers.emplace_back("allow", "POST");
+    return r;
+  }
+  if (std::string problem = authProblem(req); !problem.empty()) {
+    fn::Response r = fn::Response::error(401, problem);
+    r.headers.emplace_back("www-authenticate", "Bearer");
+    return r;
+  }
+  thumb::ThumbnailRequest tr;
+  render::RequestError err = thumb::parseThumbnailRequest(req.body, tr);
+  if (!err.ok()) return fn::Response::error(err.status, err.message);
+  thumb::ThumbnailResult r = thumb::renderThumbnail(tr);
+  if (r.status != 200) return fn::Response::error(r.status, r.error);
+  fn::Response res = fn::Response::bytes(200, r.contentType, std::move(r.bytes));
+  res.headers.emplace_back("x-image-size",
+                           std::to_string(r.width) + "x" + std::to_string(r.height));
+  res.headers.emplace_back("x-thumbnail-template", r.templateName);
+  res.headers.emplace_back("x-thumbnail-category", thumb::categoryName(r.analysis.category));
+  return res;
+}
+
 fn::Response getOnly(const fn::Request& req, fn::Response (*handler)()) {
   if (req.method != "GET" && req.method != "HEAD") {
     fn::Response r = fn::Response::error(405, "use GET");
@@ -118,5 +145,6 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   if (req.path == "/render/tokens") return renderRoute(req, true);
   if (req.path == "/render/themes") return getOnly(req, themes);
   if (req.path == "/render/languages") return getOnly(req, languages);
+  if (req.path == "/thumbnail") return thumbnailRoute(req);
   return Response::error(404, "no such route");
 }

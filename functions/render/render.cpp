@@ -18,7 +18,13 @@ namespace {
 constexpr Rgba kControlColors[3] = {{255, 95, 86, 255}, {255, 189, 46, 255}, {39, 201, 63, 255}};
 constexpr char32_t kContinuationMark = 0x21AA;  // ↪
 constexpr char32_t kEllipsis = 0x2026;
-constexpr uint64_t kMaxPixels = 12000000;
+// The Worker has 128 MB. A JPEG needs the whole RGBA canvas (4 bytes a pixel) plus stb's RGB copy
+// (3 more); a PNG is painted and encoded in bands (kBandBytes of canvas at a time), so its memory
+// is one band plus the compressed output, and its cap bounds the time to make it (about 30 ns a
+// pixel in the Worker) rather than memory.
+constexpr uint64_t kMaxJpegPixels = 12000000;
+constexpr uint64_t kMaxPngPixels = 48000000;
+constexpr size_t kBandBytes = 1u << 20;
 
 uint32_t digits(uint32_t n) {
   uint32_t d = 1;
@@ -196,12 +202,14 @@ RenderResult renderCode(const RenderOptions& opt) {
                          " (use wrap, max_lines or a smaller font_size)");
   }
 
-  // The Worker has 128 MB: the RGBA canvas (4 bytes a pixel) plus the encoder's index rows must
-  // fit with room to spare, whatever RENDER_MAX_WIDTH x RENDER_MAX_HEIGHT allow.
-  if (uint64_t(f.width) * uint64_t(f.height) > kMaxPixels) {
+  const bool jpeg = opt.format == ImageFormat::Jpeg;
+  const uint64_t maxPixels = jpeg ? kMaxJpegPixels : kMaxPngPixels;
+  if (uint64_t(f.width) * uint64_t(f.height) > maxPixels) {
     return fail(413, "image would be " + std::to_string(f.width) + "x" + std::to_string(f.height) +
-                         " px, over " + std::to_string(kMaxPixels / 1000000) +
-                         " megapixels (use max_lines, wrap, scale 1 or a smaller font_size)");
+                         " px, over " + std::to_string(maxPixels / 1000000) + " megapixels" +
+                         (jpeg ? " for JPEG" : "") +
+                         " (use max_lines, wrap, scale 1 or a smaller font_size" +
+                         (jpeg ? ", or format png)" : ")"));
   }
 
   // 4. Pixels.
@@ -209,89 +217,114 @@ RenderResult renderCode(const RenderOptions& opt) {
                   : opt.customBackdrop ? opt.backdrop
                                        : theme.backdrop;
   if (!opt.window) backdrop = theme.background;
-  Canvas canvas(f.width, f.height, backdrop);
-  if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius, true);
-  if (opt.window) {
-    canvas.fillRoundedRect(f.window, f.radius, theme.windowBorder);
-    Rect inner{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
-    canvas.fillRoundedRect(inner, f.radius - 1, theme.background);
-  }
-  Painter painter(canvas, fonts, px);
-  const Rect clip{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
   const int baselineInLine = (m.lineHeight - (m.ascent + m.descent)) / 2 + m.ascent;
-
-  if (opt.window) {
-    for (int i = 0; i < 3; i++) {
-      canvas.fillCircle(f.controlX[i], f.controlY, f.controlRadius, kControlColors[i]);
-    }
-    if (!titleVisual.empty()) {
-      double x = f.window.x + (f.window.w - titleWidth) / 2;
-      int baseline = f.controlY + (m.ascent - m.descent) / 2;
-      painter.draw(titleVisual, x, baseline, nullptr, theme.title, clip);
-    }
-  }
-
+  const Rect clip{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
   std::vector<Cell> numberCells;
   const std::vector<Cell> mark{{kContinuationMark, TokenClass::Text}};
-  for (size_t i = 0; i < lines.size(); i++) {
-    const VisualLine& line = lines[i];
-    const int top = f.textTop + int(i) * m.lineHeight;
-    if (top > f.height) break;
-    if (line.highlighted) {
-      canvas.fillRect(Rect{clip.x, top, clip.w, m.lineHeight}, theme.highlightLine);
+  // Paints the rows the canvas holds (the whole image, or one band of it), in the same order
+  // for every band: shapes, then text, then the watermark.
+  auto paint = [&](Canvas& canvas) {
+    const int bandTop = canvas.originY(), bandBottom = bandTop + canvas.height();
+    if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius, true);
+    if (opt.window) {
+      canvas.fillRoundedRect(f.window, f.radius, theme.windowBorder);
+      Rect inner{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
+      canvas.fillRoundedRect(inner, f.radius - 1, theme.background);
     }
-    const int baseline = top + baselineInLine;
-    if (line.kind == LineKind::Code && opt.lineNumbers) {
-      numberCells = cellsOf(std::to_string(line.number), TokenClass::Text);
-      double x = f.gutterRight - numberCells.size() * m.cellWidth;
-      Rgba c = line.highlighted ? theme.foreground : theme.lineNumber;
-      painter.draw(numberCells, x, baseline, nullptr, c, clip);
-    } else if (line.kind == LineKind::Continuation) {
-      double x = opt.lineNumbers ? f.gutterRight - m.cellWidth : f.textX - 1.5 * m.cellWidth;
-      painter.draw(mark, x, baseline, nullptr, theme.lineNumber, clip);
-    }
-    painter.draw(shaped[i], f.textX, baseline, &theme, Rgba{}, clip);
-  }
+    Painter painter(canvas, fonts, px);
 
-  if (!opt.watermark.empty()) {
-    const int wpx = std::max(9, px * 3 / 4);
-    Painter wm(canvas, fonts, wpx);
-    std::vector<Cell> cells = cellsOf(opt.watermark, TokenClass::Text);
-    if (cells.size() > 64) cells.resize(64);
-    std::vector<Cell> visual;
-    shapeLine(cells, visual);
-    const double w = wm.measure(visual);
-    Rgba c;
-    int baseline;
-    double x;
-    if (opt.window && !opt.transparent) {
-      // In the backdrop below the window's right edge, contrasting with the backdrop.
-      c = luminance(backdrop) > 0.5 ? Rgba{0, 0, 0, 150} : Rgba{255, 255, 255, 170};
-      c = Rgba{uint8_t((c.r * c.a + backdrop.r * (255 - c.a)) / 255),
-               uint8_t((c.g * c.a + backdrop.g * (255 - c.a)) / 255),
-               uint8_t((c.b * c.a + backdrop.b * (255 - c.a)) / 255), 255};
-      x = f.window.right() - w;
-      baseline = f.height - std::max(4, (f.height - f.window.bottom()) / 3);
-    } else {
-      c = theme.lineNumber;
-      x = f.window.right() - w - 12 * scale;
-      baseline = f.window.bottom() - 6 * scale;
+    if (opt.window) {
+      for (int i = 0; i < 3; i++) {
+        canvas.fillCircle(f.controlX[i], f.controlY, f.controlRadius, kControlColors[i]);
+      }
+      if (!titleVisual.empty()) {
+        double x = f.window.x + (f.window.w - titleWidth) / 2;
+        int baseline = f.controlY + (m.ascent - m.descent) / 2;
+        painter.draw(titleVisual, x, baseline, nullptr, theme.title, clip);
+      }
     }
-    wm.draw(visual, x, baseline, nullptr, c, Rect{0, 0, f.width, f.height});
-  }
+
+    // Only the lines that reach into this band; glyphs may overhang their line box a little.
+    const int lh = std::max(1, m.lineHeight);
+    const size_t first = size_t(std::max(0, (bandTop - f.textTop) / lh - 1));
+    const size_t last =
+        std::min(lines.size(), size_t(std::max(0, (bandBottom - f.textTop) / lh + 2)));
+    for (size_t i = first; i < last; i++) {
+      const VisualLine& line = lines[i];
+      const int top = f.textTop + int(i) * m.lineHeight;
+      if (top > f.height) break;
+      if (line.highlighted) {
+        canvas.fillRect(Rect{clip.x, top, clip.w, m.lineHeight}, theme.highlightLine);
+      }
+      const int baseline = top + baselineInLine;
+      if (line.kind == LineKind::Code && opt.lineNumbers) {
+        numberCells = cellsOf(std::to_string(line.number), TokenClass::Text);
+        double x = f.gutterRight - numberCells.size() * m.cellWidth;
+        Rgba c = line.highlighted ? theme.foreground : theme.lineNumber;
+        painter.draw(numberCells, x, baseline, nullptr, c, clip);
+      } else if (line.kind == LineKind::Continuation) {
+        double x = opt.lineNumbers ? f.gutterRight - m.cellWidth : f.textX - 1.5 * m.cellWidth;
+        painter.draw(mark, x, baseline, nullptr, theme.lineNumber, clip);
+      }
+      painter.draw(shaped[i], f.textX, baseline, &theme, Rgba{}, clip);
+    }
+
+    if (!opt.watermark.empty()) {
+      const int wpx = std::max(9, px * 3 / 4);
+      Painter wm(canvas, fonts, wpx);
+      std::vector<Cell> cells = cellsOf(opt.watermark, TokenClass::Text);
+      if (cells.size() > 64) cells.resize(64);
+      std::vector<Cell> visual;
+      shapeLine(cells, visual);
+      const double w = wm.measure(visual);
+      Rgba c;
+      int baseline;
+      double x;
+      if (opt.window && !opt.transparent) {
+        // In the backdrop below the window's right edge, contrasting with the backdrop.
+        c = luminance(backdrop) > 0.5 ? Rgba{0, 0, 0, 150} : Rgba{255, 255, 255, 170};
+        c = Rgba{uint8_t((c.r * c.a + backdrop.r * (255 - c.a)) / 255),
+                 uint8_t((c.g * c.a + backdrop.g * (255 - c.a)) / 255),
+                 uint8_t((c.b * c.a + backdrop.b * (255 - c.a)) / 255), 255};
+        x = f.window.right() - w;
+        baseline = f.height - std::max(4, (f.height - f.window.bottom()) / 3);
+      } else {
+        c = theme.lineNumber;
+        x = f.window.right() - w - 12 * scale;
+        baseline = f.window.bottom() - 6 * scale;
+      }
+      wm.draw(visual, x, baseline, nullptr, c, Rect{0, 0, f.width, f.height});
+    }
+  };
 
   // 5. Bytes.
   RenderResult r;
   r.width = f.width;
   r.height = f.height;
-  if (opt.format == ImageFormat::Jpeg) {
+  if (jpeg) {
+    Canvas canvas(f.width, f.height, backdrop);
+    paint(canvas);
     r.contentType = "image/jpeg";
     Rgba matte = opt.transparent ? theme.background : backdrop;
     if (!encodeJpeg(canvas.pixels(), f.width, f.height, opt.jpegQuality, matte, r.bytes)) {
       return fail(500, "JPEG encoding failed");
     }
   } else {
-    r.png = encodePng(canvas.pixels(), f.width, f.height, r.bytes);
+    const int bandRows =
+        std::clamp(int(kBandBytes / (4 * size_t(f.width))), std::min(16, f.height), f.height);
+    Canvas band(f.width, bandRows, backdrop, 0, f.height);
+    bool fresh = true;  // the constructor filled the first band
+    auto rows = [&](int y, int) -> const uint32_t* {
+      if (!fresh) band.moveBand(y, backdrop);
+      fresh = false;
+      paint(band);
+      return band.pixels().data();
+    };
+    r.png = encodePngBands(f.width, f.height, bandRows, rows, r.bytes, 3, opt.maxBytes);
+    if (r.png.tooLarge) {
+      return fail(413, "image is over the limit of " + std::to_string(opt.maxBytes / 1024) +
+                           " KB (use max_lines, scale 1 or format jpeg)");
+    }
     if (!r.png.ok) return fail(500, "PNG encoding failed");
   }
   if (r.bytes.size() > opt.maxBytes) {

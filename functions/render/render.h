@@ -48,8 +48,10 @@ struct RenderOptions {
   // Limits (config RENDER_MAX_*): checked before anything large is allocated.
   uint32_t maxSourceLines = 2000;
   uint32_t maxWidth = 6000;
-  uint32_t maxHeight = 20000;
-  size_t maxBytes = 2u << 20;  // the encoded image
+  uint32_t maxHeight = 50000;
+  // The encoded image: a 1,000-line file at 1x is about 1.2 MB as PNG; the cap keeps the reply
+  // (and its copy to the host) small beside the Worker's 128 MB.
+  size_t maxBytes = 8u << 20;
 };
 
 struct RenderResult {

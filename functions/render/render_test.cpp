@@ -148,7 +148,7 @@ TEST_CASE("limits fail with 413 before drawing", "[render]") {
   RenderOptions w = base(wide);
   r = renderCode(w);
   CHECK(r.status == 413);
-  CHECK_THAT(r.error, Catch::Matchers::Contains("the limit is 6000x20000"));
+  CHECK_THAT(r.error, Catch::Matchers::Contains("the limit is 6000x50000"));
   w.wrap = 100;  // wrapped, it is far too tall instead
   r = renderCode(w);
   CHECK(r.status == 413);
@@ -186,4 +186,40 @@ TEST_CASE("a preview ends with a line saying how much was cut", "[render]") {
   FontMetrics m = FontSet::instance().metrics(14);
   // Ten lines plus the "… 50 more lines" line.
   CHECK(a.height - b.height == (60 - 11) * m.lineHeight);
+}
+
+TEST_CASE("a 1,000-line file renders as one tall PNG in bounded memory", "[render]") {
+  std::string code;
+  for (int i = 0; i < 1000; i++) {
+    code += "    const value" + std::to_string(i) + " = await fetch(url, { method: 'POST' });\n";
+  }
+  RenderOptions o = base(code);
+  o.language = Language::JavaScript;
+  RenderResult r = renderCode(o);
+  REQUIRE(r.status == 200);
+  FontMetrics m = FontSet::instance().metrics(14);
+  CHECK(r.height > 1000 * m.lineHeight);
+  CHECK(r.height > 20000);  // over the old single-canvas limit
+  CHECK(r.png.indexed);
+  CHECK(r.png.passes == 1);  // streamed: each band painted once
+  Decoded img;
+  REQUIRE(decode(r.bytes, img));
+  CHECK(img.width == r.width);
+  CHECK(img.height == r.height);
+  // The last line's text reached the bottom band: bright pixels in its line box.
+  const int lastTop = r.height - 48 - 10 - 18 - m.lineHeight;
+  int bright = 0;
+  for (int y = lastTop; y < lastTop + m.lineHeight; y++) {
+    for (int x = 0; x < img.width; x++) bright += brightness(img.at(x, y)) > 400;
+  }
+  CHECK(bright > 50);
+
+  // Beyond the pixel budget it is still a clear 413, before anything is drawn.
+  o.scale = 2;
+  std::string wide;
+  for (int i = 0; i < 1000; i++) wide += std::string(180, 'x') + "\n";
+  o.code = wide;
+  r = renderCode(o);
+  CHECK(r.status == 413);
+  CHECK_THAT(r.error, Catch::Matchers::Contains("megapixels"));
 }

@@ -29,7 +29,7 @@ struct RequestDefaults {
   std::string botName = "CodeImageBot";
   uint32_t maxSourceLines = 2000;
   uint32_t maxWidth = 6000;
-  uint32_t maxHeight = 20000;
+  uint32_t maxHeight = 50000;
 };
 
 struct RequestError {

@@ -27,5 +27,9 @@ extern const Feature kCodeFiles;
 extern const Feature kGeneration;
 // functions/webhook/payments.cpp: /balance, /buy, /topup, /paysupport, /refund.
 extern const Feature kPayments;
+// functions/webhook/thumbnails.cpp: /generate TITLE [| SUBTITLE] (YouTube thumbnails).
+extern const Feature kThumbnails;
+// functions/webhook/gallery.cpp: /gallery and its buttons.
+extern const Feature kGallery;
 
 }  // namespace webhook

@@ -132,23 +132,18 @@ void abandon(Ctx& c, int64_t id, int64_t cost) {
   say(c, Msg::GenUnavailable);
 }
 
-// Creates the generation (or finds the one this update already created) and queues it.
-Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
-  std::string prompt(trim(promptIn));
-  if (prompt.empty()) {
-    say(c, Msg::GenUsage, {{"models", modelsLine()}});
-    return Outcome::Done;
-  }
-  if (!validPrompt(c, prompt)) return Outcome::Done;
-
-  // A retried update: the row exists; make sure its job reached the queue (it is idempotent there).
+// A retried update whose row exists: make sure its job reached the queue (idempotent there).
+// nullopt when this update made no generation yet.
+std::optional<Outcome> resumeRetried(Ctx& c) {
   db::Result again = db::first(db::Stmt("SELECT id, model, prompt, cost, status FROM generations "
                                         "WHERE source_update_id = ?1").bind(c.updateId));
   if (!again.ok()) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  if (auto row = again.first()) {
+  auto row = again.first();
+  if (!row) return std::nullopt;
+  {
     if (json::getString(*row, "status").value_or("") == "queued") {
       int64_t id = json::getInt(*row, "id").value_or(0);
       const gen::Model* rm = gen::findModel(json::getString(*row, "model").value_or(""));
@@ -157,8 +152,20 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
         abandon(c, id, json::getInt(*row, "cost").value_or(0));
       }
     }
+  }
+  return Outcome::Done;
+}
+
+// Creates the generation (or finds the one this update already created) and queues it.
+Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
+  std::string prompt(trim(promptIn));
+  if (prompt.empty()) {
+    say(c, Msg::GenUsage, {{"models", modelsLine()}});
     return Outcome::Done;
   }
+  if (!validPrompt(c, prompt)) return Outcome::Done;
+  // Before any check: a retried update must find its own job, not "no credits" or "already active".
+  if (auto done = resumeRetried(c)) return *done;
 
   // Paid when the balance covers the price, else one of today's free generations, if any left.
   double now = c.now;
@@ -203,7 +210,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   std::string err;
   db::batch(batch, &err);
   if (!err.empty()) {
-    if (err.find("source_update_id") != std::string::npos) return Outcome::Done;  // a racing copy
+    if (err.find("source_update_id") != std::string::npos) return resumeRetried(c).value_or(Outcome::Done);
     if (err.find("UNIQUE") != std::string::npos && err.find("user_id") != std::string::npos) {
       say(c, Msg::GenActiveExists);
       return Outcome::Done;
@@ -340,7 +347,8 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     if (!model) return std::nullopt;
     return enqueue(c, *model, prompt);
   }
-  if (n == "imagine" || n == "generate") return cmdImagine(c, cmd);
+  // (/generate is the thumbnails' command, gallery feature.)
+  if (n == "imagine") return cmdImagine(c, cmd);
   if (n == "cancel") return cmdCancel(c);
   return std::nullopt;
 }

@@ -27,23 +27,6 @@ void chunk(std::vector<uint8_t>& out, const char type[4], const uint8_t* data, s
   put32(out, uint32_t(crc));
 }
 
-bool deflateAll(const std::vector<uint8_t>& raw, int level, std::vector<uint8_t>& z) {
-  z_stream s{};
-  // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
-  // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at the
-  // default 8) and slides four times cheaper.
-  if (deflateInit2(&s, level, Z_DEFLATED, 15, 6, Z_DEFAULT_STRATEGY) != Z_OK) return false;
-  z.resize(deflateBound(&s, uLong(raw.size())));
-  s.next_in = const_cast<Bytef*>(raw.data());
-  s.avail_in = uInt(raw.size());
-  s.next_out = z.data();
-  s.avail_out = uInt(z.size());
-  int rc = deflate(&s, Z_FINISH);
-  z.resize(s.total_out);
-  deflateEnd(&s);
-  return rc == Z_STREAM_END;
-}
-
 // Open-addressed colour table: colour -> slot, with a pixel count and a palette index per slot.
 // Holds up to kMaxColors distinct colours; past that the image is not worth indexing.
 class ColorTable {
@@ -72,6 +55,11 @@ class ColorTable {
       h = (h + 1) & (kSize - 1);
     }
   }
+  // The slot of `c` when it sits where it hashes (most colours, the table being sparse); else -1.
+  int quickSlotOf(uint32_t c) const {
+    uint32_t h = (c * 2654435761u) >> (32 - kBits);
+    return keys_[h] == c ? int(h) : -1;
+  }
   uint32_t& count(uint32_t slot) { return count_[slot]; }
   uint8_t& index(uint32_t slot) { return index_[slot]; }
 
@@ -98,17 +86,6 @@ bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
   }
   for (; i < n; i++) diff |= a[i] ^ b[i];
   return diff == 0;
-}
-
-// Marks rows equal to the row above: they are written with the Up filter as zeros (no lookups,
-// and the cheapest deflate input). Backdrop, blank lines and gaps between text lines are most rows.
-std::vector<uint8_t> repeatedRows(const std::vector<uint32_t>& rgba, int w, int h) {
-  std::vector<uint8_t> rep(size_t(h), 0);
-  for (int y = 1; y < h; y++) {
-    const uint32_t* src = rgba.data() + size_t(y) * w;
-    rep[size_t(y)] = sameRow(src, src - w, size_t(w));
-  }
-  return rep;
 }
 
 int distance(uint32_t a, uint32_t b) {
@@ -156,120 +133,177 @@ void choosePalette(ColorTable& table, std::vector<uint32_t>& palette) {
   }
 }
 
-// One pass writes indices in first-seen order while counting colours by runs; only an image
-// with more than 256 colours needs the second pass, after choosePalette() has mapped them.
-// False when the image has more colours than ColorTable holds.
-bool encodeIndexed(const std::vector<uint32_t>& rgba, int w, int h,
-                   const std::vector<uint8_t>& repeated, std::vector<uint8_t>& raw,
-                   std::vector<uint32_t>& palette) {
-  static ColorTable* table = new ColorTable;  // 56 KB: kept, not on the stack
-  table->clear();
-  raw.resize(size_t(w + 1) * h);
-  bool overflow = false;
-  for (int y = 0; y < h; y++) {
-    uint8_t* row = raw.data() + size_t(y) * (w + 1);
-    if (repeated[size_t(y)]) {
-      row[0] = 2;
-      memset(row + 1, 0, size_t(w));
-      continue;
-    }
-    // Filter None: indices are not numerically related, so other filters only add noise.
-    row[0] = 0;
-    const uint32_t* src = rgba.data() + size_t(y) * w;
-    int x = 0;
-    while (x < w) {
-      uint32_t c = src[x];
-      int run = 1;
-      while (x + run < w && src[x + run] == c) run++;
-      int slot = table->slotOf(c);
-      if (slot < 0) return false;
-      table->count(uint32_t(slot)) += uint32_t(run);
-      size_t n = table->colors.size();
-      if (n <= 256 && table->slots[n - 1] == uint32_t(slot))
-        table->index(uint32_t(slot)) = uint8_t(n - 1);
-      overflow |= n > 256;
-      memset(row + 1 + x, table->index(uint32_t(slot)), size_t(run));
-      x += run;
-    }
+// Deflate into a growing buffer, band by band.
+class Deflater {
+ public:
+  Deflater(int level, size_t maxBytes) : maxBytes_(maxBytes) {
+    // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
+    // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at
+    // the default 8) and slides four times cheaper.
+    ok_ = deflateInit2(&s_, level, Z_DEFLATED, 15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
   }
-  if (!overflow) {
-    palette = table->colors;
-    return true;
+  ~Deflater() {
+    if (ok_) deflateEnd(&s_);
   }
-  choosePalette(*table, palette);
-  for (int y = 0; y < h; y++) {
-    if (repeated[size_t(y)]) continue;
-    uint8_t* row = raw.data() + size_t(y) * (w + 1) + 1;
-    const uint32_t* src = rgba.data() + size_t(y) * w;
-    uint32_t last = src[0];
-    uint8_t lastIndex = table->index(uint32_t(table->slotOf(last)));
-    for (int x = 0; x < w; x++) {
-      uint32_t c = src[x];
-      if (c != last) {
-        lastIndex = table->index(uint32_t(table->slotOf(c)));
-        last = c;
-      }
-      row[x] = lastIndex;
-    }
-  }
-  return true;
-}
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
 
-// Only for images with thousands of colours, which code cards are not: repeated rows as Up
-// zeros, the rest with the Sub filter, which suits the flat horizontal runs of rendered text.
-void encodeTruecolor(const std::vector<uint32_t>& rgba, int w, int h, bool alpha,
-                     const std::vector<uint8_t>& repeated, std::vector<uint8_t>& raw) {
-  const int bpp = alpha ? 4 : 3;
-  const size_t stride = size_t(w) * bpp;
-  raw.assign((stride + 1) * h, 0);
-  for (int y = 0; y < h; y++) {
-    uint8_t* dst = raw.data() + size_t(y) * (stride + 1);
-    if (repeated[size_t(y)]) {
-      dst[0] = 2;
-      continue;
-    }
-    dst[0] = 1;
-    const uint32_t* src = rgba.data() + size_t(y) * w;
-    uint8_t prev[4] = {0, 0, 0, 0};
-    for (int x = 0; x < w; x++) {
-      uint32_t c = src[x];
-      uint8_t* p = dst + 1 + size_t(x) * bpp;
-      for (int k = 0; k < bpp; k++) {
-        uint8_t v = uint8_t(c >> (8 * k));
-        p[k] = uint8_t(v - prev[k]);
-        prev[k] = v;
+  bool ok() const { return ok_; }
+  bool tooLarge() const { return tooLarge_; }
+  // False on a zlib error or past maxBytes.
+  bool add(const uint8_t* data, size_t len, bool finish) {
+    if (!ok_) return false;
+    s_.next_in = const_cast<Bytef*>(data);
+    s_.avail_in = uInt(len);
+    while (true) {
+      if (z.size() - size_t(s_.total_out) < 4096) {
+        if (z.size() > maxBytes_) {
+          tooLarge_ = true;
+          return false;
+        }
+        z.resize(std::max<size_t>(z.size() * 2, 64 * 1024));
       }
+      s_.next_out = z.data() + s_.total_out;
+      s_.avail_out = uInt(z.size() - size_t(s_.total_out));
+      int rc = deflate(&s_, finish ? Z_FINISH : Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        z.resize(s_.total_out);
+        return true;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
+      if (!finish && s_.avail_in == 0 && s_.avail_out > 0) return true;
     }
   }
-}
 
-}  // namespace
-
-PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<uint8_t>& out,
-                  int zlibLevel) {
-  PngInfo info;
-  out.clear();
-  if (w <= 0 || h <= 0 || rgba.size() != size_t(w) * size_t(h)) return info;
-  std::vector<uint8_t> raw;
-  std::vector<uint32_t> colors;
-  const std::vector<uint8_t> repeated = repeatedRows(rgba, w, h);
-  info.indexed = encodeIndexed(rgba, w, h, repeated, raw, colors);
-  if (info.indexed) {
-    info.colors = uint32_t(colors.size());
-    for (uint32_t c : colors) info.alpha |= c >> 24 != 255;
-  } else {
-    for (uint32_t c : rgba) {
-      if (c >> 24 != 255) {
-        info.alpha = true;
-        break;
-      }
-    }
-    encodeTruecolor(rgba, w, h, info.alpha, repeated, raw);
-  }
   std::vector<uint8_t> z;
-  if (!deflateAll(raw, zlibLevel, z)) return info;
 
+ private:
+  z_stream s_{};
+  size_t maxBytes_;
+  bool ok_ = false;
+  bool tooLarge_ = false;
+};
+
+// Remembers the last row of a band so that the next band's first row can be compared with it.
+struct PreviousRow {
+  std::vector<uint32_t> row;
+  const uint32_t* ptr = nullptr;
+  void keep(const uint32_t* last, int w) {
+    row.assign(last, last + w);
+    ptr = row.data();
+  }
+};
+
+enum class Pass { Indexed, Count, Mapped, Truecolor };
+
+// Runs `pass` over all rows. Indexed: indices in first-seen order, streamed; false (with
+// `overflow`) once a 257th colour appears. Count: counts colours (false past kMaxColors, with
+// `overflow`), noting translucency. Mapped: indices through the chosen palette. Truecolor: RGB(A)
+// rows with the Sub filter, which suits the flat horizontal runs of rendered text.
+bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, ColorTable& table,
+             Deflater* z, bool alpha, bool& overflow, bool& translucent) {
+  const int bpp = pass == Pass::Truecolor ? (alpha ? 4 : 3) : 1;
+  const size_t stride = size_t(w) * bpp + 1;
+  std::vector<uint8_t> raw(z ? stride * size_t(std::min(bandRows, h)) : 0);
+  PreviousRow prev;
+  for (int y0 = 0; y0 < h; y0 += bandRows) {
+    const int rows = std::min(bandRows, h - y0);
+    const uint32_t* band = source(y0, rows);
+    if (!band) return false;
+    for (int r = 0; r < rows; r++) {
+      const uint32_t* src = band + size_t(r) * w;
+      const uint32_t* above = r > 0 ? src - w : prev.ptr;
+      // A row equal to the one above is written with the Up filter as zeros: no lookups, and the
+      // cheapest deflate input. Backdrop, blank lines and gaps between text lines are most rows.
+      const bool repeated = above && sameRow(src, above, size_t(w));
+      uint8_t* dst = z ? raw.data() + size_t(r) * stride : nullptr;
+      if (repeated) {
+        if (dst) {
+          dst[0] = 2;
+          memset(dst + 1, 0, stride - 1);
+        }
+        continue;
+      }
+      if (pass == Pass::Count) {
+        int x = 0;
+        while (x < w) {
+          uint32_t c = src[x];
+          int run = 1;
+          while (x + run < w && src[x + run] == c) run++;
+          x += run;
+          if (overflow) {
+            translucent |= c >> 24 != 255;
+            continue;
+          }
+          int slot = table.slotOf(c);
+          if (slot < 0) {
+            overflow = true;
+            translucent |= c >> 24 != 255;
+            continue;
+          }
+          table.count(uint32_t(slot)) += uint32_t(run);
+        }
+        continue;
+      }
+      if (pass == Pass::Truecolor) {
+        dst[0] = 1;
+        uint8_t last[4] = {0, 0, 0, 0};
+        for (int x = 0; x < w; x++) {
+          uint32_t c = src[x];
+          uint8_t* p = dst + 1 + size_t(x) * bpp;
+          for (int k = 0; k < bpp; k++) {
+            uint8_t v = uint8_t(c >> (8 * k));
+            p[k] = uint8_t(v - last[k]);
+            last[k] = v;
+          }
+        }
+        continue;
+      }
+      // Filter None: indices are not numerically related, so other filters only add noise.
+      dst[0] = 0;
+      uint8_t* out = dst + 1;
+      // Neighbouring pixels mostly share a colour: one compare each, a table lookup per change.
+      uint32_t lastColor = ~src[0];
+      uint8_t lastIndex = 0;
+      int x = 0;
+      while (x < w) {
+        // Runs of one colour (background, gutter) four pixels at a time.
+        const uint32_t word = lastIndex * 0x01010101u;
+        while (x + 4 <= w && ((src[x] ^ lastColor) | (src[x + 1] ^ lastColor) |
+                              (src[x + 2] ^ lastColor) | (src[x + 3] ^ lastColor)) == 0) {
+          memcpy(out + x, &word, 4);
+          x += 4;
+        }
+        if (x >= w) break;
+        const uint32_t c = src[x];
+        if (c != lastColor) {
+          int slot = table.quickSlotOf(c);
+          if (slot < 0) slot = table.slotOf(c);
+          if (slot < 0 || (pass == Pass::Indexed && table.colors.size() > 256)) {
+            overflow = true;
+            return false;
+          }
+          size_t n = table.colors.size();
+          if (pass == Pass::Indexed && table.slots[n - 1] == uint32_t(slot)) {
+            table.index(uint32_t(slot)) = uint8_t(n - 1);
+          }
+          lastColor = c;
+          lastIndex = table.index(uint32_t(slot));
+        }
+        out[x++] = lastIndex;
+      }
+    }
+    if (rows > 0) prev.keep(band + size_t(rows - 1) * w, w);
+    if (z && !z->add(raw.data(), stride * size_t(rows), false)) return false;
+  }
+  return !z || z->add(nullptr, 0, true);
+}
+
+void writePng(int w, int h, const PngInfo& info, const std::vector<uint32_t>& colors,
+              const std::vector<uint8_t>& z, std::vector<uint8_t>& out) {
   static const uint8_t kSignature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
+  out.clear();
+  out.reserve(z.size() + 8 + 25 + 12 + colors.size() * 4 + 24 + 12);
   out.assign(kSignature, kSignature + 8);
   uint8_t ihdr[13];
   for (int i = 0; i < 4; i++) ihdr[i] = uint8_t(uint32_t(w) >> (24 - 8 * i));
@@ -294,8 +328,78 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<u
   }
   chunk(out, "IDAT", z.data(), z.size());
   chunk(out, "IEND", nullptr, 0);
+}
+
+}  // namespace
+
+PngInfo encodePngBands(int w, int h, int bandRows, const PngRowSource& source,
+                       std::vector<uint8_t>& out, int zlibLevel, size_t maxBytes) {
+  PngInfo info;
+  out.clear();
+  if (w <= 0 || h <= 0 || bandRows <= 0) return info;
+  static ColorTable* table = new ColorTable;  // 56 KB: kept, not on the stack
+  table->clear();
+  bool overflow = false, translucent = false;
+  std::vector<uint32_t> palette;
+  {
+    // The common case: at most 256 colours, indices streamed in first-seen order.
+    Deflater z(zlibLevel, maxBytes);
+    info.passes = 1;
+    if (runPass(Pass::Indexed, w, h, bandRows, source, *table, &z, false, overflow, translucent)) {
+      info.indexed = true;
+      info.colors = uint32_t(table->colors.size());
+      for (uint32_t c : table->colors) info.alpha |= c >> 24 != 255;
+      writePng(w, h, info, table->colors, z.z, out);
+      info.ok = true;
+      return info;
+    }
+    if (!overflow) {
+      info.tooLarge = z.tooLarge();
+      return info;
+    }
+  }
+  // More than 256 colours: count them all, then either map the rare rest to the 256 most frequent
+  // (antialiasing shades: an edge pixel one shade off is invisible) or, past kMaxColors, write RGB.
+  table->clear();
+  overflow = false;
+  info.passes = 2;
+  if (!runPass(Pass::Count, w, h, bandRows, source, *table, nullptr, false, overflow,
+               translucent) &&
+      !overflow) {
+    return info;
+  }
+  Deflater z(zlibLevel, maxBytes);
+  bool unused = false;
+  if (!overflow) {
+    choosePalette(*table, palette);
+    info.indexed = true;
+    info.colors = uint32_t(palette.size());
+    for (uint32_t c : palette) info.alpha |= c >> 24 != 255;
+    if (!runPass(Pass::Mapped, w, h, bandRows, source, *table, &z, false, unused, unused)) {
+      info.tooLarge = z.tooLarge();
+      return info;
+    }
+  } else {
+    info.alpha = translucent;
+    for (uint32_t c : table->colors) info.alpha |= c >> 24 != 255;
+    if (!runPass(Pass::Truecolor, w, h, bandRows, source, *table, &z, info.alpha, unused, unused)) {
+      info.tooLarge = z.tooLarge();
+      return info;
+    }
+  }
+  writePng(w, h, info, palette, z.z, out);
   info.ok = true;
   return info;
+}
+
+PngInfo encodePng(const std::vector<uint32_t>& rgba, int w, int h, std::vector<uint8_t>& out,
+                  int zlibLevel) {
+  if (w <= 0 || h <= 0 || rgba.size() != size_t(w) * size_t(h)) {
+    out.clear();
+    return PngInfo{};
+  }
+  return encodePngBands(
+      w, h, h, [&](int y, int) { return rgba.data() + size_t(y) * size_t(w); }, out, zlibLevel);
 }
 
 }  // namespace render

@@ -12,7 +12,9 @@
 // control of the deflate settings.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace render {
@@ -21,7 +23,11 @@ struct PngInfo {
   bool ok = false;
   bool indexed = false;
   bool alpha = false;
-  uint32_t colors = 0;  // palette size when indexed
+  uint32_t colors = 0;    // palette size when indexed
+  bool tooLarge = false;  // stopped: the compressed image passed `maxBytes`
+  // Full passes over the rows: 1 unless the palette overflowed; then 2 (count, write) after the
+  // part of the streamed pass that found the 257th colour.
+  int passes = 0;
 };
 
 // zlib level 3: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take 5 ms
@@ -30,5 +36,17 @@ struct PngInfo {
 // file.
 PngInfo encodePng(const std::vector<uint32_t>& rgba, int width, int height,
                   std::vector<uint8_t>& out, int zlibLevel = 3);
+
+// The rows of an image, a band at a time: returns image rows [y, y + rows) as `width` packed RGBA
+// values each, contiguous. It may be asked for the same rows again (a second pass).
+using PngRowSource = std::function<const uint32_t*(int y, int rows)>;
+
+// The same encoding from rows produced band by band: memory is one band of indices plus the
+// compressed output, whatever the height. Rows stream into zlib in one pass while the image
+// has at most 256 colours (code cards do); past that a counting pass chooses the palette first
+// and a second pass writes it, so `rows` is then called twice for each band. Stops with
+// `tooLarge` once the compressed stream passes `maxBytes`.
+PngInfo encodePngBands(int width, int height, int bandRows, const PngRowSource& rows,
+                       std::vector<uint8_t>& out, int zlibLevel = 3, size_t maxBytes = SIZE_MAX);
 
 }  // namespace render

@@ -100,3 +100,66 @@ TEST_CASE("bad dimensions are refused", "[render]") {
   CHECK_FALSE(encodePng({}, 0, 0, out).ok);
   CHECK_FALSE(encodePng(std::vector<uint32_t>(10), 4, 4, out).ok);
 }
+
+TEST_CASE("band by band gives the same file as all at once, whatever the format", "[render]") {
+  struct Case {
+    const char* name;
+    int colors;  // distinct colours painted
+    bool indexed;
+    int passes;
+  };
+  const Case cases[] = {{"few colours", 5, true, 1},
+                        {"300 colours: counted, then mapped", 300, true, 2},
+                        {"5000 colours: truecolor", 5000, false, 2}};
+  for (const Case& c : cases) {
+    SECTION(c.name) {
+      const int w = 120, h = 97;
+      std::vector<uint32_t> px(size_t(w) * h, rgba(30, 30, 30));
+      // Colours spread over the rows, with repeated rows between them.
+      for (int i = 0; i < c.colors; i++) {
+        int y = (i * 7) % h, x = (i * 13) % w;
+        if (y % 5 == 4) y--;
+        px[size_t(y) * w + x] = rgba(i & 255, (i >> 8) * 40, 100 + i % 7, i % 11 ? 255 : 128);
+      }
+      std::vector<uint8_t> whole;
+      PngInfo a = encodePng(px, w, h, whole);
+      REQUIRE(a.ok);
+      CHECK(a.indexed == c.indexed);
+      CHECK(a.passes == c.passes);
+      for (int band : {1, 7, 32, h}) {
+        std::vector<uint8_t> banded;
+        int calls = 0;
+        PngInfo b = encodePngBands(
+            w, h, band,
+            [&](int y, int rows) {
+              calls++;
+              CHECK(y % band == 0);
+              CHECK(rows == std::min(band, h - y));
+              return px.data() + size_t(y) * w;
+            },
+            banded);
+        REQUIRE(b.ok);
+        CHECK(banded == whole);
+        // Two passes also redo the bands the streamed pass saw before its 257th colour.
+        const int bands = (h + band - 1) / band;
+        if (c.passes == 1) CHECK(calls == bands);
+        if (c.passes == 2) CHECK((calls > 2 * bands && calls <= 3 * bands));
+      }
+    }
+  }
+}
+
+TEST_CASE("encoding stops once the compressed image passes the byte cap", "[render]") {
+  const int w = 256, h = 256;
+  std::vector<uint32_t> px(size_t(w) * h);
+  uint32_t seed = 1;
+  for (uint32_t& p : px) {
+    seed = seed * 1664525u + 1013904223u;
+    p = seed | 0xFF000000u;  // noise: incompressible truecolor
+  }
+  std::vector<uint8_t> out;
+  PngInfo info = encodePngBands(
+      w, h, 16, [&](int y, int) { return px.data() + size_t(y) * w; }, out, 3, 100000);
+  CHECK_FALSE(info.ok);
+  CHECK(info.tooLarge);
+}

@@ -67,11 +67,35 @@ std::vector<float> blurredEdge(int n, int a0, int a1, int radius) {
 }  // namespace
 
 Canvas::Canvas(int width, int height, Rgba fill)
-    : width_(width), height_(height), px_(size_t(width) * size_t(height), fill.packed()) {}
+    : width_(width),
+      height_(height),
+      imageHeight_(height),
+      bandRows_(height),
+      px_(size_t(width) * size_t(height), fill.packed()) {}
+
+Canvas::Canvas(int width, int bandRows, Rgba fill, int originY, int imageHeight)
+    : width_(width),
+      height_(0),
+      imageHeight_(imageHeight),
+      bandRows_(bandRows),
+      px_(size_t(width) * size_t(bandRows)) {
+  moveBand(originY, fill);
+}
+
+void Canvas::moveBandUncleared(int originY) {
+  originY_ = originY;
+  height_ = std::clamp(imageHeight_ - originY, 0, bandRows_);
+}
+
+void Canvas::moveBand(int originY, Rgba fill) {
+  moveBandUncleared(originY);
+  std::fill(px_.begin(), px_.begin() + std::ptrdiff_t(size_t(width_) * size_t(height_)),
+            fill.packed());
+}
 
 Rgba Canvas::pixel(int x, int y) const {
-  if (x < 0 || y < 0 || x >= width_ || y >= height_) return Rgba{0, 0, 0, 0};
-  return unpack(px_[size_t(y) * width_ + x]);
+  if (x < 0 || y < originY_ || x >= width_ || y >= originY_ + height_) return Rgba{0, 0, 0, 0};
+  return unpack(row(y)[x]);
 }
 
 void Canvas::blendOver(uint32_t& dst, Rgba c, uint32_t alpha) {
@@ -89,9 +113,9 @@ void Canvas::blendOver(uint32_t& dst, Rgba c, uint32_t alpha) {
 }
 
 void Canvas::fillRect(Rect r, Rgba c) {
-  r = intersect(r, Rect{0, 0, width_, height_});
+  r = intersect(r, bounds());
   for (int y = r.y; y < r.bottom(); y++) {
-    uint32_t* row = px_.data() + size_t(y) * width_;
+    uint32_t* row = rowPtr(y);
     if (c.a == 255) {
       std::fill(row + r.x, row + r.right(), c.packed());
     } else {
@@ -113,11 +137,11 @@ void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
     int y0 = corner & 2 ? r.bottom() - radius : r.y;
     double cx = corner & 1 ? r.right() - rr : r.x + rr;
     double cy = corner & 2 ? r.bottom() - rr : r.y + rr;
-    for (int y = std::max(y0, 0); y < std::min(y0 + radius, height_); y++) {
+    for (int y = std::max(y0, originY_); y < std::min(y0 + radius, originY_ + height_); y++) {
       for (int x = std::max(x0, 0); x < std::min(x0 + radius, width_); x++) {
         double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
         double cov = std::clamp(rr - d + 0.5, 0.0, 1.0);
-        blendOver(px_[size_t(y) * width_ + x], c, uint32_t(std::lround(cov * c.a)));
+        blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)));
       }
     }
   }
@@ -126,21 +150,27 @@ void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
 void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
   int x0 = std::max(0, int(std::floor(cx - radius - 1)));
   int x1 = std::min(width_, int(std::ceil(cx + radius + 1)));
-  int y0 = std::max(0, int(std::floor(cy - radius - 1)));
-  int y1 = std::min(height_, int(std::ceil(cy + radius + 1)));
+  int y0 = std::max(originY_, int(std::floor(cy - radius - 1)));
+  int y1 = std::min(originY_ + height_, int(std::ceil(cy + radius + 1)));
   for (int y = y0; y < y1; y++) {
     for (int x = x0; x < x1; x++) {
       double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
       double cov = std::clamp(radius - d + 0.5, 0.0, 1.0);
-      blendOver(px_[size_t(y) * width_ + x], c, uint32_t(std::lround(cov * c.a)));
+      blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)));
     }
   }
 }
 
 void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
                         bool uniformBackdrop) {
-  std::vector<float> fx = blurredEdge(width_, r.x, r.right(), blur);
-  std::vector<float> fy = blurredEdge(height_, r.y, r.bottom(), blur);
+  const int key[6] = {width_, imageHeight_, r.x, r.y, r.w * 65536 + r.h, blur};
+  if (!std::equal(key, key + 6, shadowKey_)) {
+    shadowFx_ = blurredEdge(width_, r.x, r.right(), blur);
+    shadowFy_ = blurredEdge(imageHeight_, r.y, r.bottom(), blur);
+    std::copy(key, key + 6, shadowKey_);
+  }
+  const std::vector<float>& fx = shadowFx_;
+  const std::vector<float>& fy = shadowFy_;
   // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
   // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
   // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
@@ -153,7 +183,7 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
   const float scale = float(kLevels);
   int prevS0 = -1, prevS1 = -1;
   bool prevDrawn = false;
-  for (int y = 0; y < height_; y++) {
+  for (int y = originY_; y < originY_ + height_; y++) {
     if (fy[size_t(y)] <= 0.0f) {
       prevDrawn = false;
       continue;
@@ -165,7 +195,7 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
     } else if (y >= skip.y && y < skip.bottom()) {
       s0 = skip.x + skipRadius, s1 = skip.right() - skipRadius;
     }
-    uint32_t* row = px_.data() + size_t(y) * width_;
+    uint32_t* row = rowPtr(y);
     // Inside the shadow's vertical plateau rows repeat: the backdrop is uniform when the shadow
     // is drawn (it is the first thing painted), so a row equal in profile is a copy.
     if (uniformBackdrop && prevDrawn && fy[size_t(y)] == fy[size_t(y) - 1] && s0 == prevS0 &&
@@ -202,12 +232,18 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
 void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
   const GammaTables& t = gamma();
   Rect box{x + g.left, baseline - g.top, g.width, g.height};
-  Rect vis = intersect(intersect(box, clip), Rect{0, 0, width_, height_});
+  Rect vis = intersect(intersect(box, clip), bounds());
   if (vis.w == 0 || vis.h == 0) return;
   const uint32_t sr = t.toLinear[c.r], sg = t.toLinear[c.g], sb = t.toLinear[c.b];
+  // Text mostly lands on one background colour at a few coverage levels (16 for FontSet's
+  // glyphs), so blends repeat: a small cache keyed by (coverage, destination) skips the
+  // linear-light arithmetic for most pixels. Entries with a == 0 are never looked up.
+  struct Blend {
+    uint32_t a = 0, dst = 0, out = 0;
+  } cache[16];
   for (int y = vis.y; y < vis.bottom(); y++) {
     const uint8_t* cov = g.coverage.data() + size_t(y - box.y) * g.width + (vis.x - box.x);
-    uint32_t* row = px_.data() + size_t(y) * width_;
+    uint32_t* row = rowPtr(y);
     for (int xx = vis.x; xx < vis.right(); xx++, cov++) {
       uint32_t a = *cov;
       if (a == 0) continue;
@@ -216,11 +252,18 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
         dst = Rgba{c.r, c.g, c.b, 255}.packed();
         continue;
       }
+      Blend& e = cache[a >> 4];
+      if (e.a == a && e.dst == dst) {
+        dst = e.out;
+        continue;
+      }
       Rgba d = unpack(dst);
       if (d.a != 255) {
         blendOver(dst, c, a);
         continue;
       }
+      e.a = a;
+      e.dst = dst;
       if (t.toLinear[d.g] > sg) a = t.darkOnLight[a];
       auto mix = [&](uint32_t s, uint8_t db) {
         int32_t dl = t.toLinear[db];
@@ -228,6 +271,7 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
         return t.toSrgb[uint32_t(l) >> 4];
       };
       dst = Rgba{mix(sr, d.r), mix(sg, d.g), mix(sb, d.b), 255}.packed();
+      e.out = dst;
     }
   }
 }

@@ -101,7 +101,10 @@ FontMetrics FontSet::metrics(int px) {
   const double scale = double(px) / unitsPerEm_[0];
   m.ascent = int(std::lround(mono->ascender * scale));
   m.descent = int(std::lround(-mono->descender * scale));
-  m.lineHeight = int(std::lround(px * 1.5));
+  // 10/7 (1.43) of the size: as open as editors set code, and 5% fewer rows to paint and encode
+  // than the 1.5 this started with. The ratio keeps 2x exactly twice 1x at the sizes people pick
+  // (14 -> 20, 28 -> 40; 12 -> 17, 24 -> 34; 16 -> 23, 32 -> 46).
+  m.lineHeight = int(std::lround(px * 10 / 7.0));
   m.cellWidth = monoAdvanceUnits_ * scale;
   return m;
 }

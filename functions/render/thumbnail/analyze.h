@@ -5,8 +5,8 @@
 //
 // Keywords are listed in English, Russian, Hebrew and Persian and matched as word prefixes on
 // lower-cased text (Cyrillic lower-cased too; Hebrew and Persian have no case), so "играх" finds
-// "игр" and "بازی‌ها" finds "بازی". Colour words ("red", "красный", "אדום", "قرمز") become the
-// palette's accent. An LLM may refine this later; the rules are the offline baseline.
+// "игр" and "بازی‌ها" finds "بازی". Colour words ("red", "красный", "אדום", "قرمز") become
+// the palette's accent. An LLM may refine this later; the rules are the offline baseline.
 #pragma once
 
 #include <cstdint>
@@ -17,16 +17,17 @@
 
 namespace thumb {
 
-#define THUMB_CATEGORIES(X)                                                              \
-  X(General, "general") X(Gaming, "gaming") X(Tech, "tech") X(Education, "education")   \
-  X(Vlog, "vlog") X(Music, "music") X(News, "news") X(Cooking, "cooking")               \
-  X(Fitness, "fitness") X(Business, "business") X(Travel, "travel")
+#define THUMB_CATEGORIES(X)                                                                       \
+  X(General, "general")                                                                           \
+  X(Gaming, "gaming") X(Tech, "tech") X(Education, "education") X(Vlog, "vlog") X(Music, "music") \
+      X(News, "news") X(Cooking, "cooking") X(Fitness, "fitness") X(Business, "business")         \
+          X(Travel, "travel")
 
 enum class Category : uint8_t {
 #define THUMB_X(id, name) id,
   THUMB_CATEGORIES(THUMB_X)
 #undef THUMB_X
-  Count
+      Count
 };
 
 enum class Style : uint8_t { Modern, Bold, Minimal, Neon, Count };
@@ -43,9 +44,9 @@ struct Analysis {
   Category category = Category::General;
   Style style = Style::Modern;
   Mood mood = Mood::Neutral;
-  bool styleFromText = false;      // a style word was found (else the category's usual style)
+  bool styleFromText = false;        // a style word was found (else the category's usual style)
   std::vector<render::Rgba> colors;  // named colours in order of appearance, at most 3
-  int score = 0;                   // keyword hits behind the category (0: General by default)
+  int score = 0;                     // keyword hits behind the category (0: General by default)
 };
 
 Analysis analyze(std::string_view text);

@@ -41,18 +41,18 @@ enum class Align : uint8_t { Start, Center, End };  // Start: left for LTR, righ
 
 // The decorations drawn under the title; thumbnail.cpp paints each.
 enum class Decor : uint8_t {
-  DiagonalBand,   // a slanted accent band and speed lines
-  NeonGrid,       // perspective grid and a glowing horizon
-  Rings,          // concentric rings on the right
-  Panel,          // a rounded panel behind the title, accent underline
-  Sun,            // a low sun over soft hills
-  Equalizer,      // bars along the bottom
-  NewsBanner,     // a red lower-third banner holding the title, "LIVE"-style tag
-  Plates,         // round plates on the right
-  Slashes,        // parallel slashes in two accents
-  SideBar,        // a thick accent bar on the start side, thin rules
-  Frame,          // a thin inset frame
-  Mountains,      // layered triangles under a sky
+  DiagonalBand,  // a slanted accent band and speed lines
+  NeonGrid,      // perspective grid and a glowing horizon
+  Rings,         // concentric rings on the right
+  Panel,         // a rounded panel behind the title, accent underline
+  Sun,           // a low sun over soft hills
+  Equalizer,     // bars along the bottom
+  NewsBanner,    // a red lower-third banner holding the title, "LIVE"-style tag
+  Plates,        // round plates on the right
+  Slashes,       // parallel slashes in two accents
+  SideBar,       // a thick accent bar on the start side, thin rules
+  Frame,         // a thin inset frame
+  Mountains,     // layered triangles under a sky
 };
 
 struct Palette {
@@ -70,7 +70,7 @@ struct Template {
   bool diagonal;
   bool uppercase;  // Latin/Cyrillic titles in capitals (bold styles)
   Align align;
-  Box titleBox;    // inside kSafeArea, clear of kDurationBadge
+  Box titleBox;  // inside kSafeArea, clear of kDurationBadge
   Palette palette;
 };
 
@@ -87,7 +87,7 @@ struct FitInput {
   std::vector<double> words;  // advance of each word at `refPx`
   double space = 0;           // advance of a space at `refPx`
   double refPx = 100;
-  double lineHeight = 1.2;    // line pitch as a multiple of the size
+  double lineHeight = 1.2;  // line pitch as a multiple of the size
   int boxW = 0, boxH = 0;
   int minPx = 14, maxPx = 150;
   int maxLines = 4;

@@ -32,9 +32,9 @@ enum class Format : uint8_t { Jpeg, Png };
 struct ThumbnailRequest {
   std::string title;
   std::string subtitle;
-  std::string watermark;        // drawn small in the bottom-left corner when non-empty
-  std::string templateName;     // empty: matched from the analysis
-  bool hasCategory = false;     // category given by the caller instead of detected
+  std::string watermark;     // drawn small in the bottom-left corner when non-empty
+  std::string templateName;  // empty: matched from the analysis
+  bool hasCategory = false;  // category given by the caller instead of detected
   Category category = Category::General;
   bool hasStyle = false;
   Style style = Style::Modern;

@@ -5,14 +5,19 @@
 #include FT_OUTLINE_H
 #include FT_ADVANCES_H
 
-namespace thumb::fonts {
+// Embedded by CMake (embed_font.py) beside the code fonts, hence their namespace.
+namespace render::fonts {
 extern const uint8_t kTitle[];
 extern const size_t kTitleSize;
-}  // namespace thumb::fonts
+}  // namespace render::fonts
 
 namespace thumb {
 
 namespace {
+// FreeType's system layer (FT_New_Memory, FT_Stream_Open) is defined in raster/font.cpp; naming
+// a symbol of that file makes static links pull it in even where no code card is drawn.
+[[maybe_unused]] __attribute__((used)) void* const kKeepSystemLayer =
+    reinterpret_cast<void*>(&render::FontSet::instance);
 // A busy instance sees a handful of sizes; past this the cache is dropped and refilled.
 constexpr size_t kMaxCacheBytes = 16u << 20;
 }  // namespace
@@ -27,7 +32,8 @@ TitleFont::TitleFont() {
   if (FT_Init_FreeType(&lib)) return;
   library_ = lib;
   FT_Face face;
-  if (FT_New_Memory_Face(lib, fonts::kTitle, FT_Long(fonts::kTitleSize), 0, &face)) return;
+  if (FT_New_Memory_Face(lib, render::fonts::kTitle, FT_Long(render::fonts::kTitleSize), 0, &face))
+    return;
   face_ = face;
   unitsPerEm_ = face->units_per_EM ? face->units_per_EM : 2048;
   ascender_ = face->ascender / unitsPerEm_;

@@ -36,7 +36,7 @@ namespace config {
   X(PREVIEW_LINES, "50", 0)                                      \
   X(RENDER_MAX_LINES, "2000", 0)                                 \
   X(RENDER_MAX_WIDTH, "6000", 0)                                 \
-  X(RENDER_MAX_HEIGHT, "20000", 0)                               \
+  X(RENDER_MAX_HEIGHT, "50000", 0)                               \
   X(SUPPORT_CONTACT, "", 0)                                      \
   X(IMAGE_TTL_DAYS, "30", 0)                                     \
   X(REFERENCE_TTL_DAYS, "7", 0)                                  \
@@ -51,6 +51,7 @@ namespace config {
   X(QUEUE_MAX_TOTAL, "100", 0)                                   \
   X(GENERATIONS_PER_HOUR, "10", 0)                               \
   X(FREE_GENERATIONS_PER_DAY, "3", 0)                            \
+  X(THUMBNAIL_COST, "1", 0)                                      \
   X(PROMPT_MAX_CHARS, "1000", 0)                                 \
   X(GENERATION_TIMEOUT, "600", 0)                                \
   X(MODEL_CONNECT_TIMEOUT, "30", 0)                              \

@@ -1,0 +1,109 @@
+// The generate core without a host: model configuration, the enhancer's output cleaning,
+// moderation detection, image sniffing and the built-in drawing.
+#include <catch2/catch.hpp>
+
+#include "enhance.h"
+#include "image.h"
+#include "models.h"
+#include "providers.h"
+
+using namespace gen;
+
+TEST_CASE("MODELS: names, providers, prices and parameters", "[generate]") {
+  std::string err;
+  auto m = parseModels(
+      R"([{"name":"flux","provider":"workers-ai","model":"@cf/black-forest-labs/flux-1-schnell","cost":1,"params":{"steps":4}},
+          {"name":"sdxl","provider":"http-post","url":"https://x.example/sdxl","cost":2,
+           "params":{"width":1024,"height":1024,"steps":20,"negative_prompt":"blurry","seed":true},"concurrency":3}])",
+      &err);
+  REQUIRE(m.size() == 2);
+  CHECK(err.empty());
+  CHECK(m[0].name == "flux");
+  CHECK(m[0].target == "@cf/black-forest-labs/flux-1-schnell");
+  CHECK(m[0].steps == 4);
+  CHECK(m[0].width == 0);  // flux-1-schnell has no size parameter
+  CHECK(m[1].provider == "http-post");
+  CHECK(m[1].cost == 2);
+  CHECK(m[1].width == 1024);
+  CHECK(m[1].negativePrompt == "blurry");
+  CHECK(m[1].seed);
+  CHECK(m[1].concurrency == 3);
+}
+
+TEST_CASE("MODELS: invalid entries are skipped with a reason", "[generate]") {
+  struct Case {
+    const char* json;
+  } cases[] = {
+      {R"([{"name":"Bad Name","provider":"builtin"}])"},
+      {R"([{"name":"x","provider":"magic"}])"},
+      {R"([{"name":"x","provider":"http-get"}])"},  // no url
+      {R"([{"name":"x","provider":"builtin","cost":-1}])"},
+  };
+  for (const Case& c : cases) {
+    std::string err;
+    INFO(c.json);
+    CHECK(parseModels(c.json, &err).empty());
+    CHECK(!err.empty());
+  }
+  std::string err;
+  CHECK(parseModels("not json", &err).empty());
+  CHECK(err == "MODELS is not a JSON array");
+}
+
+TEST_CASE("enhancer output is cleaned: fences, labels, quotes, whitespace, length", "[generate]") {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"A fox", "A fox"},
+      {"```\nA fox in snow\n```", "A fox in snow"},
+      {"```text\nPrompt: \"A fox\"\n```", "A fox"},
+      {"Enhanced prompt: 'a fox'", "a fox"},
+      {"  «лиса»  ", "лиса"},
+      {"“a fox”", "a fox"},
+      {"a\n\n  fox\t in   snow", "a fox in snow"},
+      {"```\n\n```", ""},
+      {"\"\"", ""},
+  };
+  for (const Case& c : cases) {
+    INFO(c.in);
+    CHECK(cleanEnhanced(c.in, 1000) == c.out);
+  }
+  CHECK(cleanEnhanced("абвгд", 3) == "абв");  // code points, not bytes
+  CHECK(cleanEnhanced("a\xff" "b", 10) == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("moderation answers are recognised; other errors are not", "[generate]") {
+  CHECK(looksModerated(400, R"({"error":"NSFW content detected","moderation":true})"));
+  CHECK(looksModerated(451, ""));
+  CHECK(looksModerated(0, "AiError: Input prompt contains NSFW content (3030)"));
+  CHECK(looksModerated(200, R"({"flagged":true})"));
+  CHECK_FALSE(looksModerated(400, R"({"error":"invalid parameters"})"));
+  CHECK_FALSE(looksModerated(500, "moderation service down"));
+  CHECK_FALSE(looksModerated(429, "rate limited"));
+}
+
+TEST_CASE("built-in images are deterministic PNGs of the asked size", "[generate]") {
+  auto a = drawBuiltin("a fox", 7, 96, 64);
+  auto b = drawBuiltin("a fox", 7, 96, 64);
+  auto c = drawBuiltin("a dog", 7, 96, 64);
+  CHECK(a == b);
+  CHECK(a != c);
+  ImageInfo info = sniffImage(a);
+  CHECK(info.contentType == "image/png");
+  CHECK(info.width == 96);
+  CHECK(info.height == 64);
+}
+
+TEST_CASE("base64 and image sniffing", "[generate]") {
+  std::vector<uint8_t> out;
+  REQUIRE(base64Decode("aGVsbG8=", out));
+  CHECK(std::string(out.begin(), out.end()) == "hello");
+  CHECK_FALSE(base64Decode("a*b", out));
+  std::vector<uint8_t> jpeg = {0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0x00, 0x02, 0x00, 0x03};
+  ImageInfo j = sniffImage(jpeg);
+  CHECK(j.contentType == "image/jpeg");
+  CHECK(j.width == 512);
+  CHECK(j.height == 256);
+  CHECK(sniffImage({'{', '}'}).contentType.empty());
+}
