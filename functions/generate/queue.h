@@ -5,8 +5,10 @@
 //
 //   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> (deleted)
 //
-// A job whose runner vanished (no heartbeat for longer than any single step can take) is picked
-// up again from its last persisted stage; a result that arrives after the job was cancelled or
+// A job whose runner vanished is picked up again from its last persisted stage: the host gives
+// each life of the object its own id ("incarnation"), so a job claimed in an earlier life is
+// resumed by the next event, and one without a heartbeat for longer than any single step can take
+// is resumed too; a result that arrives after the job was cancelled or
 // timed out finds its D1 row no longer 'processing' and is discarded.
 #pragma once
 

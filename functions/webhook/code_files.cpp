@@ -299,7 +299,7 @@ Outcome cmdDelete(Ctx& c, const Command& cmd) {
 std::vector<std::string> themeNames() {
   json::JsonWriter req;
   req.beginObject().key("function").value("render").key("event").beginObject()
-      .key("kind").value("fetch").key("internal").value(true)
+      .key("kind").value("fetch")
       .key("request").beginObject().key("method").value("GET").key("path").value("/render/themes")
       .key("query").value("").key("headers").beginObject().endObject().endObject()
       .endObject().endObject();

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
 
@@ -22,11 +23,15 @@ RenderOutput renderImage(const RenderJob& job) {
 
   json::JsonWriter req;
   req.beginObject().key("function").value("render").key("event").beginObject()
-      .key("kind").value("fetch").key("internal").value(true)
+      .key("kind").value("fetch")
       .key("request").beginObject().key("method").value("POST").key("path").value("/render")
       .key("url").value("internal:/render").key("query").value("")
-      .key("headers").beginObject().key("content-type").value("application/json").endObject()
-      .endObject().endObject().endObject();
+      .key("headers").beginObject().key("content-type").value("application/json");
+  // The route checks RENDER_API_KEY for every caller, the bot included; the bot holds the key.
+  if (std::string_view key = config::get(config::Setting::RENDER_API_KEY); !key.empty()) {
+    req.key("authorization").value("Bearer " + std::string(key));
+  }
+  req.endObject().endObject().endObject().endObject();
   const std::string& b = body.str();
   host::Reply r = host::invoke(
       req.str(), std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));

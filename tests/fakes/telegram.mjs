@@ -29,9 +29,21 @@ function parseMultipart(buf, contentType) {
   return { fields, files };
 }
 
-function pngSize(bytes) {
-  if (!bytes || bytes.length < 24 || bytes.readUInt32BE(0) !== 0x89504e47) return null;
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+// Width and height of a PNG (IHDR) or baseline/progressive JPEG (SOFn marker), else null.
+function imageSize(bytes) {
+  if (!bytes || bytes.length < 24) return null;
+  if (bytes.readUInt32BE(0) === 0x89504e47) return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  let pos = 2;
+  while (pos + 9 < bytes.length && bytes[pos] === 0xff) {
+    const marker = bytes[pos + 1];
+    const len = bytes.readUInt16BE(pos + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: bytes.readUInt16BE(pos + 5), width: bytes.readUInt16BE(pos + 7) };
+    }
+    pos += 2 + len;
+  }
+  return null;
 }
 
 export async function startFakeTelegram({ token }) {
@@ -104,7 +116,7 @@ export async function startFakeTelegram({ token }) {
         result = message({ text: params.text, message_id: Number(params.message_id) });
         break;
       case 'sendPhoto': {
-        const size = pngSize(upload.photo?.bytes);
+        const size = imageSize(upload.photo?.bytes);
         if (!size) return send(400, { ok: false, error_code: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
         // Telegram's documented photo limits: width + height <= 10000, ratio <= 20.
         const ratio = Math.max(size.width, size.height) / Math.min(size.width, size.height);

@@ -133,14 +133,32 @@ void choosePalette(ColorTable& table, std::vector<uint32_t>& palette) {
   }
 }
 
-// Deflate into a growing buffer, band by band.
+// A zlib stream into a growing buffer, band by band. The deflate data is raw and the zlib header
+// and Adler-32 trailer are written here, so that the checksum of a repeated row (filter byte 2,
+// then zeros) costs O(1) instead of a pass over the row: callers feed the checksum row by row.
 class Deflater {
  public:
   Deflater(int level, size_t maxBytes) : maxBytes_(maxBytes) {
     // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
     // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at
     // the default 8) and slides four times cheaper.
-    ok_ = deflateInit2(&s_, level, Z_DEFLATED, 15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
+    ok_ = deflateInit2(&s_, level, Z_DEFLATED, -15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
+    // CMF: deflate with a 32 KB window; FLG: the level class (RFC 1950) and the check bits.
+    const unsigned cmf = 0x78, flevel = level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3;
+    unsigned flg = flevel << 6;
+    flg += 31 - (cmf * 256 + flg) % 31;
+    z.assign(64 * 1024, 0);
+    z[0] = uint8_t(cmf);
+    z[1] = uint8_t(flg);
+  }
+  // Adds a row to the checksum: its bytes, or (repeated) filter byte 2 and `n` zeros.
+  void checksum(const uint8_t* row, size_t n) { adler_ = uint32_t(adler32(adler_, row, uInt(n))); }
+  void checksumUpZeros(size_t zeros) {
+    constexpr uint32_t kBase = 65521;
+    uint32_t s1 = adler_ & 0xFFFF, s2 = adler_ >> 16;
+    s1 = (s1 + 2) % kBase;
+    s2 = uint32_t((s2 + s1 + uint64_t(s1) * (zeros % kBase)) % kBase);
+    adler_ = s2 << 16 | s1;
   }
   ~Deflater() {
     if (ok_) deflateEnd(&s_);
@@ -156,18 +174,19 @@ class Deflater {
     s_.next_in = const_cast<Bytef*>(data);
     s_.avail_in = uInt(len);
     while (true) {
-      if (z.size() - size_t(s_.total_out) < 4096) {
+      if (z.size() - kHeader - size_t(s_.total_out) < 4096) {
         if (z.size() > maxBytes_) {
           tooLarge_ = true;
           return false;
         }
         z.resize(std::max<size_t>(z.size() * 2, 64 * 1024));
       }
-      s_.next_out = z.data() + s_.total_out;
-      s_.avail_out = uInt(z.size() - size_t(s_.total_out));
+      s_.next_out = z.data() + kHeader + s_.total_out;
+      s_.avail_out = uInt(z.size() - kHeader - size_t(s_.total_out));
       int rc = deflate(&s_, finish ? Z_FINISH : Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
-        z.resize(s_.total_out);
+        z.resize(kHeader + s_.total_out);
+        for (int i = 3; i >= 0; i--) z.push_back(uint8_t(adler_ >> (8 * i)));
         return true;
       }
       if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
@@ -175,9 +194,11 @@ class Deflater {
     }
   }
 
-  std::vector<uint8_t> z;
+  std::vector<uint8_t> z;  // the zlib stream: header, deflate data, then (finished) the Adler-32
 
  private:
+  static constexpr size_t kHeader = 2;
+  uint32_t adler_ = 1;
   z_stream s_{};
   size_t maxBytes_;
   bool ok_ = false;
@@ -205,6 +226,7 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
   const int bpp = pass == Pass::Truecolor ? (alpha ? 4 : 3) : 1;
   const size_t stride = size_t(w) * bpp + 1;
   std::vector<uint8_t> raw(z ? stride * size_t(std::min(bandRows, h)) : 0);
+  std::vector<uint8_t> repeatedRows(size_t(std::min(bandRows, h)));
   PreviousRow prev;
   for (int y0 = 0; y0 < h; y0 += bandRows) {
     const int rows = std::min(bandRows, h - y0);
@@ -216,6 +238,7 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
       // A row equal to the one above is written with the Up filter as zeros: no lookups, and the
       // cheapest deflate input. Backdrop, blank lines and gaps between text lines are most rows.
       const bool repeated = above && sameRow(src, above, size_t(w));
+      repeatedRows[size_t(r)] = repeated;
       uint8_t* dst = z ? raw.data() + size_t(r) * stride : nullptr;
       if (repeated) {
         if (dst) {
@@ -294,7 +317,16 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
       }
     }
     if (rows > 0) prev.keep(band + size_t(rows - 1) * w, w);
-    if (z && !z->add(raw.data(), stride * size_t(rows), false)) return false;
+    if (z) {
+      for (int r = 0; r < rows; r++) {
+        if (repeatedRows[size_t(r)]) {
+          z->checksumUpZeros(stride - 1);
+        } else {
+          z->checksum(raw.data() + size_t(r) * stride, stride);
+        }
+      }
+      if (!z->add(raw.data(), stride * size_t(rows), false)) return false;
+    }
   }
   return !z || z->add(nullptr, 0, true);
 }

@@ -30,10 +30,9 @@ struct PngInfo {
   int passes = 0;
 };
 
-// zlib level 3: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take 5 ms
-// natively and give 46-49 KB, levels 4-6 (lazy matching) 12-16 ms for 37-39 KB, level 9 60 ms;
-// Z_RLE is faster still but doubles the size. 46 KB is well under Pygments' 71 KB for the same
-// file.
+// zlib level 3 by default: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take
+// 5 ms natively and give 46-49 KB, levels 4-6 (lazy matching) 12-16 ms for 37-39 KB, level 9
+// 60 ms; Z_RLE doubles the size. The code-card renderer picks its own level (render.cpp).
 PngInfo encodePng(const std::vector<uint32_t>& rgba, int width, int height,
                   std::vector<uint8_t>& out, int zlibLevel = 3);
 

@@ -288,6 +288,33 @@ FitResult fitTitle(const FitInput& in) {
     }
   }
   best.px = std::max(1, int(bestPx));
+  // When the height bound the size, the widest line has room to spare and many breaks fit; of
+  // those, take the most even (least squared slack), so "HOW I / BUILT A VERY LONG TITLE" becomes
+  // two similar lines instead of a stub and a long one.
+  const size_t k = best.lineStarts.size();
+  const double limit = in.boxW * in.refPx / best.px;
+  if (k > 1) {
+    std::vector<std::vector<double>> cost(k + 1, std::vector<double>(n + 1, kInf));
+    std::vector<std::vector<size_t>> at(k + 1, std::vector<size_t>(n + 1, 0));
+    cost[0][0] = 0;
+    for (size_t l = 1; l <= k; l++) {
+      for (size_t j = l; j <= n; j++) {
+        for (size_t i = l - 1; i < j; i++) {
+          const double w = width(i, j);
+          if (w > limit || cost[l - 1][i] == kInf) continue;
+          const double c = cost[l - 1][i] + (limit - w) * (limit - w);
+          if (c < cost[l][j]) cost[l][j] = c, at[l][j] = i;
+        }
+      }
+    }
+    if (cost[k][n] < kInf) {
+      size_t j = n;
+      for (size_t l = k; l >= 1; l--) {
+        best.lineStarts[l - 1] = at[l][j];
+        j = at[l][j];
+      }
+    }
+  }
   return best;
 }
 
