@@ -153,6 +153,7 @@ export class ModelQueue extends DurableObject {
       this.ctx.acceptWebSocket(server, [tag]);
       const hello = r.headers['x-host-websocket-hello'];
       if (hello) server.send(hello);
+      if (r.headers['x-host-websocket-close']) server.close(1000, 'done');
       return new Response(null, { status: 101, webSocket: client });
     }
     // The module asked for a reset (diagnostics: what an eviction does to work in progress).

@@ -820,6 +820,8 @@ fn::Response webSocket(const std::string& model, const fn::Event& ev) {
   }
   m.endObject();
   r.headers.emplace_back("x-host-websocket-hello", m.str());
+  // A finished job has nothing more to stream: say where it ended and close.
+  if (!job) r.headers.emplace_back("x-host-websocket-close", "1");
   return r;
 }
 
