@@ -101,7 +101,8 @@ WatchdogReport watchdog(double now) {
   // Queued jobs whose object lost them (e.g. storage reset) go back in their original order;
   // the object ignores ids it already holds.
   db::Result queued = db::all(
-      Stmt("SELECT id, model FROM generations WHERE status = 'queued' ORDER BY id LIMIT 500"));
+      Stmt("SELECT id, model FROM generations WHERE status = 'queued' ORDER BY created_ms, id "
+           "LIMIT 500"));
   std::map<std::string, std::vector<int64_t>> byModel;
   for (size_t i = 0; queued.ok() && i < queued.size(); i++) {
     byModel[str(queued.row(i), "model")].push_back(num(queued.row(i), "id"));

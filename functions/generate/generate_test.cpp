@@ -107,3 +107,32 @@ TEST_CASE("base64 and image sniffing", "[generate]") {
   CHECK(j.height == 256);
   CHECK(sniffImage({'{', '}'}).contentType.empty());
 }
+
+TEST_CASE("model answers: flux's base64 JSON and SDXL's bytes both decode", "[generate]") {
+  std::vector<uint8_t> png = drawBuiltin("x", 1, 8, 4);
+  static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  for (size_t i = 0; i < png.size(); i += 3) {
+    uint32_t v = uint32_t(png[i]) << 16 | (i + 1 < png.size() ? uint32_t(png[i + 1]) << 8 : 0) |
+                 (i + 2 < png.size() ? png[i + 2] : 0);
+    b64 += kB64[v >> 18 & 63];
+    b64 += kB64[v >> 12 & 63];
+    b64 += i + 1 < png.size() ? kB64[v >> 6 & 63] : '=';
+    b64 += i + 2 < png.size() ? kB64[v & 63] : '=';
+  }
+  for (std::string json : {"{\"image\":\"" + b64 + "\"}", "{\"result\":{\"image\":\"" + b64 + "\"}}"}) {
+    ImageResult r;
+    INFO(json.substr(0, 20));
+    REQUIRE(decodeModelAnswer(std::vector<uint8_t>(json.begin(), json.end()), r));
+    CHECK(r.bytes == png);
+    CHECK(r.contentType == "image/png");
+    CHECK(r.width == 8);
+    CHECK(r.height == 4);
+  }
+  ImageResult raw;
+  REQUIRE(decodeModelAnswer(png, raw));
+  CHECK(raw.bytes == png);
+  ImageResult bad;
+  std::string err = R"({"errors":[{"message":"capacity"}]})";
+  CHECK_FALSE(decodeModelAnswer(std::vector<uint8_t>(err.begin(), err.end()), bad));
+}

@@ -44,9 +44,9 @@ std::string urlEncode(std::string_view s) {
   return out;
 }
 
-// Image bytes from a model's answer: raw image bytes, or JSON with a base64 "image" (Workers AI's
-// flux answer, and workers that wrap it).
-bool imageFrom(std::vector<uint8_t> body, ImageResult& out) {
+}  // namespace
+
+bool decodeModelAnswer(std::vector<uint8_t> body, ImageResult& out) {
   ImageInfo info = sniffImage(body);
   if (info.contentType.empty()) {
     simdjson::dom::parser p;
@@ -69,6 +69,8 @@ bool imageFrom(std::vector<uint8_t> body, ImageResult& out) {
   out.height = info.height;
   return true;
 }
+
+namespace {
 
 Try classifyHttp(const host::Reply& r) {
   Try t;
@@ -107,7 +109,7 @@ Try classifyHttp(const host::Reply& r) {
     t.kind = Try::Fatal;
     return t;
   }
-  if (!imageFrom(r.body, t.result)) {
+  if (!decodeModelAnswer(r.body, t.result)) {
     t.kind = Try::Fatal;
     t.detail = "the answer is not an image";
     return t;
@@ -181,10 +183,10 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
   std::string_view type = json::getString(o, "type").value_or("");
   bool ok = false;
   if (type == "bytes") {
-    ok = imageFrom(r.body, t.result);
+    ok = decodeModelAnswer(r.body, t.result);
   } else if (auto v = json::getObject(o, "value")) {
     std::string text = simdjson::to_string(*v);
-    ok = imageFrom(std::vector<uint8_t>(text.begin(), text.end()), t.result);
+    ok = decodeModelAnswer(std::vector<uint8_t>(text.begin(), text.end()), t.result);
   }
   t.kind = ok ? Try::Ok : Try::Fatal;
   if (!ok) t.detail = "the model's answer is not an image";

@@ -38,6 +38,10 @@ struct GenerateRequest {
 
 ImageResult generateImage(const GenerateRequest& req);
 
+// A model's answer -> image: raw PNG/JPEG/WebP bytes (SDXL, most workers), or JSON with a base64
+// "image" (Workers AI's flux-1-schnell: {"image": "..."}, also under "result"). False otherwise.
+bool decodeModelAnswer(std::vector<uint8_t> body, ImageResult& out);
+
 // True when a model's answer says the prompt was refused under content rules.
 bool looksModerated(int status, std::string_view body);
 

@@ -825,6 +825,56 @@ fn::Response webSocket(const std::string& model, const fn::Event& ev) {
   return r;
 }
 
+// The cron watchdog's "go on": picks up a job whose runner vanished and makes sure an alarm is
+// set when work is waiting.
+fn::Response kick(const std::string& model) {
+  recoverStale(model);
+  schedule(model);
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+// The cron watchdog's list of jobs D1 says are queued for this model, oldest first. Any this
+// object does not hold (its storage was lost) is added back, in that order, behind the jobs it
+// holds; ids it holds or has finished are left alone.
+fn::Response ensure(const std::string& model, const fn::Event& ev) {
+  simdjson::dom::parser p;
+  json::Object b;
+  json::Array ids;
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS || b["jobs"].get(ids) != simdjson::SUCCESS) {
+    return fn::Response::error(400, "body must be {\"jobs\": [ids]}");
+  }
+  int added = 0;
+  for (auto el : ids) {
+    int64_t id;
+    if (el.get(id) != simdjson::SUCCESS) continue;
+    if (loadJob(id)) continue;
+    if (scalar(db::Stmt("SELECT COUNT(*) AS n FROM done_log WHERE gen_id = ?1").bind(id), "n") > 0) {
+      continue;
+    }
+    db::Result g = db::first(
+        db::Stmt("SELECT g.user_id, g.chat_id, g.prompt, g.cost, g.created_ms, "
+                 "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
+                 "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
+                 "AND g.model = ?2").bind(id).bind(model));
+    auto row = g.ok() ? g.first() : std::nullopt;
+    if (!row) continue;
+    uint32_t seed;
+    host::randomBytes(&seed, sizeof seed);
+    Rows ins = sql(db::Stmt("INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, "
+                            "cost, seed, enqueued_ms) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, "
+                            "?6, ?7, ?8) ON CONFLICT (gen_id) DO NOTHING RETURNING seq")
+                       .bind(id).bind(json::getInt(*row, "user_id").value_or(0))
+                       .bind(json::getInt(*row, "chat_id").value_or(0))
+                       .bind(json::getString(*row, "lang").value_or("en"))
+                       .bind(json::getString(*row, "prompt").value_or(""))
+                       .bind(json::getInt(*row, "cost").value_or(0)).bind(int64_t(seed))
+                       .bind(json::getDouble(*row, "created_ms").value_or(host::nowMs())));
+    if (ins.ok() && !ins.rows.empty()) added++;
+  }
+  if (added) schedule(model);
+  return fn::Response::json(200, "{\"added\":" + std::to_string(added) + "}");
+}
+
 }  // namespace
 
 void setIncarnation(const fn::Event& ev) {
@@ -840,6 +890,8 @@ fn::Response onFetch(const fn::Event& ev) {
   if (path == "/cancel") return cancel(model, ev);
   if (path == "/job") return jobInfo(model, ev);
   if (path == "/done-log") return doneLog();
+  if (path == "/kick") return kick(model);
+  if (path == "/ensure") return ensure(model, ev);
   if (path.rfind("/ws/", 0) == 0) return webSocket(model, ev);
   return fn::Response::error(404, "no such route");
 }

@@ -113,3 +113,18 @@ test('GET /metrics is Prometheus text behind METRICS_TOKEN and matches the datab
   assert.equal(samples.get('codeimage_credits_refunded_total'), 11);
   assert.equal(samples.get('codeimage_credits_spent_total'), 11);
 });
+
+test('a queued job its queue object lost is handed back by the watchdog and delivered once', async () => {
+  // The row exists in D1 only, as after the object's storage was lost.
+  const { id } = await seed({ user: 520, credits: 3, cost: 1, status: 'queued', at_ms: Date.now() });
+  await cron('* * * * *', Date.now());
+  await tg.waitFor((calls) => calls.some((c) => (c.method === 'sendPhoto' || c.method === 'sendDocument') &&
+    Number(c.params.chat_id) === 520), 30000);
+  const g = await generation(id);
+  assert.equal(g.status, 'completed');
+  assert.equal(g.credits, 2);
+  // Another run does not run it again.
+  await cron('* * * * *', Date.now());
+  const photos = tg.calls.filter((c) => (c.method === 'sendPhoto' || c.method === 'sendDocument') && Number(c.params.chat_id) === 520);
+  assert.equal(photos.length, 1);
+});
