@@ -63,10 +63,8 @@ fn::Response metrics(const fn::Request& req) {
   if (req.method != "GET") return fn::Response::error(405, "use GET");
   std::string_view token = config::get(Setting::METRICS_TOKEN);
   if (!token.empty()) {
-    std::string_view auth = req.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (auth.substr(0, kBearer.size()) != kBearer ||
-        !config::constantTimeEquals(auth.substr(kBearer.size()), token)) {
+    std::string_view given = config::bearerToken(req.header("authorization"));
+    if (given.empty() || !config::constantTimeEquals(given, token)) {
       fn::Response r = fn::Response::error(401, "metrics need Authorization: Bearer <METRICS_TOKEN>");
       r.headers.emplace_back("www-authenticate", "Bearer");
       return r;

@@ -55,12 +55,9 @@ render::RequestDefaults defaults() {
 std::string authProblem(const fn::Request& req) {
   std::string_view key = config::get(config::Setting::RENDER_API_KEY);
   if (key.empty()) return {};
-  std::string_view auth = req.header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
-    return "missing Authorization: Bearer token";
-  }
-  if (!config::constantTimeEquals(auth.substr(kBearer.size()), key)) return "invalid API key";
+  std::string_view token = config::bearerToken(req.header("authorization"));
+  if (token.empty()) return "missing Authorization: Bearer token";
+  if (!config::constantTimeEquals(token, key)) return "invalid API key";
   return {};
 }
 

@@ -75,4 +75,14 @@ bool isValidFileName(std::string_view name) {
   return true;
 }
 
+bool parseId(std::string_view s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  out = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    out = out * 10 + (ch - '0');
+  }
+  return true;
+}
+
 }  // namespace webhook

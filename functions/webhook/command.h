@@ -2,6 +2,7 @@
 // args "main.py", body "print(1)".
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,8 @@ bool extractCode(std::string_view text, const std::vector<CodeBlock>& blocks, st
 // A saved file's name: 1-64 bytes of letters, digits, '.', '_', '-', not starting with '.', no
 // "..". Keeps names safe in captions, callback data and anything built from them.
 bool isValidFileName(std::string_view name);
+
+// A decimal id of at most 18 digits (callback data, payloads); false for anything else.
+bool parseId(std::string_view s, int64_t& out);
 
 }  // namespace webhook

@@ -39,16 +39,6 @@ std::string errorId() {
   return id;
 }
 
-bool parseId(std::string_view s, int64_t& out) {
-  if (s.empty() || s.size() > 18) return false;
-  out = 0;
-  for (char ch : s) {
-    if (ch < '0' || ch > '9') return false;
-    out = out * 10 + (ch - '0');
-  }
-  return true;
-}
-
 bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
                  bool& storageFailed) {
   int64_t wait = store::rateLimit(c.userId, std::string(action), limit, windowMs, c.now);

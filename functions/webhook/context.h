@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "command.h"
 #include "shared/i18n.h"
 #include "shared/telegram.h"
 #include "store.h"
@@ -44,8 +45,6 @@ int64_t countLines(std::string_view s);
 void say(Ctx& c, i18n::Msg m, Values v = {});
 // A short id ("E1a2b3c4d") the user can quote and the operator can grep in the logs.
 std::string errorId();
-// A decimal id from callback data; false for anything else.
-bool parseId(std::string_view s, int64_t& out);
 
 // Applies a per-user limit: false when allowed. When refused, the user has been told how long to
 // wait; `storageFailed` is set when D1 could not be asked.

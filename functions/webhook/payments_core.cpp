@@ -2,21 +2,12 @@
 
 #include <cstdio>
 
+#include "command.h"
 #include "shared/json.h"
 
 namespace webhook::pay {
 namespace {
 
-// A decimal number of at most 18 digits; false for anything else.
-bool parseDigits(std::string_view s, int64_t& out) {
-  if (s.empty() || s.size() > 18) return false;
-  out = 0;
-  for (char ch : s) {
-    if (ch < '0' || ch > '9') return false;
-    out = out * 10 + (ch - '0');
-  }
-  return true;
-}
 
 template <typename Pack, typename Fill>
 std::vector<Pack> parsePacks(std::string_view text, Fill fill) {
@@ -57,7 +48,7 @@ std::optional<uint32_t> parseV4(std::string_view s) {
     size_t dot = s.find('.', i);
     std::string_view part = s.substr(i, dot == std::string_view::npos ? s.npos : dot - i);
     int64_t n;
-    if (++parts > 4 || part.size() > 3 || !parseDigits(part, n) || n > 255) return std::nullopt;
+    if (++parts > 4 || part.size() > 3 || !parseId(part, n) || n > 255) return std::nullopt;
     out = out << 8 | uint32_t(n);
     if (dot == std::string_view::npos) break;
     i = dot + 1;
@@ -130,9 +121,9 @@ std::optional<int64_t> parseMinorUnits(std::string_view value) {
   std::string_view whole = value.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? "" : value.substr(dot + 1);
   int64_t w = 0, f = 0;
-  if (whole.size() > 12 || !parseDigits(whole, w)) return std::nullopt;
+  if (whole.size() > 12 || !parseId(whole, w)) return std::nullopt;
   if (dot != std::string_view::npos) {
-    if (frac.empty() || frac.size() > 2 || !parseDigits(frac, f)) return std::nullopt;
+    if (frac.empty() || frac.size() > 2 || !parseId(frac, f)) return std::nullopt;
     if (frac.size() == 1) f *= 10;
   }
   return w * 100 + f;
@@ -158,8 +149,8 @@ std::optional<StarPayload> parseStarPayload(std::string_view s) {
   if (b == std::string_view::npos) return std::nullopt;
   StarPayload p;
   p.pack = std::string(s.substr(a + 1, b - a - 1));
-  if (!parseDigits(s.substr(0, a), p.userId) || p.userId <= 0 || !isSafeId(p.pack) ||
-      !parseDigits(s.substr(b + 1), p.credits) || p.credits <= 0) {
+  if (!parseId(s.substr(0, a), p.userId) || p.userId <= 0 || !isSafeId(p.pack) ||
+      !parseId(s.substr(b + 1), p.credits) || p.credits <= 0) {
     return std::nullopt;
   }
   return p;
@@ -173,7 +164,7 @@ bool isAdmin(std::string_view ids, int64_t userId) {
     while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
     while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
     int64_t id;
-    if (parseDigits(one, id) && id == userId) return true;
+    if (parseId(one, id) && id == userId) return true;
     if (comma == std::string_view::npos) break;
     ids.remove_prefix(comma + 1);
   }

@@ -86,6 +86,12 @@ std::string secretProblem(Setting s) {
   return {};
 }
 
+std::string_view bearerToken(std::string_view h) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) return {};
+  return h.substr(kBearer.size());
+}
+
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   // Length differences leak only the length, which an attacker controls anyway.
   unsigned char diff = a.size() == b.size() ? 0 : 1;

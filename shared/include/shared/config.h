@@ -87,6 +87,9 @@ std::string secretProblem(Setting s);
 // True when `value` is a placeholder such as "", "changeme", "your-token-here", "xxx", "<...>".
 bool isPlaceholder(std::string_view value);
 
+// The token of an `Authorization: Bearer <token>` header; empty when the header is not one.
+std::string_view bearerToken(std::string_view authorizationHeader);
+
 // Compares secrets in time independent of where they differ.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
