@@ -6,6 +6,7 @@
 //   GET  /render/themes     {"themes": [...], "default": "..."}
 //   GET  /render/languages  {"languages": [...]}
 //   POST /thumbnail         JSON (thumbnail/thumbnail.h) -> 1280x720 image/jpeg or image/png
+#include <optional>
 #include <string>
 
 #include "lexer/token.h"
@@ -61,6 +62,22 @@ std::string authProblem(const fn::Request& req) {
   return {};
 }
 
+// The gate of every POST route here: 405 for another method, 401 without the key. Nothing when
+// the request may go on.
+std::optional<fn::Response> refusePost(const fn::Request& req) {
+  if (req.method != "POST") {
+    fn::Response r = fn::Response::error(405, "use POST with a JSON body");
+    r.headers.emplace_back("allow", "POST");
+    return r;
+  }
+  if (std::string problem = authProblem(req); !problem.empty()) {
+    fn::Response r = fn::Response::error(401, problem);
+    r.headers.emplace_back("www-authenticate", "Bearer");
+    return r;
+  }
+  return std::nullopt;
+}
+
 fn::Response tokens(const render::RenderRequest& req) {
   std::vector<render::Token> toks;
   render::tokenize(req.opt.language, req.code, toks);
@@ -77,16 +94,7 @@ fn::Response tokens(const render::RenderRequest& req) {
 }
 
 fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
-  if (req.method != "POST") {
-    fn::Response r = fn::Response::error(405, "use POST with a JSON body");
-    r.headers.emplace_back("allow", "POST");
-    return r;
-  }
-  if (std::string problem = authProblem(req); !problem.empty()) {
-    fn::Response r = fn::Response::error(401, problem);
-    r.headers.emplace_back("www-authenticate", "Bearer");
-    return r;
-  }
+  if (auto refusal = refusePost(req)) return *refusal;
   render::RenderRequest rr;
   render::RequestError err = render::parseRenderRequest(req.body, defaults(), rr);
   if (!err.ok()) return fn::Response::error(err.status, err.message);
@@ -101,16 +109,7 @@ fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
 
 // Same rules as POST /render: 405, 401 with RENDER_API_KEY, 400/413 from the parser.
 fn::Response thumbnailRoute(const fn::Request& req) {
-  if (req.method != "POST") {
-    fn::Response r = fn::Response::error(405, "use POST with a JSON body");
-    r.headers.emplace_back("allow", "POST");
-    return r;
-  }
-  if (std::string problem = authProblem(req); !problem.empty()) {
-    fn::Response r = fn::Response::error(401, problem);
-    r.headers.emplace_back("www-authenticate", "Bearer");
-    return r;
-  }
+  if (auto refusal = refusePost(req)) return *refusal;
   thumb::ThumbnailRequest tr;
   render::RequestError err = thumb::parseThumbnailRequest(req.body, tr);
   if (!err.ok()) return fn::Response::error(err.status, err.message);
