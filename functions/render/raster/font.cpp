@@ -16,38 +16,6 @@ extern const uint8_t kFallback[];
 extern const size_t kFallbackSize;
 }  // namespace render::fonts
 
-// FreeType's system layer, replacing src/base/ftsystem.c. Fonts here only ever come from memory,
-// so there is no file stream: defining these symbols keeps the linker from pulling ftsystem.o,
-// whose stdio use would make the wasm module import WASI file calls (path_open, fd_read, ...)
-// that the Worker host does not provide.
-extern "C" {
-static void* ftAlloc(FT_Memory, long size) {
-  return std::malloc(size_t(size));
-}
-static void ftFree(FT_Memory, void* block) {
-  std::free(block);
-}
-static void* ftRealloc(FT_Memory, long, long newSize, void* block) {
-  return std::realloc(block, size_t(newSize));
-}
-FT_Error FT_Stream_Open(FT_Stream stream, const char*) {
-  if (stream) stream->base = nullptr;
-  return FT_Err_Cannot_Open_Resource;
-}
-FT_Memory FT_New_Memory(void) {
-  auto* memory = static_cast<FT_Memory>(std::malloc(sizeof(FT_MemoryRec_)));
-  if (!memory) return nullptr;
-  memory->user = nullptr;
-  memory->alloc = ftAlloc;
-  memory->realloc = ftRealloc;
-  memory->free = ftFree;
-  return memory;
-}
-void FT_Done_Memory(FT_Memory memory) {
-  std::free(memory);
-}
-}
-
 namespace render {
 
 namespace {

@@ -14,10 +14,6 @@ extern const size_t kTitleSize;
 namespace thumb {
 
 namespace {
-// FreeType's system layer (FT_New_Memory, FT_Stream_Open) is defined in raster/font.cpp; naming
-// a symbol of that file makes static links pull it in even where no code card is drawn.
-[[maybe_unused]] __attribute__((used)) void* const kKeepSystemLayer =
-    reinterpret_cast<void*>(&render::FontSet::instance);
 // A busy instance sees a handful of sizes; past this the cache is dropped and refilled.
 constexpr size_t kMaxCacheBytes = 16u << 20;
 }  // namespace
