@@ -431,7 +431,8 @@ bool runJob(const std::string& model, Job j) {
       failJob(model, j, Fail::Error, "model " + model + " is no longer configured");
       return true;
     }
-    if (j.startedMs > 0 && host::nowMs() - j.startedMs > timeoutMs && j.stage != "delivering") {
+    if (j.startedMs > 0 && host::nowMs() - j.startedMs > timeoutMs && j.stage != "delivering" &&
+        j.stage != "sending") {
       failJob(model, j, Fail::TimedOut, "generation timeout");
       return true;
     }
@@ -521,9 +522,27 @@ bool runJob(const std::string& model, Job j) {
     if (j.stage == "delivering") {
       showStatus(model, j.genId, i18n::text(Msg::GenStageUploading, lang), false);
       broadcast(j, "uploading", "processing");
+      // Telegram has no idempotency key: once the upload may have reached it, the job is marked
+      // so that a restart in between never sends the photo a second time (see "sending").
+      if (!setStage(j, "sending")) return false;
+      std::string done = i18n::text(Msg::GenStageDone, lang);
       if (!deliver(model, j, std::move(image))) {
         logger::error("generation " + std::to_string(j.genId) + ": delivery failed; the image stays in R2");
+        done = i18n::format(Msg::GenDeliveryFailed, lang, {{"id", std::to_string(j.genId)}});
       }
+      showStatus(model, j.genId, done, true);
+      broadcast(j, "done", "completed");
+      logDone(j, "completed");
+      return true;
+    }
+    if (j.stage == "sending") {
+      // The object stopped (restart, eviction) during an upload: whether Telegram got the photo
+      // is unknown. At most once: say so and point at the gallery, where the image is.
+      logger::warn("generation " + std::to_string(j.genId) + ": resumed after an interrupted upload");
+      tg::Bot bot;
+      tg::Sent s = bot.sendMessage(j.chatId, i18n::format(Msg::GenDeliveryUnknown, lang,
+                                                          {{"id", std::to_string(j.genId)}}));
+      if (!s.ok) logger::warn("delivery notice: " + s.description);
       showStatus(model, j.genId, i18n::text(Msg::GenStageDone, lang), true);
       broadcast(j, "done", "completed");
       logDone(j, "completed");

@@ -52,6 +52,7 @@ export async function startFakeTelegram({ token }) {
   const files = new Map(); // file_id -> {path, bytes}
   let nextMessageId = 1000;
   const waiters = [];
+  const holds = []; // {method, pred, arrived}: requests taken without an answer
 
   const notify = () => {
     for (const w of [...waiters]) {
@@ -96,6 +97,15 @@ export async function startFakeTelegram({ token }) {
       return send(400, { ok: false, error_code: 400, description: `Bad Request: ${err.message}` });
     }
     const call = { method, params, files: upload, at: Date.now() };
+    const held = holds.findIndex((h) => h.method === method && h.pred(params));
+    if (held >= 0) {
+      // Telegram took the request (it counts as delivered) but its answer never comes back.
+      const h = holds.splice(held, 1)[0];
+      calls.push(call);
+      notify();
+      h.arrived(call);
+      return;
+    }
     const queued = failures.get(method);
     if (queued?.length) {
       const f = queued.shift();
@@ -162,6 +172,11 @@ export async function startFakeTelegram({ token }) {
       for (let i = 0; i < count; i++) q.push(body);
       failures.set(method, q);
     },
+    // The next `method` call whose params match `pred` is recorded as delivered, and its answer is
+    // never sent (as when the caller dies mid-request). Resolves with the call when it arrives.
+    holdNext(method, pred = () => true) {
+      return new Promise((arrived) => holds.push({ method, pred, arrived }));
+    },
     addFile(fileId, path, bytes) {
       files.set(fileId, { path, bytes: Buffer.from(bytes) });
     },
@@ -183,8 +198,10 @@ export async function startFakeTelegram({ token }) {
     reset() {
       calls.length = 0;
       failures.clear();
+      holds.length = 0;
     },
     async stop() {
+      server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
     },
   };

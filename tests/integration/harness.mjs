@@ -59,37 +59,53 @@ export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
     { cwd: dir, env });
   const port = await freePort();
+  let child = await launch({ dir, config, state, env, port, timeoutMs });
+  const exited = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r)));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    get pid() { return child.pid; },
+    log: () => child.log,
+    // Kills wrangler and workerd at once (SIGKILL to the process group: no shutdown, no flush),
+    // as a crashed machine would; the local D1, R2 and Durable Object state stay on disk.
+    async kill() {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      await exited(child);
+    },
+    // Starts workerd again on the same port and the same state folder.
+    async restart() {
+      child = await launch({ dir, config, state, env, port, timeoutMs });
+    },
+    async stop() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await exited(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch({ dir, config, state, env, port, timeoutMs }) {
   const child = spawn(WRANGLER, ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', state, '--test-scheduled', '--log-level', 'log', '--show-interactive-dev-session=false'],
   { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
+  child.log = '';
+  child.stdout.on('data', (d) => { child.log += d; });
+  child.stderr.on('data', (d) => { child.log += d; });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${child.log}`);
     try {
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       process.kill(-child.pid, 'SIGKILL');
-      throw new Error(`wrangler dev did not answer /healthz within ${timeoutMs} ms:\n${log}`);
+      throw new Error(`wrangler dev did not answer /healthz within ${timeoutMs} ms:\n${child.log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    dir,
-    pid: child.pid,
-    log: () => log,
-    async stop() {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 // Polls `check` (async, returns a truthy value when done) until it succeeds or the time is up.
