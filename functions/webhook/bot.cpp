@@ -2,7 +2,9 @@
 // command, callback and deferred task to the feature that owns it (bot_feature.h).
 #include "bot.h"
 
+#include <deque>
 #include <string>
+#include <unordered_set>
 
 #include "command.h"
 #include "bot_feature.h"
@@ -117,10 +119,30 @@ Outcome onCallback(Ctx& c, const CallbackQuery& q) {
   return Outcome::Done;
 }
 
-}  // namespace
+// Telegram resends an update answered with 500 several times, with growing pauses; the user
+// should read one apology, not one per attempt. Remembered per instance (the store that failed
+// cannot hold it), so this is best effort: a new instance may apologise once more.
+bool firstApologyFor(int64_t updateId) {
+  static std::deque<int64_t> order;
+  static std::unordered_set<int64_t> seen;
+  if (!seen.insert(updateId).second) return false;
+  order.push_back(updateId);
+  if (order.size() > 1024) {
+    seen.erase(order.front());
+    order.pop_front();
+  }
+  return true;
+}
 
-Outcome handleUpdate(const Update& u) {
-  Ctx c;
+void apologize(Ctx& c, Outcome o) {
+  if (c.chatId == 0) return;
+  Msg m = o == Outcome::StorageFailed ? Msg::SorryRetrying : Msg::Sorry;
+  if (o == Outcome::StorageFailed && !firstApologyFor(c.updateId)) return;
+  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::text(m, c.lang));
+  if (!s.ok) logger::warn("apology: " + s.description);
+}
+
+Outcome dispatch(Ctx& c, const Update& u) {
   switch (u.kind) {
     case UpdateKind::Message:
     case UpdateKind::EditedMessage: {
@@ -161,6 +183,30 @@ Outcome handleUpdate(const Update& u) {
     case UpdateKind::Unknown: return Outcome::Done;
   }
   return Outcome::Done;
+}
+
+}  // namespace
+
+Outcome handleUpdate(const Update& u) {
+  Ctx c;
+  c.updateId = u.updateId;
+  Outcome o = dispatch(c, u);
+  if (o == Outcome::StorageFailed || c.apologyPending) apologize(c, o);
+  return o;
+}
+
+void apologizeForRetry(const Update& u) {
+  Ctx c;
+  c.updateId = u.updateId;
+  if (u.kind == UpdateKind::Message || u.kind == UpdateKind::EditedMessage) {
+    if (u.message.from.isBot) return;
+    c.chatId = u.message.chatId;
+    c.lang = i18n::fromCode(u.message.from.languageCode);
+  } else if (u.kind == UpdateKind::CallbackQuery) {
+    c.chatId = u.callback.chatId ? u.callback.chatId : u.callback.from.id;
+    c.lang = i18n::fromCode(u.callback.from.languageCode);
+  }
+  apologize(c, Outcome::StorageFailed);
 }
 
 void runDeferred(const fn::Event& ev) {

@@ -23,6 +23,10 @@ int64_t countLines(std::string_view s) {
 }
 
 void say(Ctx& c, i18n::Msg m, Values v) {
+  if (m == i18n::Msg::Sorry) {
+    c.apologyPending = true;
+    return;
+  }
   tg::Sent s = c.bot.sendMessage(c.chatId, i18n::format(m, c.lang, v));
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
 }

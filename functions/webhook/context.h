@@ -35,13 +35,17 @@ struct Ctx {
   store::Settings settings;
   double now = 0;
   int64_t updateId = 0;
+  // say(c, Msg::Sorry) only sets this: the dispatcher (handleUpdate) chooses the apology's words
+  // once the outcome is known (a storage failure is retried by Telegram, so it says so).
+  bool apologyPending = false;
 };
 
 using Values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 std::string num(int64_t n);
 int64_t countLines(std::string_view s);
-// Sends a catalog message in the user's language.
+// Sends a catalog message in the user's language. Msg::Sorry is not sent here: it marks the
+// update for the one apology handleUpdate sends at the end.
 void say(Ctx& c, i18n::Msg m, Values v = {});
 // A short id ("E1a2b3c4d") the user can quote and the operator can grep in the logs.
 std::string errorId();

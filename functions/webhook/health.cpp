@@ -198,6 +198,44 @@ fn::Response diagnostics(const fn::Request& req) {
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("r2", r));
     return fn::Response::json(200, r.json);
   }
+  if (req.path == "/__diag/fault") {
+    // Makes the real local D1 fail a class of writes (a trigger that aborts them), as an outage
+    // would, until ?clear=1: the fault tests drive the webhook's apology-and-retry path with it.
+    // The statements are fixed literals; ?name= only picks one.
+    struct Fault {
+      std::string_view name, create, drop;
+    };
+    static constexpr Fault kFaults[] = {
+        {"claim",
+         "CREATE TRIGGER IF NOT EXISTS diag_fault_claim BEFORE INSERT ON processed_updates "
+         "BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+         "DROP TRIGGER IF EXISTS diag_fault_claim"},
+        {"save",
+         "CREATE TRIGGER IF NOT EXISTS diag_fault_save BEFORE INSERT ON code_file_versions "
+         "BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+         "DROP TRIGGER IF EXISTS diag_fault_save"},
+        {"generation",
+         "CREATE TRIGGER IF NOT EXISTS diag_fault_generation BEFORE INSERT ON generations "
+         "BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+         "DROP TRIGGER IF EXISTS diag_fault_generation"},
+        {"ledger",
+         "CREATE TRIGGER IF NOT EXISTS diag_fault_ledger BEFORE INSERT ON credit_ledger "
+         "BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+         "DROP TRIGGER IF EXISTS diag_fault_ledger"},
+    };
+    bool clear = req.queryParam("clear") == "1";
+    std::string name = req.queryParam("name");
+    int applied = 0;
+    for (const Fault& f : kFaults) {
+      if (!clear && f.name != name) continue;
+      db::Result r = db::run(db::Stmt(clear ? f.drop : f.create));
+      if (!r.ok()) return fn::Response::error(500, "fault " + std::string(f.name) + ": " + r.error());
+      applied++;
+    }
+    if (applied == 0) return fn::Response::error(400, "unknown fault; use claim, save, generation or ledger");
+    w.beginObject().key("applied").value(int64_t(applied)).endObject();
+    return fn::Response::json(200, w.str());
+  }
   if (req.path == "/__diag/trap") {
     // Proves the host drops a trapped instance and serves the next request from a fresh one.
     __builtin_trap();

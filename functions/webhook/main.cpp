@@ -71,6 +71,7 @@ fn::Response telegram(const fn::Request& req) {
       return ok();
     case webhook::store::Claim::Failed:
       stats::record("webhook_error", "claim", 0, host::nowMs());
+      webhook::apologizeForRetry(u);
       return fn::Response::error(500, "storage unavailable, retry later");
     case webhook::store::Claim::Mine: break;
   }
