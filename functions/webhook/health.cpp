@@ -198,6 +198,15 @@ fn::Response diagnostics(const fn::Request& req) {
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("r2", r));
     return fn::Response::json(200, r.json);
   }
+  if (req.path == "/__diag/r2-list") {
+    // Every key in the bucket (first 1000), for tests that check no key was built from user text.
+    json::JsonWriter list;
+    list.beginObject().key("op").value("list").key("prefix").value(req.queryParam("prefix"))
+        .key("limit").value(int64_t(1000)).endObject();
+    host::Reply r = host::r2(list.str());
+    if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("r2", r));
+    return fn::Response::json(200, r.json);
+  }
   if (req.path == "/__diag/fault") {
     // Makes the real local D1 fail a class of writes (a trigger that aborts them), as an outage
     // would, until ?clear=1: the fault tests drive the webhook's apology-and-retry path with it.
