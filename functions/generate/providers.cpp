@@ -127,7 +127,10 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
     std::string url = m.target + (m.target.find('?') == std::string::npos ? "?" : "&");
     url += "prompt=" + urlEncode(req.prompt);
     if (m.steps) url += "&steps=" + std::to_string(m.steps);
-    if (m.width) url += "&width=" + std::to_string(m.width) + "&height=" + std::to_string(m.height);
+    if (m.width) {
+      url += "&width=" + std::to_string(req.width ? req.width : m.width) +
+             "&height=" + std::to_string(req.height ? req.height : m.height);
+    }
     if (m.seed) url += "&seed=" + std::to_string(req.seed);
     if (!m.negativePrompt.empty()) url += "&negative_prompt=" + urlEncode(m.negativePrompt);
     w.key("url").value(url).key("method").value("GET");
@@ -135,7 +138,10 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
     json::JsonWriter b;
     b.beginObject().key("prompt").value(req.prompt);
     if (!m.negativePrompt.empty()) b.key("negative_prompt").value(m.negativePrompt);
-    if (m.width) b.key("width").value(m.width).key("height").value(m.height);
+    if (m.width) {
+      b.key("width").value(req.width ? req.width : m.width)
+          .key("height").value(req.height ? req.height : m.height);
+    }
     if (m.steps) b.key("num_steps").value(m.steps);
     if (m.seed) b.key("seed").value(int64_t(req.seed));
     b.endObject();
@@ -160,7 +166,10 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
   // prompt and a seed. Only what the model's params list is sent.
   bool isFlux = m.target.find("flux") != std::string::npos;
   if (m.steps) w.key(isFlux ? "steps" : "num_steps").value(m.steps);
-  if (m.width) w.key("width").value(m.width).key("height").value(m.height);
+  if (m.width) {
+    w.key("width").value(req.width ? req.width : m.width)
+        .key("height").value(req.height ? req.height : m.height);
+  }
   if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
   if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
   w.endObject().endObject();
@@ -210,7 +219,8 @@ ImageResult generateImage(const GenerateRequest& req) {
   const Model& m = *req.model;
   ImageResult out;
   if (m.provider == "builtin") {
-    int w = m.width ? m.width : 512, h = m.height ? m.height : 512;
+    int w = req.width ? req.width : m.width ? m.width : 512;
+    int h = req.height ? req.height : m.height ? m.height : 512;
     out.bytes = drawBuiltin(req.prompt, req.seed, w, h);
     out.tries = 1;
     if (out.bytes.empty()) {

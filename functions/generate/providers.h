@@ -32,6 +32,9 @@ struct GenerateRequest {
   std::string prompt;
   uint64_t seed = 0;
   double deadlineMs = 0;  // absolute: no try starts or runs past it
+  // A size for this request (a thumbnail's 16:9 background), sent only to models whose params
+  // list a size; 0 keeps the model's own.
+  int width = 0, height = 0;
   // Called between tries so the queue can record that the job is alive.
   std::function<void()> heartbeat;
 };

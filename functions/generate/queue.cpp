@@ -12,6 +12,7 @@
 #include "image.h"
 #include "models.h"
 #include "providers.h"
+#include "thumbnail_job.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/host.h"
@@ -109,6 +110,9 @@ bool ensureSchema(const std::string& object) {
   for (const char* s : stmts) {
     if (!sql(db::Stmt(s)).ok()) return false;
   }
+  // The thumbnail request of a premium/pro job (thumbnail_job.h); objects made before it get the
+  // column here, and "duplicate column" is the expected answer everywhere else.
+  host::storage(R"({"op":"sql","sql":"ALTER TABLE jobs ADD COLUMN thumb TEXT","params":[]})");
   ready.insert(object);
   return true;
 }
@@ -116,6 +120,7 @@ bool ensureSchema(const std::string& object) {
 struct Job {
   int64_t seq = 0, genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
   std::string lang, state, stage, prompt, enhanced, r2Key, contentType;
+  std::string thumb;  // JSON: a premium/pro thumbnail's request; empty for an AI image
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
   bool cancelled = false;
@@ -138,6 +143,7 @@ Job jobFrom(const json::Object& r) {
   j.enhanced = std::string(json::getString(r, "enhanced").value_or(""));
   j.r2Key = std::string(json::getString(r, "r2_key").value_or(""));
   j.contentType = std::string(json::getString(r, "content_type").value_or(""));
+  j.thumb = std::string(json::getString(r, "thumb").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -383,6 +389,18 @@ bool deliver(const std::string& model, Job& j, std::vector<uint8_t> bytes) {
   return d.ok;
 }
 
+// deliver() for a composed thumbnail: the JPEG from R2 when this run did not make it.
+bool sendThumbnail(const std::string& model, Job& j, std::vector<uint8_t> bytes) {
+  if (bytes.empty()) {
+    json::JsonWriter w;
+    w.beginObject().key("op").value("get").key("key").value(j.r2Key).endObject();
+    host::Reply r = host::r2(w.str());
+    if (!r.ok()) return false;
+    bytes = std::move(r.body);
+  }
+  return deliverThumbnail(j.chatId, j.ui(), model, j.thumb, j.cost, j.userId, std::move(bytes));
+}
+
 // Runs one claimed job from its persisted stage to the end. False when storage failed and the
 // job should be tried again later (it is put back in the queue at its place).
 bool runJob(const std::string& model, Job j) {
@@ -405,8 +423,10 @@ bool runJob(const std::string& model, Job j) {
       double now = host::nowMs();
       json::JsonWriter params;
       params.beginObject().key("seed").value(j.seed).endObject();
+      // Merged, not replaced: a thumbnail's row keeps the plan its job was made from.
       db::Result r = db::run(db::Stmt("UPDATE generations SET status = 'processing', started_ms = ?2, "
-                                      "updated_ms = ?2, params = ?3, status_message_id = ?4 "
+                                      "updated_ms = ?2, params = json_patch(COALESCE(params, '{}'), ?3), "
+                                      "status_message_id = ?4 "
                                       "WHERE id = ?1 AND status = 'queued'")
                                  .bind(j.genId).bind(now).bind(params.str()).bind(j.statusMessageId));
       if (!r.ok()) return false;
@@ -424,7 +444,10 @@ bool runJob(const std::string& model, Job j) {
       }
       sql(db::Stmt("UPDATE jobs SET started_ms = ?2 WHERE gen_id = ?1").bind(j.genId).bind(now));
       j.startedMs = now;
-      if (!setStage(j, enhancementEnabled() ? "enhancing" : "generating")) return false;
+      // A premium thumbnail's prompt is already built for the model (no enhancement); pro's is
+      // enhanced like an image's.
+      bool enhance = enhancementEnabled() && (!isThumbnail(j.thumb) || wantsEnhancement(j.thumb));
+      if (!setStage(j, enhance ? "enhancing" : "generating")) return false;
       continue;
     }
     if (!m) {
@@ -441,6 +464,8 @@ bool runJob(const std::string& model, Job j) {
       broadcast(j, "enhancing", "processing");
       Enhanced e = enhancePrompt(j.prompt);
       if (!e.improved && !e.note.empty()) logger::warn(e.note + "; using the original prompt");
+      // The enhancer may drop the thumbnail prompt's "no text": the title is drawn by us.
+      if (e.improved && isThumbnail(j.thumb)) e.prompt += noTextClause();
       j.enhanced = e.improved ? e.prompt : "";
       sql(db::Stmt("UPDATE jobs SET enhanced = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.enhanced));
       if (e.improved) {
@@ -460,6 +485,7 @@ bool runJob(const std::string& model, Job j) {
       req.deadlineMs = j.startedMs + timeoutMs;
       int64_t id = j.genId;
       req.heartbeat = [id] { heartbeat(id); };
+      if (isThumbnail(j.thumb)) req.width = kThumbWidth, req.height = kThumbHeight;
       double t0 = host::nowMs();
       ImageResult res = generateImage(req);
       j.modelMs += host::nowMs() - t0;
@@ -477,8 +503,24 @@ bool runJob(const std::string& model, Job j) {
         if (!failJob(model, j, why, res.detail + " after " + std::to_string(res.tries) + " tries")) return false;
         return true;
       }
-      j.r2Key = "generations/" + model + "/" + std::to_string(j.genId) +
-                (res.contentType == "image/jpeg" ? ".jpg" : res.contentType == "image/webp" ? ".webp" : ".png");
+      if (isThumbnail(j.thumb)) {
+        // premium/pro: the title is composed over the model's background; the composed JPEG is
+        // what is stored and delivered. An image the render function cannot use fails the job
+        // (refunded once, the user told) like a model failure.
+        std::vector<uint8_t> jpeg;
+        std::string why;
+        if (!composeThumbnail(j.thumb, res.bytes, jpeg, why)) {
+          if (!failJob(model, j, Fail::Error, "thumbnail composition: " + why)) return false;
+          return true;
+        }
+        res.bytes = std::move(jpeg);
+        res.contentType = "image/jpeg";
+        res.width = kThumbWidth;
+        res.height = kThumbHeight;
+      }
+      j.r2Key = isThumbnail(j.thumb) ? thumbnailKey(j.genId)
+                : "generations/" + model + "/" + std::to_string(j.genId) +
+                      (res.contentType == "image/jpeg" ? ".jpg" : res.contentType == "image/webp" ? ".webp" : ".png");
       json::JsonWriter w;
       w.beginObject().key("op").value("put").key("key").value(j.r2Key)
           .key("content_type").value(res.contentType).key("metadata").beginObject()
@@ -526,7 +568,9 @@ bool runJob(const std::string& model, Job j) {
       // so that a restart in between never sends the photo a second time (see "sending").
       if (!setStage(j, "sending")) return false;
       std::string done = i18n::text(Msg::GenStageDone, lang);
-      if (!deliver(model, j, std::move(image))) {
+      // A premium/pro thumbnail goes out with its own caption and buttons (thumbnail_job.h).
+      if (!(isThumbnail(j.thumb) ? sendThumbnail(model, j, std::move(image))
+                                 : deliver(model, j, std::move(image)))) {
         logger::error("generation " + std::to_string(j.genId) + ": delivery failed; the image stays in R2");
         done = i18n::format(Msg::GenDeliveryFailed, lang, {{"id", std::to_string(j.genId)}});
       }
@@ -724,12 +768,17 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   uint32_t seed;
   host::randomBytes(&seed, sizeof seed);
   double now = host::nowMs();
-  Rows ins = sql(db::Stmt("INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-                          "enqueued_ms) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8) "
-                          "ON CONFLICT (gen_id) DO NOTHING RETURNING seq")
-                     .bind(id).bind(json::getInt(b, "user").value_or(0)).bind(json::getInt(b, "chat").value_or(0))
-                     .bind(json::getString(b, "lang").value_or("en")).bind(prompt)
-                     .bind(json::getInt(b, "cost").value_or(0)).bind(int64_t(seed)).bind(now));
+  // A premium/pro thumbnail's request (thumbnail_job.h), kept as JSON text; NULL for an image.
+  std::optional<std::string> thumb;
+  if (auto t = json::getObject(b, "thumb")) thumb = simdjson::to_string(*t);
+  db::Stmt insert("INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
+                  "enqueued_ms, thumb) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8, ?9) "
+                  "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
+  insert.bind(id).bind(json::getInt(b, "user").value_or(0)).bind(json::getInt(b, "chat").value_or(0))
+      .bind(json::getString(b, "lang").value_or("en")).bind(prompt)
+      .bind(json::getInt(b, "cost").value_or(0)).bind(int64_t(seed)).bind(now);
+  if (thumb) insert.bind(*thumb); else insert.bindNull();
+  Rows ins = sql(insert);
   if (!ins.ok()) return fn::Response::error(500, "storage");
   bool fresh = !ins.rows.empty();
   auto job = loadJob(id);
@@ -871,7 +920,11 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
       continue;
     }
     db::Result g = db::first(
-        db::Stmt("SELECT g.user_id, g.chat_id, g.prompt, g.cost, g.created_ms, "
+        db::Stmt("SELECT g.user_id, g.chat_id, g.cost, g.created_ms, "
+                 // A thumbnail's job asks the model for its planned background, not the title.
+                 "CASE WHEN g.kind = 'thumbnail' THEN json_extract(g.params, '$.background_prompt') "
+                 "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
+                 "json_extract(g.params, '$.thumb') END AS thumb, "
                  "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
                  "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
                  "AND g.model = ?2").bind(id).bind(model));
@@ -879,15 +932,17 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     if (!row) continue;
     uint32_t seed;
     host::randomBytes(&seed, sizeof seed);
-    Rows ins = sql(db::Stmt("INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, "
-                            "cost, seed, enqueued_ms) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, "
-                            "?6, ?7, ?8) ON CONFLICT (gen_id) DO NOTHING RETURNING seq")
-                       .bind(id).bind(json::getInt(*row, "user_id").value_or(0))
-                       .bind(json::getInt(*row, "chat_id").value_or(0))
-                       .bind(json::getString(*row, "lang").value_or("en"))
-                       .bind(json::getString(*row, "prompt").value_or(""))
-                       .bind(json::getInt(*row, "cost").value_or(0)).bind(int64_t(seed))
-                       .bind(json::getDouble(*row, "created_ms").value_or(host::nowMs())));
+    db::Stmt insert("INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, "
+                    "cost, seed, enqueued_ms, thumb) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, "
+                    "?6, ?7, ?8, ?9) ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
+    insert.bind(id).bind(json::getInt(*row, "user_id").value_or(0))
+        .bind(json::getInt(*row, "chat_id").value_or(0))
+        .bind(json::getString(*row, "lang").value_or("en"))
+        .bind(json::getString(*row, "prompt").value_or(""))
+        .bind(json::getInt(*row, "cost").value_or(0)).bind(int64_t(seed))
+        .bind(json::getDouble(*row, "created_ms").value_or(host::nowMs()));
+    if (auto t = json::getString(*row, "thumb")) insert.bind(*t); else insert.bindNull();
+    Rows ins = sql(insert);
     if (ins.ok() && !ins.rows.empty()) added++;
   }
   if (added) schedule(model);

@@ -6,6 +6,7 @@
 //   GET  /render/themes     {"themes": [...], "default": "..."}
 //   GET  /render/languages  {"languages": [...]}
 //   POST /thumbnail         JSON (thumbnail/thumbnail.h) -> 1280x720 image/jpeg or image/png
+//   POST /thumbnail/plan    same body -> the analysis, template and premium background prompt
 #include <optional>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "shared/host.h"
 #include "shared/json.h"
 #include "theme/themes.h"
+#include "thumbnail/llm.h"
 #include "thumbnail/thumbnail.h"
 
 namespace {
@@ -107,12 +109,27 @@ fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
   return res;
 }
 
+// The LLM's analysis when one is configured and the caller left the category to us (a caller
+// that gives it, like the queue composing a planned thumbnail, was analysed already). Any failure
+// keeps the rules: "llm" or "rules" says which one the image was drawn with.
+const char* analyseWithLlm(thumb::ThumbnailRequest& tr) {
+  if (tr.hasCategory || !thumb::llmConfigured()) return "rules";
+  thumb::LlmAnalysis l = thumb::analyzeWithLlm(tr.title + " " + tr.subtitle);
+  if (!l.used) {
+    logger::warn(l.note + "; using the rules");
+    return "rules";
+  }
+  tr.analysis = std::move(l.analysis);
+  return "llm";
+}
+
 // Same rules as POST /render: 405, 401 with RENDER_API_KEY, 400/413 from the parser.
 fn::Response thumbnailRoute(const fn::Request& req) {
   if (auto refusal = refusePost(req)) return *refusal;
   thumb::ThumbnailRequest tr;
   render::RequestError err = thumb::parseThumbnailRequest(req.body, tr);
   if (!err.ok()) return fn::Response::error(err.status, err.message);
+  const char* source = analyseWithLlm(tr);
   thumb::ThumbnailResult r = thumb::renderThumbnail(tr);
   if (r.status != 200) return fn::Response::error(r.status, r.error);
   fn::Response res = fn::Response::bytes(200, r.contentType, std::move(r.bytes));
@@ -120,7 +137,50 @@ fn::Response thumbnailRoute(const fn::Request& req) {
                            std::to_string(r.width) + "x" + std::to_string(r.height));
   res.headers.emplace_back("x-thumbnail-template", r.templateName);
   res.headers.emplace_back("x-thumbnail-category", thumb::categoryName(r.analysis.category));
+  res.headers.emplace_back("x-thumbnail-analysis", source);
+  res.headers.emplace_back("x-thumbnail-algorithm", thumb::algorithmName(tr.algorithm));
   return res;
+}
+
+std::string hex(render::Rgba c) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s = "#";
+  for (uint8_t v : {c.r, c.g, c.b}) s += kHex[v >> 4], s += kHex[v & 15];
+  return s;
+}
+
+// What a thumbnail would be drawn with, without drawing it: the bot asks this before queueing a
+// premium/pro background, and sends the answer back with the model's image to compose.
+fn::Response planRoute(const fn::Request& req) {
+  if (auto refusal = refusePost(req)) return *refusal;
+  thumb::ThumbnailRequest tr;
+  render::RequestError err = thumb::parseThumbnailRequest(req.body, tr, true);
+  if (!err.ok()) return fn::Response::error(err.status, err.message);
+  const char* source = analyseWithLlm(tr);
+  thumb::Analysis a = thumb::effectiveAnalysis(tr);
+  const thumb::Template& t = thumb::effectiveTemplate(tr, a);
+  json::JsonWriter w;
+  w.beginObject()
+      .key("category")
+      .value(thumb::categoryName(a.category))
+      .key("style")
+      .value(thumb::styleName(a.style))
+      .key("mood")
+      .value(thumb::moodName(a.mood))
+      .key("colors")
+      .beginArray();
+  for (const render::Rgba& c : a.colors) w.value(hex(c));
+  w.endArray()
+      .key("template")
+      .value(t.name)
+      .key("analysis")
+      .value(source)
+      .key("algorithm")
+      .value(thumb::algorithmName(tr.algorithm))
+      .key("background_prompt")
+      .value(thumb::planBackgroundPrompt(tr, a, t))
+      .endObject();
+  return fn::Response::json(200, w.str());
 }
 
 fn::Response getOnly(const fn::Request& req, fn::Response (*handler)()) {
@@ -142,5 +202,6 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   if (req.path == "/render/themes") return getOnly(req, themes);
   if (req.path == "/render/languages") return getOnly(req, languages);
   if (req.path == "/thumbnail") return thumbnailRoute(req);
+  if (req.path == "/thumbnail/plan") return planRoute(req);
   return Response::error(404, "no such route");
 }

@@ -3,12 +3,18 @@
 //   GET  /flux?prompt=...&steps=...                 Flux-style worker, no auth -> PNG bytes
 //   POST /sdxl {prompt, negative_prompt, width, height, num_steps, seed} with Bearer key -> PNG
 //   POST /v1/chat/completions                       prompt enhancer (OpenAI chat format)
+//   POST /llm/v1/chat/completions                   thumbnail analysis (OpenAI chat format): a
+//                                                   JSON object {category, style, mood, colors}
 // Behaviour is chosen by markers in the prompt, so tests running side by side do not interfere:
 //   [slow:MS]  answer after MS ms          [fail:N]  the first N calls answer 500
 //   [429:N]    the first N calls answer 429 with Retry-After: 1
 //   [moderate] 400 {"error": "NSFW content detected", "moderation": true}
 //   [bad]      400 {"error": "invalid parameters"} (not retried)
 //   [enhance-fail] / [enhance-slow:MS] / [enhance-junk]  for the chat endpoint
+//   [llm-fail] 500 / [llm-slow:MS] / [llm-junk] prose, not JSON / [llm-invalid] an unknown category
+//   / [llm:CATEGORY] that category; without one the answer is invalid too (so titles without
+//   markers keep the rules' analysis)  for the analysis endpoint
+// Image workers answer a solid PNG in `rgb`, at the width and height asked (else the default).
 import { createServer } from 'node:http';
 import { deflateSync } from 'node:zlib';
 
@@ -49,10 +55,17 @@ const marker = (prompt, name) => {
   return m ? Number(m[1] ?? 1) : null;
 };
 
-export async function startFakeModels({ latencyMs = 0, apiKey = 'test-model-key-0123456789', width = 64, height = 64 } = {}) {
+export async function startFakeModels({ latencyMs = 0, apiKey = 'test-model-key-0123456789', width = 64, height = 64, rgb = [40, 120, 200] } = {}) {
   const calls = [];
   const perPrompt = new Map(); // prompt -> calls so far
-  const png = makePng(width, height);
+  const png = makePng(width, height, rgb);
+  const sized = new Map(); // "WxH" -> PNG
+  const pngOf = (w, h) => {
+    if (!(w > 0 && h > 0 && w <= 2048 && h <= 2048)) return png;
+    const key = `${w}x${h}`;
+    if (!sized.has(key)) sized.set(key, makePng(w, h, rgb));
+    return sized.get(key);
+  };
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
@@ -72,6 +85,19 @@ export async function startFakeModels({ latencyMs = 0, apiKey = 'test-model-key-
       const content = marker(user, 'enhance-junk') !== null ? '```\n\n```'
         : `\`\`\`\nPrompt: "A vivid, detailed painting of ${user}, golden hour light"\n\`\`\``;
       return json(200, { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+    }
+    if (url.pathname === '/llm/v1/chat/completions') {
+      const p = JSON.parse(body || '{}');
+      const user = p.messages?.find((m) => m.role === 'user')?.content ?? '';
+      calls.push({ path: url.pathname, prompt: user, auth: req.headers.authorization ?? null, at: Date.now() });
+      if (marker(user, 'llm-fail') !== null) return json(500, { error: { message: 'upstream failed' } });
+      const slow = marker(user, 'llm-slow');
+      if (slow !== null) await sleep(slow);
+      const cat = /\[llm:([a-z]+)\]/.exec(user)?.[1];
+      const content = marker(user, 'llm-junk') !== null ? 'This title is about travel, I think.'
+        : marker(user, 'llm-invalid') !== null || !cat ? JSON.stringify({ category: 'food', style: 'bold', mood: 'calm' })
+        : '```json\n' + JSON.stringify({ category: cat, style: 'minimal', mood: 'calm', colors: ['#2080ff'] }) + '\n```';
+      return json(200, { id: 'chatcmpl-2', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
     }
     let prompt;
     let params;
@@ -99,7 +125,7 @@ export async function startFakeModels({ latencyMs = 0, apiKey = 'test-model-key-
     const limited = marker(prompt, '429');
     if (limited !== null && n <= limited) return json(429, { error: 'rate limited' }, { 'retry-after': '1' });
     res.writeHead(200, { 'content-type': 'image/png' });
-    res.end(png);
+    res.end(pngOf(Number(params.width), Number(params.height)));
   });
   // Slow answers must not be cut by Node's own timeouts.
   server.requestTimeout = 0;

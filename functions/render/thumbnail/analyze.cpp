@@ -218,6 +218,13 @@ bool parseStyle(std::string_view s, Style& out) {
   return false;
 }
 
+bool parseMood(std::string_view s, Mood& out) {
+  for (size_t i = 0; i < size_t(Mood::Count); i++) {
+    if (s == kMoodNames[i]) return out = Mood(i), true;
+  }
+  return false;
+}
+
 Analysis analyze(std::string_view input) {
   Analysis a;
   const std::string text = normalise(input);

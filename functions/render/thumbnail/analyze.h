@@ -6,7 +6,7 @@
 // Keywords are listed in English, Russian, Hebrew and Persian and matched as word prefixes on
 // lower-cased text (Cyrillic lower-cased too; Hebrew and Persian have no case), so "играх" finds
 // "игр" and "بازی‌ها" finds "بازی". Colour words ("red", "красный", "אדום", "قرمز") become
-// the palette's accent. An LLM may refine this later; the rules are the offline baseline.
+// the palette's accent. The rules are the offline baseline; llm.h may replace their answer.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,7 @@ const char* moodName(Mood m);
 // False for an unknown name; names are the lower-case ones above.
 bool parseCategory(std::string_view s, Category& out);
 bool parseStyle(std::string_view s, Style& out);
+bool parseMood(std::string_view s, Mood& out);
 
 struct Analysis {
   Category category = Category::General;

@@ -24,6 +24,7 @@ class Pixels {
  public:
   Pixels() : px_(size_t(kWidth) * kHeight, Rgba{}.packed()) {}
   const std::vector<uint32_t>& data() const { return px_; }
+  std::vector<uint32_t>& data() { return px_; }
 
   // Colours come from a 1025-entry table: a step of 1/1024 is below what 8-bit channels show.
   void gradient(Rgba a, Rgba b, bool diagonal) {
@@ -450,11 +451,16 @@ void splitTitle(std::string_view text, std::string& title, std::string& subtitle
   subtitle = bar == std::string_view::npos ? "" : std::string(trim(text.substr(bar + 1)));
 }
 
-render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailRequest& out) {
-  if (body.size() > kMaxBodyBytes) {
-    return render::RequestError{413, "body is " + std::to_string(body.size()) +
-                                         " bytes; the limit is " + std::to_string(kMaxBodyBytes)};
-  }
+render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailRequest& out,
+                                           bool plan) {
+  auto tooLarge = [](size_t n) {
+    return render::RequestError{413, "body is " + std::to_string(n) + " bytes; the limit is " +
+                                         std::to_string(kMaxBodyBytes) + " without a background"};
+  };
+  // Only a body carrying a background may be larger; which one it is shows after parsing.
+  if (body.size() > kMaxBodyWithBackground ||
+      (body.size() > kMaxBodyBytes && body.find("\"background\"") == std::string_view::npos))
+    return tooLarge(body.size());
   static simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (auto err = parser.parse(body.data(), body.size()).get(root)) {
@@ -462,6 +468,14 @@ render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailReque
   }
   simdjson::dom::object obj;
   if (root.get(obj) != simdjson::SUCCESS) return bad("body must be a JSON object");
+  std::string_view background;
+  {
+    simdjson::dom::element e;
+    if (obj["background"].get(e) == simdjson::SUCCESS && !e.is_null() &&
+        e.get(background) != simdjson::SUCCESS)
+      return bad("background must be a string (base64 PNG or JPEG)");
+  }
+  if (body.size() - background.size() > kMaxBodyBytes) return tooLarge(body.size());
   // A present field must have the right type; null means "use the default".
   auto str = [&](const char* key, std::string_view& v, bool& present) -> render::RequestError {
     present = false;
@@ -518,13 +532,45 @@ render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailReque
                  "\" is unknown; use modern, bold, minimal or neon");
     out.hasStyle = true;
   }
-  if (auto e = str("algorithm", v, present); !e.ok()) return e;
-  if (present && v != "basic") {
-    if (v == "premium" || v == "pro") {
-      return bad("algorithm \"" + std::string(v) +
-                 "\" (a model-drawn background) is not available over HTTP yet; use \"basic\"");
+  if (auto e = str("mood", v, present); !e.ok()) return e;
+  if (present) {
+    if (!parseMood(v, out.mood))
+      return bad("mood \"" + std::string(v.substr(0, 40)) +
+                 "\" is unknown; use neutral, exciting, calm or serious");
+    out.hasMood = true;
+  }
+  {
+    simdjson::dom::element e;
+    if (obj["colors"].get(e) == simdjson::SUCCESS && !e.is_null()) {
+      simdjson::dom::array arr;
+      if (e.get(arr) != simdjson::SUCCESS) return bad("colors must be an array of \"#rrggbb\"");
+      for (simdjson::dom::element c : arr) {
+        std::string_view hex;
+        render::Rgba rgba;
+        if (c.get(hex) != simdjson::SUCCESS || !render::parseHexColor(hex, rgba))
+          return bad("colors must be an array of \"#rrggbb\"");
+        if (out.colors.size() == 3) return bad("colors holds at most 3 colours");
+        out.colors.push_back(rgba);
+      }
+      out.hasColors = true;
     }
-    return bad("algorithm \"" + std::string(v.substr(0, 40)) + "\" is unknown; use \"basic\"");
+  }
+  if (auto e = str("algorithm", v, present); !e.ok()) return e;
+  if (present && !parseAlgorithm(v, out.algorithm)) {
+    return bad("algorithm \"" + std::string(v.substr(0, 40)) +
+               "\" is unknown; use \"basic\", \"premium\" or \"pro\"");
+  }
+  if (!background.empty()) {
+    if (present && out.algorithm == Algorithm::Basic)
+      return bad("algorithm \"basic\" draws its own background; leave out \"background\"");
+    if (!present) out.algorithm = Algorithm::Premium;
+    if (!base64Decode(background, out.background)) return bad("background is not valid base64");
+    if (out.background.empty()) return bad("background is empty");
+  } else if (out.algorithm != Algorithm::Basic && !plan) {
+    return bad(std::string("algorithm \"") + algorithmName(out.algorithm) +
+               "\" composes the title over an image: send it as \"background\" (base64 PNG or "
+               "JPEG). An AI-drawn background is the bot's paid feature (/generate=" +
+               algorithmName(out.algorithm) + " TITLE)");
   }
   if (auto e = str("format", v, present); !e.ok()) return e;
   if (present) {
@@ -546,6 +592,78 @@ render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailReque
   return {};
 }
 
+std::string planBackgroundPrompt(const ThumbnailRequest& req, const Analysis& a,
+                                 const Template& t) {
+  bool rtl = false;
+  for (char32_t cp : decode(req.title)) {
+    if (isRtl(cp)) {
+      rtl = true;
+      break;
+    }
+    if ((cp >= 'A' && cp <= 'z') || (cp >= 0x0400 && cp <= 0x04FF)) break;
+  }
+  Align side = t.align;
+  if (rtl && side != Align::Center) side = side == Align::Start ? Align::End : Align::Start;
+  return backgroundPrompt(a, req.title, req.algorithm, side);
+}
+
+Analysis effectiveAnalysis(const ThumbnailRequest& req) {
+  Analysis a = req.analysis ? *req.analysis : analyze(req.title + " " + req.subtitle);
+  if (req.hasCategory) a.category = req.category;
+  if (req.hasStyle) a.style = req.style, a.styleFromText = true;
+  if (req.hasMood) a.mood = req.mood;
+  if (req.hasColors) a.colors = req.colors;
+  return a;
+}
+
+const Template& effectiveTemplate(const ThumbnailRequest& req, const Analysis& a) {
+  const Template* tp = req.templateName.empty() ? nullptr : findTemplate(req.templateName);
+  return tp ? *tp : matchTemplate(a);
+}
+
+namespace {
+
+// Text colours over a photo: the template's own are chosen for its gradient (dark text on the
+// light designs), so over an unknown image the title is light on a dark outline; the subtitle
+// takes the first colour when it is bright enough to read.
+Palette overImage(Palette c, const std::vector<Rgba>& colors) {
+  c.title = luminance(c.title) > 0.6 ? c.title : Rgba{255, 255, 255};
+  c.outline = Rgba{14, 14, 18};
+  const Rgba accent = colors.empty() ? c.accent : colors[0];
+  c.subtitle = luminance(accent) > 0.45 ? accent : Rgba{235, 235, 235};
+  c.top = Rgba{0, 0, 0};
+  return c;
+}
+
+// Dims the whole image, then darkens towards black around `box`: fully (kScrim) inside it,
+// fading to nothing kScrimFeather px away, so the title reads while the picture stays visible.
+void scrim(std::vector<uint32_t>& px, const Box& box) {
+  constexpr double kScrim = 0.5;
+  for (int y = 0; y < kHeight; y++) {
+    const double dy = std::max({double(box.y - y), double(y - box.bottom()), 0.0});
+    for (int x = 0; x < kWidth; x++) {
+      const double dx = std::max({double(box.x - x), double(x - box.right()), 0.0});
+      const double d = std::hypot(dx, dy);
+      double k = kBackgroundDim;
+      if (d < kScrimFeather) {
+        const double t = 1 - d / kScrimFeather;
+        k *= 1 - kScrim * t * t * (3 - 2 * t);
+      }
+      uint32_t& c = px[size_t(y) * kWidth + x];
+      c = uint32_t((c & 255) * k + 0.5) | uint32_t((c >> 8 & 255) * k + 0.5) << 8 |
+          uint32_t((c >> 16 & 255) * k + 0.5) << 16 | 0xff000000u;
+    }
+  }
+}
+
+Box unite(const Box& a, const Box& b) {
+  if (a.w <= 0 || a.h <= 0) return b;
+  const int x = std::min(a.x, b.x), y = std::min(a.y, b.y);
+  return Box{x, y, std::max(a.right(), b.right()) - x, std::max(a.bottom(), b.bottom()) - y};
+}
+
+}  // namespace
+
 ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
   ThumbnailResult r;
   TitleFont& font = TitleFont::instance();
@@ -554,18 +672,28 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
     r.error = "title font failed to load";
     return r;
   }
-  r.analysis = analyze(req.title + " " + req.subtitle);
-  if (req.hasCategory) r.analysis.category = req.category;
-  if (req.hasStyle) r.analysis.style = req.style, r.analysis.styleFromText = true;
-  const Template* tp = req.templateName.empty() ? nullptr : findTemplate(req.templateName);
-  const Template& t = tp ? *tp : matchTemplate(r.analysis);
+  r.analysis = effectiveAnalysis(req);
+  const Template& t = effectiveTemplate(req, r.analysis);
   r.templateName = t.name;
+  const bool composed = !req.background.empty();
+  Image background;
+  if (composed) {
+    std::string why;
+    if (!decodeImage(req.background, background, why)) {
+      r.status = 400;
+      r.error = "background: " + why;
+      return r;
+    }
+  }
   const bool light = luminance(t.palette.top) > 0.6;
-  const Palette c = recolour(t.palette, r.analysis.colors, light);
+  const Palette c = composed ? overImage(t.palette, r.analysis.colors)
+                             : recolour(t.palette, r.analysis.colors, light);
 
   Pixels p;
-  p.gradient(c.top, c.bottom, t.diagonal);
-  decorate(p, t, c);
+  if (!composed) {
+    p.gradient(c.top, c.bottom, t.diagonal);
+    decorate(p, t, c);
+  }
 
   // Title: measured once at a reference size (advances scale linearly), fitted, then drawn.
   std::u32string title = decode(req.title);
@@ -614,23 +742,15 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
   }
   Box inner{box.x + kPad, box.y + kPad, box.w - 2 * kPad, box.h - 2 * kPad};
   r.titleLines = placeLines(fit, widths, kLine, inner, t.align, rtl);
-  TextStyle ts;
-  ts.fill = c.title;
-  ts.outline = c.outline;
-  ts.grow = std::clamp(px / 12, 2, 10);
-  ts.shadow = std::clamp(px / 18, 2, 7);
-  ts.boldFill = px >= 60;
-  const double asc = font.ascent(px), desc = font.descent(px);
-  for (size_t l = 0; l < lines.size(); l++) {
-    const Box& lb = r.titleLines[l];
-    int baseline = lb.y + int(std::lround((lb.h - (asc + desc)) / 2 + asc));
-    drawLine(p, font, lines[l], lb.x, baseline, px, ts);
-  }
 
+  // Subtitle: one line, shrunk and then cut with an ellipsis when too long.
+  std::u32string sub;
+  int spx = 0;
+  Box sl{};
   if (hasSub) {
     std::u32string logical = decode(req.subtitle);
-    std::u32string sub = shape(logical);
-    int spx = std::min(48, std::max(20, px / 2));
+    sub = shape(logical);
+    spx = std::min(48, std::max(20, px / 2));
     double sw = measure(font, sub, spx);
     const int avail = subBox.w - 2 * kPad;
     if (sw > avail) {
@@ -647,7 +767,31 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
     one.px = spx;
     one.lineStarts = {0};
     Box si{subBox.x + kPad, subBox.y, avail, subBox.h - kPad};
-    Box sl = placeLines(one, {sw}, kLine, si, t.align, rtl)[0];
+    sl = placeLines(one, {sw}, kLine, si, t.align, rtl)[0];
+  }
+
+  if (composed) {
+    coverInto(background, p.data());
+    background = Image{};  // its memory is not needed for the rest
+    for (const Box& b : r.titleLines) r.scrim = unite(r.scrim, b);
+    if (hasSub) r.scrim = unite(r.scrim, sl);
+    scrim(p.data(), r.scrim);
+  }
+
+  TextStyle ts;
+  ts.fill = c.title;
+  ts.outline = c.outline;
+  ts.grow = std::clamp(px / 12, 2, 10);
+  ts.shadow = std::clamp(px / 18, 2, 7);
+  ts.boldFill = px >= 60;
+  const double asc = font.ascent(px), desc = font.descent(px);
+  for (size_t l = 0; l < lines.size(); l++) {
+    const Box& lb = r.titleLines[l];
+    int baseline = lb.y + int(std::lround((lb.h - (asc + desc)) / 2 + asc));
+    drawLine(p, font, lines[l], lb.x, baseline, px, ts);
+  }
+
+  if (hasSub) {
     TextStyle ss;
     ss.fill = c.subtitle;
     ss.outline = c.outline;

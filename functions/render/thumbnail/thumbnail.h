@@ -5,26 +5,32 @@
 //   thumb::ThumbnailResult r = thumb::renderThumbnail(req);
 //   // r.bytes: JPEG q85 (or PNG), r.templateName, r.analysis.category
 //
-// Pipeline: analyze (analyze.h: category, style, mood, colours) -> matchTemplate (layout.h) ->
-// background gradient and the template's shapes -> title fitted into the template's box
-// (layout.h's fitTitle; bidi and Arabic shaping with fribidi) drawn as shadow, outline and fill
+// Pipeline: analyze (analyze.h: category, style, mood, colours; or the caller's analysis, e.g.
+// an LLM's, llm.h) -> matchTemplate (layout.h) -> title fitted into the template's box (layout.h's
+// fitTitle; bidi and Arabic shaping with fribidi) -> background: the template's gradient and
+// shapes (`basic`), or a given image scaled to cover 1280x720, dimmed, with a dark scrim feathered
+// around the title (`premium`/`pro`, background.h) -> title drawn as shadow, outline and fill
 // layers so it reads on any background -> optional subtitle and watermark -> encode.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "request.h"
 #include "thumbnail/analyze.h"
+#include "thumbnail/background.h"
 #include "thumbnail/layout.h"
 
 namespace thumb {
 
 constexpr size_t kMaxTitleChars = 100;
 constexpr size_t kMaxSubtitleChars = 120;
+// The body without its "background" field; with one, at most kMaxBodyWithBackground in all.
 constexpr size_t kMaxBodyBytes = 16 * 1024;
+constexpr size_t kMaxBodyWithBackground = 8 * 1024 * 1024;
 constexpr size_t kMaxBytes = 2 * 1024 * 1024;
 
 enum class Format : uint8_t { Jpeg, Png };
@@ -38,15 +44,39 @@ struct ThumbnailRequest {
   Category category = Category::General;
   bool hasStyle = false;
   Style style = Style::Modern;
+  bool hasMood = false;
+  Mood mood = Mood::Neutral;
+  bool hasColors = false;  // colours given by the caller (possibly none) instead of detected
+  std::vector<render::Rgba> colors;
   Format format = Format::Jpeg;
   int quality = 85;
+  Algorithm algorithm = Algorithm::Basic;
+  // premium/pro: the image (PNG or JPEG bytes) the title is composed over.
+  std::vector<uint8_t> background;
+  // Used instead of the rules' analysis when set (the adapter's LLM answer); the explicit
+  // category/style/mood/colors above still win over it.
+  std::optional<Analysis> analysis;
 };
 
-// JSON body: title (required, 1-100 characters), subtitle, template, category, style,
-// algorithm ("basic"; "premium"/"pro" are refused here), format ("jpeg" | "png"), quality
+// The analysis the request will be drawn with: `req.analysis` or the rules', then the caller's
+// explicit fields.
+Analysis effectiveAnalysis(const ThumbnailRequest& req);
+// The template it will be drawn with.
+const Template& effectiveTemplate(const ThumbnailRequest& req, const Analysis& a);
+
+// JSON body: title (required, 1-100 characters), subtitle, template, category, style, mood,
+// colors (up to 3 "#rrggbb"), algorithm ("basic" | "premium" | "pro"), background (base64 PNG or
+// JPEG; required by premium/pro, which compose the title over it: the model-drawn background is
+// the bot's paid feature, an HTTP caller brings its own image), format ("jpeg" | "png"), quality
 // (40-100), watermark (string). 400 with a message naming the field; 413 past kMaxBodyBytes.
+// With `plan` (POST /thumbnail/plan), premium/pro need no background: nothing is drawn.
 [[nodiscard]] render::RequestError parseThumbnailRequest(std::string_view body,
-                                                         ThumbnailRequest& out);
+                                                         ThumbnailRequest& out, bool plan = false);
+
+// The prompt for a premium/pro background (background.h), with the empty space asked for on
+// the side the template puts this title (left or right for a start-aligned one, by direction).
+std::string planBackgroundPrompt(const ThumbnailRequest& req, const Analysis& a,
+                                 const Template& t);
 
 // "Title | Subtitle" as the bot command takes it; both trimmed.
 void splitTitle(std::string_view text, std::string& title, std::string& subtitle);
@@ -61,7 +91,13 @@ struct ThumbnailResult {
   Analysis analysis;
   int titlePx = 0;
   std::vector<Box> titleLines;  // where the title's lines were placed (tests check the safe area)
+  Box scrim{};                  // composed: the box the dark scrim is centred on (feathered)
 };
+
+// How far the scrim fades out around ThumbnailResult::scrim, and how the background is dimmed
+// where it does not reach (tests check the background's colour there).
+constexpr int kScrimFeather = 140;
+constexpr double kBackgroundDim = 0.82;
 
 ThumbnailResult renderThumbnail(const ThumbnailRequest& req);
 

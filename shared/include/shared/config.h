@@ -61,7 +61,15 @@ namespace config {
   X(ENHANCE_MODEL, "@cf/meta/llama-3.1-8b-instruct", 0)          \
   X(ENHANCE_URL, "", 0)                                          \
   X(ENHANCE_API_KEY, "", 0)                                      \
-  X(ENHANCE_TIMEOUT_MS, "8000", 0)
+  X(ENHANCE_TIMEOUT_MS, "8000", 0)                               \
+  X(THUMBNAIL_PREMIUM_MODEL, "flux", 0)                          \
+  X(THUMBNAIL_PREMIUM_COST, "3", 0)                              \
+  X(THUMBNAIL_PRO_MODEL, "sdxl", 0)                              \
+  X(THUMBNAIL_PRO_COST, "6", 0)                                  \
+  X(THUMBNAIL_LLM_PROVIDER, "none", 0)                           \
+  X(THUMBNAIL_LLM_MODEL, "@cf/meta/llama-3.1-8b-instruct", 0)    \
+  X(THUMBNAIL_LLM_URL, "", 0)                                    \
+  X(THUMBNAIL_LLM_TIMEOUT_MS, "4000", 0)
 
 enum class Setting {
 #define CONFIG_X(name, def, min) name,

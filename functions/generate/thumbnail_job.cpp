@@ -1,0 +1,151 @@
+#include "thumbnail_job.h"
+
+#include "shared/config.h"
+#include "shared/db.h"
+#include "shared/host.h"
+#include "shared/json.h"
+#include "shared/telegram.h"
+
+namespace gen {
+namespace {
+
+std::string base64(const std::vector<uint8_t>& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const uint32_t v = uint32_t(in[i]) << 16 |
+                       (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
+                       (i + 2 < in.size() ? uint32_t(in[i + 2]) : 0);
+    out += k[v >> 18 & 63];
+    out += k[v >> 12 & 63];
+    out += i + 1 < in.size() ? k[v >> 6 & 63] : '=';
+    out += i + 2 < in.size() ? k[v & 63] : '=';
+  }
+  return out;
+}
+
+struct Thumb {
+  simdjson::dom::parser parser;
+  json::Object o;
+  bool ok = false;
+  explicit Thumb(std::string_view text) {
+    ok = !text.empty() && parser.parse(text.data(), text.size()).get(o) == simdjson::SUCCESS;
+  }
+  std::string_view str(const char* key) const {
+    return ok ? json::getString(o, key).value_or("") : std::string_view();
+  }
+};
+
+}  // namespace
+
+bool isThumbnail(std::string_view thumbJson) {
+  return Thumb(thumbJson).ok;
+}
+
+bool wantsEnhancement(std::string_view thumbJson) {
+  return Thumb(thumbJson).str("algorithm") == "pro";
+}
+
+std::string noTextClause() {
+  return " No text, no letters, no words, no logos, no watermark.";
+}
+
+std::string thumbnailKey(int64_t genId) {
+  return "thumb/" + std::to_string(genId) + ".jpg";
+}
+
+bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& background,
+                      std::vector<uint8_t>& out, std::string& why) {
+  Thumb t(thumbJson);
+  if (!t.ok) {
+    why = "the job's thumbnail request is unreadable";
+    return false;
+  }
+  // The plan's analysis goes back as explicit fields, so the render function draws what was
+  // planned (and asks no LLM again).
+  json::JsonWriter body;
+  body.beginObject().key("title").value(t.str("title"));
+  if (!t.str("subtitle").empty()) body.key("subtitle").value(t.str("subtitle"));
+  for (const char* k : {"template", "category", "style", "mood", "algorithm"}) {
+    if (!t.str(k).empty()) body.key(k).value(t.str(k));
+  }
+  body.key("colors").beginArray();
+  if (auto colors = json::getArray(t.o, "colors")) {
+    for (json::Element c : *colors) {
+      std::string_view s;
+      if (c.get(s) == simdjson::SUCCESS) body.value(s);
+    }
+  }
+  body.endArray().key("format").value("jpeg").key("background").value(base64(background));
+  body.endObject();
+  json::JsonWriter req;
+  req.beginObject().key("function").value("render").key("event").beginObject();
+  req.key("kind").value("fetch").key("internal").value(true).key("request").beginObject();
+  req.key("method").value("POST").key("path").value("/thumbnail");
+  req.key("url").value("internal:/thumbnail").key("query").value("");
+  req.key("headers").beginObject().key("content-type").value("application/json");
+  // The route checks RENDER_API_KEY for every caller; this one holds the key already.
+  if (std::string_view key = config::get(config::Setting::RENDER_API_KEY); !key.empty()) {
+    req.key("authorization").value("Bearer " + std::string(key));
+  }
+  req.endObject().endObject().endObject().endObject();
+  const std::string& b = body.str();
+  host::Reply r = host::invoke(
+      req.str(), std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+  if (!r.ok()) {
+    why = "render: " + r.error;
+    return false;
+  }
+  simdjson::dom::parser p;
+  json::Object meta;
+  if (p.parse(r.json).get(meta) != simdjson::SUCCESS) {
+    why = "render: an unreadable reply";
+    return false;
+  }
+  if (int64_t status = json::getInt(meta, "status").value_or(0); status != 200) {
+    simdjson::dom::parser ep;
+    json::Object eo;
+    std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
+    why = "render " + std::to_string(status) + ": " +
+          (ep.parse(text).get(eo) == simdjson::SUCCESS
+               ? std::string(json::getString(eo, "error").value_or(""))
+               : std::string());
+    return false;
+  }
+  out = std::move(r.body);
+  return true;
+}
+
+bool deliverThumbnail(int64_t chatId, i18n::Lang lang, std::string_view model,
+                      std::string_view thumbJson, int64_t cost, int64_t userId,
+                      std::vector<uint8_t> jpeg) {
+  Thumb t(thumbJson);
+  int64_t balance = 0;
+  db::Result r = db::first(db::Stmt("SELECT credits FROM users WHERE id = ?1").bind(userId));
+  if (auto row = r.first()) balance = json::getInt(*row, "credits").value_or(0);
+  const bool pro = t.str("algorithm") == "pro";
+  std::string caption = i18n::format(
+      pro ? i18n::Msg::ThumbCaptionPro : i18n::Msg::ThumbCaptionPremium, lang,
+      {{"title", tg::escapeHtml(t.str("title"))},
+       {"template", tg::escapeHtml(t.str("template"))},
+       {"category", tg::escapeHtml(t.str("category"))},
+       {"model", tg::escapeHtml(model)},
+       {"cost", std::to_string(cost)},
+       {"balance", std::to_string(balance)}});
+  tg::Bot bot;
+  tg::Keyboard kb{{{i18n::text(i18n::Msg::BtnGallery, lang), "gal:new", ""}}};
+  tg::Photo p{"thumbnail.jpg", std::move(jpeg), caption};
+  // 1280x720 JPEG q85 is far inside Telegram's photo rules; a 400 still gets the file through.
+  tg::Sent s = bot.sendPhoto(chatId, p, &kb);
+  if (s.ok) return true;
+  if (s.errorCode != 400) {
+    logger::warn("thumbnail sendPhoto: " + s.description);
+    return false;
+  }
+  tg::Sent d = bot.sendDocument(chatId, p, "image/jpeg", &kb);
+  if (!d.ok) logger::warn("thumbnail sendDocument: " + d.description);
+  return d.ok;
+}
+
+}  // namespace gen

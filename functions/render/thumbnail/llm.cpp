@@ -1,0 +1,253 @@
+#include "thumbnail/llm.h"
+
+#include <algorithm>
+
+#include "shared/config.h"
+#include "shared/host.h"
+#include "shared/json.h"
+
+namespace thumb {
+
+namespace {
+
+using config::Setting;
+
+// An answer longer than this is not the small object asked for.
+constexpr size_t kMaxAnswer = 2048;
+
+constexpr const char* kSystem =
+    "You classify YouTube video titles for a thumbnail designer. Answer with one JSON object and "
+    "nothing else: {\"category\": one of general, gaming, tech, education, vlog, music, news, "
+    "cooking, fitness, business, travel; \"style\": one of modern, bold, minimal, neon; \"mood\": "
+    "one of neutral, exciting, calm, serious; \"colors\": up to 3 \"#rrggbb\" colours that suit "
+    "the title (an empty array when none stands out)}. The title may be in any language.";
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
+                        s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string messagesJson(std::string_view text) {
+  json::JsonWriter w;
+  w.beginArray()
+      .beginObject()
+      .key("role")
+      .value("system")
+      .key("content")
+      .value(kSystem)
+      .endObject()
+      .beginObject()
+      .key("role")
+      .value("user")
+      .key("content")
+      .value(text)
+      .endObject()
+      .endArray();
+  return w.take();
+}
+
+// The assistant's text from an OpenAI-style chat answer; empty when the shape is wrong.
+std::string chatContent(std::string_view body) {
+  simdjson::dom::parser p;
+  json::Object o;
+  json::Array choices;
+  if (p.parse(body.data(), body.size()).get(o) != simdjson::SUCCESS ||
+      o["choices"].get(choices) != simdjson::SUCCESS)
+    return {};
+  for (json::Element c : choices) {
+    json::Object co, msg;
+    if (c.get(co) == simdjson::SUCCESS && co["message"].get(msg) == simdjson::SUCCESS) {
+      return std::string(json::getString(msg, "content").value_or(""));
+    }
+    break;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool llmConfigured() {
+  std::string_view p = config::get(Setting::THUMBNAIL_LLM_PROVIDER);
+  return p == "workers-ai" || p == "openai";
+}
+
+bool parseLlmAnswer(std::string_view answer, Analysis& out, std::string& why) {
+  std::string_view s = trim(answer);
+  if (s.size() > kMaxAnswer) {
+    why = "the answer is " + std::to_string(s.size()) + " bytes";
+    return false;
+  }
+  // A fenced block (```json ... ```) is the one wrapping models add unasked; keep its inside.
+  if (s.substr(0, 3) == "```") {
+    size_t nl = s.find('\n');
+    size_t end = s.rfind("```");
+    if (nl == std::string_view::npos || end <= nl) {
+      why = "an unclosed code fence";
+      return false;
+    }
+    s = trim(s.substr(nl + 1, end - nl - 1));
+  }
+  simdjson::dom::parser p;
+  simdjson::dom::element root;
+  if (p.parse(s.data(), s.size()).get(root) != simdjson::SUCCESS) {
+    why = "not one JSON value";
+    return false;
+  }
+  json::Object o;
+  if (root.get(o) != simdjson::SUCCESS) {
+    why = "not a JSON object";
+    return false;
+  }
+  Analysis a;
+  auto name = [&](const char* key, auto parse, auto& field) {
+    std::optional<std::string_view> v = json::getString(o, key);
+    if (!v) {
+      why = std::string(key) + " is missing or not a string";
+      return false;
+    }
+    if (!parse(*v, field)) {
+      why = std::string(key) + " \"" + std::string(v->substr(0, 32)) + "\" is unknown";
+      return false;
+    }
+    return true;
+  };
+  if (!name("category", parseCategory, a.category) || !name("style", parseStyle, a.style) ||
+      !name("mood", parseMood, a.mood))
+    return false;
+  simdjson::dom::element colors;
+  if (o["colors"].get(colors) == simdjson::SUCCESS && !colors.is_null()) {
+    json::Array arr;
+    if (colors.get(arr) != simdjson::SUCCESS) {
+      why = "colors is not an array";
+      return false;
+    }
+    for (json::Element e : arr) {
+      std::string_view hex;
+      render::Rgba c;
+      if (e.get(hex) != simdjson::SUCCESS || hex.size() != 7 || !render::parseHexColor(hex, c)) {
+        why = "colors holds something other than \"#rrggbb\"";
+        return false;
+      }
+      if (a.colors.size() == 3) {
+        why = "more than 3 colors";
+        return false;
+      }
+      a.colors.push_back(c);
+    }
+  }
+  a.styleFromText = true;  // the model chose the style for this title, as a style word would
+  a.score = 1;
+  out = std::move(a);
+  return true;
+}
+
+LlmAnalysis analyzeWithLlm(std::string_view text) {
+  LlmAnalysis r;
+  std::string_view provider = config::get(Setting::THUMBNAIL_LLM_PROVIDER);
+  const int64_t timeout =
+      std::clamp<int64_t>(config::getInt(Setting::THUMBNAIL_LLM_TIMEOUT_MS, 4000), 100, 30000);
+  std::string answer;
+  if (provider == "workers-ai") {
+    json::JsonWriter w;
+    w.beginObject()
+        .key("model")
+        .value(config::get(Setting::THUMBNAIL_LLM_MODEL))
+        .key("timeout_ms")
+        .value(timeout)
+        .key("input")
+        .beginObject()
+        .key("messages")
+        .raw(messagesJson(text))
+        .key("max_tokens")
+        .value(128)
+        .endObject()
+        .endObject();
+    host::Reply rep = host::ai(w.str());
+    if (!rep.ok()) {
+      r.note = "thumbnail LLM: " + rep.error;
+      return r;
+    }
+    simdjson::dom::parser p;
+    json::Object o;
+    if (p.parse(rep.json).get(o) == simdjson::SUCCESS) {
+      if (auto v = json::getObject(o, "value"))
+        answer = std::string(json::getString(*v, "response").value_or(""));
+    }
+  } else if (provider == "openai") {
+    std::string_view url = config::get(Setting::THUMBNAIL_LLM_URL);
+    if (url.empty()) {
+      r.note = "thumbnail LLM: THUMBNAIL_LLM_URL is not set";
+      return r;
+    }
+    json::JsonWriter b;
+    b.beginObject()
+        .key("model")
+        .value(config::get(Setting::THUMBNAIL_LLM_MODEL))
+        .key("messages")
+        .raw(messagesJson(text))
+        .key("max_tokens")
+        .value(128)
+        .key("temperature")
+        .value(0.0)
+        .key("response_format")
+        .beginObject()
+        .key("type")
+        .value("json_object")
+        .endObject()
+        .endObject();
+    std::string body = b.take();
+    json::JsonWriter w;
+    w.beginObject()
+        .key("url")
+        .value(url)
+        .key("method")
+        .value("POST")
+        .key("timeout_ms")
+        .value(timeout)
+        .key("headers")
+        .beginObject()
+        .key("content-type")
+        .value("application/json");
+    if (std::string_view key = config::get(Setting::ENHANCE_API_KEY); !key.empty()) {
+      w.key("authorization").value("Bearer " + std::string(key));
+    }
+    w.endObject().endObject();
+    host::Reply rep = host::fetch(
+        w.str(),
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+    if (!rep.ok()) {
+      r.note = "thumbnail LLM: " + rep.error;
+      return r;
+    }
+    simdjson::dom::parser mp;
+    json::Object meta;
+    if (mp.parse(rep.json).get(meta) == simdjson::SUCCESS) {
+      if (auto err = json::getString(meta, "error")) {
+        r.note = "thumbnail LLM: " + std::string(*err);
+        return r;
+      }
+      if (int64_t status = json::getInt(meta, "status").value_or(0); status != 200) {
+        r.note = "thumbnail LLM: HTTP " + std::to_string(status);
+        return r;
+      }
+    }
+    answer = chatContent(
+        std::string_view(reinterpret_cast<const char*>(rep.body.data()), rep.body.size()));
+  } else {
+    return r;
+  }
+  std::string why;
+  if (!parseLlmAnswer(answer, r.analysis, why)) {
+    r.note = "thumbnail LLM: " + why;
+    return r;
+  }
+  r.used = true;
+  return r;
+}
+
+}  // namespace thumb
