@@ -5,7 +5,7 @@
 // charged once, refunded once on failure or cancel); the LLM analysis and its fallbacks.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-// sharp (pinned in package-lock.json, installed with wrangler's miniflare) decodes the JPEGs.
+// sharp (a pinned devDependency) decodes the JPEGs.
 import sharp from 'sharp';
 import { startWorker, waitFor, TEST_SECRETS } from './harness.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
