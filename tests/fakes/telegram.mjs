@@ -46,6 +46,36 @@ function imageSize(bytes) {
   return null;
 }
 
+// Telegram's parse_mode HTML (https://core.telegram.org/bots/api#html-style): only these tags,
+// properly nested; every other <, > and & escaped as &lt; &gt; &amp; (or &quot; / numeric
+// entities). Anything else is refused with "can't parse entities", as the real API does.
+const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span',
+  'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+export function htmlProblem(text) {
+  const open = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '&') {
+      const m = /^&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});/.exec(text.slice(i, i + 12));
+      if (!m) return `Unsupported start tag or entity at byte offset ${i}`;
+      i += m[0].length - 1;
+    } else if (ch === '>') {
+      // Telegram tolerates a bare '>', but the bot escapes it everywhere; keep it strict.
+      return `Unexpected end of tag at byte offset ${i}`;
+    } else if (ch === '<') {
+      const m = /^<(\/?)([a-z-]+)((?:\s+[a-z-]+="[^"<>]*")*)\s*>/.exec(text.slice(i));
+      if (!m || !HTML_TAGS.has(m[2])) return `Unsupported start tag "${text.slice(i, i + 12)}" at byte offset ${i}`;
+      if (m[1]) {
+        if (open.pop() !== m[2]) return `Unmatched end tag "${m[2]}" at byte offset ${i}`;
+      } else {
+        open.push(m[2]);
+      }
+      i += m[0].length - 1;
+    }
+  }
+  return open.length ? `Can't find end tag corresponding to start tag "${open.at(-1)}"` : null;
+}
+
 export async function startFakeTelegram({ token }) {
   const calls = [];
   const failures = new Map(); // method -> [{status, body}]
@@ -105,6 +135,14 @@ export async function startFakeTelegram({ token }) {
       notify();
       h.arrived(call);
       return;
+    }
+    if (params.parse_mode === 'HTML') {
+      const problem = htmlProblem(String(params.text ?? params.caption ?? ''));
+      if (problem) {
+        calls.push({ ...call, failed: 400, problem });
+        notify();
+        return send(400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${problem}` });
+      }
     }
     const queued = failures.get(method);
     if (queued?.length) {

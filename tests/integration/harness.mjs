@@ -85,8 +85,11 @@ export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
 }
 
 async function launch({ dir, config, state, env, port, timeoutMs }) {
+  // Each workerd also opens a devtools inspector, 9229 unless told: two test files starting at
+  // once raced for it and one runtime failed to start ("Address already in use").
+  const inspector = await freePort();
   const child = spawn(WRANGLER, ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', state, '--test-scheduled', '--log-level', 'log', '--show-interactive-dev-session=false'],
+    '--inspector-port', String(inspector), '--persist-to', state, '--test-scheduled', '--log-level', 'log', '--show-interactive-dev-session=false'],
   { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.log = '';
   child.stdout.on('data', (d) => { child.log += d; });

@@ -1,7 +1,8 @@
-// Path tricks in everything a user can type that could reach an R2 key: file names, prompts,
-// thumbnail titles, model names, gallery button data and the generation status route. R2 keys
-// are built from ids only, so after all of it the bucket holds nothing but id-shaped keys, and a
-// forged button cannot open or delete someone else's image.
+// Hostile text through the bot, as tables. Path tricks in everything a user can type that could
+// reach an R2 key (file names, prompts, thumbnail titles, model names, gallery button data, the
+// generation status route): R2 keys are built from ids only, so the bucket holds nothing but
+// id-shaped keys, and a forged button cannot open or delete someone else's image. HTML, Markdown
+// and SQL in prompts and titles: shown to the user as the text they typed, stored as typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker, TEST_SECRETS } from './harness.mjs';
@@ -78,4 +79,33 @@ test('path tricks from users never shape an R2 key, and forged buttons reach no 
     assert.match(o.key, /^(generations\/flux\/\d+\.(png|jpg|webp)|thumb\/\d+\.(jpg|png))$/, o.key);
   }
   assert.deepEqual(new Set(objects.map((o) => o.key)), new Set(after.map((r) => r.r2_key)));
+});
+
+const INJECTIONS = [
+  '<b>bold</b> <a href="tg://user?id=1">link</a> & <script>alert(1)</script>',
+  "x'); DROP TABLE generations; --",
+  '*bold* _italic_ [link](http://evil.example) `code`',
+  '&amp; &lt;already escaped&gt; <i',
+];
+
+test('HTML, Markdown and SQL in prompts and titles come back as the text typed', async () => {
+  const u = bot.user(61003);
+  await bot.give(u.id, 50);
+  for (const [i, text] of INJECTIONS.entries()) {
+    const before = photos(u.id).length;
+    await bot.send(u, i % 2 ? `/generate ${text}` : `/image=flux=${text}`);
+    await tg.waitFor(() => photos(u.id).length > before, 20000);
+    const caption = photos(u.id).at(-1).params.caption;
+    // The caption is HTML (parse_mode HTML): every <, > and & the user typed is escaped, so
+    // Telegram shows the characters and no markup of theirs is applied.
+    const shown = caption.replace(/<\/?(b|i|code)>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    assert.ok(shown.includes(text.slice(0, 40)), `caption ${caption} shows ${text}`);
+    assert.ok(!/<(a|script)\b/.test(caption), caption);
+  }
+  // Stored as typed: the rows hold the exact prompts and titles, and the tables are all there.
+  const prompts = (await rowsOf(u.id)).map((r) => r.prompt);
+  for (const text of INJECTIONS) assert.ok(prompts.includes(text), `stored ${text}: ${JSON.stringify(prompts)}`);
+  await bot.send(u, '/gallery');
+  await tg.waitFor(() => bot.textsTo(u.id).some((t) => /Gallery/.test(t)), 10000);
 });
