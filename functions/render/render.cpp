@@ -25,10 +25,12 @@ constexpr char32_t kEllipsis = 0x2026;
 constexpr uint64_t kMaxJpegPixels = 12000000;
 constexpr uint64_t kMaxPngPixels = 48000000;
 constexpr size_t kBandBytes = 1u << 20;
-// zlib level for code cards. Measured on the 50-line benchmark file in render.wasm under Node,
-// alternating builds in one run (min of 100): level 1 6.4 ms / 61.7 KB, level 2 6.6 ms / 59.5 KB,
-// level 3 7.1 ms / 57.7 KB (Pygments: 85 KB). Z_RLE is no faster here and nearly doubles the size.
-constexpr int kPngLevel = 1;
+// Deflate for code cards: encode/deflate.h's. Measured on the 50-line benchmark file in
+// render.wasm under Node, alternating builds in one run (160 images each, median / min): zlib
+// level 1 7.9 / 5.6 ms for 62.3 KB, kFastDeflate 5.0 / 3.3 ms for 55.0 KB (Pygments: 85 KB).
+// Earlier, with zlib: level 2 and 3 were slower for 59.5 and 57.7 KB; Z_RLE no faster and nearly
+// twice the size.
+constexpr int kPngLevel = kFastDeflate;
 
 uint32_t digits(uint32_t n) {
   uint32_t d = 1;
@@ -231,9 +233,7 @@ RenderResult renderCode(const RenderOptions& opt) {
     const int bandTop = canvas.originY(), bandBottom = bandTop + canvas.height();
     if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius, true);
     if (opt.window) {
-      canvas.fillRoundedRect(f.window, f.radius, theme.windowBorder);
-      Rect inner{f.window.x + 1, f.window.y + 1, f.window.w - 2, f.window.h - 2};
-      canvas.fillRoundedRect(inner, f.radius - 1, theme.background);
+      canvas.fillBorderedRoundedRect(f.window, f.radius, theme.windowBorder, theme.background);
     }
     Painter painter(canvas, fonts, px);
 
@@ -317,9 +317,15 @@ RenderResult renderCode(const RenderOptions& opt) {
     const int bandRows =
         std::clamp(int(kBandBytes / (4 * size_t(f.width))), std::min(16, f.height), f.height);
     Canvas band(f.width, bandRows, backdrop, 0, f.height);
+    // The window's rows between its corners are painted opaque from edge to edge, so the
+    // backdrop is only filled around them.
+    Rect hole{};
+    if (opt.window && theme.windowBorder.a == 255 && theme.background.a == 255) {
+      hole = Rect{f.window.x, f.window.y + f.radius, f.window.w, f.window.h - 2 * f.radius};
+    }
     bool fresh = true;  // the constructor filled the first band
     auto rows = [&](int y, int) -> const uint32_t* {
-      if (!fresh) band.moveBand(y, backdrop);
+      if (!fresh) band.moveBand(y, backdrop, hole);
       fresh = false;
       paint(band);
       return band.pixels().data();

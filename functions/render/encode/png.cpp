@@ -6,6 +6,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+
+#include "encode/deflate.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -145,26 +148,76 @@ void choosePalette(ColorTable& table, std::vector<uint32_t>& palette) {
   }
 }
 
-// A zlib stream into a growing buffer, band by band. The deflate data is raw and the zlib header
-// and Adler-32 trailer are written here, so that the checksum of a repeated row (filter byte 2,
-// then zeros) costs O(1) instead of a pass over the row: callers feed the checksum row by row.
+// Adler-32 (RFC 1950) of a row. zlib's is scalar in wasm; sixteen bytes a step here: for bytes
+// b0..b15 after sums (s1, s2), s1 gains their sum and s2 gains 16 * s1 + 16 * b0 + 15 * b1 + ...
+// + b15, which are lane-wise sums and two dot products. 5552 bytes at a time (zlib's NMAX) keep
+// the 32-bit lanes from overflowing between reductions.
+uint32_t adler32Row(uint32_t adler, const uint8_t* p, size_t n) {
+  constexpr uint32_t kBase = 65521;
+  uint32_t s1 = adler & 0xFFFF, s2 = adler >> 16;
+#ifdef __wasm_simd128__
+  const v128_t weightsLo = wasm_i16x8_make(16, 15, 14, 13, 12, 11, 10, 9);
+  const v128_t weightsHi = wasm_i16x8_make(8, 7, 6, 5, 4, 3, 2, 1);
+  auto sum = [](v128_t v) {
+    return uint32_t(wasm_i32x4_extract_lane(v, 0)) + uint32_t(wasm_i32x4_extract_lane(v, 1)) +
+           uint32_t(wasm_i32x4_extract_lane(v, 2)) + uint32_t(wasm_i32x4_extract_lane(v, 3));
+  };
+  while (n >= 16) {
+    const size_t chunks = std::min<size_t>(n / 16, 5552 / 16);
+    v128_t bytes = wasm_i32x4_splat(0), before = bytes, weighted = bytes;
+    for (size_t k = 0; k < chunks; k++, p += 16) {
+      const v128_t b = wasm_v128_load(p);
+      before = wasm_i32x4_add(before, bytes);
+      const v128_t lo = wasm_u16x8_extend_low_u8x16(b), hi = wasm_u16x8_extend_high_u8x16(b);
+      bytes = wasm_i32x4_add(bytes, wasm_u32x4_extadd_pairwise_u16x8(wasm_i16x8_add(lo, hi)));
+      weighted = wasm_i32x4_add(weighted, wasm_i32x4_add(wasm_i32x4_dot_i16x8(lo, weightsLo),
+                                                         wasm_i32x4_dot_i16x8(hi, weightsHi)));
+    }
+    s2 = uint32_t((s2 + uint64_t(chunks) * 16 * s1 + 16 * uint64_t(sum(before)) + sum(weighted)) %
+                  kBase);
+    s1 = (s1 + sum(bytes)) % kBase;
+    n -= chunks * 16;
+  }
+#endif
+  while (n > 0) {
+    const size_t k = std::min<size_t>(n, 5552);
+    for (size_t i = 0; i < k; i++) s1 += p[i], s2 += s1;
+    s1 %= kBase;
+    s2 %= kBase;
+    p += k;
+    n -= k;
+  }
+  return s2 << 16 | s1;
+}
+
+// A zlib stream into a growing buffer, band by band: deflate data from DeflateStream (level
+// kFastDeflate) or from zlib (levels 1-9). The deflate data is raw and the zlib header and
+// Adler-32 trailer are written here, so that the checksum of a repeated row (filter byte 2, then
+// zeros) costs O(1) instead of a pass over the row: callers feed the checksum row by row.
 class Deflater {
  public:
   Deflater(int level, size_t maxBytes) : maxBytes_(maxBytes) {
-    // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
-    // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at
-    // the default 8) and slides four times cheaper.
-    ok_ = deflateInit2(&s_, level, Z_DEFLATED, -15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
     // CMF: deflate with a 32 KB window; FLG: the level class (RFC 1950) and the check bits.
     const unsigned cmf = 0x78, flevel = level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3;
     unsigned flg = flevel << 6;
     flg += 31 - (cmf * 256 + flg) % 31;
+    if (level == kFastDeflate) {
+      z = {uint8_t(cmf), uint8_t(flg)};
+      fast_.emplace(z, maxBytes);
+      ok_ = true;
+      return;
+    }
+    // memLevel 6: an 8K-entry hash. Sliding the window rehashes the whole table every 32 KB of
+    // input; on code cards the smaller table costs nothing in size (47.3 KB against 47.6 KB at
+    // the default 8) and slides four times cheaper.
+    ok_ = deflateInit2(&s_, level, Z_DEFLATED, -15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
+    zlib_ = ok_;
     z.assign(64 * 1024, 0);
     z[0] = uint8_t(cmf);
     z[1] = uint8_t(flg);
   }
   // Adds a row to the checksum: its bytes, or (repeated) filter byte 2 and `n` zeros.
-  void checksum(const uint8_t* row, size_t n) { adler_ = uint32_t(adler32(adler_, row, uInt(n))); }
+  void checksum(const uint8_t* row, size_t n) { adler_ = adler32Row(adler_, row, n); }
   void checksumUpZeros(size_t zeros) {
     constexpr uint32_t kBase = 65521;
     uint32_t s1 = adler_ & 0xFFFF, s2 = adler_ >> 16;
@@ -173,14 +226,40 @@ class Deflater {
     adler_ = s2 << 16 | s1;
   }
   ~Deflater() {
-    if (ok_) deflateEnd(&s_);
+    if (zlib_) deflateEnd(&s_);
   }
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
 
   bool ok() const { return ok_; }
-  bool tooLarge() const { return tooLarge_; }
-  // False on a zlib error or past maxBytes.
+  bool tooLarge() const { return tooLarge_ || (fast_ && fast_->tooLarge()); }
+  // The rows' length in bytes (filter byte included), as a hint for finding matches.
+  void setRowBytes(size_t n) {
+    if (fast_) fast_->setRowDistance(n);
+  }
+  // Room for `n` bytes of input, valid until commit().
+  uint8_t* reserve(size_t n) {
+    if (fast_) return fast_->reserve(n);
+    if (raw_.size() < n) raw_.resize(n);
+    return raw_.data();
+  }
+  // Compresses the `n` bytes written at reserve(); false on an error or past maxBytes.
+  bool commit(size_t n) {
+    if (fast_) return fast_->commit(n);
+    return add(raw_.data(), n, false);
+  }
+  bool finish() {
+    if (fast_) {
+      if (!fast_->finish()) return false;
+      for (int i = 3; i >= 0; i--) z.push_back(uint8_t(adler_ >> (8 * i)));
+      return true;
+    }
+    return add(nullptr, 0, true);
+  }
+
+  std::vector<uint8_t> z;  // the zlib stream: header, deflate data, then (finished) the Adler-32
+
+ private:
   bool add(const uint8_t* data, size_t len, bool finish) {
     if (!ok_) return false;
     s_.next_in = const_cast<Bytef*>(data);
@@ -206,12 +285,12 @@ class Deflater {
     }
   }
 
-  std::vector<uint8_t> z;  // the zlib stream: header, deflate data, then (finished) the Adler-32
-
- private:
   static constexpr size_t kHeader = 2;
   uint32_t adler_ = 1;
   z_stream s_{};
+  bool zlib_ = false;
+  std::optional<DeflateStream> fast_;
+  std::vector<uint8_t> raw_;  // zlib's input, a band at a time
   size_t maxBytes_;
   bool ok_ = false;
   bool tooLarge_ = false;
@@ -229,6 +308,104 @@ struct PreviousRow {
 
 enum class Pass { Indexed, Count, Mapped, Truecolor };
 
+inline bool same4(const uint32_t* a, const uint32_t* b) {
+#ifdef __wasm_simd128__
+  return !wasm_v128_any_true(wasm_v128_xor(wasm_v128_load(a), wasm_v128_load(b)));
+#else
+  return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+#endif
+}
+
+inline bool same16(const uint32_t* a, const uint32_t* b) {
+#ifdef __wasm_simd128__
+  const v128_t d =
+      wasm_v128_or(wasm_v128_or(wasm_v128_xor(wasm_v128_load(a), wasm_v128_load(b)),
+                                wasm_v128_xor(wasm_v128_load(a + 4), wasm_v128_load(b + 4))),
+                   wasm_v128_or(wasm_v128_xor(wasm_v128_load(a + 8), wasm_v128_load(b + 8)),
+                                wasm_v128_xor(wasm_v128_load(a + 12), wasm_v128_load(b + 12))));
+  return !wasm_v128_any_true(d);
+#else
+  return same4(a, b) && same4(a + 4, b + 4) && same4(a + 8, b + 8) && same4(a + 12, b + 12);
+#endif
+}
+
+// The palette indices of one row (Indexed: first-seen order, false at a 257th colour; Mapped:
+// through the chosen palette). Where the row matches the one above (`above`, whose indices are
+// `aboveIndices`; both null for the first row) the indices above are copied sixteen or four
+// pixels at a time: the backdrop, the window's sides and the gaps between glyphs. Where a colour
+// runs on, its index is repeated as fast. Only the rest (glyph edges, about an eighth of a text
+// row) looks colours up, and neighbours share colours often enough to compare with the last.
+bool indexRow(const uint32_t* src, const uint32_t* above, const uint8_t* aboveIndices, uint8_t* out,
+              int w, ColorTable& table, Pass pass) {
+  uint32_t lastColor = 0;
+  uint8_t lastIndex = 0;
+  auto lookUp = [&](uint32_t c) {
+    // A colour found where it hashes has its index already (set when it was inserted, or by
+    // choosePalette): the usual case costs one probe.
+    int slot = table.quickSlotOf(c);
+    if (slot < 0) {
+      slot = table.slotOf(c);
+      if (slot < 0 || (pass == Pass::Indexed && table.colors.size() > 256)) return false;
+      size_t n = table.colors.size();
+      if (pass == Pass::Indexed && table.slots[n - 1] == uint32_t(slot)) {
+        table.index(uint32_t(slot)) = uint8_t(n - 1);
+      }
+    }
+    lastColor = c;
+    lastIndex = table.index(uint32_t(slot));
+    return true;
+  };
+  // (lastColor, lastIndex) is always a true pair, so that a run of lastColor may use it.
+  if (!lookUp(src[0])) return false;
+  int x = 0;
+  while (x < w) {
+    if (above) {
+      while (x + 16 <= w && same16(src + x, above + x)) {
+        memcpy(out + x, aboveIndices + x, 16);
+        x += 16;
+      }
+      while (x + 4 <= w && same4(src + x, above + x)) {
+        memcpy(out + x, aboveIndices + x, 4);
+        x += 4;
+      }
+    }
+    if (x + 4 <= w && src[x] == lastColor) {
+      const uint32_t word = lastIndex * 0x01010101u;
+#ifdef __wasm_simd128__
+      const v128_t same = wasm_i32x4_splat(int32_t(lastColor));
+      const v128_t bytes = wasm_i8x16_splat(int8_t(lastIndex));
+      while (x + 16 <= w) {
+        const v128_t eq =
+            wasm_v128_and(wasm_v128_and(wasm_i32x4_eq(wasm_v128_load(src + x), same),
+                                        wasm_i32x4_eq(wasm_v128_load(src + x + 4), same)),
+                          wasm_v128_and(wasm_i32x4_eq(wasm_v128_load(src + x + 8), same),
+                                        wasm_i32x4_eq(wasm_v128_load(src + x + 12), same)));
+        if (!wasm_i32x4_all_true(eq)) break;
+        wasm_v128_store(out + x, bytes);
+        x += 16;
+      }
+      while (x + 4 <= w && wasm_i32x4_all_true(wasm_i32x4_eq(wasm_v128_load(src + x), same))) {
+        memcpy(out + x, &word, 4);
+        x += 4;
+      }
+#else
+      while (x + 4 <= w && ((src[x] ^ lastColor) | (src[x + 1] ^ lastColor) |
+                            (src[x + 2] ^ lastColor) | (src[x + 3] ^ lastColor)) == 0) {
+        memcpy(out + x, &word, 4);
+        x += 4;
+      }
+#endif
+    }
+    // Four pixels (or the row's last few) one by one, then the wide compares again.
+    for (const int end = std::min(w, x + 4); x < end; x++) {
+      const uint32_t c = src[x];
+      if (c != lastColor && !lookUp(c)) return false;
+      out[x] = lastIndex;
+    }
+  }
+  return true;
+}
+
 // Runs `pass` over all rows. Indexed: indices in first-seen order, streamed; false (with
 // `overflow`) once a 257th colour appears. Count: counts colours (false past kMaxColors, with
 // `overflow`), noting translucency. Mapped: indices through the chosen palette. Truecolor: RGB(A)
@@ -237,13 +414,18 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
              Deflater* z, bool alpha, bool& overflow, bool& translucent) {
   const int bpp = pass == Pass::Truecolor ? (alpha ? 4 : 3) : 1;
   const size_t stride = size_t(w) * bpp + 1;
-  std::vector<uint8_t> raw(z ? stride * size_t(std::min(bandRows, h)) : 0);
+  if (z) z->setRowBytes(stride);
   std::vector<uint8_t> repeatedRows(size_t(std::min(bandRows, h)));
   PreviousRow prev;
+  // The indices of the last row written (a repeated row has those of the row above), and their
+  // copy kept from one band to the next.
+  const uint8_t* lastIndices = nullptr;
+  std::vector<uint8_t> prevIndices;
   for (int y0 = 0; y0 < h; y0 += bandRows) {
     const int rows = std::min(bandRows, h - y0);
     const uint32_t* band = source(y0, rows);
     if (!band) return false;
+    uint8_t* raw = z ? z->reserve(stride * size_t(rows)) : nullptr;
     for (int r = 0; r < rows; r++) {
       const uint32_t* src = band + size_t(r) * w;
       const uint32_t* above = r > 0 ? src - w : prev.ptr;
@@ -251,7 +433,7 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
       // cheapest deflate input. Backdrop, blank lines and gaps between text lines are most rows.
       const bool repeated = above && sameRow(src, above, size_t(w));
       repeatedRows[size_t(r)] = repeated;
-      uint8_t* dst = z ? raw.data() + size_t(r) * stride : nullptr;
+      uint8_t* dst = z ? raw + size_t(r) * stride : nullptr;
       if (repeated) {
         if (dst) {
           dst[0] = 2;
@@ -296,59 +478,30 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
       }
       // Filter None: indices are not numerically related, so other filters only add noise.
       dst[0] = 0;
-      uint8_t* out = dst + 1;
-      // Neighbouring pixels mostly share a colour: one compare each, a table lookup per change.
-      uint32_t lastColor = ~src[0];
-      uint8_t lastIndex = 0;
-      int x = 0;
-      while (x < w) {
-        // Runs of one colour (background, gutter) four pixels at a time.
-        const uint32_t word = lastIndex * 0x01010101u;
-#ifdef __wasm_simd128__
-        const v128_t same = wasm_i32x4_splat(int32_t(lastColor));
-        while (x + 4 <= w && wasm_i32x4_all_true(wasm_i32x4_eq(wasm_v128_load(src + x), same))) {
-          memcpy(out + x, &word, 4);
-          x += 4;
-        }
-#else
-        while (x + 4 <= w && ((src[x] ^ lastColor) | (src[x + 1] ^ lastColor) |
-                              (src[x + 2] ^ lastColor) | (src[x + 3] ^ lastColor)) == 0) {
-          memcpy(out + x, &word, 4);
-          x += 4;
-        }
-#endif
-        if (x >= w) break;
-        const uint32_t c = src[x];
-        if (c != lastColor) {
-          int slot = table.quickSlotOf(c);
-          if (slot < 0) slot = table.slotOf(c);
-          if (slot < 0 || (pass == Pass::Indexed && table.colors.size() > 256)) {
-            overflow = true;
-            return false;
-          }
-          size_t n = table.colors.size();
-          if (pass == Pass::Indexed && table.slots[n - 1] == uint32_t(slot)) {
-            table.index(uint32_t(slot)) = uint8_t(n - 1);
-          }
-          lastColor = c;
-          lastIndex = table.index(uint32_t(slot));
-        }
-        out[x++] = lastIndex;
+      const uint8_t* aboveIndices = r > 0 ? lastIndices : prevIndices.data();
+      if (!indexRow(src, above, above ? aboveIndices : nullptr, dst + 1, w, table, pass)) {
+        overflow = true;
+        return false;
       }
+      lastIndices = dst + 1;
     }
     if (rows > 0) prev.keep(band + size_t(rows - 1) * w, w);
+    if (lastIndices && lastIndices != prevIndices.data()) {
+      prevIndices.assign(lastIndices, lastIndices + w);
+      lastIndices = prevIndices.data();
+    }
     if (z) {
       for (int r = 0; r < rows; r++) {
         if (repeatedRows[size_t(r)]) {
           z->checksumUpZeros(stride - 1);
         } else {
-          z->checksum(raw.data() + size_t(r) * stride, stride);
+          z->checksum(raw + size_t(r) * stride, stride);
         }
       }
-      if (!z->add(raw.data(), stride * size_t(rows), false)) return false;
+      if (!z->commit(stride * size_t(rows))) return false;
     }
   }
-  return !z || z->add(nullptr, 0, true);
+  return !z || z->finish();
 }
 
 void writePng(int w, int h, const PngInfo& info, const std::vector<uint32_t>& colors,

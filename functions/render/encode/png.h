@@ -7,9 +7,9 @@
 // levels), so it is written as an 8-bit indexed PNG (PLTE + tRNS) with no row filters, which
 // compresses 3-4x better than RGB and encodes faster. Up to 4096 colours the 256 most frequent
 // are kept and the rare rest (antialiasing shades) mapped to their nearest; beyond that it falls
-// back to RGB (or RGBA when any pixel is translucent). The chunks are written here with zlib
-// directly: the format is four chunks, and owning them means no setjmp error path and full
-// control of the deflate settings.
+// back to RGB (or RGBA when any pixel is translucent). The chunks are written here directly,
+// with deflate from encode/deflate.h or zlib: the format is four chunks, and owning them means no
+// setjmp error path and full control of the compression.
 #pragma once
 
 #include <cstddef>
@@ -30,9 +30,13 @@ struct PngInfo {
   int passes = 0;
 };
 
-// zlib level 3 by default: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take
-// 5 ms natively and give 46-49 KB, levels 4-6 (lazy matching) 12-16 ms for 37-39 KB, level 9
-// 60 ms; Z_RLE doubles the size. The code-card renderer picks its own level (render.cpp).
+// The compression level: kFastDeflate for encode/deflate.h's run-aware encoder (code cards:
+// long runs of few colours), or a zlib level 1-9 (anything photographic). zlib level 3 by
+// default: measured on a 50-line card (817x1216), levels 1-3 (deflate_fast) take 5 ms natively
+// and give 46-49 KB, levels 4-6 (lazy matching) 12-16 ms for 37-39 KB, level 9 60 ms; Z_RLE
+// doubles the size. The code-card renderer picks its own (render.cpp).
+constexpr int kFastDeflate = 0;
+
 PngInfo encodePng(const std::vector<uint32_t>& rgba, int width, int height,
                   std::vector<uint8_t>& out, int zlibLevel = 3);
 
@@ -41,7 +45,7 @@ PngInfo encodePng(const std::vector<uint32_t>& rgba, int width, int height,
 using PngRowSource = std::function<const uint32_t*(int y, int rows)>;
 
 // The same encoding from rows produced band by band: memory is one band of indices plus the
-// compressed output, whatever the height. Rows stream into zlib in one pass while the image
+// compressed output, whatever the height. Rows stream into deflate in one pass while the image
 // has at most 256 colours (code cards do); past that a counting pass chooses the palette first
 // and a second pass writes it, so `rows` is then called twice for each band. Stops with
 // `tooLarge` once the compressed stream passes `maxBytes`.

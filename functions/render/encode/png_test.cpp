@@ -41,18 +41,49 @@ TEST_CASE("few colours give an exact indexed PNG, translucency included", "[rend
   for (int x = 0; x < w; x++) px[size_t(5) * w + x] = rgba(200, 100, 0);
   px[size_t(20) * w + 7] = rgba(0, 0, 0, 100);
   px[size_t(29) * w + 39] = rgba(0, 0, 0, 0);
-  std::vector<uint8_t> out;
-  PngInfo info = encodePng(px, w, h, out);
-  REQUIRE(info.ok);
-  CHECK(info.indexed);
-  CHECK(info.alpha);
-  CHECK(info.colors == 4);
-  int dw, dh;
-  std::vector<uint32_t> back;
-  REQUIRE(decode(out, dw, dh, back));
-  CHECK(dw == w);
-  CHECK(dh == h);
-  CHECK(back == px);
+  for (int level : {kFastDeflate, 1, 3}) {
+    INFO("level " << level);
+    std::vector<uint8_t> out;
+    PngInfo info = encodePng(px, w, h, out, level);
+    REQUIRE(info.ok);
+    CHECK(info.indexed);
+    CHECK(info.alpha);
+    CHECK(info.colors == 4);
+    int dw, dh;
+    std::vector<uint32_t> back;
+    REQUIRE(decode(out, dw, dh, back));
+    CHECK(dw == w);
+    CHECK(dh == h);
+    CHECK(back == px);
+  }
+}
+
+TEST_CASE("rows partly like the row above keep every pixel's own colour", "[render]") {
+  // Indices are copied from the row above where pixels match it and repeated along runs; a
+  // transparent backdrop (0x00000000) next to white (its complement) must not confuse the two.
+  const int w = 67, h = 40;
+  std::vector<uint32_t> px(size_t(w) * h, 0);
+  for (int y = 0; y < h; y++) {
+    for (int x = 0; x < w; x++) {
+      if ((x / 5 + y / 3) % 4 == 1) px[size_t(y) * w + x] = 0xFFFFFFFFu;
+      if (x > 20 && x < 30 && y % 7 == 3) px[size_t(y) * w + x] = rgba(x * 9, y * 6, 50);
+      if (y % 9 == 8 && x > 40) px[size_t(y) * w + x] = px[size_t(y - 1) * w + x - 1];
+    }
+  }
+  for (int level : {kFastDeflate, 3}) {
+    for (int band : {1, 4, h}) {
+      INFO("level " << level << ", bands of " << band);
+      std::vector<uint8_t> out;
+      PngInfo info = encodePngBands(
+          w, h, band, [&](int y, int) { return px.data() + size_t(y) * w; }, out, level);
+      REQUIRE(info.ok);
+      CHECK(info.indexed);
+      int dw, dh;
+      std::vector<uint32_t> back;
+      REQUIRE(decode(out, dw, dh, back));
+      CHECK(back == px);
+    }
+  }
 }
 
 TEST_CASE("300 colours stay indexed, rare ones mapped to a near colour", "[render]") {
@@ -112,38 +143,44 @@ TEST_CASE("band by band gives the same file as all at once, whatever the format"
                         {"300 colours: counted, then mapped", 300, true, 2},
                         {"5000 colours: truecolor", 5000, false, 2}};
   for (const Case& c : cases) {
-    SECTION(c.name) {
-      const int w = 120, h = 97;
-      std::vector<uint32_t> px(size_t(w) * h, rgba(30, 30, 30));
-      // Colours spread over the rows, with repeated rows between them.
-      for (int i = 0; i < c.colors; i++) {
-        int y = (i * 7) % h, x = (i * 13) % w;
-        if (y % 5 == 4) y--;
-        px[size_t(y) * w + x] = rgba(i & 255, (i >> 8) * 40, 100 + i % 7, i % 11 ? 255 : 128);
-      }
-      std::vector<uint8_t> whole;
-      PngInfo a = encodePng(px, w, h, whole);
-      REQUIRE(a.ok);
-      CHECK(a.indexed == c.indexed);
-      CHECK(a.passes == c.passes);
-      for (int band : {1, 7, 32, h}) {
-        std::vector<uint8_t> banded;
-        int calls = 0;
-        PngInfo b = encodePngBands(
-            w, h, band,
-            [&](int y, int rows) {
-              calls++;
-              CHECK(y % band == 0);
-              CHECK(rows == std::min(band, h - y));
-              return px.data() + size_t(y) * w;
-            },
-            banded);
-        REQUIRE(b.ok);
-        CHECK(banded == whole);
-        // Two passes also redo the bands the streamed pass saw before its 257th colour.
-        const int bands = (h + band - 1) / band;
-        if (c.passes == 1) CHECK(calls == bands);
-        if (c.passes == 2) CHECK((calls > 2 * bands && calls <= 3 * bands));
+    for (int level : {kFastDeflate, 3}) {
+      DYNAMIC_SECTION(c.name << ", level " << level) {
+        const int w = 120, h = 97;
+        std::vector<uint32_t> px(size_t(w) * h, rgba(30, 30, 30));
+        // Colours spread over the rows, with repeated rows between them.
+        for (int i = 0; i < c.colors; i++) {
+          int y = (i * 7) % h, x = (i * 13) % w;
+          if (y % 5 == 4) y--;
+          px[size_t(y) * w + x] = rgba(i & 255, (i >> 8) * 40, 100 + i % 7, i % 11 ? 255 : 128);
+        }
+        std::vector<uint8_t> whole;
+        PngInfo a = encodePng(px, w, h, whole, level);
+        REQUIRE(a.ok);
+        int dw, dh;
+        std::vector<uint32_t> back;
+        REQUIRE(decode(whole, dw, dh, back));
+        if (c.colors <= 256 || !c.indexed) CHECK(back == px);
+        CHECK(a.indexed == c.indexed);
+        CHECK(a.passes == c.passes);
+        for (int band : {1, 7, 32, h}) {
+          std::vector<uint8_t> banded;
+          int calls = 0;
+          PngInfo b = encodePngBands(
+              w, h, band,
+              [&](int y, int rows) {
+                calls++;
+                CHECK(y % band == 0);
+                CHECK(rows == std::min(band, h - y));
+                return px.data() + size_t(y) * w;
+              },
+              banded, level);
+          REQUIRE(b.ok);
+          CHECK(banded == whole);
+          // Two passes also redo the bands the streamed pass saw before its 257th colour.
+          const int bands = (h + band - 1) / band;
+          if (c.passes == 1) CHECK(calls == bands);
+          if (c.passes == 2) CHECK((calls > 2 * bands && calls <= 3 * bands));
+        }
       }
     }
   }
@@ -157,9 +194,12 @@ TEST_CASE("encoding stops once the compressed image passes the byte cap", "[rend
     seed = seed * 1664525u + 1013904223u;
     p = seed | 0xFF000000u;  // noise: incompressible truecolor
   }
-  std::vector<uint8_t> out;
-  PngInfo info = encodePngBands(
-      w, h, 16, [&](int y, int) { return px.data() + size_t(y) * w; }, out, 3, 100000);
-  CHECK_FALSE(info.ok);
-  CHECK(info.tooLarge);
+  for (int level : {kFastDeflate, 3}) {
+    INFO("level " << level);
+    std::vector<uint8_t> out;
+    PngInfo info = encodePngBands(
+        w, h, 16, [&](int y, int) { return px.data() + size_t(y) * w; }, out, level, 100000);
+    CHECK_FALSE(info.ok);
+    CHECK(info.tooLarge);
+  }
 }

@@ -8,6 +8,7 @@
 namespace render {
 
 bool isCombiningMark(char32_t cp) {
+  if (cp < 0x0300) return false;  // most text, decided in one compare
   return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
          (cp >= 0x0591 && cp <= 0x05BD) || cp == 0x05BF || cp == 0x05C1 || cp == 0x05C2 ||
          cp == 0x05C4 || cp == 0x05C5 || cp == 0x05C7 || (cp >= 0x0610 && cp <= 0x061A) ||

@@ -66,6 +66,24 @@ std::vector<float> blurredEdge(int n, int a0, int a1, int radius) {
 
 }  // namespace
 
+Canvas::Plateau Canvas::plateau(const std::vector<float>& v) {
+  Plateau best;
+  for (size_t i = 0; i < v.size();) {
+    if (v[i] < 0.98f) {
+      i++;
+      continue;
+    }
+    Plateau p{int(i), int(i), v[i], v[i]};
+    for (; i < v.size() && v[i] >= 0.98f; i++) {
+      p.min = std::min(p.min, v[i]);
+      p.max = std::max(p.max, v[i]);
+    }
+    p.end = int(i);
+    if (p.end - p.begin > best.end - best.begin) best = p;
+  }
+  return best;
+}
+
 Canvas::Canvas(int width, int height, Rgba fill)
     : width_(width),
       height_(height),
@@ -78,8 +96,8 @@ Canvas::Canvas(int width, int bandRows, Rgba fill, int originY, int imageHeight)
       height_(0),
       imageHeight_(imageHeight),
       bandRows_(bandRows),
-      px_(size_t(width) * size_t(bandRows)) {
-  moveBand(originY, fill);
+      px_(size_t(width) * size_t(bandRows), fill.packed()) {
+  moveBandUncleared(originY);  // filled already
 }
 
 void Canvas::moveBandUncleared(int originY) {
@@ -91,6 +109,21 @@ void Canvas::moveBand(int originY, Rgba fill) {
   moveBandUncleared(originY);
   std::fill(px_.begin(), px_.begin() + std::ptrdiff_t(size_t(width_) * size_t(height_)),
             fill.packed());
+}
+
+void Canvas::moveBand(int originY, Rgba fill, Rect hole) {
+  moveBandUncleared(originY);
+  const uint32_t v = fill.packed();
+  hole = intersect(hole, bounds());
+  for (int y = originY_; y < originY_ + height_; y++) {
+    uint32_t* row = rowPtr(y);
+    if (y < hole.y || y >= hole.bottom() || hole.w == 0) {
+      std::fill(row, row + width_, v);
+    } else {
+      std::fill(row, row + hole.x, v);
+      std::fill(row + hole.right(), row + width_, v);
+    }
+  }
 }
 
 Rgba Canvas::pixel(int x, int y) const {
@@ -131,6 +164,47 @@ void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
   fillRect(Rect{r.x, r.y + radius, r.w, r.h - 2 * radius}, c);
   fillRect(Rect{r.x + radius, r.y, r.w - 2 * radius, radius}, c);
   fillRect(Rect{r.x + radius, r.bottom() - radius, r.w - 2 * radius, radius}, c);
+  roundedCorners(r, radius, c);
+}
+
+void Canvas::fillBorderedRoundedRect(Rect r, int radius, Rgba border, Rgba fill) {
+  const Rect in{r.x + 1, r.y + 1, r.w - 2, r.h - 2};
+  const int R = std::min({radius, r.w / 2, r.h / 2});
+  const int Ri = std::min({radius - 1, in.w / 2, in.h / 2});
+  if (fill.a != 255 || R <= 0 || in.w <= 0 || in.h <= 0) {
+    fillRoundedRect(r, radius, border);
+    return fillRoundedRect(in, radius - 1, fill);
+  }
+  // The border's straight spans, less the columns the opaque fill's straight spans will cover in
+  // that row (one interval: the fill's middle rows, or its strips between the corners).
+  auto spanMinusFill = [&](Rect o) {
+    o = intersect(o, bounds());
+    for (int y = o.y; y < o.bottom(); y++) {
+      int c0 = 0, c1 = 0;
+      if (Ri <= 0) {
+        if (y >= in.y && y < in.bottom()) c0 = in.x, c1 = in.right();
+      } else if (y >= in.y + Ri && y < in.bottom() - Ri) {
+        c0 = in.x, c1 = in.right();
+      } else if (y >= in.y && y < in.bottom()) {
+        c0 = in.x + Ri, c1 = in.right() - Ri;
+      }
+      c0 = std::max(c0, o.x), c1 = std::min(c1, o.right());
+      if (c1 <= c0) {
+        fillRect(Rect{o.x, y, o.w, 1}, border);
+      } else {
+        fillRect(Rect{o.x, y, c0 - o.x, 1}, border);
+        fillRect(Rect{c1, y, o.right() - c1, 1}, border);
+      }
+    }
+  };
+  spanMinusFill(Rect{r.x, r.y + R, r.w, r.h - 2 * R});
+  spanMinusFill(Rect{r.x + R, r.y, r.w - 2 * R, R});
+  spanMinusFill(Rect{r.x + R, r.bottom() - R, r.w - 2 * R, R});
+  roundedCorners(r, R, border);
+  fillRoundedRect(in, radius - 1, fill);
+}
+
+void Canvas::roundedCorners(Rect r, int radius, Rgba c) {
   const double rr = radius;
   for (int corner = 0; corner < 4; corner++) {
     int x0 = corner & 1 ? r.right() - radius : r.x;
@@ -163,24 +237,40 @@ void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
 
 void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
                         bool uniformBackdrop) {
+  // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
+  // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
+  // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
+  constexpr int kLevels = 31;
+  const float scale = float(kLevels);
+  // Non-decreasing in each of fx and fy (every step is a correctly rounded monotonic operation),
+  // which the plateaus below rely on.
+  auto levelOf = [scale](float fx, float fy) {
+    return uint32_t(std::sqrt(fx * fy) * scale + 0.5f);
+  };
   const int key[6] = {width_, imageHeight_, r.x, r.y, r.w * 65536 + r.h, blur};
   if (!std::equal(key, key + 6, shadowKey_)) {
     shadowFx_ = blurredEdge(width_, r.x, r.right(), blur);
     shadowFy_ = blurredEdge(imageHeight_, r.y, r.bottom(), blur);
     std::copy(key, key + 6, shadowKey_);
+    // The plateaus: the shadow's flat middle, where the profiles are 1 give or take rounding.
+    // Across the x plateau a row's level is one value when it is at both ends of the profile's
+    // range; rows in the y plateau all have the same levels when each column's level is the same
+    // at both ends of that range.
+    xPlateau_ = plateau(shadowFx_);
+    yPlateau_ = plateau(shadowFy_);
+    yPlateauUniform_ = yPlateau_.end > yPlateau_.begin;
+    for (int x = 0; x < width_ && yPlateauUniform_; x++) {
+      const float f = shadowFx_[size_t(x)];
+      yPlateauUniform_ = levelOf(f, yPlateau_.min) == levelOf(f, yPlateau_.max);
+    }
   }
   const std::vector<float>& fx = shadowFx_;
   const std::vector<float>& fy = shadowFy_;
-  // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
-  // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
-  // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
-  constexpr int kLevels = 31;
   uint32_t levelAlpha[kLevels + 1];
   for (int q = 0; q <= kLevels; q++) {
     double t = double(q) / kLevels;
     levelAlpha[q] = uint32_t(std::lround(opacity * t * t * 255));
   }
-  const float scale = float(kLevels);
   int prevS0 = -1, prevS1 = -1;
   bool prevDrawn = false;
   for (int y = originY_; y < originY_ + height_; y++) {
@@ -198,22 +288,44 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
     uint32_t* row = rowPtr(y);
     // Inside the shadow's vertical plateau rows repeat: the backdrop is uniform when the shadow
     // is drawn (it is the first thing painted), so a row equal in profile is a copy.
-    if (uniformBackdrop && prevDrawn && fy[size_t(y)] == fy[size_t(y) - 1] && s0 == prevS0 &&
-        s1 == prevS1) {
-      std::copy(row - width_, row, row);
+    const bool sameLevels = fy[size_t(y)] == fy[size_t(y) - 1] ||
+                            (yPlateauUniform_ && y - 1 >= yPlateau_.begin && y < yPlateau_.end);
+    if (uniformBackdrop && prevDrawn && sameLevels && s0 == prevS0 && s1 == prevS1) {
+      if (s1 > s0) {
+        // The skipped middle is covered later; only the sides need copying.
+        std::copy(row - width_, row - width_ + s0, row);
+        std::copy(row - width_ + s1, row, row + s1);
+      } else {
+        std::copy(row - width_, row, row);
+      }
       continue;
     }
     prevDrawn = true;
     prevS0 = s0;
     prevS1 = s1;
     const float ry = fy[size_t(y)];
+    const bool flat = levelOf(xPlateau_.min, ry) == levelOf(xPlateau_.max, ry);
+    const uint32_t flatLevel = levelOf(xPlateau_.max, ry);
     uint32_t last = 0xFFFFFFFF, lastIn = 0, lastAlpha = 0;
     for (int x = 0; x < width_; x++) {
       if (x == s0 && s1 > s0) {
         x = s1 - 1;
         continue;
       }
-      uint32_t level = uint32_t(std::sqrt(fx[size_t(x)] * ry) * scale + 0.5f);
+      if (flat && uniformBackdrop && x >= xPlateau_.begin && x < xPlateau_.end) {
+        // One level over the plateau (up to the skipped part) on one backdrop colour: one
+        // blend, then a fill.
+        const int end = std::min(xPlateau_.end, s1 > s0 && s0 > x ? s0 : width_);
+        const uint32_t alpha = levelAlpha[flatLevel];
+        if (alpha) {
+          uint32_t v = row[x];
+          blendOver(v, Rgba{0, 0, 0, 255}, alpha);
+          std::fill(row + x, row + end, v);
+        }
+        x = end - 1;
+        continue;
+      }
+      const uint32_t level = levelOf(fx[size_t(x)], ry);
       uint32_t alpha = levelAlpha[level];
       if (alpha == 0) continue;
       // Neighbouring pixels mostly share colour and level: reuse the last blend.
@@ -236,11 +348,11 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
   if (vis.w == 0 || vis.h == 0) return;
   const uint32_t sr = t.toLinear[c.r], sg = t.toLinear[c.g], sb = t.toLinear[c.b];
   // Text mostly lands on one background colour at a few coverage levels (16 for FontSet's
-  // glyphs), so blends repeat: a small cache keyed by (coverage, destination) skips the
-  // linear-light arithmetic for most pixels. Entries with a == 0 are never looked up.
-  struct Blend {
-    uint32_t a = 0, dst = 0, out = 0;
-  } cache[16];
+  // glyphs) in a few colours, so blends repeat: a cache kept across glyphs, keyed by (colour,
+  // coverage, destination), skips the linear-light arithmetic for most pixels. A slot is picked
+  // by the coverage level and two bits of the colour; entries with a == 0 are never looked up.
+  const uint32_t color = c.packed();
+  GlyphBlend* cache = glyphBlends_ + (((color * 2654435761u) >> 30) << 4);
   for (int y = vis.y; y < vis.bottom(); y++) {
     const uint8_t* cov = g.coverage.data() + size_t(y - box.y) * g.width + (vis.x - box.x);
     uint32_t* row = rowPtr(y);
@@ -252,8 +364,8 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
         dst = Rgba{c.r, c.g, c.b, 255}.packed();
         continue;
       }
-      Blend& e = cache[a >> 4];
-      if (e.a == a && e.dst == dst) {
+      GlyphBlend& e = cache[a >> 4];
+      if (e.a == a && e.dst == dst && e.color == color) {
         dst = e.out;
         continue;
       }
@@ -264,6 +376,7 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
       }
       e.a = a;
       e.dst = dst;
+      e.color = color;
       if (t.toLinear[d.g] > sg) a = t.darkOnLight[a];
       auto mix = [&](uint32_t s, uint8_t db) {
         int32_t dl = t.toLinear[db];

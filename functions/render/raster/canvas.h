@@ -32,6 +32,9 @@ class Canvas {
   void moveBand(int originY, Rgba fill);
   // Moves the band without touching its pixels (the caller paints every pixel anyway).
   void moveBandUncleared(int originY);
+  // Moves the band and fills it with `fill` except inside `hole`, which the caller paints with
+  // opaque colour (the window's straight middle rows).
+  void moveBand(int originY, Rgba fill, Rect hole);
   int originY() const { return originY_; }
   int imageHeight() const { return imageHeight_; }
   // Image row `y` (within the band).
@@ -45,6 +48,10 @@ class Canvas {
   void fillRect(Rect r, Rgba c);
   // Antialiased corners; composited over what is there.
   void fillRoundedRect(Rect r, int radius, Rgba c);
+  // The same pixels as fillRoundedRect(r, radius, border) followed by fillRoundedRect of `r`
+  // inset by one pixel with radius - 1 and `fill`, but (with an opaque fill) the border is only
+  // drawn where the fill leaves it showing, so each pixel is written about once.
+  void fillBorderedRoundedRect(Rect r, int radius, Rgba border, Rgba fill);
   void fillCircle(double cx, double cy, double radius, Rgba c);
   // A blurred copy of `r` in black at `opacity`, drawn everywhere except inside `skip` (the opaque
   // window that will cover it). The blur of a rectangle is separable, so three box-blur passes
@@ -59,6 +66,8 @@ class Canvas {
 
  private:
   void blendOver(uint32_t& dst, Rgba c, uint32_t alpha);
+  // fillRoundedRect's four antialiased corner squares (radius already clamped).
+  void roundedCorners(Rect r, int radius, Rgba c);
   Rect bounds() const { return Rect{0, originY_, width_, height_}; }
   uint32_t* rowPtr(int y) { return px_.data() + size_t(y - originY_) * size_t(width_); }
   int width_, height_;
@@ -67,6 +76,19 @@ class Canvas {
   // dropShadow's edge profiles, kept while a band moves down the same image.
   std::vector<float> shadowFx_, shadowFy_;
   int shadowKey_[6] = {-1, -1, -1, -1, -1, -1};
+  // The longest stretch of a profile near 1, with its least and greatest value.
+  struct Plateau {
+    int begin = 0, end = 0;
+    float min = 1, max = 1;
+  };
+  static Plateau plateau(const std::vector<float>& v);
+  Plateau xPlateau_, yPlateau_;
+  bool yPlateauUniform_ = false;  // every column has one level through the y plateau
+  // drawGlyph's blends: (colour, coverage, destination) -> result, 4 colour groups x 16 levels.
+  struct GlyphBlend {
+    uint32_t a = 0, dst = 0, color = 0, out = 0;
+  };
+  GlyphBlend glyphBlends_[64];
 };
 
 }  // namespace render

@@ -78,6 +78,8 @@ FontMetrics FontSet::metrics(int px) {
 }
 
 GlyphRef FontSet::lookup(char32_t cp) {
+  const bool ascii = cp < 128;
+  if (ascii && asciiKnown_[cp]) return ascii_[cp];
   auto it = cmap_.find(cp);
   if (it != cmap_.end()) return it->second;
   GlyphRef ref;
@@ -89,7 +91,12 @@ GlyphRef FontSet::lookup(char32_t cp) {
       break;
     }
   }
-  cmap_.emplace(cp, ref);
+  if (ascii) {
+    ascii_[cp] = ref;
+    asciiKnown_[cp] = true;
+  } else {
+    cmap_.emplace(cp, ref);
+  }
   return ref;
 }
 

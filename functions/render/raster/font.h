@@ -68,6 +68,9 @@ class FontSet {
   int facePx_[2] = {0, 0};
   int unitsPerEm_[2] = {1000, 2048};
   double monoAdvanceUnits_ = 600;
+  // Code points -> glyphs: ASCII (most code) in an array, the rest in a map.
+  GlyphRef ascii_[128];
+  bool asciiKnown_[128] = {};
   std::unordered_map<char32_t, GlyphRef> cmap_;
   std::unordered_map<uint64_t, double> advances_;
   std::unordered_map<uint64_t, GlyphBitmap> glyphs_;
