@@ -2,13 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+
+#include <png.h>
 
 #include "shared/utf8.h"
 
-// stb_image: memory only, the two formats models answer with, no SIMD paths (none for wasm32),
-// and our own size cap checked from the header (decodeImage).
+// PNG goes to libpng (deps/, the same library the tests read our PNGs with): it checks every
+// chunk's CRC and is fuzzed upstream, where stb_image's PNG path kept having memory bugs
+// (zero-length chunks, 16-bit conversion). JPEG stays with stb_image, small and setjmp-free,
+// built from the configure-time copy with deps/patches/stb_image-jpeg.patch applied (the
+// bounds checks stb added after the 2.27 that Debian ships). Memory only, no SIMD paths (none
+// for wasm32), and our own size cap checked from the header (decodeImage).
 #define STBI_NO_STDIO
-#define STBI_ONLY_PNG
 #define STBI_ONLY_JPEG
 #define STBI_NO_SIMD
 #define STBI_NO_LINEAR
@@ -124,46 +130,129 @@ bool base64Decode(std::string_view in, std::vector<uint8_t>& out) {
   return bits < 6;  // a single leftover character cannot encode a byte
 }
 
+namespace {
+
+bool withinLimits(int64_t w, int64_t h, std::string& why) {
+  if (w > 0 && h > 0 && w <= kMaxBackgroundSide && h <= kMaxBackgroundSide &&
+      w * h <= kMaxBackgroundPixels) {
+    return true;
+  }
+  why = "the image is " + std::to_string(w) + "x" + std::to_string(h) + "; at most " +
+        std::to_string(kMaxBackgroundSide) + " px a side";
+  return false;
+}
+
+// Straight RGBA bytes (R, G, B, A in memory, as Rgba::packed() on little-endian wasm32 and x86)
+// -> opaque pixels: transparent areas are shown over black, the colour the scrim darkens towards
+// anyway.
+void overBlack(std::vector<uint32_t>& px) {
+  for (uint32_t& c : px) {
+    const uint32_t a = c >> 24;
+    if (a == 255) continue;
+    c = (c & 255) * a / 255 | ((c >> 8 & 255) * a / 255) << 8 |
+        ((c >> 16 & 255) * a / 255) << 16 | 0xff000000u;
+  }
+}
+
+// libpng's simplified reader handles every chunk before IDAT while reading the header, and a
+// length past its limits is only a warning there: a 59-byte file declaring a 1.9 GB tEXt chunk
+// made it allocate 1.9 GB (found by fuzz_thumbnail), and compressed text or ICC profiles expand
+// up to 8 MB a chunk. So libpng gets a copy with the critical chunks (it judges those, known or
+// not) and the few ancillary ones that change pixels; a chunk running past the end is refused.
+bool pixelChunks(std::span<const uint8_t> png, std::vector<uint8_t>& out, std::string& why) {
+  static constexpr char kKept[][5] = {"tRNS", "gAMA", "sRGB", "cHRM", "sBIT"};
+  out.assign(png.begin(), png.begin() + 8);
+  for (size_t at = 8; at < png.size();) {
+    const uint8_t* c = &png[at];
+    const size_t room = png.size() - at;  // for length, type, data and CRC
+    const size_t length =
+        room < 12 ? 0 : size_t(c[0]) << 24 | size_t(c[1]) << 16 | size_t(c[2]) << 8 | c[3];
+    if (room < 12 || length > room - 12) {
+      why = "the image does not decode: a chunk runs past the end of the file";
+      return false;
+    }
+    const bool critical = !(c[4] & 0x20);
+    const bool kept = std::any_of(std::begin(kKept), std::end(kKept),
+                                  [&](const char* t) { return std::memcmp(c + 4, t, 4) == 0; });
+    if (critical || kept) out.insert(out.end(), c, c + 12 + length);
+    at += 12 + length;
+    if (std::memcmp(c + 4, "IEND", 4) == 0) break;
+  }
+  return true;
+}
+
+bool decodePng(std::span<const uint8_t> bytes, Image& out, std::string& why) {
+  std::vector<uint8_t> chunks;
+  if (!pixelChunks(bytes, chunks, why)) return false;
+  png_image img{};
+  img.version = PNG_IMAGE_VERSION;
+  // On failure libpng has already released the image; img.message says why.
+  if (!png_image_begin_read_from_memory(&img, chunks.data(), chunks.size())) {
+    why = std::string("the image header is unreadable: ") + img.message;
+    return false;
+  }
+  if (!withinLimits(img.width, img.height, why)) {
+    png_image_free(&img);
+    return false;
+  }
+  // 8-bit sRGB RGBA whatever the file holds (grey, palette, tRNS, 16-bit, gAMA); a 16-bit file
+  // without colour information is taken as sRGB like an 8-bit one, not as linear light.
+  img.format = PNG_FORMAT_RGBA;
+  img.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+  std::vector<uint32_t> px(size_t(img.width) * img.height);
+  // Frees the image whatever the outcome.
+  if (!png_image_finish_read(&img, nullptr, px.data(), 0, nullptr)) {
+    why = std::string("the image does not decode: ") + img.message;
+    return false;
+  }
+  overBlack(px);
+  out.width = int(img.width);
+  out.height = int(img.height);
+  out.px = std::move(px);
+  return true;
+}
+
+bool decodeJpeg(std::span<const uint8_t> bytes, Image& out, std::string& why) {
+  int w = 0, h = 0, comp = 0;
+  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
+    why = std::string("the image header is unreadable: ") + stbi_failure_reason();
+    return false;
+  }
+  if (!withinLimits(w, h, why)) return false;
+  const int headerW = w, headerH = h;
+  uint8_t* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 4);
+  if (!px) {
+    why = std::string("the image does not decode: ") + stbi_failure_reason();
+    return false;
+  }
+  if (w != headerW || h != headerH) {  // the checked header is the one decoded, or nothing
+    stbi_image_free(px);
+    why = "the image does not decode: its size changed while decoding";
+    return false;
+  }
+  out.width = w;
+  out.height = h;
+  out.px.resize(size_t(w) * h);
+  // R, G, B, A bytes as Rgba::packed() lays them out; a JPEG has no alpha, so A is 255.
+  std::memcpy(out.px.data(), px, out.px.size() * 4);
+  stbi_image_free(px);
+  return true;
+}
+
+}  // namespace
+
 bool decodeImage(std::span<const uint8_t> bytes, Image& out, std::string& why) {
   out = Image{};
   if (bytes.size() < 8 || bytes.size() > 0x7fffffff) {
     why = "the image is empty or too large";
     return false;
   }
-  const bool png = bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
-  const bool jpeg = bytes[0] == 0xFF && bytes[1] == 0xD8;
-  if (!png && !jpeg) {
-    why = "the image is not PNG or JPEG";
-    return false;
+  if (bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+    return decodePng(bytes, out, why);
   }
-  int w = 0, h = 0, comp = 0;
-  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
-    why = "the image header is unreadable";
-    return false;
-  }
-  if (w <= 0 || h <= 0 || w > kMaxBackgroundSide || h > kMaxBackgroundSide ||
-      int64_t(w) * h > kMaxBackgroundPixels) {
-    why = "the image is " + std::to_string(w) + "x" + std::to_string(h) + "; at most " +
-          std::to_string(kMaxBackgroundSide) + " px a side";
-    return false;
-  }
-  uint8_t* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 4);
-  if (!px) {
-    why = std::string("the image does not decode: ") + stbi_failure_reason();
-    return false;
-  }
-  out.width = w;
-  out.height = h;
-  out.px.resize(size_t(w) * h);
-  for (size_t i = 0; i < out.px.size(); i++) {
-    const uint8_t* p = px + i * 4;
-    // Transparent areas are shown over black, the colour the scrim darkens towards anyway.
-    const uint32_t a = p[3];
-    out.px[i] = uint32_t(p[0] * a / 255) | uint32_t(p[1] * a / 255) << 8 |
-                uint32_t(p[2] * a / 255) << 16 | 0xff000000u;
-  }
-  stbi_image_free(px);
-  return true;
+  if (bytes[0] == 0xFF && bytes[1] == 0xD8) return decodeJpeg(bytes, out, why);
+  why = "the image is not PNG or JPEG";
+  return false;
 }
 
 void coverInto(const Image& src, std::vector<uint32_t>& dst) {

@@ -6,8 +6,9 @@
 //   std::string why;
 //   if (thumb::decodeImage(bytes, img, why)) thumb::coverInto(img, canvas);  // 1280x720 RGBA
 //
-// Decoding uses stb_image (libstb-dev), PNG and JPEG only, from memory, with the size checked
-// from the header before any pixel is allocated: the bytes come from a model or an HTTP caller.
+// The bytes come from a model or an HTTP caller, so they are hostile: PNG is decoded by libpng,
+// JPEG by a patched stb_image (background.cpp says why), from memory, with the size checked
+// from the header before any pixel is allocated. tests/fuzz/fuzz_thumbnail.cpp fuzzes both.
 #pragma once
 
 #include <cstdint>
