@@ -59,6 +59,7 @@ async function post(from, text) {
   for (let attempt = 1; ; attempt++) {
     const t = Date.now();
     let status = 0;
+    let reason = 'no answer';
     try {
       const r = await fetch(`${w.url}/telegram`, {
         method: 'POST',
@@ -66,18 +67,23 @@ async function post(from, text) {
         body: JSON.stringify({ update_id: id, message: { message_id: id, date: 1, chat: { id: from.id, type: 'private' }, from, text } }),
       });
       status = r.status;
-      await r.arrayBuffer();
-    } catch { /* no answer */ }
+      const body = await r.text();
+      reason = `${status} ${body.slice(0, 100)}`;
+    } catch (err) {
+      reason = `no answer: ${err.cause?.code ?? err.message}`;
+    }
     if (status === 200) {
       answerMs.push(Date.now() - t);
       return;
     }
     retries++;
+    retryReasons.set(reason, (retryReasons.get(reason) ?? 0) + 1);
     if (attempt === 20) throw new Error(`webhook answered ${status} 20 times`);
     await sleep(500 * attempt);
   }
 }
 let retries = 0;
+const retryReasons = new Map(); // "status body" -> count: why updates had to be sent again
 
 let sent = 0;
 const stalled = [];
@@ -152,6 +158,7 @@ const report = {
   queue_overhead_ms: { mean: +mean(overhead).toFixed(1), p50: +pct(overhead, 0.5).toFixed(1), p95: +pct(overhead, 0.95).toFixed(1) },
   gap_between_jobs_ms: { mean: +mean(gaps).toFixed(1), p50: pct(gaps, 0.5), p95: pct(gaps, 0.95) },
   webhook_retries: retries,
+  webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
 };
