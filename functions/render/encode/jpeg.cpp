@@ -28,9 +28,16 @@ bool encodeJpeg(const std::vector<uint32_t>& rgba, int w, int h, int quality, Rg
   std::vector<uint8_t> rgb(size_t(w) * h * 3);
   for (size_t i = 0; i < rgba.size(); i++) {
     uint32_t c = rgba[i], a = c >> 24;
+    uint8_t* d = &rgb[i * 3];
+    if (a == 255) {  // every pixel of a thumbnail and of a code image with a background
+      d[0] = uint8_t(c);
+      d[1] = uint8_t(c >> 8);
+      d[2] = uint8_t(c >> 16);
+      continue;
+    }
     for (int k = 0; k < 3; k++) {
       uint32_t s = (c >> (8 * k)) & 255, m = k == 0 ? matte.r : k == 1 ? matte.g : matte.b;
-      rgb[i * 3 + k] = uint8_t((s * a + m * (255 - a) + 127) / 255);
+      d[k] = uint8_t((s * a + m * (255 - a) + 127) / 255);
     }
   }
   return stbi_write_jpg_to_func(append, &out, w, h, 3, rgb.data(), quality) != 0 && !out.empty();
