@@ -25,7 +25,7 @@ const Template kTemplates[] = {
      true,
      true,
      Align::Start,
-     {80, 110, 820, 440},
+     {80, 110, 720, 440},
      {{40, 0, 12},
       {150, 12, 32},
       {255, 200, 0},

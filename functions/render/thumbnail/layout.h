@@ -37,6 +37,14 @@ struct Box {
 constexpr Box kSafeArea{64, 36, kWidth - 128, kHeight - 72};
 constexpr Box kDurationBadge{kWidth - 200, kHeight - 96, 200, 96};
 
+// The DiagonalBand decoration's left edge, a line from (topX, 0) to (bottomX, kHeight): a title
+// box in such a template ends left of it at every height, so no letter sits on the band.
+struct BandEdge {
+  double topX, bottomX;
+  double at(double y) const { return topX + (bottomX - topX) * y / kHeight; }
+};
+constexpr BandEdge kBandEdge{kWidth * 0.80, kWidth * 0.60};
+
 enum class Align : uint8_t { Start, Center, End };  // Start: left for LTR, right for RTL titles
 
 // The decorations drawn under the title; thumbnail.cpp paints each.

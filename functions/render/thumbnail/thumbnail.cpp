@@ -296,16 +296,20 @@ void decorate(Pixels& p, const Template& t, const Palette& c) {
   using Pt = Pixels::Pt;
   const double W = kWidth, H = kHeight;
   switch (t.decor) {
-    case Decor::DiagonalBand:
-      p.polygon({{W * 0.62, 0}, {W, 0}, {W, H}, {W * 0.42, H}}, withAlpha(c.accent2, 200));
-      p.polygon({{W * 0.70, 0}, {W * 0.76, 0}, {W * 0.56, H}, {W * 0.50, H}},
-                withAlpha(c.accent, 230));
+    case Decor::DiagonalBand: {
+      // The band, then a stripe inside it; speed lines start clear of the stripe at their height.
+      const double e0 = kBandEdge.topX, e1 = kBandEdge.bottomX;
+      p.polygon({{e0, 0}, {W, 0}, {W, H}, {e1, H}}, withAlpha(c.accent2, 200));
+      const double s0 = e0 + W * 0.06, s1 = e1 + W * 0.06, sw = W * 0.05;
+      p.polygon({{s0, 0}, {s0 + sw, 0}, {s1 + sw, H}, {s1, H}}, withAlpha(c.accent, 230));
       for (int i = 0; i < 6; i++) {
         double y = 70 + i * 105;
-        p.polygon({{W * 0.78, y}, {W - 30, y - 22}, {W - 30, y - 14}, {W * 0.78, y + 4}},
+        double x = s0 + sw + (s1 - s0) * y / H + 40;
+        p.polygon({{x, y}, {W - 30, y - 22}, {W - 30, y - 14}, {x, y + 4}},
                   Rgba{255, 255, 255, 70});
       }
       break;
+    }
     case Decor::NeonGrid: {
       const double horizon = H * 0.62;
       p.rect(0, horizon, W, H, Rgba{10, 0, 25, 200});

@@ -234,6 +234,8 @@ TEST_CASE("every template renders 1280x720 with the title inside the safe area",
         CHECK(kSafeArea.contains(b));
         CHECK(templateAt(i).titleBox.contains(b));
         CHECK_FALSE(kDurationBadge.intersects(b));
+        // No letter on the slanted band, whichever side the title starts from.
+        if (templateAt(i).decor == Decor::DiagonalBand) CHECK(b.right() < kBandEdge.at(b.bottom()));
       }
     }
   }
