@@ -336,6 +336,76 @@ Outcome cmdTheme(Ctx& c) {
   return Outcome::Done;
 }
 
+// /settings: the font size and line numbers of the user's code images, one message edited in
+// place as buttons are pressed. The sizes offered stay inside POST /render's 8-48.
+constexpr int kFontSizes[] = {12, 14, 16, 18, 20, 24};
+
+int effectiveFontSize(const store::Settings& s) {
+  return s.fontSize ? s.fontSize : int(config::getInt(Setting::DEFAULT_FONT_SIZE, 14));
+}
+
+std::string settingsText(const Ctx& c) {
+  return i18n::format(Msg::Settings, c.lang,
+                      {{"size", num(effectiveFontSize(c.settings))},
+                       {"numbers", i18n::text(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
+}
+
+tg::Keyboard settingsKeyboard(const Ctx& c) {
+  const int current = effectiveFontSize(c.settings);
+  std::vector<tg::Button> sizes;
+  for (int px : kFontSizes) {
+    std::string label = num(px);
+    if (px == current) label = "• " + label + " •";
+    sizes.push_back({label, "st:fs:" + num(px), ""});
+  }
+  std::string numbers = std::string(c.settings.lineNumbers ? "✅ " : "⬜ ") +
+                        std::string(i18n::text(Msg::LineNumbersButton, c.lang));
+  return {sizes, {{numbers, c.settings.lineNumbers ? "st:ln:0" : "st:ln:1", ""}}};
+}
+
+Outcome cmdSettings(Ctx& c) {
+  tg::Keyboard kb = settingsKeyboard(c);
+  c.bot.sendMessage(c.chatId, settingsText(c), &kb);
+  return Outcome::Done;
+}
+
+// "fs:N" with N one of kFontSizes, or "ln:0"/"ln:1"; anything else is a stale or forged button and
+// changes nothing.
+Outcome onSettingsButton(Ctx& c, const CallbackQuery& q, std::string_view arg) {
+  bool ok = false, changed = false;
+  if (arg.starts_with("fs:")) {
+    int64_t px = 0;
+    if (!parseId(arg.substr(3), px) ||
+        std::find(std::begin(kFontSizes), std::end(kFontSizes), px) == std::end(kFontSizes)) {
+      c.bot.answerCallbackQuery(q.id);
+      return Outcome::Done;
+    }
+    changed = int(px) != effectiveFontSize(c.settings);
+    ok = !changed || store::setFontSize(c.userId, int(px), c.now);
+    if (ok) c.settings.fontSize = int(px);
+  } else if (arg == "ln:0" || arg == "ln:1") {
+    const bool on = arg == "ln:1";
+    changed = on != c.settings.lineNumbers;
+    ok = !changed || store::setLineNumbers(c.userId, on, c.now);
+    if (ok) c.settings.lineNumbers = on;
+  } else {
+    c.bot.answerCallbackQuery(q.id);
+    return Outcome::Done;
+  }
+  if (!ok) {
+    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+    return Outcome::StorageFailed;
+  }
+  c.bot.answerCallbackQuery(q.id, changed ? i18n::text(Msg::SettingSaved, c.lang) : "");
+  // Pressing the size already chosen leaves the message as it is: Telegram refuses an edit that
+  // changes nothing.
+  if (changed) {
+    tg::Keyboard kb = settingsKeyboard(c);
+    c.bot.editMessageText(c.chatId, q.messageId, settingsText(c), &kb);
+  }
+  return Outcome::Done;
+}
+
 void scheduleBatch(const Ctx& c) {
   json::JsonWriter w;
   w.beginObject().key("kind").value("deferred").key("task").value("image_all")
@@ -420,6 +490,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     c.bot.editMessageText(c.chatId, q.messageId, text);
     return Outcome::Done;
   }
+  if (kind == "st") return onSettingsButton(c, q, arg);
   if (kind == "all") {
     c.bot.answerCallbackQuery(q.id);
     if (arg == "yes") {
@@ -454,6 +525,7 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
   if (n == "preview") return cmdImage(c, m, cmd, true);
   if (n == "image_all") return cmdImageAll(c);
   if (n == "theme") return cmdTheme(c);
+  if (n == "settings") return cmdSettings(c);
   return std::nullopt;
 }
 

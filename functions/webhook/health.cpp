@@ -109,7 +109,7 @@ fn::Response diagnostics(const fn::Request& req) {
     std::string id = req.queryParam("id");
     json::JsonWriter q;
     q.beginObject().key("op").value("first").key("sql")
-        .value("SELECT id, active, theme, ui_language, credits FROM users WHERE id = ?1")
+        .value("SELECT id, active, theme, ui_language, font_size, line_numbers, credits FROM users WHERE id = ?1")
         .key("params").beginArray().value(int64_t(atoll(id.c_str()))).endArray().endObject();
     host::Reply r = host::d1(q.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));

@@ -24,6 +24,8 @@ constexpr Entry kMenu[] = {
     {"delete", {"Delete a file: /delete NAME", "Удалить файл: /delete ИМЯ", "מחיקת קובץ: /delete NAME",
                 "حذف فایل: /delete NAME"}},
     {"theme", {"Colour theme", "Цветовая тема", "ערכת צבעים", "پوسته رنگی"}},
+    {"settings", {"Font size and line numbers", "Шрифт и номера строк", "גודל גופן ומספרי שורות",
+                  "اندازه قلم و شماره خطوط"}},
     {"imagine", {"AI image: /imagine PROMPT", "ИИ-картинка: /imagine ОПИСАНИЕ",
                  "תמונת AI: /imagine PROMPT", "تصویر هوش مصنوعی: /imagine PROMPT"}},
     {"cancel", {"Cancel your AI image", "Отменить генерацию", "ביטול יצירת התמונה",

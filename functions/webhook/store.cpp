@@ -63,6 +63,18 @@ bool setUiLanguage(int64_t userId, const std::string& lang, double now) {
                      .bind(userId).bind(lang).bind(now)).ok();
 }
 
+bool setFontSize(int64_t userId, int px, double now) {
+  Stmt s("UPDATE users SET font_size = ?2, updated_ms = ?3 WHERE id = ?1");
+  s.bind(userId);
+  if (px) s.bind(px); else s.bindNull();
+  return db::run(s.bind(now)).ok();
+}
+
+bool setLineNumbers(int64_t userId, bool on, double now) {
+  return db::run(Stmt("UPDATE users SET line_numbers = ?2, updated_ms = ?3 WHERE id = ?1")
+                     .bind(userId).bind(on).bind(now)).ok();
+}
+
 Claim claimUpdate(int64_t updateId, double now, double staleMs) {
   db::Result r = db::run(
       Stmt("INSERT INTO processed_updates (update_id, state, claimed_ms) VALUES (?1, 'processing', "

@@ -26,6 +26,10 @@ std::optional<Settings> settingsOf(int64_t userId);
 bool setActive(int64_t userId, bool active, double nowMs);
 bool setTheme(int64_t userId, const std::string& theme, double nowMs);
 bool setUiLanguage(int64_t userId, const std::string& lang, double nowMs);
+// Code-image settings from /settings: font size in px (8-48, or 0 for DEFAULT_FONT_SIZE) and line
+// numbers on or off.
+bool setFontSize(int64_t userId, int px, double nowMs);
+bool setLineNumbers(int64_t userId, bool on, double nowMs);
 
 enum class Claim { Mine, AlreadyHandled, Failed };
 // Claims an update for processing. A claim older than staleMs (a crashed attempt) is taken over.

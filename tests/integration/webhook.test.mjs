@@ -325,3 +325,52 @@ test('/theme offers every theme and remembers the choice', async () => {
   await post(messageUpdate(u, '/theme'));
   assert.match(texts()[0], /now: <b>dracula<\/b>/);
 });
+
+test('/settings changes the font size and line numbers of the next code images, edited in place', async () => {
+  const u = user(26, 'ru');
+  const code = Array.from({ length: 12 }, (_, i) => `x${i} = ${i} * 2`).join('\n');
+  await post(messageUpdate(u, `/save s.py\n${code}`));
+  tg.reset();
+  await post(messageUpdate(u, '/settings'));
+  const shown = tg.calls[0];
+  assert.match(shown.params.text, /Размер шрифта: <b>14 px<\/b>/);
+  assert.match(shown.params.text, /Номера строк: <b>вкл\.<\/b>/);
+  const buttons = shown.params.reply_markup.inline_keyboard.flat();
+  assert.ok(buttons.some((b) => b.text === '• 14 •' && b.callback_data === 'st:fs:14'));
+  assert.ok(buttons.some((b) => b.text === '✅ Номера строк' && b.callback_data === 'st:ln:0'));
+
+  const press = (data, id) => post({ update_id: nextUpdate++, callback_query: { id, from: u, data,
+    message: { message_id: 77, chat: { id: u.id } } } });
+  await post(messageUpdate(u, '/image s.py'));
+  const before = decodePng(photos().at(-1).files.photo.bytes);
+  tg.reset();
+  await press('st:fs:20', 'cb1');
+  await press('st:ln:0', 'cb2');
+  const edits = tg.calls.filter((c) => c.method === 'editMessageText');
+  assert.equal(edits.length, 2);
+  assert.ok(edits.every((e) => e.params.message_id === 77));
+  assert.match(edits[1].params.text, /20 px[\s\S]*выкл\./);
+  const after = edits[1].params.reply_markup.inline_keyboard.flat();
+  assert.ok(after.some((b) => b.text === '• 20 •'));
+  assert.ok(after.some((b) => b.text === '⬜ Номера строк' && b.callback_data === 'st:ln:1'));
+  assert.deepEqual(tg.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text),
+    ['✅ Сохранено', '✅ Сохранено']);
+
+  // The next image is the one POST /render makes with those settings, and larger than before.
+  await post(messageUpdate(u, '/image s.py'));
+  const png = decodePng(photos().at(-1).files.photo.bytes);
+  const direct = await renderedSize({ code, filename: 's.py', title: 's.py', watermark: '@TestCodeBot',
+    font_size: 20, line_numbers: false });
+  assert.deepEqual([png.width, png.height], [direct.width, direct.height]);
+  assert.ok(png.height > before.height, `${png.height} px at 20 vs ${before.height} px at 14`);
+
+  // A forged size (outside the buttons) and a repeated press change nothing and edit nothing.
+  tg.reset();
+  await press('st:fs:47', 'cb3');
+  await press('st:fs:999999999999999999999', 'cb4');
+  await press('st:fs:20', 'cb5');
+  assert.equal(tg.calls.filter((c) => c.method === 'editMessageText').length, 0);
+  const state = await (await fetch(`${w.url}/__diag/user?id=${u.id}`)).json();
+  assert.equal(state.row.font_size, 20);
+  assert.equal(state.row.line_numbers, 0);
+});
