@@ -64,10 +64,8 @@ bool setUiLanguage(int64_t userId, const std::string& lang, double now) {
 }
 
 bool setFontSize(int64_t userId, int px, double now) {
-  Stmt s("UPDATE users SET font_size = ?2, updated_ms = ?3 WHERE id = ?1");
-  s.bind(userId);
-  if (px) s.bind(px); else s.bindNull();
-  return db::run(s.bind(now)).ok();
+  return db::run(Stmt("UPDATE users SET font_size = ?2, updated_ms = ?3 WHERE id = ?1")
+                     .bind(userId).bind(px).bind(now)).ok();
 }
 
 bool setLineNumbers(int64_t userId, bool on, double now) {

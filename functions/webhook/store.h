@@ -26,8 +26,8 @@ std::optional<Settings> settingsOf(int64_t userId);
 bool setActive(int64_t userId, bool active, double nowMs);
 bool setTheme(int64_t userId, const std::string& theme, double nowMs);
 bool setUiLanguage(int64_t userId, const std::string& lang, double nowMs);
-// Code-image settings from /settings: font size in px (8-48, or 0 for DEFAULT_FONT_SIZE) and line
-// numbers on or off.
+// Code-image settings from /settings: font size in px (8-48, the column's CHECK) and line numbers
+// on or off.
 bool setFontSize(int64_t userId, int px, double nowMs);
 bool setLineNumbers(int64_t userId, bool on, double nowMs);
 

@@ -298,13 +298,15 @@ void decorate(Pixels& p, const Template& t, const Palette& c) {
   switch (t.decor) {
     case Decor::DiagonalBand: {
       // The band, then a stripe inside it; speed lines start clear of the stripe at their height.
-      const double e0 = kBandEdge.topX, e1 = kBandEdge.bottomX;
-      p.polygon({{e0, 0}, {W, 0}, {W, H}, {e1, H}}, withAlpha(c.accent2, 200));
-      const double s0 = e0 + W * 0.06, s1 = e1 + W * 0.06, sw = W * 0.05;
-      p.polygon({{s0, 0}, {s0 + sw, 0}, {s1 + sw, H}, {s1, H}}, withAlpha(c.accent, 230));
+      const BandEdge& e = kBandEdge;
+      p.polygon({{e.topX, 0}, {W, 0}, {W, H}, {e.bottomX, H}}, withAlpha(c.accent2, 200));
+      const BandEdge stripe{e.topX + W * 0.06, e.bottomX + W * 0.06};  // its left edge
+      const double sw = W * 0.05;
+      p.polygon({{stripe.topX, 0}, {stripe.topX + sw, 0}, {stripe.bottomX + sw, H}, {stripe.bottomX, H}},
+                withAlpha(c.accent, 230));
       for (int i = 0; i < 6; i++) {
         double y = 70 + i * 105;
-        double x = s0 + sw + (s1 - s0) * y / H + 40;
+        double x = stripe.at(y) + sw + 40;
         p.polygon({{x, y}, {W - 30, y - 22}, {W - 30, y - 14}, {x, y + 4}},
                   Rgba{255, 255, 255, 70});
       }
