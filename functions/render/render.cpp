@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <type_traits>
 
 #include "encode/jpeg.h"
 #include "layout/layout.h"
@@ -50,10 +52,11 @@ std::vector<Cell> cellsOf(std::string_view s, TokenClass cls) {
 }
 
 // Draws shaped cells left to right at one size; positions are kept in fractional pixels and
-// snapped to quarter pixels through the glyph cache's phases.
+// snapped to quarter pixels through the glyph cache's phases. CanvasT: Canvas or IndexedCanvas.
+template <class CanvasT>
 class Painter {
  public:
-  Painter(Canvas& canvas, FontSet& fonts, int px) : canvas_(canvas), fonts_(fonts), px_(px) {
+  Painter(CanvasT& canvas, FontSet& fonts, int px) : canvas_(canvas), fonts_(fonts), px_(px) {
     metrics_ = fonts.metrics(px);
   }
 
@@ -104,7 +107,7 @@ class Painter {
   }
 
  private:
-  Canvas& canvas_;
+  CanvasT& canvas_;
   FontSet& fonts_;
   int px_;
   FontMetrics metrics_;
@@ -229,7 +232,7 @@ RenderResult renderCode(const RenderOptions& opt) {
   const std::vector<Cell> mark{{kContinuationMark, TokenClass::Text}};
   // Paints the rows the canvas holds (the whole image, or one band of it), in the same order
   // for every band: shapes, then text, then the watermark.
-  auto paint = [&](Canvas& canvas) {
+  auto paint = [&](auto& canvas) {
     const int bandTop = canvas.originY(), bandBottom = bandTop + canvas.height();
     if (f.shadow) canvas.dropShadow(f.shadowRect, f.shadowBlur, 0.55, f.window, f.radius, true);
     if (opt.window) {
@@ -314,23 +317,48 @@ RenderResult renderCode(const RenderOptions& opt) {
       return fail(500, "JPEG encoding failed");
     }
   } else {
-    const int bandRows =
-        std::clamp(int(kBandBytes / (4 * size_t(f.width))), std::min(16, f.height), f.height);
-    Canvas band(f.width, bandRows, backdrop, 0, f.height);
     // The window's rows between its corners are painted opaque from edge to edge, so the
     // backdrop is only filled around them.
     Rect hole{};
     if (opt.window && theme.windowBorder.a == 255 && theme.background.a == 255) {
       hole = Rect{f.window.x, f.window.y + f.radius, f.window.w, f.window.h - 2 * f.radius};
     }
-    bool fresh = true;  // the constructor filled the first band
-    auto rows = [&](int y, int) -> const uint32_t* {
-      if (!fresh) band.moveBand(y, backdrop, hole);
-      fresh = false;
-      paint(band);
-      return band.pixels().data();
+    // Band by band: `rows` for the encoder, painting the band that starts at row y.
+    auto bands = [&](auto& band, bool& ranOut) {
+      return [&band, &ranOut, &paint, &backdrop, hole, fresh = true](int y, int) mutable {
+        if (!fresh) band.moveBand(y, backdrop, hole);
+        fresh = false;  // the constructor filled the first band
+        paint(band);
+        if constexpr (std::is_same_v<std::decay_t<decltype(band)>, IndexedCanvas>) {
+          ranOut = band.store().overflow();
+        }
+        return ranOut ? nullptr : band.pixels().data();
+      };
     };
-    r.png = encodePngBands(f.width, f.height, bandRows, rows, r.bytes, kPngLevel, opt.maxBytes);
+    // Painted as palette indices (a code card nearly always fits 256 colours); only when the
+    // palette runs out, painted again as RGBA for the encoder to index or write as RGB.
+    bool ranOut = false;
+    {
+      const int bandRows =
+          std::clamp(int(kBandBytes / size_t(f.width)), std::min(16, f.height), f.height);
+      auto band = std::make_unique<IndexedCanvas>(f.width, bandRows, backdrop, 0, f.height,
+                                                  IndexedPixels(opt.paletteColors));
+      auto palette = [&] {
+        const uint32_t* p = band->store().palette();
+        return std::vector<uint32_t>(p, p + band->store().colors());
+      };
+      r.png = encodeIndexedPngBands(f.width, f.height, bandRows, bands(*band, ranOut), palette,
+                                    r.bytes, kPngLevel, opt.maxBytes);
+    }
+    if (ranOut) {
+      const int bandRows =
+          std::clamp(int(kBandBytes / (4 * size_t(f.width))), std::min(16, f.height), f.height);
+      Canvas band(f.width, bandRows, backdrop, 0, f.height);
+      bool unused = false;
+      r.png = encodePngBands(f.width, f.height, bandRows, bands(band, unused), r.bytes, kPngLevel,
+                             opt.maxBytes);
+      r.png.passes++;  // the indexed attempt
+    }
     if (r.png.tooLarge) {
       return fail(413, "image is over the limit of " + std::to_string(opt.maxBytes / 1024) +
                            " KB (use max_lines, scale 1 or format jpeg)");

@@ -52,6 +52,9 @@ struct RenderOptions {
   // The encoded image: a 1,000-line file at 1x is about 1.2 MB as PNG; the cap keeps the reply
   // (and its copy to the host) small beside the Worker's 128 MB.
   size_t maxBytes = 8u << 20;
+  // Colours a PNG is first painted with as palette indices (at most 256); a card that needs more
+  // is painted again as RGBA. Lowered only by tests, to take that path.
+  uint32_t paletteColors = 256;
 };
 
 struct RenderResult {

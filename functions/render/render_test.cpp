@@ -188,6 +188,45 @@ TEST_CASE("a preview ends with a line saying how much was cut", "[render]") {
   CHECK(a.height - b.height == (60 - 11) * m.lineHeight);
 }
 
+TEST_CASE("a card painted as palette indices is the card painted as RGBA", "[render]") {
+  const std::string code =
+      "@dataclass\nclass Point:\n    x: int = 0  # координата\n    def norm(self):\n"
+      "        return f\"{self.x:>4}\" + 'ok'\n";
+  RenderOptions o = base(code);
+  o.title = "point.py";
+  RenderResult indexed = renderCode(o);
+  // Too few palette entries for this card: it is painted again as RGBA and indexed from that.
+  o.paletteColors = 16;
+  RenderResult fallback = renderCode(o);
+  REQUIRE(indexed.status == 200);
+  REQUIRE(fallback.status == 200);
+  CHECK(indexed.png.passes == 1);
+  CHECK(fallback.png.passes == 2);
+  REQUIRE(indexed.png.indexed);
+  CHECK(indexed.png.colors > 16);
+  // Fewer colours than the palette's share for shades: no pixel was given a neighbour's colour.
+  REQUIRE(indexed.png.colors < 240);
+  Decoded a, b;
+  REQUIRE(decode(indexed.bytes, a));
+  REQUIRE(decode(fallback.bytes, b));
+  REQUIRE(a.width == b.width);
+  REQUIRE(a.height == b.height);
+  CHECK(a.rgba == b.rgba);  // under 256 colours both are exact
+
+  // Highlighted lines and a watermark bring more than 256 colours, the rest antialiasing shades:
+  // still one pass, those shades given a near colour (canvas_test checks how near), as the RGBA
+  // path maps its rarest colours to their nearest.
+  o.highlight = {2, 4};
+  o.watermark = "@code_bot";
+  o.paletteColors = 256;
+  indexed = renderCode(o);
+  o.paletteColors = 16;
+  fallback = renderCode(o);
+  CHECK(indexed.png.passes == 1);
+  CHECK(fallback.png.passes == 3);  // the attempt, a count, then 256 of the colours
+  CHECK(indexed.png.colors <= 256);
+}
+
 TEST_CASE("a 1,000-line file renders as one tall PNG in bounded memory", "[render]") {
   std::string code;
   for (int i = 0; i < 1000; i++) {

@@ -83,24 +83,31 @@ class ColorTable {
   uint8_t index_[kSize];
 };
 
-// wasi-libc's memcmp compares byte by byte; rows are compared as words instead.
-bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
+// wasi-libc's memcmp compares byte by byte; rows are compared sixteen or eight bytes at a time.
+bool sameBytes(const uint8_t* a, const uint8_t* b, size_t n) {
   size_t i = 0;
 #ifdef __wasm_simd128__
-  // The autovectoriser leaves the early exit scalar; four pixels per compare here.
-  for (; i + 4 <= n; i += 4) {
+  // The autovectoriser leaves the early exit scalar.
+  for (; i + 16 <= n; i += 16) {
     if (wasm_v128_any_true(wasm_v128_xor(wasm_v128_load(a + i), wasm_v128_load(b + i)))) {
       return false;
     }
   }
 #endif
-  uint32_t diff = 0;
   for (; i + 8 <= n; i += 8) {
-    for (size_t k = 0; k < 8; k++) diff |= a[i + k] ^ b[i + k];
-    if (diff) return false;
+    uint64_t x, y;
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y) return false;
   }
-  for (; i < n; i++) diff |= a[i] ^ b[i];
-  return diff == 0;
+  for (; i < n; i++) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
+  return sameBytes(reinterpret_cast<const uint8_t*>(a), reinterpret_cast<const uint8_t*>(b), n * 4);
 }
 
 int distance(uint32_t a, uint32_t b) {
@@ -306,6 +313,20 @@ struct PreviousRow {
   }
 };
 
+// Checksums the band of `rows` rows written at reserve() (a repeated row as filter byte 2 and
+// zeros) and compresses it; false on an error or past the size cap.
+bool commitBand(Deflater& z, const uint8_t* raw, const std::vector<uint8_t>& repeatedRows, int rows,
+                size_t stride) {
+  for (int r = 0; r < rows; r++) {
+    if (repeatedRows[size_t(r)]) {
+      z.checksumUpZeros(stride - 1);
+    } else {
+      z.checksum(raw + size_t(r) * stride, stride);
+    }
+  }
+  return z.commit(stride * size_t(rows));
+}
+
 enum class Pass { Indexed, Count, Mapped, Truecolor };
 
 inline bool same4(const uint32_t* a, const uint32_t* b) {
@@ -490,16 +511,7 @@ bool runPass(Pass pass, int w, int h, int bandRows, const PngRowSource& source, 
       prevIndices.assign(lastIndices, lastIndices + w);
       lastIndices = prevIndices.data();
     }
-    if (z) {
-      for (int r = 0; r < rows; r++) {
-        if (repeatedRows[size_t(r)]) {
-          z->checksumUpZeros(stride - 1);
-        } else {
-          z->checksum(raw + size_t(r) * stride, stride);
-        }
-      }
-      if (!z->commit(stride * size_t(rows))) return false;
-    }
+    if (z && !commitBand(*z, raw, repeatedRows, rows, stride)) return false;
   }
   return !z || z->finish();
 }
@@ -593,6 +605,58 @@ PngInfo encodePngBands(int w, int h, int bandRows, const PngRowSource& source,
     }
   }
   writePng(w, h, info, palette, z.z, out);
+  info.ok = true;
+  return info;
+}
+
+PngInfo encodeIndexedPngBands(int w, int h, int bandRows, const PngIndexSource& source,
+                              const PngPalette& palette, std::vector<uint8_t>& out, int zlibLevel,
+                              size_t maxBytes) {
+  PngInfo info;
+  out.clear();
+  if (w <= 0 || h <= 0 || bandRows <= 0) return info;
+  Deflater z(zlibLevel, maxBytes);
+  if (!z.ok()) return info;
+  const size_t stride = size_t(w) + 1;
+  z.setRowBytes(stride);
+  std::vector<uint8_t> repeatedRows(size_t(std::min(bandRows, h)));
+  std::vector<uint8_t> prev;  // the last row of the band before
+  for (int y0 = 0; y0 < h; y0 += bandRows) {
+    const int rows = std::min(bandRows, h - y0);
+    const uint8_t* band = source(y0, rows);
+    if (!band) return info;
+    uint8_t* raw = z.reserve(stride * size_t(rows));
+    for (int r = 0; r < rows; r++) {
+      const uint8_t* src = band + size_t(r) * size_t(w);
+      const uint8_t* above = r > 0 ? src - w : prev.empty() ? nullptr : prev.data();
+      // As in runPass: a repeated row is Up-filter zeros, any other row its indices unfiltered.
+      const bool repeated = above && sameBytes(src, above, size_t(w));
+      repeatedRows[size_t(r)] = repeated;
+      uint8_t* dst = raw + size_t(r) * stride;
+      dst[0] = repeated ? 2 : 0;
+      if (repeated) {
+        memset(dst + 1, 0, stride - 1);
+      } else {
+        memcpy(dst + 1, src, size_t(w));
+      }
+    }
+    prev.assign(band + size_t(rows - 1) * size_t(w), band + size_t(rows) * size_t(w));
+    if (!commitBand(z, raw, repeatedRows, rows, stride)) {
+      info.tooLarge = z.tooLarge();
+      return info;
+    }
+  }
+  if (!z.finish()) {
+    info.tooLarge = z.tooLarge();
+    return info;
+  }
+  const std::vector<uint32_t> colors = palette();
+  if (colors.empty() || colors.size() > 256) return info;
+  info.indexed = true;
+  info.passes = 1;
+  info.colors = uint32_t(colors.size());
+  for (uint32_t c : colors) info.alpha |= c >> 24 != 255;
+  writePng(w, h, info, colors, z.z, out);
   info.ok = true;
   return info;
 }

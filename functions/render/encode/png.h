@@ -1,4 +1,5 @@
-// RGBA pixels -> PNG bytes, choosing the smallest faithful format.
+// RGBA pixels -> PNG bytes, choosing the smallest faithful format; or palette indices painted as
+// such (encodeIndexedPngBands) -> an indexed PNG, with no colour look-ups at all.
 //
 //   std::vector<uint8_t> png;
 //   render::PngInfo info = render::encodePng(canvas.pixels(), w, h, png);
@@ -51,5 +52,16 @@ using PngRowSource = std::function<const uint32_t*(int y, int rows)>;
 // `tooLarge` once the compressed stream passes `maxBytes`.
 PngInfo encodePngBands(int width, int height, int bandRows, const PngRowSource& rows,
                        std::vector<uint8_t>& out, int zlibLevel = 3, size_t maxBytes = SIZE_MAX);
+
+// An image painted as palette indices (raster/canvas.h's IndexedCanvas), a band at a time:
+// `rows(y, n)` returns image rows [y, y + n) as `width` indices each, contiguous, or null to stop
+// (the painter ran out of palette); `palette()` then gives the colours (packed RGBA, at most
+// 256), asked once after the last band. One pass, and no colour look-ups: rows go to deflate as
+// they are, or as zeros with the Up filter where a row repeats the one above.
+using PngIndexSource = std::function<const uint8_t*(int y, int rows)>;
+using PngPalette = std::function<std::vector<uint32_t>()>;
+PngInfo encodeIndexedPngBands(int width, int height, int bandRows, const PngIndexSource& rows,
+                              const PngPalette& palette, std::vector<uint8_t>& out,
+                              int zlibLevel = 3, size_t maxBytes = SIZE_MAX);
 
 }  // namespace render

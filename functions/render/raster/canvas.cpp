@@ -1,7 +1,10 @@
 #include "raster/canvas.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <utility>
 
 namespace render {
 
@@ -66,7 +69,68 @@ std::vector<float> blurredEdge(int n, int a0, int a1, int radius) {
 
 }  // namespace
 
-Canvas::Plateau Canvas::plateau(const std::vector<float>& v) {
+IndexedPixels::IndexedPixels(uint32_t capacity) : capacity_(std::min(capacity, 256u)) {
+  std::fill(std::begin(keys_), std::end(keys_), kEmpty);
+}
+
+int IndexedPixels::nearestInvisible(uint32_t packed) const {
+  // Within kSteps in every channel (one edge pixel that far off is invisible), the nearest by a
+  // distance weighted as the eye sees it: green most, then red, then blue; alpha as green.
+  static constexpr int kSteps = 16;
+  static constexpr int kWeight[4] = {3, 4, 2, 4};
+  int best = -1, bestD = INT32_MAX;
+  for (uint32_t i = 0; i < colors_; i++) {
+    int d = 0, worst = 0;
+    for (int k = 0; k < 4; k++) {
+      const int x = int((packed >> (8 * k)) & 255) - int((palette_[i] >> (8 * k)) & 255);
+      d += kWeight[k] * x * x;
+      worst = std::max(worst, std::abs(x));
+    }
+    if (worst <= kSteps && d < bestD) bestD = d, best = int(i);
+  }
+  return best;
+}
+
+IndexedPixels::Raw IndexedPixels::encodeNew(uint32_t packed, bool shade) {
+  if (packed >> 24 == 0) packed = 0;  // one transparent colour, and kEmpty is never a key
+  uint32_t h = (packed * 2654435761u) >> (32 - kBits);
+  while (keys_[h] != packed && keys_[h] != kEmpty) h = (h + 1) & (kSize - 1);
+  if (keys_[h] == kEmpty) {
+    // New colour. The table stays at most half full, so probes stay short.
+    if (keysUsed_ == kSize / 2) {
+      overflow_ = true;
+      return 0;
+    }
+    // The last sixteenth is kept for filled colours (a watermark is painted last).
+    const uint32_t reserved = capacity_ / 16;
+    Raw index = 0;
+    bool approximate = false;
+    int nearest = -1;
+    if (shade && colors_ >= capacity_ - reserved) nearest = nearestInvisible(packed);
+    if (nearest >= 0) {
+      index = Raw(nearest);
+      approximate = true;
+    } else if (colors_ < capacity_) {
+      index = Raw(colors_);
+      palette_[colors_++] = packed;
+    } else {
+      overflow_ = true;
+      return 0;
+    }
+    keys_[h] = packed;
+    values_[h] = index;
+    approximate_[h] = approximate;
+    keysUsed_++;
+  } else if (approximate_[h] && !shade) {
+    overflow_ = true;  // taken as a shade before, needed exact now
+    return 0;
+  }
+  if (!approximate_[h]) lastColor_ = packed, lastIndex_ = values_[h];
+  return values_[h];
+}
+
+template <class P>
+typename BasicCanvas<P>::Plateau BasicCanvas<P>::plateau(const std::vector<float>& v) {
   Plateau best;
   for (size_t i = 0; i < v.size();) {
     if (v[i] < 0.98f) {
@@ -84,39 +148,47 @@ Canvas::Plateau Canvas::plateau(const std::vector<float>& v) {
   return best;
 }
 
-Canvas::Canvas(int width, int height, Rgba fill)
-    : width_(width),
+template <class P>
+BasicCanvas<P>::BasicCanvas(int width, int height, Rgba fill, P store)
+    : store_(std::move(store)),
+      width_(width),
       height_(height),
       imageHeight_(height),
       bandRows_(height),
-      px_(size_t(width) * size_t(height), fill.packed()) {}
+      px_(size_t(width) * size_t(height), store_.encode(fill.packed())) {}
 
-Canvas::Canvas(int width, int bandRows, Rgba fill, int originY, int imageHeight)
-    : width_(width),
+template <class P>
+BasicCanvas<P>::BasicCanvas(int width, int bandRows, Rgba fill, int originY, int imageHeight,
+                            P store)
+    : store_(std::move(store)),
+      width_(width),
       height_(0),
       imageHeight_(imageHeight),
       bandRows_(bandRows),
-      px_(size_t(width) * size_t(bandRows), fill.packed()) {
+      px_(size_t(width) * size_t(bandRows), store_.encode(fill.packed())) {
   moveBandUncleared(originY);  // filled already
 }
 
-void Canvas::moveBandUncleared(int originY) {
+template <class P>
+void BasicCanvas<P>::moveBandUncleared(int originY) {
   originY_ = originY;
   height_ = std::clamp(imageHeight_ - originY, 0, bandRows_);
 }
 
-void Canvas::moveBand(int originY, Rgba fill) {
+template <class P>
+void BasicCanvas<P>::moveBand(int originY, Rgba fill) {
   moveBandUncleared(originY);
   std::fill(px_.begin(), px_.begin() + std::ptrdiff_t(size_t(width_) * size_t(height_)),
-            fill.packed());
+            store_.encode(fill.packed()));
 }
 
-void Canvas::moveBand(int originY, Rgba fill, Rect hole) {
+template <class P>
+void BasicCanvas<P>::moveBand(int originY, Rgba fill, Rect hole) {
   moveBandUncleared(originY);
-  const uint32_t v = fill.packed();
+  const Raw v = store_.encode(fill.packed());
   hole = intersect(hole, bounds());
   for (int y = originY_; y < originY_ + height_; y++) {
-    uint32_t* row = rowPtr(y);
+    Raw* row = rowPtr(y);
     if (y < hole.y || y >= hole.bottom() || hole.w == 0) {
       std::fill(row, row + width_, v);
     } else {
@@ -126,38 +198,57 @@ void Canvas::moveBand(int originY, Rgba fill, Rect hole) {
   }
 }
 
-Rgba Canvas::pixel(int x, int y) const {
+template <class P>
+Rgba BasicCanvas<P>::pixel(int x, int y) const {
   if (x < 0 || y < originY_ || x >= width_ || y >= originY_ + height_) return Rgba{0, 0, 0, 0};
-  return unpack(row(y)[x]);
+  return unpack(store_.decode(row(y)[x]));
 }
 
-void Canvas::blendOver(uint32_t& dst, Rgba c, uint32_t alpha) {
+template <class P>
+void BasicCanvas<P>::blendOver(Raw& dst, Rgba c, uint32_t alpha, bool shade) {
   if (alpha == 0) return;
   if (alpha >= 255) {
-    dst = Rgba{c.r, c.g, c.b, 255}.packed();
+    dst = store_.encode(Rgba{c.r, c.g, c.b, 255}.packed());
     return;
   }
-  Rgba d = unpack(dst);
+  Rgba d = unpack(store_.decode(dst));
   // Straight-alpha "over": only shapes' antialiased edges and shadows come here, never text.
   uint32_t da = d.a * (255 - alpha) / 255;
   uint32_t oa = alpha + da;
   auto mix = [&](uint8_t s, uint8_t t) { return uint8_t((s * alpha + t * da + oa / 2) / oa); };
-  dst = Rgba{mix(c.r, d.r), mix(c.g, d.g), mix(c.b, d.b), uint8_t(oa)}.packed();
+  const uint32_t out = Rgba{mix(c.r, d.r), mix(c.g, d.g), mix(c.b, d.b), uint8_t(oa)}.packed();
+  dst = shade ? store_.encodeShade(out) : store_.encode(out);
 }
 
-void Canvas::fillRect(Rect r, Rgba c) {
+template <class P>
+void BasicCanvas<P>::fillRect(Rect r, Rgba c) {
   r = intersect(r, bounds());
+  if (r.w == 0 || r.h == 0) return;  // nothing drawn: no palette entry either
+  if (c.a == 255) {
+    const Raw v = store_.encode(c.packed());
+    for (int y = r.y; y < r.bottom(); y++) std::fill(rowPtr(y) + r.x, rowPtr(y) + r.right(), v);
+    return;
+  }
+  // Translucent (a highlighted line): mostly over one colour, so the last blend is reused.
+  Raw lastIn = 0, lastOut = 0;
+  bool haveLast = false;
   for (int y = r.y; y < r.bottom(); y++) {
-    uint32_t* row = rowPtr(y);
-    if (c.a == 255) {
-      std::fill(row + r.x, row + r.right(), c.packed());
-    } else {
-      for (int x = r.x; x < r.right(); x++) blendOver(row[x], c, c.a);
+    Raw* row = rowPtr(y);
+    for (int x = r.x; x < r.right(); x++) {
+      if (haveLast && row[x] == lastIn) {
+        row[x] = lastOut;
+        continue;
+      }
+      lastIn = row[x];
+      blendOver(row[x], c, c.a);
+      lastOut = row[x];
+      haveLast = true;
     }
   }
 }
 
-void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
+template <class P>
+void BasicCanvas<P>::fillRoundedRect(Rect r, int radius, Rgba c) {
   radius = std::min({radius, r.w / 2, r.h / 2});
   if (radius <= 0) return fillRect(r, c);
   // Rows away from the corners are plain spans.
@@ -167,7 +258,8 @@ void Canvas::fillRoundedRect(Rect r, int radius, Rgba c) {
   roundedCorners(r, radius, c);
 }
 
-void Canvas::fillBorderedRoundedRect(Rect r, int radius, Rgba border, Rgba fill) {
+template <class P>
+void BasicCanvas<P>::fillBorderedRoundedRect(Rect r, int radius, Rgba border, Rgba fill) {
   const Rect in{r.x + 1, r.y + 1, r.w - 2, r.h - 2};
   const int R = std::min({radius, r.w / 2, r.h / 2});
   const int Ri = std::min({radius - 1, in.w / 2, in.h / 2});
@@ -204,7 +296,8 @@ void Canvas::fillBorderedRoundedRect(Rect r, int radius, Rgba border, Rgba fill)
   fillRoundedRect(in, radius - 1, fill);
 }
 
-void Canvas::roundedCorners(Rect r, int radius, Rgba c) {
+template <class P>
+void BasicCanvas<P>::roundedCorners(Rect r, int radius, Rgba c) {
   const double rr = radius;
   for (int corner = 0; corner < 4; corner++) {
     int x0 = corner & 1 ? r.right() - radius : r.x;
@@ -215,13 +308,14 @@ void Canvas::roundedCorners(Rect r, int radius, Rgba c) {
       for (int x = std::max(x0, 0); x < std::min(x0 + radius, width_); x++) {
         double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
         double cov = std::clamp(rr - d + 0.5, 0.0, 1.0);
-        blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)));
+        blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)), cov < 1);
       }
     }
   }
 }
 
-void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
+template <class P>
+void BasicCanvas<P>::fillCircle(double cx, double cy, double radius, Rgba c) {
   int x0 = std::max(0, int(std::floor(cx - radius - 1)));
   int x1 = std::min(width_, int(std::ceil(cx + radius + 1)));
   int y0 = std::max(originY_, int(std::floor(cy - radius - 1)));
@@ -230,12 +324,13 @@ void Canvas::fillCircle(double cx, double cy, double radius, Rgba c) {
     for (int x = x0; x < x1; x++) {
       double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
       double cov = std::clamp(radius - d + 0.5, 0.0, 1.0);
-      blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)));
+      blendOver(rowPtr(y)[x], c, uint32_t(std::lround(cov * c.a)), cov < 1);
     }
   }
 }
 
-void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
+template <class P>
+void BasicCanvas<P>::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
                         bool uniformBackdrop) {
   // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
   // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
@@ -285,7 +380,7 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
     } else if (y >= skip.y && y < skip.bottom()) {
       s0 = skip.x + skipRadius, s1 = skip.right() - skipRadius;
     }
-    uint32_t* row = rowPtr(y);
+    Raw* row = rowPtr(y);
     // Inside the shadow's vertical plateau rows repeat: the backdrop is uniform when the shadow
     // is drawn (it is the first thing painted), so a row equal in profile is a copy.
     const bool sameLevels = fy[size_t(y)] == fy[size_t(y) - 1] ||
@@ -306,7 +401,9 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
     const float ry = fy[size_t(y)];
     const bool flat = levelOf(xPlateau_.min, ry) == levelOf(xPlateau_.max, ry);
     const uint32_t flatLevel = levelOf(xPlateau_.max, ry);
-    uint32_t last = 0xFFFFFFFF, lastIn = 0, lastAlpha = 0;
+    Raw last = 0, lastIn = 0;
+    uint32_t lastAlpha = 0;
+    bool haveLast = false;
     for (int x = 0; x < width_; x++) {
       if (x == s0 && s1 > s0) {
         x = s1 - 1;
@@ -318,7 +415,7 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
         const int end = std::min(xPlateau_.end, s1 > s0 && s0 > x ? s0 : width_);
         const uint32_t alpha = levelAlpha[flatLevel];
         if (alpha) {
-          uint32_t v = row[x];
+          Raw v = row[x];
           blendOver(v, Rgba{0, 0, 0, 255}, alpha);
           std::fill(row + x, row + end, v);
         }
@@ -329,7 +426,7 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
       uint32_t alpha = levelAlpha[level];
       if (alpha == 0) continue;
       // Neighbouring pixels mostly share colour and level: reuse the last blend.
-      if (row[x] == lastIn && alpha == lastAlpha && last != 0xFFFFFFFF) {
+      if (row[x] == lastIn && alpha == lastAlpha && haveLast) {
         row[x] = last;
         continue;
       }
@@ -337,11 +434,13 @@ void Canvas::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRad
       lastAlpha = alpha;
       blendOver(row[x], Rgba{0, 0, 0, 255}, alpha);
       last = row[x];
+      haveLast = true;
     }
   }
 }
 
-void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
+template <class P>
+void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
   const GammaTables& t = gamma();
   Rect box{x + g.left, baseline - g.top, g.width, g.height};
   Rect vis = intersect(intersect(box, clip), bounds());
@@ -353,15 +452,19 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
   // by the coverage level and two bits of the colour; entries with a == 0 are never looked up.
   const uint32_t color = c.packed();
   GlyphBlend* cache = glyphBlends_ + (((color * 2654435761u) >> 30) << 4);
+  // The glyph's colour itself, stored once it is needed (not every glyph has a full pixel).
+  Raw solid = 0;
+  bool haveSolid = false;
   for (int y = vis.y; y < vis.bottom(); y++) {
     const uint8_t* cov = g.coverage.data() + size_t(y - box.y) * g.width + (vis.x - box.x);
-    uint32_t* row = rowPtr(y);
+    Raw* row = rowPtr(y);
     for (int xx = vis.x; xx < vis.right(); xx++, cov++) {
       uint32_t a = *cov;
       if (a == 0) continue;
-      uint32_t& dst = row[xx];
+      Raw& dst = row[xx];
       if (a == 255) {
-        dst = Rgba{c.r, c.g, c.b, 255}.packed();
+        if (!haveSolid) solid = store_.encode(Rgba{c.r, c.g, c.b, 255}.packed()), haveSolid = true;
+        dst = solid;
         continue;
       }
       GlyphBlend& e = cache[a >> 4];
@@ -369,9 +472,9 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
         dst = e.out;
         continue;
       }
-      Rgba d = unpack(dst);
+      Rgba d = unpack(store_.decode(dst));
       if (d.a != 255) {
-        blendOver(dst, c, a);
+        blendOver(dst, c, a, true);
         continue;
       }
       e.a = a;
@@ -383,17 +486,21 @@ void Canvas::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const 
         int32_t l = dl + ((int32_t(s) - dl) * int32_t(a)) / 255;
         return t.toSrgb[uint32_t(l) >> 4];
       };
-      dst = Rgba{mix(sr, d.r), mix(sg, d.g), mix(sb, d.b), 255}.packed();
+      dst = store_.encodeShade(Rgba{mix(sr, d.r), mix(sg, d.g), mix(sb, d.b), 255}.packed());
       e.out = dst;
     }
   }
 }
 
-void Canvas::strokeRect(Rect r, Rgba c) {
+template <class P>
+void BasicCanvas<P>::strokeRect(Rect r, Rgba c) {
   fillRect(Rect{r.x, r.y, r.w, 1}, c);
   fillRect(Rect{r.x, r.bottom() - 1, r.w, 1}, c);
   fillRect(Rect{r.x, r.y, 1, r.h}, c);
   fillRect(Rect{r.right() - 1, r.y, 1, r.h}, c);
 }
+
+template class BasicCanvas<RgbaPixels>;
+template class BasicCanvas<IndexedPixels>;
 
 }  // namespace render

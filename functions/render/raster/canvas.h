@@ -12,6 +12,11 @@
 // A canvas can also hold one horizontal band of a taller image (the band constructor, moveBand):
 // drawing then takes image coordinates and touches only the band's rows, so a tall image is
 // painted and encoded band by band in memory proportional to its width (render.cpp).
+//
+// Where the pixels live is the store's business: RGBA words (Canvas), or palette indices
+// (IndexedCanvas) for a PNG of at most 256 colours, which a code card nearly always is. An indexed
+// canvas writes a quarter of the bytes and hands the encoder rows it can compress as they are,
+// instead of rows it must first turn into indices colour by colour; the drawing is the same code.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +28,63 @@
 
 namespace render {
 
-class Canvas {
+// 32-bit straight-alpha RGBA, as Rgba::packed().
+struct RgbaPixels {
+  using Raw = uint32_t;
+  Raw encode(uint32_t packed) { return packed; }
+  Raw encodeShade(uint32_t packed) { return packed; }
+  uint32_t decode(Raw r) const { return r; }
+};
+
+// 8-bit indices into a palette made as colours are first painted. Once 256 colours are there, an
+// antialiased edge pixel (encodeShade) whose colour is new takes the index of the nearest colour
+// when the eye cannot tell them apart on one pixel, as the RGBA encoder's palette does; any other
+// new colour sets overflow(), and the image must be painted as RGBA instead.
+class IndexedPixels {
  public:
-  Canvas(int width, int height, Rgba fill);
+  using Raw = uint8_t;
+  // `capacity`: at most 256 colours (fewer only to test what happens when they run out).
+  explicit IndexedPixels(uint32_t capacity = 256);
+  Raw encode(uint32_t packed) {
+    if (packed == lastColor_) return lastIndex_;
+    return encodeNew(packed, false);
+  }
+  Raw encodeShade(uint32_t packed) {
+    if (packed == lastColor_) return lastIndex_;
+    return encodeNew(packed, true);
+  }
+  uint32_t decode(Raw r) const { return palette_[r]; }
+  const uint32_t* palette() const { return palette_; }
+  uint32_t colors() const { return colors_; }
+  bool overflow() const { return overflow_; }
+
+ private:
+  Raw encodeNew(uint32_t packed, bool shade);
+  // The index of the palette colour nearest `packed` if the eye cannot tell them apart on one
+  // pixel (16 steps or less in every channel); else -1.
+  int nearestInvisible(uint32_t packed) const;
+  static constexpr int kBits = 10;
+  static constexpr uint32_t kSize = 1u << kBits;
+  // Not a colour encode() stores: every fully transparent pixel is stored as 0.
+  static constexpr uint32_t kEmpty = 0x00EDCBA9u;
+  uint32_t palette_[256] = {};
+  uint32_t capacity_, colors_ = 0, keysUsed_ = 0;
+  bool overflow_ = false;
+  uint32_t lastColor_ = kEmpty;  // an exact entry, the last one looked up
+  Raw lastIndex_ = 0;
+  uint32_t keys_[kSize];
+  Raw values_[kSize];
+  bool approximate_[kSize];  // the key's index is its nearest colour's
+};
+
+template <class Pixels>
+class BasicCanvas {
+ public:
+  using Raw = typename Pixels::Raw;
+  BasicCanvas(int width, int height, Rgba fill, Pixels store = Pixels());
   // Rows [originY, originY + bandRows) of an image `imageHeight` rows tall (clipped to it).
-  Canvas(int width, int bandRows, Rgba fill, int originY, int imageHeight);
+  BasicCanvas(int width, int bandRows, Rgba fill, int originY, int imageHeight,
+              Pixels store = Pixels());
   // Moves the band to start at image row `originY` and fills it with `fill`.
   void moveBand(int originY, Rgba fill);
   // Moves the band without touching its pixels (the caller paints every pixel anyway).
@@ -37,13 +94,14 @@ class Canvas {
   void moveBand(int originY, Rgba fill, Rect hole);
   int originY() const { return originY_; }
   int imageHeight() const { return imageHeight_; }
-  // Image row `y` (within the band).
-  const uint32_t* row(int y) const { return px_.data() + size_t(y - originY_) * size_t(width_); }
+  // Image row `y` (within the band), in the store's form.
+  const Raw* row(int y) const { return px_.data() + size_t(y - originY_) * size_t(width_); }
 
   int width() const { return width_; }
   int height() const { return height_; }  // rows held: the band's height
   Rgba pixel(int x, int y) const;
-  const std::vector<uint32_t>& pixels() const { return px_; }  // Rgba::packed() values
+  const std::vector<Raw>& pixels() const { return px_; }  // in the store's form
+  const Pixels& store() const { return store_; }
 
   void fillRect(Rect r, Rgba c);
   // Antialiased corners; composited over what is there.
@@ -65,14 +123,16 @@ class Canvas {
   void strokeRect(Rect r, Rgba c);
 
  private:
-  void blendOver(uint32_t& dst, Rgba c, uint32_t alpha);
+  // `shade`: an antialiased edge, which an indexed store may give a colour one shade off.
+  void blendOver(Raw& dst, Rgba c, uint32_t alpha, bool shade = false);
   // fillRoundedRect's four antialiased corner squares (radius already clamped).
   void roundedCorners(Rect r, int radius, Rgba c);
   Rect bounds() const { return Rect{0, originY_, width_, height_}; }
-  uint32_t* rowPtr(int y) { return px_.data() + size_t(y - originY_) * size_t(width_); }
+  Raw* rowPtr(int y) { return px_.data() + size_t(y - originY_) * size_t(width_); }
+  Pixels store_;  // before px_, which the constructors fill through it
   int width_, height_;
   int originY_ = 0, imageHeight_ = 0, bandRows_ = 0;
-  std::vector<uint32_t> px_;
+  std::vector<Raw> px_;
   // dropShadow's edge profiles, kept while a band moves down the same image.
   std::vector<float> shadowFx_, shadowFy_;
   int shadowKey_[6] = {-1, -1, -1, -1, -1, -1};
@@ -86,9 +146,13 @@ class Canvas {
   bool yPlateauUniform_ = false;  // every column has one level through the y plateau
   // drawGlyph's blends: (colour, coverage, destination) -> result, 4 colour groups x 16 levels.
   struct GlyphBlend {
-    uint32_t a = 0, dst = 0, color = 0, out = 0;
+    uint32_t a = 0, color = 0;
+    Raw dst = 0, out = 0;
   };
   GlyphBlend glyphBlends_[64];
 };
+
+using Canvas = BasicCanvas<RgbaPixels>;
+using IndexedCanvas = BasicCanvas<IndexedPixels>;
 
 }  // namespace render

@@ -1,5 +1,8 @@
-// Canvas bands: painting an image band by band gives exactly the pixels of painting it whole.
+// Canvas bands: painting an image band by band gives exactly the pixels of painting it whole;
+// painting it as palette indices gives exactly the pixels of painting it as RGBA.
 #include <catch2/catch.hpp>
+
+#include <cstdlib>
 
 #include "raster/canvas.h"
 
@@ -8,7 +11,8 @@ using namespace render;
 namespace {
 
 // Everything a code card draws, in image coordinates.
-void paintCard(Canvas& c) {
+template <class CanvasT>
+void paintCard(CanvasT& c) {
   const Rect window{30, 25, 140, 150};
   c.dropShadow(Rect{30, 35, 140, 150}, 9, 0.55, window, 8, true);
   c.fillRoundedRect(window, 8, Rgba{80, 80, 80, 255});
@@ -102,4 +106,92 @@ TEST_CASE("a band moved around a hole fills everything but the hole", "[render]"
       }
     }
   }
+}
+
+TEST_CASE("an indexed canvas has the pixels of an RGBA one, whole and in bands", "[render]") {
+  const int w = 200, h = 221;
+  for (const Rgba backdrop : {Rgba{171, 184, 195, 255}, Rgba{0, 0, 0, 0}}) {
+    Canvas rgba(w, h, backdrop);
+    paintCard(rgba);
+    for (int rows : {16, 221}) {
+      IndexedCanvas band(w, rows, backdrop, 0, h);
+      for (int y0 = 0; y0 < h; y0 += rows) {
+        if (y0) band.moveBand(y0, backdrop);
+        paintCard(band);
+        for (int y = y0; y < y0 + band.height(); y++) {
+          for (int x = 0; x < w; x++) {
+            INFO("backdrop alpha " << int(backdrop.a) << " band " << rows << " pixel " << x << ","
+                                   << y);
+            // A transparent pixel is one colour whatever its RGB: what a PNG shows.
+            const Rgba want = rgba.pixel(x, y).a ? rgba.pixel(x, y) : Rgba{0, 0, 0, 0};
+            REQUIRE(band.pixel(x, y) == want);
+            REQUIRE(band.store().decode(band.row(y)[x]) == want.packed());
+          }
+        }
+      }
+      CHECK_FALSE(band.store().overflow());
+      CHECK(band.store().colors() > 20);  // shadow levels, shapes, glyph shades
+      CHECK(band.store().colors() <= 256);
+    }
+  }
+}
+
+TEST_CASE("an indexed canvas's palette: shades may share a colour, fills may not", "[render]") {
+  IndexedPixels p(32);  // the last 2 entries are kept for fills
+  auto grey = [](uint32_t v) { return Rgba{uint8_t(v), uint8_t(v), uint8_t(v), 255}.packed(); };
+  for (uint32_t i = 0; i < 30; i++) CHECK(p.encode(grey(i * 8)) == i);  // new colours, in order
+  CHECK(p.encode(grey(16)) == 2);                                         // known: its index
+  CHECK(p.colors() == 30);
+  // Past 30, a new shade takes the nearest colour when one is within a few steps...
+  CHECK(p.encodeShade(grey(17)) == 2);
+  CHECK(p.decode(2) == grey(16));
+  CHECK(p.colors() == 30);
+  // ... and a slot of its own when none is.
+  const uint32_t red = Rgba{255, 0, 0, 255}.packed();
+  CHECK(p.encodeShade(red) == 30);
+  CHECK(p.decode(30) == red);
+  CHECK_FALSE(p.overflow());
+  // A fill's colour is never approximated: exact in the last slot, then the palette has run out.
+  const uint32_t green = Rgba{0, 200, 0, 255}.packed();
+  CHECK(p.encode(green) == 31);
+  CHECK(p.decode(31) == green);
+  CHECK_FALSE(p.overflow());
+  p.encode(Rgba{0, 0, 200, 255}.packed());
+  CHECK(p.overflow());
+  // So is a colour first taken as a shade and then needed for a fill.
+  IndexedPixels q(32);
+  for (uint32_t i = 0; i < 30; i++) q.encode(grey(i * 8));
+  q.encodeShade(grey(17));
+  CHECK_FALSE(q.overflow());
+  q.encode(grey(17));
+  CHECK(q.overflow());
+  // Every fully transparent colour is one entry.
+  IndexedPixels t;
+  CHECK(t.encode(0x00FFFFFFu) == t.encode(0u));
+  CHECK(t.colors() == 1);
+}
+
+TEST_CASE("an indexed canvas short of colours gives shades a colour a few steps off", "[render]") {
+  const int w = 200, h = 221;
+  const Rgba backdrop{171, 184, 195, 255};
+  Canvas rgba(w, h, backdrop);
+  paintCard(rgba);
+  IndexedCanvas whole(w, h, backdrop, IndexedPixels(128));
+  paintCard(whole);
+  REQUIRE_FALSE(whole.store().overflow());
+  CHECK(whole.store().colors() <= 128);
+  int approximate = 0;
+  for (int y = 0; y < h; y++) {
+    for (int x = 0; x < w; x++) {
+      const Rgba a = rgba.pixel(x, y), b = whole.pixel(x, y);
+      INFO("pixel " << x << "," << y);
+      REQUIRE(std::abs(a.r - b.r) <= 16);
+      REQUIRE(std::abs(a.g - b.g) <= 16);
+      REQUIRE(std::abs(a.b - b.b) <= 16);
+      REQUIRE(a.a == b.a);
+      approximate += !(a == b);
+    }
+  }
+  CHECK(approximate > 0);           // the test reached the approximation
+  CHECK(approximate < w * h / 50);  // edge pixels only
 }
