@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -192,4 +194,67 @@ TEST_CASE("decodeImage: damaged or oversized files are refused", "[thumbnail]") 
     CHECK(!decodeImage(b.bytes, img, why));
     CHECK(why.find(b.why) != std::string::npos);
   }
+}
+
+namespace {
+
+double psnr(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  double se = 0;
+  for (size_t i = 0; i < a.size(); i++) {
+    for (int k = 0; k < 3; k++) {
+      const int d = int((a[i] >> (8 * k)) & 255) - int((b[i] >> (8 * k)) & 255);
+      se += d * d;
+    }
+  }
+  return se == 0 ? 99 : 10 * std::log10(255.0 * 255.0 * 3.0 * double(a.size()) / se);
+}
+
+}  // namespace
+
+TEST_CASE("our JPEGs decode to the image they were made from", "[thumbnail]") {
+  // What thumbnails hold: a smooth gradient, flat areas and hard-edged shapes; sizes that are and
+  // are not whole 16x16 blocks.
+  for (auto [w, h] : {std::pair{1280, 720}, std::pair{37, 23}, std::pair{1, 1}, std::pair{300, 17}}) {
+    std::vector<uint32_t> px(size_t(w) * size_t(h));
+    const int cell = std::max(5, std::min(w, h) / 8);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        const bool box = (x / cell + y / cell) % 3 == 0;
+        px[size_t(y) * w + x] =
+            box ? render::Rgba{250, 220, 40, 255}.packed()
+                : render::Rgba{uint8_t(x * 255 / w), uint8_t(60 + y * 120 / h), 140, 255}.packed();
+      }
+    }
+    for (int quality : {85, 100, 1}) {
+      INFO(w << "x" << h << " quality " << quality);
+      std::vector<uint8_t> jpeg;
+      REQUIRE(render::encodeJpeg(px, w, h, quality, render::Rgba{}, jpeg));
+      CHECK(jpeg[0] == 0xFF);
+      CHECK(jpeg[1] == 0xD8);
+      CHECK(jpeg[jpeg.size() - 2] == 0xFF);
+      CHECK(jpeg[jpeg.size() - 1] == 0xD9);
+      Image img;
+      std::string why;
+      REQUIRE(decodeImage(jpeg, img, why));
+      REQUIRE(img.width == w);
+      REQUIRE(img.height == h);
+      // 4:2:0 (up to quality 90) halves the colour resolution: a yellow and blue checkerboard of
+      // 5-pixel cells loses much of its colour; 4:4:4 above 90 keeps it.
+      const double p = psnr(px, img.px);
+      if (quality == 100) CHECK(p > 48);
+      if (quality == 85) CHECK(p > (w == 1280 ? 32 : 17));
+      if (quality == 1) CHECK(p > 12);
+      if (w == 1280 && quality == 85) CHECK(jpeg.size() < 70000);
+    }
+  }
+  // Translucent pixels show over the matte.
+  std::vector<uint32_t> half(64 * 64, render::Rgba{255, 255, 255, 128}.packed());
+  std::vector<uint8_t> jpeg;
+  REQUIRE(render::encodeJpeg(half, 64, 64, 90, render::Rgba{0, 0, 0, 255}, jpeg));
+  Image img;
+  std::string why;
+  REQUIRE(decodeImage(jpeg, img, why));
+  const uint32_t c = img.px[32 * 64 + 32];
+  CHECK(std::abs(int(c & 255) - 128) <= 2);
+  CHECK(std::abs(int((c >> 16) & 255) - 128) <= 2);
 }
