@@ -4,6 +4,10 @@
 #include <climits>
 #include <cstring>
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 namespace render {
 
 namespace {
@@ -29,6 +33,17 @@ constexpr uint8_t kZigzag[64] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+// Position in codeBlock's transposed coefficients (horizontal frequency u * 8 + vertical v) ->
+// zigzag position.
+struct ZigzagOf {
+  uint8_t of[64] = {};
+  constexpr ZigzagOf() {
+    for (int k = 0; k < 64; k++) of[(kZigzag[k] & 7) * 8 + (kZigzag[k] >> 3)] = uint8_t(k);
+  }
+  constexpr uint8_t operator[](int pos) const { return of[pos]; }
+};
+constexpr ZigzagOf kZigzagOf;
 
 struct HuffSpec {
   uint8_t counts[16];
@@ -223,16 +238,27 @@ void codeBlock(const float* samples, Component& comp, Writer& w) {
       memcpy(&q[u * 8 + half * 4], &r, 16);
     }
   }
-  // Zigzag order, and which coefficients are not zero.
+  // Which coefficients are not zero (most, at thumbnail qualities, are): a bit per position of
+  // q, then only those are moved to their zigzag place. AC values are clamped to ten bits (the
+  // Huffman tables' largest size), DC so that its differences fit eleven; only a quality near
+  // 100 on extreme contrast comes near either.
+  uint64_t natural = 0;
+#ifdef __wasm_simd128__
+  for (int i = 0; i < 16; i++) {
+    const v128_t v = wasm_v128_load(q + 4 * i);
+    natural |= uint64_t(wasm_i32x4_bitmask(wasm_i32x4_ne(v, wasm_i32x4_splat(0)))) << (4 * i);
+  }
+#else
+  for (int i = 0; i < 64; i++) natural |= uint64_t(q[i] != 0) << i;
+#endif
   int32_t zz[64];
+  zz[0] = std::clamp(q[0], -1024, 1023);
   uint64_t nonzero = 0;
-  for (int k = 0; k < 64; k++) {
-    const int n = kZigzag[k];
-    // AC values fit ten bits (the Huffman tables' largest size); only a quality near 100 on
-    // extreme contrast could pass that.
-    // Likewise DC, whose differences then fit eleven bits.
-    zz[k] = k ? std::clamp(q[(n & 7) * 8 + (n >> 3)], -1023, 1023) : std::clamp(q[0], -1024, 1023);
-    nonzero |= uint64_t(zz[k] != 0) << k;
+  for (uint64_t m = natural & ~uint64_t(1); m; m &= m - 1) {
+    const int pos = __builtin_ctzll(m);
+    const int k = kZigzagOf[pos];
+    zz[k] = std::clamp(q[pos], -1023, 1023);
+    nonzero |= uint64_t(1) << k;
   }
   w.reserve(64 * 8);
   auto magnitude = [&](int32_t v, const HuffCodes& h, int run) {
@@ -332,15 +358,16 @@ bool encodeJpeg(const std::vector<uint32_t>& rgba, int w, int h, int quality, Rg
         const uint32_t* src = rgba.data() + size_t(std::min(by + yy, h - 1)) * size_t(w) + bx;
         U4 px[4];
         bool copy = bx + mcu > w;
+        // Constant sizes, so that the copies are vector loads rather than memory.copy calls.
         if (!copy) {
-          memcpy(px, src, size_t(mcu) * 4);
+          subsample ? memcpy(px, src, 64) : memcpy(px, src, 32);
           U4 all = px[0] & px[1];
           if (subsample) all &= px[2] & px[3];
           copy = (all[0] & all[1] & all[2] & all[3]) >> 24 != 255;
         }
         if (copy) {
           for (int xx = 0; xx < mcu; xx++) edge[xx] = flatten(src[std::min(xx, w - 1 - bx)], matte);
-          memcpy(px, edge, size_t(mcu) * 4);
+          subsample ? memcpy(px, edge, 64) : memcpy(px, edge, 32);
         }
         F4 r[4], g[4], b[4];
         for (int i = 0; i < vectors; i++) {
