@@ -7,9 +7,10 @@
 // It is an upper bound on what the Worker itself spends.
 //
 //   node bench/webhook/run.mjs [--updates 200] [--out bench/results/webhook.md]
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
+import { cpuNs, workerdPids } from '../workerd_cpu.mjs';
 import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
 
 const arg = (name, def) => {
@@ -18,38 +19,6 @@ const arg = (name, def) => {
 };
 const N = Number(arg('--updates', 200));
 const OUT = arg('--out', null);
-
-function cpuNs(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    let tasks = [];
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`);
-    } catch { /* that process is gone */ }
-    for (const t of tasks) {
-      try {
-        total += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-      } catch { /* thread exited */ }
-    }
-  }
-  return total;
-}
-
-// The workerd processes under this run's wrangler (wrangler dev starts more than one).
-function workerdPids(root) {
-  const parent = new Map();
-  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const isUnder = (p) => { for (let q = p; q > 1; q = parent.get(q) ?? 0) if (q === root) return true; return false; };
-  const pids = [...parent.keys()].filter((p) => isUnder(p) &&
-    readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('workerd'));
-  if (!pids.length) throw new Error('no workerd process found under wrangler');
-  return pids;
-}
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -59,38 +59,46 @@ class Pixels {
       d = Rgba{c.r, c.g, c.b, 255}.packed();
       return;
     }
-    const int r = int(d & 255), g = int(d >> 8 & 255), b = int(d >> 16 & 255);
-    d = uint32_t(r + ((int(c.r) - r) * a + (c.r >= r ? 127 : -127)) / 255) |
-        uint32_t(g + ((int(c.g) - g) * a + (c.g >= g ? 127 : -127)) / 255) << 8 |
-        uint32_t(b + ((int(c.b) - b) * a + (c.b >= b ? 127 : -127)) / 255) << 16 | 0xff000000u;
+    // (d (255 - a) + c a + 127) / 255 per channel: d + (c - d) a / 255 rounded half away from
+    // zero, for every d, c and a. It stays below 65535, where x / 255 is (x + 1 + (x >> 8)) >> 8.
+    const uint32_t ia = 255 - uint32_t(a);
+    auto mix = [&](uint32_t dv, uint32_t cv) {
+      const uint32_t x = dv * ia + cv * uint32_t(a) + 127;
+      return (x + 1 + (x >> 8)) >> 8;
+    };
+    d = mix(d & 255, c.r) | mix(d >> 8 & 255, c.g) << 8 | mix(d >> 16 & 255, c.b) << 16 | 0xff000000u;
   }
 
-  // Colour c at its own alpha over pixels [x0, x1) of row y (in the image): blend8's arithmetic
-  // at full coverage, four pixels at a time.
+  // Colour c at its own alpha over pixels [x0, x1) of row y (in the image): blend8 at full
+  // coverage, four pixels at a time.
   void span(int x0, int x1, int y, Rgba c) {
     uint32_t* row = px_.data() + size_t(y) * kWidth;
     if (c.a == 255) {
       std::fill(row + x0, row + x1, Rgba{c.r, c.g, c.b, 255}.packed());
       return;
     }
-    typedef int32_t I4 __attribute__((vector_size(16)));
-    const int32_t a = c.a;
-    auto channel = [a](I4 d, int32_t cv) {
-      // d + (cv - d) * a / 255, rounded half away from zero; x / 255 is (x + 1 + (x >> 8)) >> 8
-      // for x < 65535, and |t| + 127 <= 255 * 255 + 127.
-      const I4 t = (cv - d) * a;
-      const I4 neg = t >> 31;  // -1 where negative
-      const I4 v = ((t ^ neg) - neg) + 127;
-      const I4 q = (v + 1 + (v >> 8)) >> 8;
-      return d + ((q ^ neg) - neg);
+    // blend8's arithmetic on 16-bit lanes, two pixels (eight channels) to a vector.
+    typedef uint16_t U16 __attribute__((vector_size(16)));
+    typedef uint8_t U8 __attribute__((vector_size(16)));
+    typedef uint8_t U8h __attribute__((vector_size(8)));
+    const uint16_t a = c.a, ia = uint16_t(255 - c.a);
+    const U16 ca = {uint16_t(c.r * a), uint16_t(c.g * a), uint16_t(c.b * a), 0,
+                    uint16_t(c.r * a), uint16_t(c.g * a), uint16_t(c.b * a), 0};
+    const U8 opaque = {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255};
+    auto mix = [&](U8h d) {
+      U16 x = __builtin_convertvector(d, U16) * ia + ca + 127;
+      x = (x + 1 + (x >> 8)) >> 8;
+      return __builtin_convertvector(x, U8h);
     };
     int x = x0;
     for (; x + 4 <= x1; x += 4) {
-      I4 d;
+      U8 d;
       memcpy(&d, row + x, 16);
-      const I4 r = channel(d & 255, c.r), g = channel((d >> 8) & 255, c.g),
-               b = channel((d >> 16) & 255, c.b);
-      const I4 out = r | g << 8 | b << 16 | int32_t(0xff000000u);
+      const U8h lo = mix(__builtin_shufflevector(d, d, 0, 1, 2, 3, 4, 5, 6, 7));
+      const U8h hi = mix(__builtin_shufflevector(d, d, 8, 9, 10, 11, 12, 13, 14, 15));
+      const U8 out = __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+                                             14, 15) |
+                     opaque;
       memcpy(row + x, &out, 16);
     }
     for (; x < x1; x++) blend8(x, y, c, 255);
