@@ -320,6 +320,27 @@ std::vector<std::string> themeNames() {
   return out;
 }
 
+// What a chosen theme looks like: a short sample drawn with the user's settings in it (decorator,
+// class, type hints, string, number, comment), sent under the confirmation. The theme is set
+// whether or not the preview could be made.
+void sendThemePreview(Ctx& c, const std::string& theme, const std::string& caption) {
+  static constexpr const char* kSample =
+      "@dataclass\n"
+      "class Point:\n"
+      "    x: float = 0.0  # metres\n"
+      "\n"
+      "    def scaled(self, k: int) -> \"Point\":\n"
+      "        return Point(self.x * k)\n";
+  RenderJob job = jobFor(c, kSample, "point.py", "python");
+  job.title = theme;
+  RenderOutput img = renderImage(job);
+  if (!img.ok) {
+    logger::warn("theme preview failed: " + img.error);
+    return;
+  }
+  sendImage(c, img.png, img.width, img.height, "theme-" + theme + ".png", "image/png", caption);
+}
+
 Outcome cmdTheme(Ctx& c) {
   std::vector<std::string> names = themeNames();
   tg::Keyboard kb;
@@ -488,6 +509,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     std::string text = i18n::format(Msg::ThemeSet, c.lang, {{"theme", theme}});
     c.bot.answerCallbackQuery(q.id, text);
     c.bot.editMessageText(c.chatId, q.messageId, text);
+    c.settings.theme = theme;
+    sendThemePreview(c, theme, text);
     return Outcome::Done;
   }
   if (kind == "st") return onSettingsButton(c, q, arg);

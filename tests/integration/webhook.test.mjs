@@ -321,6 +321,16 @@ test('/theme offers every theme and remembers the choice', async () => {
     message: { message_id: 56, chat: { id: u.id } } } });
   const state = await (await fetch(`${w.url}/__diag/user?id=${u.id}`)).json();
   assert.equal(state.row.theme, 'dracula');
+  // A preview in the chosen theme comes with the confirmation: Dracula's background (#282a36)
+  // is one of its colours, GitHub Light's white is not.
+  const [preview] = photos();
+  assert.equal(preview.method, 'sendPhoto');
+  assert.match(preview.params.caption, /dracula/);
+  const png = decodePng(preview.files.photo.bytes);
+  const colours = new Set();
+  for (let i = 0; i + 2 < png.palette.length; i += 3) colours.add(png.palette.readUIntBE(i, 3).toString(16).padStart(6, '0'));
+  assert.ok(colours.has('282a36'), [...colours].join(' '));
+  assert.ok(!colours.has('ffffff'));
   tg.reset();
   await post(messageUpdate(u, '/theme'));
   assert.match(texts()[0], /now: <b>dracula<\/b>/);
