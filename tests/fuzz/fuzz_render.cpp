@@ -1,5 +1,7 @@
 // The whole render pipeline on arbitrary code (small images to keep each run fast). Invariant:
-// a PNG comes out, or a clear 4xx error; never a crash.
+// a PNG (or JPEG) comes out, or a clear 4xx error; never a crash. The first byte picks the
+// theme, scale, wrap, highlighted lines, JPEG, and a palette too small for the card (which takes
+// the RGBA fallback of the indexed painter).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,12 +35,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   body += "\",\"theme\":\"";
   body += kThemes[data[0] % 4];
   body += "\",\"scale\":" + std::to_string(1 + (data[0] >> 7)) + ",\"wrap\":" +
-          std::to_string((data[0] & 1) ? 40 : 0) + "}";
+          std::to_string((data[0] & 1) ? 40 : 0);
+  if (data[0] & 4) body += ",\"highlight_lines\":[1,3]";
+  const bool jpeg = data[0] & 8;
+  if (jpeg) body += ",\"format\":\"jpeg\"";
+  body += "}";
   render::RequestError err = render::parseRenderRequest(body, d, req);
   if (!err.ok()) return 0;  // e.g. empty code, invalid UTF-8 in JSON
-  render::RenderResult r = render::renderCode(req.options());
+  render::RenderOptions o = req.options();
+  if (data[0] & 16) o.paletteColors = 16;
+  render::RenderResult r = render::renderCode(o);
   if (r.status == 200) {
-    if (r.bytes.size() < 8 || memcmp(r.bytes.data(), "\x89PNG", 4) != 0) __builtin_trap();
+    if (r.bytes.size() < 8) __builtin_trap();
+    if (jpeg ? memcmp(r.bytes.data(), "\xFF\xD8", 2) != 0 || r.bytes.back() != 0xD9
+             : memcmp(r.bytes.data(), "\x89PNG", 4) != 0) {
+      __builtin_trap();
+    }
   } else if (r.status < 400 || r.status > 499) {
     __builtin_trap();
   }
