@@ -37,10 +37,12 @@ class Pixels {
         std::fill(row, row + kWidth, lut[size_t(y) * 1024 / (kHeight - 1)]);
         continue;
       }
-      // t = 0.45 x / W + 0.55 y / H, in 1/1024 steps.
+      // t = 0.45 x / W + 0.55 y / H, in 1/1024 steps, as 32.32 fixed point: stepping along the
+      // row is an exact integer addition (doubles would need a multiply and a conversion a pixel).
       const double base = 0.55 * y / kHeight * 1024 + 0.5, step = 0.45 / kWidth * 1024;
-      for (int x = 0; x < kWidth; x++)
-        row[x] = lut[std::min<size_t>(1024, size_t(base + step * x))];
+      uint64_t t = uint64_t(base * 4294967296.0);
+      const uint64_t dt = uint64_t(step * 4294967296.0);
+      for (int x = 0; x < kWidth; x++, t += dt) row[x] = lut[std::min<uint64_t>(1024, t >> 32)];
     }
   }
 
