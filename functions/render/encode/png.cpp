@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "encode/deflate.h"
+#include "theme/themes.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -110,17 +111,6 @@ bool sameRow(const uint32_t* a, const uint32_t* b, size_t n) {
   return sameBytes(reinterpret_cast<const uint8_t*>(a), reinterpret_cast<const uint8_t*>(b), n * 4);
 }
 
-int distance(uint32_t a, uint32_t b) {
-  // Green counts most to the eye; alpha as much as green.
-  static constexpr int kWeight[4] = {3, 4, 2, 4};
-  int d = 0;
-  for (int k = 0; k < 4; k++) {
-    int x = int((a >> (8 * k)) & 255) - int((b >> (8 * k)) & 255);
-    d += kWeight[k] * x * x;
-  }
-  return d;
-}
-
 // Every colour when there are <= 256; otherwise the 256 most frequent, each other colour mapped to
 // its nearest. Code cards only overflow through rare antialiasing shades (many token colours x 16
 // coverage levels x highlighted lines, plus a watermark): an edge pixel one shade off is invisible,
@@ -148,7 +138,7 @@ void choosePalette(ColorTable& table, std::vector<uint32_t>& palette) {
     if (chosen[i]) continue;
     int best = 0, bestD = INT32_MAX;
     for (int k = 0; k < 256; k++) {
-      int d = distance(table.colors[i], palette[size_t(k)]);
+      int d = colorDistance(table.colors[i], palette[size_t(k)]);
       if (d < bestD) bestD = d, best = k;
     }
     table.index(table.slots[i]) = uint8_t(best);

@@ -74,19 +74,19 @@ IndexedPixels::IndexedPixels(uint32_t capacity) : capacity_(std::min(capacity, 2
 }
 
 int IndexedPixels::nearestInvisible(uint32_t packed) const {
-  // Within kSteps in every channel (one edge pixel that far off is invisible), the nearest by a
-  // distance weighted as the eye sees it: green most, then red, then blue; alpha as green.
+  // Within kSteps in every channel (one edge pixel that far off is invisible), the nearest as
+  // the RGBA encoder's palette reduction measures it (colorDistance).
   static constexpr int kSteps = 16;
-  static constexpr int kWeight[4] = {3, 4, 2, 4};
   int best = -1, bestD = INT32_MAX;
   for (uint32_t i = 0; i < colors_; i++) {
-    int d = 0, worst = 0;
+    int worst = 0;
     for (int k = 0; k < 4; k++) {
-      const int x = int((packed >> (8 * k)) & 255) - int((palette_[i] >> (8 * k)) & 255);
-      d += kWeight[k] * x * x;
-      worst = std::max(worst, std::abs(x));
+      worst = std::max(worst, std::abs(int((packed >> (8 * k)) & 255) -
+                                       int((palette_[i] >> (8 * k)) & 255)));
     }
-    if (worst <= kSteps && d < bestD) bestD = d, best = int(i);
+    if (worst > kSteps) continue;
+    const int d = colorDistance(packed, palette_[i]);
+    if (d < bestD) bestD = d, best = int(i);
   }
   return best;
 }
