@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,26 @@ CleanupReport cleanup(double now) {
     logger::error("cleanup: " + old.error());
   }
 
+  // Images hidden in /gallery whose R2 delete failed or was cut short: finish it.
+  db::Result hidden = db::all(
+      Stmt("SELECT id, r2_key FROM generations WHERE deleted_ms IS NOT NULL AND r2_key IS NOT "
+           "NULL ORDER BY deleted_ms LIMIT ?1")
+          .bind(batch));
+  if (hidden.ok() && hidden.size() > 0) {
+    std::vector<std::string> keys;
+    std::vector<Stmt> clear;
+    for (size_t i = 0; i < hidden.size(); i++) {
+      keys.emplace_back(json::getString(hidden.row(i), "r2_key").value_or(""));
+      clear.push_back(Stmt("UPDATE generations SET r2_key = NULL WHERE id = ?1")
+                          .bind(json::getInt(hidden.row(i), "id").value_or(0)));
+    }
+    std::string err;
+    if (deleteKeys(keys) && db::batch(clear, &err).size() == clear.size()) {
+      rep.deleted = int(keys.size());
+    }
+    rep.more = rep.more || int64_t(hidden.size()) == batch;
+  }
+
   // Reference images: by R2's own upload time, one listing page per run.
   json::JsonWriter list;
   list.beginObject().key("op").value("list").key("prefix").value(kReferencePrefix)
@@ -112,6 +133,22 @@ CleanupReport cleanup(double now) {
       "DELETE FROM metric_events WHERE id IN (SELECT id FROM metric_events WHERE at_ms < ?1 "
       "LIMIT ?2)",
       now - 30 * kDayMs, batch * 10);
+  // /imagine drafts wait for a model choice; an old one is never chosen.
+  rep.drafts = deleteOld(
+      "DELETE FROM generation_drafts WHERE id IN (SELECT id FROM generation_drafts WHERE "
+      "created_ms < ?1 LIMIT ?2)",
+      now - double(std::max<int64_t>(1, config::getInt(Setting::DRAFT_TTL_HOURS, 24))) * 3600000.0,
+      batch * 10);
+  // Code-file versions beyond the newest CODE_VERSIONS_KEPT of each file (a save prunes its own
+  // file; this catches files saved before a lower setting).
+  int64_t kept = std::max<int64_t>(1, config::getInt(Setting::CODE_VERSIONS_KEPT, 20));
+  db::Result pruned = db::run(
+      Stmt("DELETE FROM code_file_versions WHERE id IN (SELECT v.id FROM code_file_versions v "
+           "JOIN code_files f ON f.id = v.file_id WHERE v.version <= f.latest_version - ?1 "
+           "LIMIT ?2)")
+          .bind(kept).bind(batch * 10));
+  if (pruned.ok()) rep.versions = int(pruned.changes());
+  else logger::error("cleanup: versions: " + pruned.error());
   return rep;
 }
 

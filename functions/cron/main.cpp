@@ -46,10 +46,14 @@ fn::Response scheduled(const fn::Event& ev) {
     logger::info("cleanup: images " + std::to_string(r.images) + ", references " +
                  std::to_string(r.references) + ", updates " + std::to_string(r.updates) +
                  ", rate limits " + std::to_string(r.rateLimits) + ", events " +
-                 std::to_string(r.events) + (r.more ? " (more next run)" : ""));
+                 std::to_string(r.events) + ", hidden images " + std::to_string(r.deleted) +
+                 ", drafts " + std::to_string(r.drafts) + ", old versions " +
+                 std::to_string(r.versions) + (r.more ? " (more next run)" : ""));
     w.key("job").value("cleanup").key("images").value(r.images)
         .key("references").value(r.references).key("updates").value(r.updates)
         .key("rate_limits").value(r.rateLimits).key("events").value(r.events)
+        .key("deleted").value(r.deleted).key("drafts").value(r.drafts)
+        .key("versions").value(r.versions)
         .key("more").value(r.more);
   } else {
     logger::warn("cron: no job for schedule '" + ev.cron + "'");

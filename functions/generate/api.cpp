@@ -26,7 +26,7 @@ fn::Response diagnostics(const fn::Request& req) {
   if (req.path == "/generations/__diag/rows") {
     db::Result r = db::all(db::Stmt(
         "SELECT g.id, g.user_id, g.kind, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, g.free_tier, "
-        "g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, g.finished_ms, u.credits, "
+        "g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, g.finished_ms, g.deleted_ms, u.credits, "
         "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'refund') AS refunds, "
         "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves "
         "FROM generations g JOIN users u ON u.id = g.user_id ORDER BY g.created_ms"));

@@ -134,19 +134,53 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
                    "image/png", caption);
 }
 
+store::CodeQuota codeQuota() {
+  store::CodeQuota q;
+  q.maxFiles = std::max<int64_t>(1, config::getInt(Setting::CODE_MAX_FILES, q.maxFiles));
+  q.maxBytes = std::max<int64_t>(1, config::getInt(Setting::CODE_MAX_BYTES, q.maxBytes));
+  q.versionsKept = std::max<int64_t>(1, config::getInt(Setting::CODE_VERSIONS_KEPT, q.versionsKept));
+  return q;
+}
+
+std::string kib(int64_t bytes) { return num((bytes + 1023) / 1024); }
+
+// Over a cap: says which, what it is, and how to free space; nothing was written.
+Outcome refuseOverQuota(Ctx& c, const store::CodeQuota& q, const store::CodeUsage& u, bool files) {
+  if (files) {
+    say(c, Msg::CodeQuotaFiles, {{"files", num(u.files)}, {"max", num(q.maxFiles)}});
+  } else {
+    say(c, Msg::CodeQuotaBytes,
+        {{"used", kib(u.bytes)}, {"max", kib(q.maxBytes)}, {"versions", num(q.versionsKept)}});
+  }
+  return Outcome::Done;
+}
+
 Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
                  const std::string& hint) {
   if (code.find_first_not_of(" \t\r\n") == std::string::npos) {
     say(c, Msg::EmptyFile, {{"name", tg::escapeHtml(name)}});
     return Outcome::Done;
   }
+  bool failed = false;
+  if (rateLimited(c, "save", config::getInt(Setting::CODE_SAVES_PER_MINUTE, 10), 60000, failed)) {
+    return failed ? Outcome::StorageFailed : Outcome::Done;
+  }
+  const store::CodeQuota quota = codeQuota();
+  auto usage = store::codeUsage(c.userId, name, int64_t(code.size()), quota);
+  if (!usage) {
+    say(c, Msg::Sorry);
+    return Outcome::StorageFailed;
+  }
+  if (!usage->exists && usage->files >= quota.maxFiles) return refuseOverQuota(c, quota, *usage, true);
+  if (usage->afterSave > quota.maxBytes) return refuseOverQuota(c, quota, *usage, false);
   render::Language lang = languageOf(name, code, hint);
   auto saved = store::saveFile(c.userId, name, render::languageName(lang), code, countLines(code),
-                               c.updateId, c.now);
+                               c.updateId, c.now, quota);
   if (!saved) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
+  if (saved->version == 0) return refuseOverQuota(c, quota, *usage, usage->files >= quota.maxFiles);
   say(c, Msg::Saved,
       {{"name", tg::escapeHtml(name)}, {"version", num(saved->version)},
        {"lines", num(countLines(code))}, {"language", render::languageName(lang)}});
@@ -435,12 +469,18 @@ void scheduleBatch(const Ctx& c) {
   host::defer(w.str());
 }
 
-Outcome cmdImageAll(Ctx& c) {
-  bool failed = false;
-  if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed)) return failed ? Outcome::StorageFailed : Outcome::Done;
+// How many files /image_all would draw: the batch's renders are charged to the code-image rate
+// limit as the same renders one by one would be. -1 when D1 failed.
+int64_t batchSize(Ctx& c, int64_t& total) {
   std::vector<store::FileRow> rows;
+  if (!store::listFiles(c.userId, 0, 1, rows, total)) return -1;
+  return std::min<int64_t>(total, kBatchMax);
+}
+
+Outcome cmdImageAll(Ctx& c) {
   int64_t total = 0;
-  if (!store::listFiles(c.userId, 0, 1, rows, total)) {
+  int64_t n = batchSize(c, total);
+  if (n < 0) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
@@ -448,12 +488,17 @@ Outcome cmdImageAll(Ctx& c) {
     say(c, Msg::NoFiles);
     return Outcome::Done;
   }
-  if (total > kBatchConfirmAbove) {
+  bool failed = false;
+  // Above the confirmation threshold only the question is charged now; "Yes" pays for the renders.
+  const bool ask = total > kBatchConfirmAbove;
+  if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed, ask ? 1 : n)) {
+    return failed ? Outcome::StorageFailed : Outcome::Done;
+  }
+  if (ask) {
     tg::Keyboard kb{{{i18n::text(Msg::Yes, c.lang), "all:yes", ""},
                      {i18n::text(Msg::Cancel, c.lang), "all:no", ""}}};
     c.bot.sendMessage(c.chatId,
-                      i18n::format(Msg::ConfirmAll, c.lang,
-                                   {{"n", num(total)}, {"max", num(std::min<int64_t>(total, kBatchMax))}}),
+                      i18n::format(Msg::ConfirmAll, c.lang, {{"n", num(total)}, {"max", num(n)}}),
                       &kb);
     return Outcome::Done;
   }
@@ -517,8 +562,18 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   if (kind == "all") {
     c.bot.answerCallbackQuery(q.id);
     if (arg == "yes") {
+      int64_t total = 0;
+      int64_t n = batchSize(c, total);
+      if (n < 0) {
+        say(c, Msg::Sorry);
+        return Outcome::StorageFailed;
+      }
+      bool failed = false;
+      if (n > 0 && rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed, n)) {
+        return failed ? Outcome::StorageFailed : Outcome::Done;
+      }
       c.bot.deleteMessage(c.chatId, q.messageId);
-      scheduleBatch(c);
+      if (n > 0) scheduleBatch(c);
     } else {
       c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::Cancelled, c.lang));
     }

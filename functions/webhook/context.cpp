@@ -44,8 +44,8 @@ std::string errorId() {
 }
 
 bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
-                 bool& storageFailed) {
-  int64_t wait = store::rateLimit(c.userId, std::string(action), limit, windowMs, c.now);
+                 bool& storageFailed, int64_t cost) {
+  int64_t wait = store::rateLimit(c.userId, std::string(action), limit, windowMs, c.now, cost);
   if (wait < 0) {
     storageFailed = true;
     return true;

@@ -51,9 +51,9 @@ void say(Ctx& c, i18n::Msg m, Values v = {});
 std::string errorId();
 
 // Applies a per-user limit: false when allowed. When refused, the user has been told how long to
-// wait; `storageFailed` is set when D1 could not be asked.
+// wait; `storageFailed` is set when D1 could not be asked. `cost` units are taken at once.
 bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
-                 bool& storageFailed);
+                 bool& storageFailed, int64_t cost = 1);
 
 // Sends an image as a photo, or as a document when Telegram would refuse it as a photo
 // (too tall, too large). False when neither went out.

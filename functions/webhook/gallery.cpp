@@ -91,8 +91,8 @@ Item itemOf(const json::Object& r) {
 
 // The filter's bound parameters are ?4 (kind or ''), ?5 (oldest created_ms), ?6 (favourites).
 #define GALLERY_FILTER                                                                     \
-  "user_id = ?1 AND status = 'completed' AND (?4 = '' OR kind = ?4) AND created_ms >= ?5 " \
-  "AND (?6 = 0 OR favourite = 1)"
+  "user_id = ?1 AND status = 'completed' AND deleted_ms IS NULL AND (?4 = '' OR kind = ?4) " \
+  "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1)"
 #define GALLERY_COLUMNS \
   "SELECT id, created_ms, kind, prompt, favourite, r2_key FROM generations WHERE "
 
@@ -196,7 +196,8 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
           "(?6 = 0 OR favourite = 1)), 0) AS total, "
           "COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
           "(?6 = 0 OR favourite = 1) AND (created_ms > ?2 OR (created_ms = ?2 AND id > ?3))), 0) "
-          "AS newer FROM generations WHERE user_id = ?1 AND status = 'completed'")
+          "AS newer FROM generations WHERE user_id = ?1 AND status = 'completed' AND "
+          "deleted_ms IS NULL")
           .bind(c.userId)
           .bind(it.createdMs)
           .bind(it.id)
@@ -277,7 +278,7 @@ Outcome apology(Ctx& c, const CallbackQuery* q) {
 // Sends the stored image of item `id` as a photo (or says it has expired).
 Outcome openItem(Ctx& c, const CallbackQuery& q, int64_t id) {
   db::Result r = db::first(db::Stmt("SELECT kind, prompt, r2_key FROM generations WHERE id = ?1 "
-                                    "AND user_id = ?2 AND status = 'completed'")
+                                    "AND user_id = ?2 AND status = 'completed' AND deleted_ms IS NULL")
                                .bind(id)
                                .bind(c.userId));
   if (!r.ok()) return apology(c, &q);
@@ -364,7 +365,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     case 'F': {
       db::Result r = db::run(db::Stmt("UPDATE generations SET favourite = 1 - favourite, "
                                       "updated_ms = ?3 WHERE id = ?1 AND user_id = ?2 AND "
-                                      "status = 'completed'")
+                                      "status = 'completed' AND deleted_ms IS NULL")
                                  .bind(at.id)
                                  .bind(c.userId)
                                  .bind(c.now));
@@ -387,17 +388,29 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       return Outcome::Done;
     }
     case 'D': {
-      db::Result r = db::first(db::Stmt("DELETE FROM generations WHERE id = ?1 AND user_id = ?2 "
-                                        "AND status = 'completed' RETURNING r2_key")
+      // Hidden, not deleted: the row still counts toward the free allowance and the hourly
+      // limit. The image goes from R2 now; if that fails the cron's cleanup finishes it.
+      db::Result r = db::first(db::Stmt("UPDATE generations SET deleted_ms = ?3, updated_ms = ?3 "
+                                        "WHERE id = ?1 AND user_id = ?2 AND status = 'completed' "
+                                        "AND deleted_ms IS NULL RETURNING r2_key")
                                    .bind(at.id)
-                                   .bind(c.userId));
+                                   .bind(c.userId)
+                                   .bind(c.now));
       if (!r.ok()) return apology(c, &q);
       if (auto row = r.first()) {
         if (auto key = json::getString(*row, "r2_key")) {
           json::JsonWriter del;
           del.beginObject().key("op").value("delete").key("key").value(*key).endObject();
           host::Reply d = host::r2(del.str());
-          if (!d.ok()) logger::warn("gallery: R2 delete failed: " + d.error);
+          if (d.ok()) {
+            db::Result cleared = db::run(db::Stmt("UPDATE generations SET r2_key = NULL WHERE "
+                                                  "id = ?1 AND user_id = ?2")
+                                             .bind(at.id)
+                                             .bind(c.userId));
+            if (!cleared.ok()) logger::warn("gallery: clearing the key failed: " + cleared.error());
+          } else {
+            logger::warn("gallery: R2 delete failed: " + d.error);
+          }
         }
       }
       c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalDeleted, c.lang));

@@ -52,6 +52,13 @@ fn::Response health(const fn::Event& ev) {
   return fn::Response::json(200, w.str());
 }
 
+void diagnosticCrash(int64_t updateId, std::string_view phase) {
+  if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) return;
+  db::Result r = db::first(db::Stmt("DELETE FROM diagnostics WHERE k = ?1 RETURNING k")
+                               .bind("crash:" + std::string(phase) + ":" + std::to_string(updateId)));
+  if (r.ok() && r.first()) __builtin_trap();
+}
+
 fn::Response diagnostics(const fn::Request& req) {
   if (req.path.rfind("/__diag/", 0) != 0) return fn::Response{0, {}, {}};
   if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) {
@@ -243,6 +250,29 @@ fn::Response diagnostics(const fn::Request& req) {
     }
     if (applied == 0) return fn::Response::error(400, "unknown fault; use claim, save, generation or ledger");
     w.beginObject().key("applied").value(int64_t(applied)).endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/sql") {
+    // One read-only query, for tests that check what was (not) written. SELECT only.
+    std::string q = req.queryParam("q");
+    if (q.rfind("SELECT ", 0) != 0 || q.find(';') != std::string::npos) {
+      return fn::Response::error(400, "one SELECT statement only");
+    }
+    db::Result r = db::all(db::Stmt(q));
+    if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
+    w.beginObject().key("rows").beginArray();
+    for (size_t i = 0; i < r.size(); i++) w.raw(simdjson::to_string(r.row(i)));
+    w.endArray().endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/crash-update") {
+    std::string phase = req.queryParam("phase");
+    if (phase != "before" && phase != "after") return fn::Response::error(400, "phase: before or after");
+    int64_t id = atoll(req.queryParam("update_id").c_str());
+    db::Result r = db::run(db::Stmt("INSERT OR REPLACE INTO diagnostics (k, v) VALUES (?1, '1')")
+                               .bind("crash:" + phase + ":" + std::to_string(id)));
+    if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
+    w.beginObject().key("armed").value(true).endObject();
     return fn::Response::json(200, w.str());
   }
   if (req.path == "/__diag/trap") {

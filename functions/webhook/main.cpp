@@ -1,5 +1,6 @@
 // The webhook module's adapter: authenticates and parses Telegram updates, claims each update_id
 // once, and hands it to the bot (bot.cpp). Also /healthz and the diagnostics routes.
+#include <algorithm>
 #include <string>
 
 #include "bot.h"
@@ -18,9 +19,6 @@ using config::Setting;
 
 namespace {
 
-// An update whose claim is older than this was abandoned by a crashed attempt; Telegram's retry
-// may take it over. Longer than any handler runs.
-constexpr double kStaleClaimMs = 120000;
 constexpr size_t kMaxUpdateBytes = 1024 * 1024;
 
 fn::Response ok() { return fn::Response::json(200, R"({"ok":true})"); }
@@ -65,21 +63,33 @@ fn::Response telegram(const fn::Request& req) {
     logger::warn("telegram: unusable update: " + err);
     return ok();
   }
-  switch (webhook::store::claimUpdate(u.updateId, host::nowMs(), kStaleClaimMs)) {
+  // The claim is a lease (UPDATE_LEASE_SECONDS, longer than any handler runs): after a crash the
+  // update runs again on a later delivery, and its effects stay exactly-once by their own keys.
+  const double leaseMs = double(std::max<int64_t>(1, config::getInt(Setting::UPDATE_LEASE_SECONDS, 120))) * 1000;
+  switch (webhook::store::claimUpdate(u.updateId, host::nowMs(), leaseMs)) {
     case webhook::store::Claim::AlreadyHandled:
       logger::info("telegram: update " + std::to_string(u.updateId) + " already handled");
       return ok();
+    case webhook::store::Claim::Busy: {
+      // Still running, or its holder crashed: not 2xx, so Telegram delivers it again later.
+      logger::info("telegram: update " + std::to_string(u.updateId) + " is held by another run");
+      fn::Response busy = fn::Response::error(503, "update in progress, retry later");
+      busy.headers.emplace_back("retry-after", std::to_string(int64_t(leaseMs / 1000)));
+      return busy;
+    }
     case webhook::store::Claim::Failed:
       stats::record("webhook_error", "claim", 0, host::nowMs());
       webhook::apologizeForRetry(u);
       return fn::Response::error(500, "storage unavailable, retry later");
     case webhook::store::Claim::Mine: break;
   }
+  webhook::diagnosticCrash(u.updateId, "before");
   if (webhook::handleUpdate(u) == webhook::Outcome::StorageFailed) {
     stats::record("webhook_error", "storage", 0, host::nowMs());
     webhook::store::releaseUpdate(u.updateId);
     return fn::Response::error(500, "storage unavailable, retry later");
   }
+  webhook::diagnosticCrash(u.updateId, "after");
   if (!webhook::store::finishUpdate(u.updateId)) logger::warn("telegram: could not mark update done");
   return ok();
 }

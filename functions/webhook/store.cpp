@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "shared/db.h"
@@ -73,17 +74,25 @@ bool setLineNumbers(int64_t userId, bool on, double now) {
                      .bind(userId).bind(on).bind(now)).ok();
 }
 
-Claim claimUpdate(int64_t updateId, double now, double staleMs) {
+Claim claimUpdate(int64_t updateId, double now, double leaseMs) {
+  // A claim is a lease: one whose holder crashed (a trap, out of memory, a CPU-limit kill) expires
+  // after leaseMs and the next delivery takes it over. Effects stay exactly-once by their own keys.
   db::Result r = db::run(
       Stmt("INSERT INTO processed_updates (update_id, state, claimed_ms) VALUES (?1, 'processing', "
            "?2) ON CONFLICT (update_id) DO UPDATE SET claimed_ms = excluded.claimed_ms "
            "WHERE processed_updates.state = 'processing' AND processed_updates.claimed_ms < ?3")
-          .bind(updateId).bind(now).bind(now - staleMs));
+          .bind(updateId).bind(now).bind(now - leaseMs));
   if (!r.ok()) {
     logger::error("claimUpdate: " + r.error());
     return Claim::Failed;
   }
-  return r.changes() == 1 ? Claim::Mine : Claim::AlreadyHandled;
+  if (r.changes() == 1) return Claim::Mine;
+  db::Result held = db::first(
+      Stmt("SELECT state FROM processed_updates WHERE update_id = ?1").bind(updateId));
+  if (!held.ok()) return Claim::Failed;
+  auto row = held.first();
+  if (row && json::getString(*row, "state").value_or("") == "processing") return Claim::Busy;
+  return Claim::AlreadyHandled;
 }
 
 bool finishUpdate(int64_t updateId) {
@@ -98,27 +107,80 @@ void releaseUpdate(int64_t updateId) {
   if (!r.ok()) logger::error("releaseUpdate: " + r.error());
 }
 
+namespace {
+
+// The bytes user ?1 keeps once file ?2 has a new version of ?3 bytes and its versions beyond the
+// newest ?4 are pruned; and whether that and the file count (?5) fit. Bound as ?1..?6 everywhere.
+constexpr const char* kQuotaFits =
+    "((SELECT COALESCE(SUM(v.byte_size), 0) FROM code_file_versions v JOIN code_files f ON "
+    "f.id = v.file_id WHERE f.user_id = ?1 AND NOT (f.name = ?2 AND v.version <= "
+    "f.latest_version + 1 - ?4)) + ?3 <= ?6) AND (EXISTS (SELECT 1 FROM code_files WHERE "
+    "user_id = ?1 AND name = ?2) OR (SELECT COUNT(*) FROM code_files WHERE user_id = ?1) < ?5)";
+
+Stmt quotaBound(Stmt s, int64_t userId, const std::string& name, int64_t bytes, const CodeQuota& q) {
+  return std::move(s.bind(userId).bind(name).bind(bytes).bind(q.versionsKept).bind(q.maxFiles)
+                       .bind(q.maxBytes));
+}
+
+}  // namespace
+
+std::optional<CodeUsage> codeUsage(int64_t userId, const std::string& name, int64_t newBytes,
+                                   const CodeQuota& q) {
+  db::Result r = db::first(quotaBound(
+      Stmt("SELECT (SELECT COUNT(*) FROM code_files WHERE user_id = ?1) AS files, "
+           "(SELECT COALESCE(SUM(v.byte_size), 0) FROM code_file_versions v JOIN code_files f ON "
+           "f.id = v.file_id WHERE f.user_id = ?1) AS bytes, "
+           "EXISTS (SELECT 1 FROM code_files WHERE user_id = ?1 AND name = ?2) AS present, "
+           "(SELECT COALESCE(SUM(v.byte_size), 0) FROM code_file_versions v JOIN code_files f ON "
+           "f.id = v.file_id WHERE f.user_id = ?1 AND NOT (f.name = ?2 AND v.version <= "
+           "f.latest_version + 1 - ?4)) + ?3 AS after, ?5 = ?5 AND ?6 = ?6 AS bound"),
+      userId, name, newBytes, q));
+  if (!r.ok()) {
+    logger::error("codeUsage: " + r.error());
+    return std::nullopt;
+  }
+  CodeUsage u;
+  if (auto row = r.first()) {
+    u.files = json::getInt(*row, "files").value_or(0);
+    u.bytes = json::getInt(*row, "bytes").value_or(0);
+    u.exists = json::getInt(*row, "present").value_or(0) == 1;
+    u.afterSave = json::getInt(*row, "after").value_or(0);
+  }
+  return u;
+}
+
 std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
                                      const std::string& language, const std::string& content,
-                                     int64_t lines, int64_t updateId, double now) {
-  // One transaction: the file row, the new version (once per update), the latest pointer.
+                                     int64_t lines, int64_t updateId, double now,
+                                     const CodeQuota& q) {
+  // One transaction: the file row, the new version (once per update), the latest pointer, the
+  // pruning. Both inserts are guarded by the quota as it stands before the batch, so a save that
+  // does not fit writes nothing, even when two saves race for the last bytes.
+  const int64_t bytes = int64_t(content.size());
   std::vector<Stmt> stmts;
-  stmts.push_back(
-      Stmt("INSERT INTO code_files (user_id, name, language, latest_version, created_ms, "
-           "updated_ms) VALUES (?1, ?2, ?3, 0, ?4, ?4) ON CONFLICT (user_id, name) DO UPDATE SET "
-           "language = excluded.language, updated_ms = excluded.updated_ms")
-          .bind(userId).bind(name).bind(language).bind(now));
-  stmts.push_back(
-      Stmt("INSERT INTO code_file_versions (file_id, version, content, line_count, byte_size, "
-           "source_update_id, created_ms) SELECT id, latest_version + 1, ?3, ?4, ?5, ?6, ?7 "
-           "FROM code_files WHERE user_id = ?1 AND name = ?2 "
-           "ON CONFLICT (source_update_id) DO NOTHING")
-          .bind(userId).bind(name).bind(content).bind(lines).bind(int64_t(content.size()))
-          .bind(updateId).bind(now));
+  stmts.push_back(quotaBound(
+      Stmt(std::string("INSERT INTO code_files (user_id, name, language, latest_version, "
+                       "created_ms, updated_ms) SELECT ?1, ?2, ?7, 0, ?8, ?8 WHERE ") +
+           kQuotaFits +
+           " ON CONFLICT (user_id, name) DO UPDATE SET language = excluded.language, "
+           "updated_ms = excluded.updated_ms"),
+      userId, name, bytes, q).bind(language).bind(now));
+  stmts.push_back(quotaBound(
+      Stmt(std::string("INSERT INTO code_file_versions (file_id, version, content, line_count, "
+                       "byte_size, source_update_id, created_ms) SELECT id, latest_version + 1, "
+                       "?7, ?8, ?3, ?9, ?10 FROM code_files WHERE user_id = ?1 AND name = ?2 AND ") +
+           kQuotaFits + " ON CONFLICT (source_update_id) DO NOTHING"),
+      userId, name, bytes, q).bind(content).bind(lines).bind(updateId).bind(now));
   stmts.push_back(
       Stmt("UPDATE code_files SET latest_version = (SELECT MAX(version) FROM code_file_versions "
-           "WHERE file_id = code_files.id) WHERE user_id = ?1 AND name = ?2")
+           "WHERE file_id = code_files.id) WHERE user_id = ?1 AND name = ?2 AND EXISTS (SELECT 1 "
+           "FROM code_file_versions WHERE file_id = code_files.id)")
           .bind(userId).bind(name));
+  stmts.push_back(
+      Stmt("DELETE FROM code_file_versions WHERE file_id = (SELECT id FROM code_files WHERE "
+           "user_id = ?1 AND name = ?2) AND version <= (SELECT latest_version FROM code_files "
+           "WHERE user_id = ?1 AND name = ?2) - ?3")
+          .bind(userId).bind(name).bind(q.versionsKept));
   stmts.push_back(
       Stmt("SELECT v.version FROM code_file_versions v WHERE v.source_update_id = ?1")
           .bind(updateId));
@@ -129,7 +191,7 @@ std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
     return std::nullopt;
   }
   SavedVersion v;
-  if (auto row = res[3].first()) v.version = json::getInt(*row, "version").value_or(0);
+  if (auto row = res[4].first()) v.version = json::getInt(*row, "version").value_or(0);
   return v;
 }
 
@@ -221,18 +283,22 @@ Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::stri
 }
 
 int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, double windowMs,
-                  double now) {
+                  double now, int64_t cost) {
   // Count and insert in one statement, so two concurrent requests cannot both take the last slot.
+  // An admitted action of cost N records N events: a batch of renders uses up the window as the
+  // same renders one by one would.
   db::Result r = db::run(
-      Stmt("INSERT INTO rate_limit_events (user_id, action, at_ms) SELECT ?1, ?2, ?3 "
+      Stmt("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?6) "
+           "INSERT INTO rate_limit_events (user_id, action, at_ms) SELECT ?1, ?2, ?3 FROM n "
            "WHERE (SELECT COUNT(*) FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
            "AND at_ms > ?4) < ?5")
-          .bind(userId).bind(action).bind(now).bind(now - windowMs).bind(limit));
+          .bind(userId).bind(action).bind(now).bind(now - windowMs).bind(limit)
+          .bind(std::max<int64_t>(1, cost)));
   if (!r.ok()) {
     logger::error("rateLimit: " + r.error());
     return -1;
   }
-  if (r.changes() == 1) return 0;
+  if (r.changes() >= 1) return 0;
   db::Result oldest = db::first(
       Stmt("SELECT MIN(at_ms) AS t FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
            "AND at_ms > ?3")

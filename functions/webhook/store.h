@@ -31,19 +31,37 @@ bool setUiLanguage(int64_t userId, const std::string& lang, double nowMs);
 bool setFontSize(int64_t userId, int px, double nowMs);
 bool setLineNumbers(int64_t userId, bool on, double nowMs);
 
-enum class Claim { Mine, AlreadyHandled, Failed };
-// Claims an update for processing. A claim older than staleMs (a crashed attempt) is taken over.
-Claim claimUpdate(int64_t updateId, double nowMs, double staleMs);
+// Mine: this delivery runs the update. AlreadyHandled: it finished before. Busy: another delivery
+// holds a lease younger than leaseMs (still running, or crashed and not yet expired).
+enum class Claim { Mine, AlreadyHandled, Busy, Failed };
+// Claims an update for processing as a lease of leaseMs; an expired lease is taken over.
+Claim claimUpdate(int64_t updateId, double nowMs, double leaseMs);
 bool finishUpdate(int64_t updateId);
 // Drops a claim so Telegram's retry processes the update again (after a storage failure).
 void releaseUpdate(int64_t updateId);
 
-struct SavedVersion {
-  int64_t version = 0;
+// What a user keeps, against CODE_MAX_FILES, CODE_MAX_BYTES and CODE_VERSIONS_KEPT.
+struct CodeQuota {
+  int64_t maxFiles = 100, maxBytes = 5 << 20, versionsKept = 20;
 };
+struct CodeUsage {
+  int64_t files = 0;       // files the user has
+  int64_t bytes = 0;       // bytes of every version kept
+  bool exists = false;     // the file being saved is one of them
+  int64_t afterSave = 0;   // bytes kept once the new version is in and the oldest pruned
+};
+std::optional<CodeUsage> codeUsage(int64_t userId, const std::string& name, int64_t newBytes,
+                                   const CodeQuota& q);
+
+struct SavedVersion {
+  int64_t version = 0;  // 0: not saved, the quota did not allow it (a concurrent save took it)
+};
+// Saves a new version (once per update) and prunes the file's versions beyond q.versionsKept, in
+// one transaction that writes nothing when the save would pass the quota.
 std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
                                      const std::string& language, const std::string& content,
-                                     int64_t lines, int64_t updateId, double nowMs);
+                                     int64_t lines, int64_t updateId, double nowMs,
+                                     const CodeQuota& q);
 
 struct FileVersion {
   int64_t fileId = 0;
@@ -66,9 +84,10 @@ bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRo
 Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::string& nameIn,
                   std::string& name);
 
-// Records one action if fewer than `limit` happened in the last windowMs. Returns 0 when allowed,
-// otherwise the seconds until the oldest counted action leaves the window; -1 on failure.
+// Records an action of `cost` units if fewer than `limit` units were used in the last windowMs.
+// Returns 0 when allowed, otherwise the seconds until the oldest counted unit leaves the window;
+// -1 on failure.
 int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, double windowMs,
-                  double nowMs);
+                  double nowMs, int64_t cost = 1);
 
 }  // namespace webhook::store

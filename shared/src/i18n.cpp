@@ -14,6 +14,7 @@ constexpr Row kRows[] = {
 #include "shared/i18n/payments.inc"
 #include "shared/i18n/gallery.inc"
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/trust.inc"
 #undef I18N_X
 };
 

@@ -197,7 +197,7 @@ test('/gallery: filters by type, 7/30 days and favourites; favourite toggle', as
   assert.match(v.text, /Nothing matches/);
 });
 
-test('/gallery: open sends the stored image; expired items say so; delete removes row and object', async () => {
+test('/gallery: open sends the stored image; expired items say so; delete hides the row and removes the object', async () => {
   const u = user(nextUser++);
   const expired = await seedImage(u.id, Date.now() - 5000, false);
   const thumb = await generate(u, 'Travel vlog: Japan');
@@ -229,7 +229,10 @@ test('/gallery: open sends the stored image; expired items say so; delete remove
   assert.equal(v.id, expired);
   assert.match(v.text, /1\/1/);
   assert.match(v.text, /1 AI images · 0 thumbnails/);
-  assert.equal((await rowsOf(u.id)).some((r) => r.id === thumb), false);
+  // Hidden from the user and its image gone; the row stays, so usage still counts it.
+  const [hidden] = (await rowsOf(u.id)).filter((r) => r.id === thumb);
+  assert.ok(hidden.deleted_ms > 0);
+  assert.equal(hidden.r2_key, null);
   const obj = await (await fetch(`${w.url}/__diag/r2-get?key=${encodeURIComponent(row.r2_key)}`)).json();
   assert.equal(obj.found, false);
 });

@@ -51,6 +51,12 @@ namespace config {
   X(QUEUE_MAX_TOTAL, "100", 0)                                   \
   X(GENERATIONS_PER_HOUR, "10", 0)                               \
   X(FREE_GENERATIONS_PER_DAY, "3", 0)                            \
+  X(CODE_MAX_FILES, "100", 0)                                    \
+  X(CODE_MAX_BYTES, "5242880", 0)                                \
+  X(CODE_VERSIONS_KEPT, "20", 0)                                 \
+  X(CODE_SAVES_PER_MINUTE, "10", 0)                              \
+  X(DRAFT_TTL_HOURS, "24", 0)                                    \
+  X(UPDATE_LEASE_SECONDS, "120", 0)                              \
   X(THUMBNAIL_COST, "1", 0)                                      \
   X(PROMPT_MAX_CHARS, "1000", 0)                                 \
   X(GENERATION_TIMEOUT, "600", 0)                                \

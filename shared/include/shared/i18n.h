@@ -23,6 +23,7 @@ enum class Msg {
 #include "shared/i18n/payments.inc"
 #include "shared/i18n/gallery.inc"
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/trust.inc"
 #undef I18N_X
   Count
 };
