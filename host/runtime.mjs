@@ -10,6 +10,9 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_IDLE = 4;
+// Wasm memory grows and never shrinks: an instance that grew past this after an event is dropped
+// rather than pooled, so one large input does not hold its peak for the isolate's life.
+export const RETIRE_MEMORY_BYTES = 64 * 1024 * 1024;
 // Workers have JSPI; Node 20 (the CLI and benchmarks) does not. Without it the asynchronous imports
 // answer "not available" at once, which is all a module without bindings (render) ever needs.
 const HAS_JSPI = typeof WebAssembly.Suspending === 'function';
@@ -146,6 +149,8 @@ export class FunctionModule {
     this.bindings = bindings;
     this.settings = settings; // JSON text of the string settings, passed to guest_init
     this.idle = [];
+    // Peak linear memory seen after any event, and how many instances were retired for size.
+    this.memory = { peak_bytes: 0, retired: 0 };
   }
 
   async #instantiate() {
@@ -196,7 +201,10 @@ export class FunctionModule {
     const { json, body: replyBody } = unpackBlob(out);
     const deferred = slot.deferred;
     slot.ctx = null;
-    this.#release(slot);
+    const bytes = ex.memory.buffer.byteLength;
+    if (bytes > this.memory.peak_bytes) this.memory.peak_bytes = bytes;
+    if (bytes > RETIRE_MEMORY_BYTES) this.memory.retired++;
+    else this.#release(slot);
     return { status: json.status, headers: json.headers ?? {}, body: replyBody, deferred };
   }
 }

@@ -11,18 +11,26 @@ import { workerBindings } from './bindings.mjs';
 
 const COMPILED = { render: renderWasm, webhook: webhookWasm, generate: generateWasm, cron: cronWasm };
 
-// Path prefix -> module. The first match wins.
+// Path prefix -> module, with the transport limits the host applies before a module sees the
+// request. The first match wins.
+//   maxBody   bytes read at most; the body is streamed and a longer one is answered 413 without
+//             reading the rest (the modules apply their own, finer limits below this).
+//   secret    [header, setting]: when the header does not equal the setting, the module gets the
+//             request without its body (and answers 401/503 itself): nobody's body is copied into
+//             wasm before the sender is known.
+//   limiter   a rate-limiting binding keyed by the client's address: 429 with Retry-After when
+//             the client is over it (wrangler.toml [[ratelimits]]).
+const KB = 1024;
 const ROUTES = [
-  ['/render', 'render'],
-  ['/thumbnail', 'render'],
-  ['/telegram', 'webhook'],
-  ['/payments/', 'webhook'],
-  ['/generations/', 'generate'],
-  ['/__diag/', 'webhook'],
-  ['/metrics', 'cron'],
+  ['/render', 'render', { maxBody: 512 * KB, limiter: 'PUBLIC_LIMITER' }],
+  ['/thumbnail', 'render', { maxBody: 8 * KB * KB, limiter: 'PUBLIC_LIMITER' }],
+  ['/telegram', 'webhook', { maxBody: KB * KB, secret: ['x-telegram-bot-api-secret-token', 'WEBHOOK_SECRET'] }],
+  ['/payments/', 'webhook', { maxBody: 64 * KB }],
+  ['/generations/', 'generate', { maxBody: 16 * KB, limiter: 'PUBLIC_LIMITER' }],
+  ['/__diag/', 'webhook', { maxBody: KB * KB }],
+  ['/metrics', 'cron', { maxBody: 0 }],
 ];
-
-const MAX_BODY = 8 * 1024 * 1024; // the C++ routes apply their own, smaller limits
+const LIMITER_PERIOD_S = 60; // the [[ratelimits]] period, for Retry-After
 
 let modules = null;
 function getModules(env) {
@@ -68,14 +76,51 @@ async function run(env, ctx, name, event, body, extra = {}) {
   return result;
 }
 
-async function requestEvent(request) {
+// Reads at most `max` bytes of a body, chunk by chunk; null (and the stream cancelled) past it.
+// Chunked bodies carry no Content-Length, so the count is what decides.
+async function readCapped(stream, max) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) out.set(c, at), (at += c.byteLength);
+  return out;
+}
+
+function sameSecret(given, expected) {
+  if (typeof given !== 'string' || typeof expected !== 'string' || !expected) return false;
+  let diff = given.length === expected.length ? 0 : 1;
+  for (let i = 0; i < Math.max(given.length, expected.length); i++) {
+    diff |= (given.charCodeAt(i) || 0) ^ (expected.charCodeAt(i) || 0);
+  }
+  return diff === 0;
+}
+
+async function requestEvent(request, { maxBody = 0, withBody = true } = {}) {
   const url = new URL(request.url);
   const headers = {};
   for (const [k, v] of request.headers) headers[k.toLowerCase()] = v;
   const len = Number(request.headers.get('content-length') ?? 0);
-  if (len > MAX_BODY) return { tooLarge: true };
-  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
-  if (body && body.length > MAX_BODY) return { tooLarge: true };
+  if (len > maxBody) return { tooLarge: true };
+  let body = null;
+  if (request.body && withBody) {
+    body = await readCapped(request.body, maxBody);
+    if (!body) return { tooLarge: true };
+  } else if (request.body) {
+    // Not read at all: say so, or the runtime waits for the sender to finish before answering.
+    await request.body.cancel().catch(() => {});
+  }
   const event = {
     kind: 'fetch',
     request: { method: request.method, url: request.url, path: url.pathname, query: url.search.slice(1), headers },
@@ -95,13 +140,32 @@ export default {
     const url = new URL(request.url);
     try {
       if (url.pathname === '/healthz') {
-        const r = await run(env, ctx, 'webhook', { kind: 'health', host: manifest }, null);
+        const mods = getModules(env);
+        const memory = Object.fromEntries(Object.entries(mods).map(([n, m]) => [n, m.memory]));
+        const r = await run(env, ctx, 'webhook', { kind: 'health', host: { ...manifest, memory } }, null);
         return toResponse(r);
       }
       const route = ROUTES.find(([prefix]) => url.pathname.startsWith(prefix));
       if (!route) return jsonResponse(404, { error: 'no such route' });
-      const { event, body, tooLarge } = await requestEvent(request);
-      if (tooLarge) return jsonResponse(413, { error: 'request body too large' });
+      const limits = route[2];
+      const limiter = limits.limiter && env[limits.limiter];
+      if (limiter) {
+        const client = request.headers.get('cf-connecting-ip') ?? 'unknown';
+        const { success } = await limiter.limit({ key: `${route[0]}|${client}` });
+        if (!success) {
+          const r = jsonResponse(429, { error: `too many requests from your address; retry in ${LIMITER_PERIOD_S} s` });
+          r.headers.set('retry-after', String(LIMITER_PERIOD_S));
+          return r;
+        }
+      }
+      const withBody = !limits.secret || sameSecret(request.headers.get(limits.secret[0]), env[limits.secret[1]]);
+      const { event, body, tooLarge } = await requestEvent(request, { maxBody: limits.maxBody, withBody });
+      if (tooLarge) {
+        const r = jsonResponse(413, { error: `request body too large: at most ${limits.maxBody} bytes for ${route[0]}` });
+        // The rest of the body was never read: this connection cannot carry another request.
+        r.headers.set('connection', 'close');
+        return r;
+      }
       const r = await run(env, ctx, route[1], event, body);
       // The module may hand the request to a Durable Object it names (e.g. a WebSocket upgrade,
       // which only the object can hold).
@@ -138,7 +202,8 @@ export class ModelQueue extends DurableObject {
   }
 
   async fetch(request) {
-    const { event, body } = await requestEvent(request);
+    // Requests reach the object only from this Worker's own routes, which capped them already.
+    const { event, body } = await requestEvent(request, { maxBody: 8 * KB * KB });
     this.name = request.headers.get('x-object-name') ?? this.name;
     event.kind = 'do_fetch';
     event.object = this.name;

@@ -72,6 +72,13 @@ std::optional<fn::Response> refusePost(const fn::Request& req) {
     r.headers.emplace_back("allow", "POST");
     return r;
   }
+  // An empty key leaves the API open; a placeholder or short one closes it (503, naming the
+  // setting) rather than protecting it with a guessable key.
+  if (!config::get(config::Setting::RENDER_API_KEY).empty()) {
+    if (std::string p = config::secretProblem(config::Setting::RENDER_API_KEY); !p.empty()) {
+      return fn::Response::error(503, p);
+    }
+  }
   if (std::string problem = authProblem(req); !problem.empty()) {
     fn::Response r = fn::Response::error(401, problem);
     r.headers.emplace_back("www-authenticate", "Bearer");

@@ -42,6 +42,12 @@ fn::Response health(const fn::Event& ev) {
     if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) {
       w.key("functions").raw(simdjson::to_string(fns));
     }
+    // Per module: the peak linear memory after any event in this isolate, and the instances
+    // retired for growing past the host's threshold.
+    json::Object mem;
+    if ((*hostInfo)["memory"].get(mem) == simdjson::SUCCESS) {
+      w.key("memory").raw(simdjson::to_string(mem));
+    }
   }
   w.key("config").beginObject();
   for (const Need& n : kNeeds) {

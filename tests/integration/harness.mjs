@@ -37,11 +37,14 @@ export const TEST_SECRETS = {
 
 // Writes a wrangler config into a temp folder (with a .dev.vars beside it, which is where wrangler
 // looks for secrets) that points back at the project's entry point and migrations.
-function writeConfig(dir, vars) {
+// The per-client limit of the public routes is the shipped one only where a test asks for
+// `publicLimit`; other tests call /render far more often than one client would.
+function writeConfig(dir, vars, publicLimit) {
   let toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
   toml = toml
     .replace(/^main = .*$/m, `main = "${path.join(ROOT, 'host/worker.mjs')}"`)
-    .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`);
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`)
+    .replace(/^simple = \{ limit = \d+/m, `simple = { limit = ${publicLimit ?? 1000000}`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   // dotenv keeps backslashes inside "...", so JSON values (MODELS, STAR_PACKS) go in '...', which
   // it takes literally.
@@ -51,9 +54,9 @@ function writeConfig(dir, vars) {
   return path.join(dir, 'wrangler.toml');
 }
 
-export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
+export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
-  const config = writeConfig(dir, { ...TEST_SECRETS, ...vars });
+  const config = writeConfig(dir, { ...TEST_SECRETS, ...vars }, publicLimit);
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],

@@ -142,6 +142,39 @@ bool withinLimits(int64_t w, int64_t h, std::string& why) {
   return false;
 }
 
+bool withinBudget(int64_t need, std::string& why) {
+  if (need <= kDecodeBudgetBytes) return true;
+  why = "the image would need " + std::to_string((need + (1 << 20) - 1) >> 20) +
+        " MB to decode; at most " + std::to_string(kDecodeBudgetBytes >> 20) +
+        " MB (send a smaller or baseline JPEG, or a PNG)";
+  return false;
+}
+
+// A JPEG's frame header: progressive or not, and its component count. stb_image reads the same
+// markers; this only looks, allocating nothing. False when no frame header comes first.
+bool jpegFrame(std::span<const uint8_t> b, bool& progressive, int& components) {
+  size_t at = 2;
+  while (at + 4 <= b.size()) {
+    if (b[at] != 0xFF) return false;
+    const uint8_t m = b[at + 1];
+    if (m == 0xFF) {  // fill byte
+      at++;
+      continue;
+    }
+    const size_t len = size_t(b[at + 2]) << 8 | b[at + 3];
+    if (len < 2) return false;
+    const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+    if (sof) {
+      if (at + 2 + 8 > b.size()) return false;
+      progressive = m == 0xC2 || m == 0xC6 || m == 0xCA || m == 0xCE;
+      components = b[at + 9];
+      return true;
+    }
+    at += 2 + len;
+  }
+  return false;
+}
+
 // Straight RGBA bytes (R, G, B, A in memory, as Rgba::packed() on little-endian wasm32 and x86)
 // -> opaque pixels: transparent areas are shown over black, the colour the scrim darkens towards
 // anyway.
@@ -191,7 +224,10 @@ bool decodePng(std::span<const uint8_t> bytes, Image& out, std::string& why) {
     why = std::string("the image header is unreadable: ") + img.message;
     return false;
   }
-  if (!withinLimits(img.width, img.height, why)) {
+  // The RGBA result, the chunk copy, and libpng's two rows (16-bit RGBA at most).
+  if (!withinLimits(img.width, img.height, why) ||
+      !withinBudget(int64_t(img.width) * img.height * 4 + int64_t(chunks.size()) +
+                        int64_t(img.width) * 16, why)) {
     png_image_free(&img);
     return false;
   }
@@ -219,6 +255,18 @@ bool decodeJpeg(std::span<const uint8_t> bytes, Image& out, std::string& why) {
     return false;
   }
   if (!withinLimits(w, h, why)) return false;
+  // Where the markers cannot be walked as plainly as stb walks them, assume the worst:
+  // progressive, with four components.
+  bool progressive = true;
+  int components = 4;
+  if (!jpegFrame(bytes, progressive, components) || components < 1 || components > 4) {
+    progressive = true;
+    components = 4;
+  }
+  // stb's planes (one byte a sample, up to 2x padding for subsampled MCUs counted as the full
+  // size), its coefficients when progressive (2 bytes a sample), its RGBA result and our copy.
+  const int64_t pixels = int64_t(w) * h;
+  if (!withinBudget(pixels * components * (progressive ? 3 : 1) + pixels * 4 * 2, why)) return false;
   const int headerW = w, headerH = h;
   uint8_t* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 4);
   if (!px) {

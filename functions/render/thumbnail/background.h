@@ -32,6 +32,10 @@ bool parseAlgorithm(std::string_view s, Algorithm& out);
 // Larger images are refused before decoding (memory: 4 bytes a pixel in a 128 MB isolate).
 constexpr int kMaxBackgroundSide = 4096;
 constexpr int64_t kMaxBackgroundPixels = 16 * 1024 * 1024;
+// Worst-case bytes a decode may allocate, judged from the header before any pixel is decoded:
+// a progressive JPEG keeps 2 bytes of coefficients per sample besides its planes and the RGBA
+// result, so a 4096x4096 one would need over 200 MB (the isolate has 128). Larger: refused.
+constexpr int64_t kDecodeBudgetBytes = 48 * 1024 * 1024;
 
 struct Image {
   int width = 0, height = 0;

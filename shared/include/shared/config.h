@@ -17,8 +17,8 @@ namespace config {
 #define CONFIG_SETTINGS(X)                                       \
   X(TELEGRAM_BOT_TOKEN, "", 20)                                  \
   X(WEBHOOK_SECRET, "", 16)                                      \
-  X(RENDER_API_KEY, "", 0)                                       \
-  X(METRICS_TOKEN, "", 0)                                        \
+  X(RENDER_API_KEY, "", 16)                                      \
+  X(METRICS_TOKEN, "", 16)                                       \
   X(YOOKASSA_SHOP_ID, "", 0)                                     \
   X(YOOKASSA_SECRET_KEY, "", 16)                                 \
   X(TELEGRAM_API_BASE, "https://api.telegram.org", 0)            \
