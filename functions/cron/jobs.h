@@ -28,6 +28,17 @@ struct CleanupReport {
 };
 CleanupReport cleanup(double nowMs);
 
+struct PaymentsReport {
+  int checked = 0;   // pending YooKassa payments fetched back
+  int credited = 0;  // credited by this run
+  int closed = 0;    // canceled, or refunded before any credit
+  int refunds = 0;   // refunds applied whose notification never took effect
+  int failed = 0;    // the API, D1 or the webhook module failed: tried again on a later run
+};
+// Fetches back the YooKassa payments left pending past YOOKASSA_RECONCILE_AFTER and settles them
+// once (the webhook module does the work; see functions/cron/payments.cpp).
+PaymentsReport reconcilePayments(double nowMs);
+
 // Sends the alerts whose thresholds are crossed, each at most once an hour. Returns how many.
 int alerts(double nowMs);
 

@@ -1,5 +1,6 @@
 // The cron module's adapter: the scheduled handler dispatches on the cron expression (every
-// minute: watchdog and alerts; hourly: TTL cleanup), and GET /metrics serves Prometheus text.
+// minute: watchdog, alerts and the payments reconcile; hourly: TTL cleanup), and GET /metrics
+// serves Prometheus text.
 #include <string>
 
 #include "jobs.h"
@@ -40,6 +41,16 @@ fn::Response scheduled(const fn::Event& ev) {
     w.key("job").value("watchdog").key("failed").value(r.failed).key("notified").value(r.notified)
         .key("kicked").value(r.kicked).key("reenqueued").value(r.reenqueued)
         .key("alerts").value(alerts);
+    cron::PaymentsReport p = cron::reconcilePayments(now);
+    if (p.checked || p.refunds || p.failed) {
+      logger::info("payments reconcile: checked " + std::to_string(p.checked) + ", credited " +
+                   std::to_string(p.credited) + ", closed " + std::to_string(p.closed) +
+                   ", refunds " + std::to_string(p.refunds) + ", failed " +
+                   std::to_string(p.failed));
+    }
+    w.key("payments").beginObject().key("checked").value(p.checked)
+        .key("credited").value(p.credited).key("closed").value(p.closed)
+        .key("refunds").value(p.refunds).key("failed").value(p.failed).endObject();
   } else if (ev.cron == "0 * * * *") {
     recordRun("cleanup", ev);
     cron::CleanupReport r = cron::cleanup(now);

@@ -271,6 +271,28 @@ fn::Response diagnostics(const fn::Request& req) {
     w.endArray().endObject();
     return fn::Response::json(200, w.str());
   }
+  if (req.path == "/__diag/payment") {
+    // A payments row (?provider=, default yookassa; ?id= its charge id) with its recorded refunds,
+    // for tests that check what the row says.
+    std::string provider = req.queryParam("provider");
+    if (provider.empty()) provider = "yookassa";
+    std::string id = req.queryParam("id");
+    db::Result p = db::first(db::Stmt("SELECT charge_id, user_id, pack, credits, amount, status, "
+                                      "credited, refunded, note, processed_ms, checked_ms FROM "
+                                      "payments WHERE provider = ?1 AND charge_id = ?2")
+                                 .bind(provider).bind(id));
+    db::Result r = db::all(db::Stmt("SELECT refund_id, amount, applied, outcome FROM "
+                                    "payment_refunds WHERE provider = ?1 AND charge_id = ?2 "
+                                    "ORDER BY created_ms, refund_id").bind(provider).bind(id));
+    if (!p.ok() || !r.ok()) return fn::Response::error(500, "d1: " + p.error() + r.error());
+    w.beginObject().key("row");
+    if (auto row = p.first()) w.raw(simdjson::to_string(*row));
+    else w.null();
+    w.key("refunds").beginArray();
+    for (size_t i = 0; i < r.size(); i++) w.raw(simdjson::to_string(r.row(i)));
+    w.endArray().endObject();
+    return fn::Response::json(200, w.str());
+  }
   if (req.path == "/__diag/crash-update") {
     std::string phase = req.queryParam("phase");
     if (phase != "before" && phase != "after") return fn::Response::error(400, "phase: before or after");

@@ -102,6 +102,17 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
     webhook::runDeferred(ev);
     return ok();
   }
+  if (ev.kind == "reconcile_payments") {
+    // From the cron module (host::invoke), every minute: see yookassa::reconcile.
+    double now = json::getDouble(ev.data, "now_ms").value_or(0);
+    auto r = webhook::yookassa::reconcile(now > 0 ? now : host::nowMs());
+    json::JsonWriter w;
+    w.beginObject().key("checked").value(r.checked).key("credited").value(r.credited)
+        .key("closed").value(r.closed).key("pending").value(r.pending)
+        .key("refunds").value(r.refunds)
+        .key("failed").value(r.failed).endObject();
+    return Response::json(200, w.str());
+  }
   if (ev.kind != "fetch") return Response::error(400, "unsupported event");
   const Request& req = ev.request;
   if (Response d = webhook::diagnostics(req); d.status != 0) return d;

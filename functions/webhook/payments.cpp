@@ -377,6 +377,7 @@ Outcome checkYookassa(Ctx& c, const CallbackQuery& q, std::string_view id) {
     case State::AlreadyDone: m = Msg::TopupAlreadyCredited; break;
     case State::Pending: m = Msg::TopupPending; break;
     case State::Canceled: c.bot.answerCallbackQuery(q.id); return Outcome::Done;  // told already
+    case State::Refunded: m = Msg::TopupRefundedFirst; break;
     case State::Refused:
     case State::Failed: m = Msg::TopupFailed; break;
   }

@@ -135,6 +135,32 @@ std::string formatMinorUnits(int64_t minor) {
   return buf;
 }
 
+int64_t netCredits(int64_t credits, int64_t amountMinor, int64_t refundedMinor) {
+  if (credits <= 0 || amountMinor <= 0 || refundedMinor < 0 || refundedMinor >= amountMinor) {
+    return 0;
+  }
+  // Both factors stay far below 2^63: credits and kopecks of one payment.
+  return credits * (amountMinor - refundedMinor) / amountMinor;
+}
+
+std::string isoTime(double ms) {
+  int64_t total = ms > 0 ? int64_t(ms) : 0;
+  int64_t days = total / 86400000, rem = total % 86400000;
+  // Howard Hinnant's civil_from_days.
+  int64_t z = days + 719468, era = z / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) y++;
+  char buf[40];
+  snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y,
+           (long long)m, (long long)d, (long long)(rem / 3600000), (long long)(rem / 60000 % 60),
+           (long long)(rem / 1000 % 60), (long long)(rem % 1000));
+  return buf;
+}
+
 std::string starPayload(int64_t userId, const StarPack& pack) {
   return "stars:" + std::to_string(userId) + ":" + pack.id + ":" + std::to_string(pack.credits);
 }

@@ -39,6 +39,15 @@ std::optional<int64_t> parseMinorUnits(std::string_view value);
 // 19950 -> "199.50", the form YooKassa's amount.value takes.
 std::string formatMinorUnits(int64_t minor);
 
+// The credits a YooKassa payment is worth once `refundedMinor` of its `amountMinor` went back
+// before crediting: `credits` in proportion to what is left, rounded down; 0 when all of it went
+// back (or for nonsense input). yookassa.cpp's SQL computes the same for rows already in D1.
+int64_t netCredits(int64_t credits, int64_t amountMinor, int64_t refundedMinor);
+
+// "2026-12-07T13:05:09.250Z" from epoch milliseconds (UTC): the form YooKassa's list filters
+// (created_at.gte and friends) take.
+std::string isoTime(double ms);
+
 // What a Stars invoice carries through pre-checkout to successful_payment: who, which pack, and
 // the credits promised, so a pack changed after payment still credits what the buyer saw.
 struct StarPayload {

@@ -213,6 +213,33 @@ TEST_CASE("payment packs, payloads and amounts", "[webhook]") {
   CHECK_FALSE(pay::isAdmin("0", 0));
 }
 
+TEST_CASE("a YooKassa payment credits what is left after refunds made before crediting",
+          "[webhook]") {
+  struct Net {
+    int64_t credits, amount, refunded, expected;
+  };
+  const Net nets[] = {{100, 9900, 0, 100},   {100, 9900, 4950, 50}, {100, 9900, 9900, 0},
+                      {100, 9900, 9899, 0},  {100, 9900, 1, 99},    {550, 44900, 100, 548},
+                      {100, 9900, 99000, 0}};
+  for (const Net& n : nets) {
+    CHECK(pay::netCredits(n.credits, n.amount, n.refunded) == n.expected);
+  }
+}
+
+TEST_CASE("YooKassa list filters take ISO 8601 times in UTC", "[webhook]") {
+  CHECK(pay::isoTime(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(pay::isoTime(951782400000) == "2000-02-29T00:00:00.000Z");
+  CHECK(pay::isoTime(1796649909250) == "2026-12-07T13:25:09.250Z");
+  CHECK(pay::isoTime(-5) == "1970-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("netCredits refuses nonsense instead of crediting it", "[webhook]") {
+  CHECK(pay::netCredits(100, 0, 0) == 0);
+  CHECK(pay::netCredits(100, -5, 0) == 0);
+  CHECK(pay::netCredits(100, 9900, -1) == 0);
+  CHECK(pay::netCredits(-100, 9900, 0) == 0);
+}
+
 TEST_CASE("YooKassa notification addresses", "[webhook]") {
   for (const char* ok : {"185.71.76.0", "185.71.76.31", "185.71.77.5", "77.75.153.0",
                          "77.75.153.127", "77.75.156.11", "77.75.156.35", "77.75.154.128",

@@ -1,11 +1,16 @@
 // A local fake of the YooKassa API v3 (https://yookassa.ru/developers/api) for tests.
 // POST /v3/payments creates a pending payment with a redirect confirmation_url; GET
-// /v3/payments/{id} returns what the test set. Like the real API it requires HTTP basic auth
-// (shop id : secret key), answering 401 otherwise, and an Idempotence-Key header on POST, answering
-// 400 without one and the same payment again for a repeated key.
+// /v3/payments/{id} returns what the test set; GET /v3/refunds/{id} returns a refund the test made
+// (404 for any other id) and GET /v3/refunds lists them (status, payment_id, created_at filters,
+// limit, cursor); a succeeded refund counts in its payment's refunded_amount, as at YooKassa. Like
+// the real API it requires HTTP basic auth (shop id : secret key), answering 401 otherwise, and an
+// Idempotence-Key header on POST, answering 400 without one and the same payment again for a
+// repeated key. failNext makes the next matching requests fail with a 5xx.
 //
 //   const yk = await startFakeYookassa({ shopId: '123456', secretKey: 'test_secret...' });
 //   yk.setPayment('pay-1', { status: 'succeeded', amount: '99.00', metadata: { user_id: '7', pack: 'r100' } });
+//   yk.refund('pay-1', { id: 'rf-1', amount: '99.00' });   // refunded_amount 99.00
+//   yk.failNext('GET', '/v3/payments/', 500);
 //   yk.calls   // [{ method, path, headers, body }]
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +18,10 @@ import { randomUUID } from 'node:crypto';
 export async function startFakeYookassa({ shopId, secretKey }) {
   const calls = [];
   const payments = new Map(); // id -> payment object
+  const refunds = new Map(); // id -> refund object
+  const failures = []; // { method, prefix, status, times }
+  const minor = (v) => Math.round(Number(v) * 100);
+  const money = (kopecks) => (kopecks / 100).toFixed(2);
   const byKey = new Map(); // Idempotence-Key -> payment id
   const expectedAuth = `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString('base64')}`;
 
@@ -29,6 +38,12 @@ export async function startFakeYookassa({ shopId, secretKey }) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(obj));
     };
+    const failure = failures.find((f) => f.times > 0 && f.method === req.method && url.pathname.startsWith(f.prefix));
+    if (failure) {
+      failure.times--;
+      call.failed = failure.status;
+      return send(failure.status, error('internal_server_error', 'Internal server error'));
+    }
     if (req.headers.authorization !== expectedAuth) {
       return send(401, error('invalid_credentials', 'Login or password is incorrect'));
     }
@@ -69,6 +84,33 @@ export async function startFakeYookassa({ shopId, secretKey }) {
       if (!p) return send(404, error('not_found', 'Payment not found'));
       return send(200, p);
     }
+    if (req.method === 'GET' && url.pathname === '/v3/refunds') {
+      // The list, newest first, with the documented filters and an opaque cursor.
+      const q = url.searchParams;
+      const limit = Number(q.get('limit') ?? 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return send(400, error('invalid_request', 'limit'));
+      const at = (name) => (q.has(name) ? Date.parse(q.get(name)) : null);
+      const bounds = { gte: at('created_at.gte'), gt: at('created_at.gt'), lte: at('created_at.lte'), lt: at('created_at.lt') };
+      if (Object.values(bounds).some((b) => Number.isNaN(b))) return send(400, error('invalid_request', 'created_at'));
+      const items = [...refunds.values()].filter((r) => {
+        const t = Date.parse(r.created_at);
+        return (!q.has('status') || r.status === q.get('status'))
+          && (!q.has('payment_id') || r.payment_id === q.get('payment_id'))
+          && (bounds.gte === null || t >= bounds.gte) && (bounds.gt === null || t > bounds.gt)
+          && (bounds.lte === null || t <= bounds.lte) && (bounds.lt === null || t < bounds.lt);
+      }).sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+      const from = q.has('cursor') ? Number(q.get('cursor').replace(/^c-/, '')) : 0;
+      const page = items.slice(from, from + limit);
+      const body = { type: 'list', items: page };
+      if (from + limit < items.length) body.next_cursor = `c-${from + limit}`;
+      return send(200, body);
+    }
+    const refund = /^\/v3\/refunds\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && refund) {
+      const r = refunds.get(decodeURIComponent(refund[1]));
+      if (!r) return send(404, error('not_found', 'Refund not found'));
+      return send(200, r);
+    }
     return send(404, error('not_found', 'Unknown endpoint'));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -78,6 +120,7 @@ export async function startFakeYookassa({ shopId, secretKey }) {
     url: `http://127.0.0.1:${port}`,
     calls,
     payments,
+    refunds,
     // Sets (or changes) what GET /v3/payments/{id} answers: { status, amount: '99.00',
     // currency: 'RUB', metadata, refunded }.
     setPayment(id, { status = 'succeeded', amount = '99.00', currency = 'RUB', metadata, refunded } = {}) {
@@ -88,6 +131,25 @@ export async function startFakeYookassa({ shopId, secretKey }) {
       if (refunded) p.refunded_amount = { value: refunded, currency };
       payments.set(id, p);
       return p;
+    },
+    // Makes (or changes) refund `id` of payment `paymentId`, as GET /v3/refunds/{id} answers it:
+    // { id, amount: '99.00', status: 'succeeded' | 'pending' | 'canceled' }. The payment's
+    // refunded_amount becomes the sum of its succeeded refunds.
+    refund(paymentId, { id, amount, status = 'succeeded', currency = 'RUB' }) {
+      const p = payments.get(paymentId);
+      if (!p) throw new Error(`no payment ${paymentId}`);
+      const r = refunds.get(id) ?? { id, payment_id: paymentId, created_at: new Date().toISOString() };
+      Object.assign(r, { status, amount: { value: amount, currency } });
+      refunds.set(id, r);
+      const total = [...refunds.values()]
+        .filter((x) => x.payment_id === paymentId && x.status === 'succeeded')
+        .reduce((sum, x) => sum + minor(x.amount.value), 0);
+      if (total > 0) p.refunded_amount = { value: money(total), currency: p.amount?.currency ?? currency };
+      return r;
+    },
+    // The next `times` requests with this method and a path starting with `prefix` get `status`.
+    failNext(method, prefix, status = 500, times = 1) {
+      failures.push({ method, prefix, status, times });
     },
     // The body YooKassa POSTs to the notification URL.
     notification(event, object) {

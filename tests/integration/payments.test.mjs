@@ -346,10 +346,10 @@ test('a YooKassa refund.succeeded debits the refunded credits once, after the AP
   assert.equal((await balance(u)).credits, 100);
   const refund = yk.notification('refund.succeeded', { id: 'rf-307', payment_id: p.id, status: 'succeeded',
     amount: { value: '99.00', currency: 'RUB' } });
-  let a = await notify(refund); // the API shows no refund yet: a forgery
+  let a = await notify(refund); // YooKassa has no such refund yet: a forgery
   assert.equal(a.ok, false);
   assert.equal((await balance(u)).credits, 100);
-  yk.setPayment(p.id, { status: 'succeeded', amount: '99.00', refunded: '99.00' });
+  yk.refund(p.id, { id: 'rf-307', amount: '99.00' });
   a = await notify(refund);
   assert.equal(a.ok, true, JSON.stringify(a));
   a = await notify(refund);

@@ -31,6 +31,7 @@ namespace config {
   X(YOOKASSA_PACKS, "[{\"id\":\"r100\",\"amount\":\"99.00\",\"credits\":100}," \
                     "{\"id\":\"r550\",\"amount\":\"449.00\",\"credits\":550}]", 0) \
   X(TOPUPS_PER_HOUR, "5", 0)                                     \
+  X(YOOKASSA_RECONCILE_AFTER, "300", 0)                          \
   X(DEFAULT_THEME, "monokai", 0)                                 \
   X(DEFAULT_FONT_SIZE, "14", 0)                                  \
   X(PREVIEW_LINES, "50", 0)                                      \
