@@ -63,8 +63,12 @@ test('/start answers in the user\'s language', async () => {
 
 test('a retried update takes effect once, even five copies at once', async () => {
   const u = messageUpdate(user(5), '/save once.py\nprint("once")');
+  // Copies that arrive while the first still holds the update are told to come back (503, so
+  // Telegram delivers them again); none takes effect a second time.
   const results = await Promise.all(Array.from({ length: 5 }, () => post(u)));
-  assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
+  const statuses = results.map((r) => r.status);
+  assert.ok(statuses.every((s) => s === 200 || s === 503), statuses.join());
+  assert.ok(statuses.includes(200), statuses.join());
   assert.equal((await post(u)).status, 200);
   const saved = texts().filter((t) => t.includes('Saved'));
   assert.equal(saved.length, 1);

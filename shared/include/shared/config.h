@@ -55,7 +55,7 @@ namespace config {
   X(CODE_MAX_FILES, "100", 0)                                    \
   X(CODE_MAX_BYTES, "5242880", 0)                                \
   X(CODE_VERSIONS_KEPT, "20", 0)                                 \
-  X(CODE_SAVES_PER_MINUTE, "10", 0)                              \
+  X(CODE_SAVES_PER_MINUTE, "30", 0)                              \
   X(DRAFT_TTL_HOURS, "24", 0)                                    \
   X(UPDATE_LEASE_SECONDS, "120", 0)                              \
   X(THUMBNAIL_COST, "1", 0)                                      \
