@@ -209,7 +209,7 @@ Verdict succeeded(const Payment& p) {
   }
   auto bal = ledger::balance(e.userId);
   payments::tellUser(e.userId, Msg::TopupCredited,
-                     {{"credits", num(e.credits)}, {"balance", num(bal.value_or(0))}});
+                     {{"credits", e.credits}, {"balance", bal.value_or(0)}});
   return done("payment " + p.id + " credited " + num(e.credits) + " credits",
               Verdict::State::Credited);
 }
@@ -229,7 +229,7 @@ Verdict canceled(const Payment& p) {
   }
   if (p.userId) {
     payments::tellUser(p.userId, Msg::TopupCanceled,
-                       {{"amount", pay::formatMinorUnits(p.amountMinor)}});
+                       {{"amount", i18n::Arg::rubles(p.amountMinor)}});
   }
   return done("payment " + p.id + " canceled", Verdict::State::Canceled);
 }
