@@ -40,7 +40,7 @@ beforeEach(() => tg.reset());
 const EXPECT = {
   en: {
     balance: '21 credits', priceOne: 'flux — 1 credit per image', priceTwo: 'sdxl — 2 credits per image',
-    free: '3 free generations a day', files: '(2 files), page 1 of 1', line: '1 line',
+    free: '3 free generations a day', files: '(2 files), page 1/1', line: '1 line',
     queued: /^🕐 #1 in the flux queue, about 1 min$/, delta: '+21 · bonus · ',
     notFound: '❌ File <b>nothing_here.py</b> not found. /files lists your files.',
   },
