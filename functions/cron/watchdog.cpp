@@ -35,7 +35,7 @@ bool notify(const json::Object& row, double now) {
   tg::Bot bot;
   tg::Sent s = bot.sendMessage(num(row, "chat_id"),
                                i18n::format(i18n::Msg::GenerationTimedOut, lang,
-                                            {{"credits", std::to_string(credits)}}));
+                                            {{"credits", credits}}));
   if (!s.ok && s.errorCode != 403) {  // 403: the user blocked the bot; nothing more to do
     logger::warn("watchdog: could not tell user about generation " + std::to_string(id) + ": " +
                  s.description);

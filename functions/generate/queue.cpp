@@ -275,7 +275,7 @@ void showStatus(const std::string& model, int64_t genId, const std::string& text
 // ---- D1 state changes --------------------------------------------------------------------------
 
 std::string refundNote(i18n::Lang lang, int64_t cost) {
-  return cost > 0 ? i18n::format(Msg::GenRefunded, lang, {{"cost", std::to_string(cost)}}) : "";
+  return cost > 0 ? i18n::format(Msg::GenRefunded, lang, {{"cost", cost}}) : "";
 }
 
 void logDone(const Job& j, std::string_view outcome) {
@@ -314,9 +314,9 @@ bool failJob(const std::string& model, Job& j, Fail why, const std::string& deta
     std::string note = refundNote(lang, j.cost);
     std::string text;
     std::string id = "E" + std::to_string(j.genId);
-    if (why == Fail::Moderated) text = i18n::format(Msg::GenModeration, lang, {{"refund", note}});
-    else if (why == Fail::TimedOut) text = i18n::format(Msg::GenTimedOut, lang, {{"refund", note}});
-    else text = i18n::format(Msg::GenFailed, lang, {{"refund", note}, {"id", id}});
+    if (why == Fail::Moderated) text = i18n::format(Msg::GenModeration, lang, {{"refund", i18n::markup(note)}});
+    else if (why == Fail::TimedOut) text = i18n::format(Msg::GenTimedOut, lang, {{"refund", i18n::markup(note)}});
+    else text = i18n::format(Msg::GenFailed, lang, {{"refund", i18n::markup(note)}, {"id", id}});
     tg::Bot bot;
     tg::Sent s = bot.sendMessage(j.chatId, text);
     if (!s.ok) logger::warn("failure notice: " + s.description);
@@ -369,7 +369,7 @@ bool deliver(const std::string& model, Job& j, std::vector<uint8_t> bytes) {
     bytes = std::move(r.body);
   }
   tg::Bot bot;
-  tg::Keyboard kb{{{i18n::text(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
+  tg::Keyboard kb{{{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
   std::string ext = j.contentType == "image/jpeg" ? ".jpg" : j.contentType == "image/webp" ? ".webp" : ".png";
   tg::Photo p{model + "-" + std::to_string(j.genId) + ext, std::move(bytes), captionOf(j)};
   uint32_t lo = std::min(j.width, j.height), hi = std::max(j.width, j.height);
@@ -509,7 +509,7 @@ bool runJob(const std::string& model, Job j) {
         // (refunded once, the user told) like a model failure.
         std::vector<uint8_t> jpeg;
         std::string why;
-        if (!composeThumbnail(j.thumb, res.bytes, jpeg, why)) {
+        if (!composeThumbnail(j.thumb, res.bytes, j.ui(), jpeg, why)) {
           if (!failJob(model, j, Fail::Error, "thumbnail composition: " + why)) return false;
           return true;
         }
@@ -562,12 +562,12 @@ bool runJob(const std::string& model, Job j) {
       continue;
     }
     if (j.stage == "delivering") {
-      showStatus(model, j.genId, i18n::text(Msg::GenStageUploading, lang), false);
+      showStatus(model, j.genId, i18n::format(Msg::GenStageUploading, lang), false);
       broadcast(j, "uploading", "processing");
       // Telegram has no idempotency key: once the upload may have reached it, the job is marked
       // so that a restart in between never sends the photo a second time (see "sending").
       if (!setStage(j, "sending")) return false;
-      std::string done = i18n::text(Msg::GenStageDone, lang);
+      std::string done = i18n::format(Msg::GenStageDone, lang);
       // A premium/pro thumbnail goes out with its own caption and buttons (thumbnail_job.h).
       if (!(isThumbnail(j.thumb) ? sendThumbnail(model, j, std::move(image))
                                  : deliver(model, j, std::move(image)))) {
@@ -587,7 +587,7 @@ bool runJob(const std::string& model, Job j) {
       tg::Sent s = bot.sendMessage(j.chatId, i18n::format(Msg::GenDeliveryUnknown, lang,
                                                           {{"id", std::to_string(j.genId)}}));
       if (!s.ok) logger::warn("delivery notice: " + s.description);
-      showStatus(model, j.genId, i18n::text(Msg::GenStageDone, lang), true);
+      showStatus(model, j.genId, i18n::format(Msg::GenStageDone, lang), true);
       broadcast(j, "done", "completed");
       logDone(j, "completed");
       return true;
@@ -695,8 +695,8 @@ void refreshPositions(const std::string& model) {
     i18n::Lang lang = i18n::fromCode(json::getString(row, "lang").value_or("en"));
     int64_t minutes = std::max<int64_t>(1, int64_t(std::ceil(double(pos) * avg / conc / 60000)));
     std::string text = i18n::format(Msg::GenQueued, lang,
-                                    {{"position", std::to_string(pos)}, {"model", model},
-                                     {"minutes", std::to_string(minutes)}, {"note", ""}});
+                                    {{"position", pos}, {"model", model},
+                                     {"wait", i18n::Arg::duration(minutes * 60)}, {"note", ""}});
     int64_t id = json::getInt(row, "gen_id").value_or(0);
     showStatus(model, id, text, false, pos);
     Job j;
@@ -792,10 +792,11 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   if (fresh) {
     i18n::Lang lang = job->ui();
     int64_t freeLeft = json::getInt(b, "free_left").value_or(-1);
-    std::string note = freeLeft >= 0 ? i18n::format(Msg::GenFreeNote, lang, {{"left", std::to_string(freeLeft)}}) : "";
+    std::string note = freeLeft >= 0 ? i18n::format(Msg::GenFreeNote, lang, {{"left", freeLeft}}) : "";
     std::string text = i18n::format(Msg::GenQueued, lang,
-                                    {{"position", std::to_string(place.position)}, {"model", model},
-                                     {"minutes", std::to_string(place.minutes)}, {"note", note}});
+                                    {{"position", place.position}, {"model", model},
+                                     {"wait", i18n::Arg::duration(place.minutes * 60)},
+                                     {"note", i18n::markup(note)}});
     tg::Bot bot;
     tg::Sent s = bot.sendMessage(job->chatId, text);
     if (s.ok) {
@@ -828,7 +829,7 @@ fn::Response cancel(const std::string& model, const fn::Event& ev) {
   int64_t id = json::getInt(b, "id").value_or(0);
   auto job = loadJob(id);
   if (!job) return fn::Response::json(200, R"({"found":false})");
-  showStatus(model, id, i18n::text(Msg::GenStageCancelled, job->ui()), true);
+  showStatus(model, id, i18n::format(Msg::GenStageCancelled, job->ui()), true);
   bool wasQueued = job->state == "queued";
   if (wasQueued) {
     broadcast(*job, "cancelled", "cancelled");

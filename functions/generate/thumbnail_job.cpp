@@ -56,7 +56,7 @@ std::string thumbnailKey(int64_t genId) {
 }
 
 bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& background,
-                      std::vector<uint8_t>& out, std::string& why) {
+                      i18n::Lang lang, std::vector<uint8_t>& out, std::string& why) {
   Thumb t(thumbJson);
   if (!t.ok) {
     why = "the job's thumbnail request is unreadable";
@@ -67,6 +67,7 @@ bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& ba
   json::JsonWriter body;
   body.beginObject().key("title").value(t.str("title"));
   if (!t.str("subtitle").empty()) body.key("subtitle").value(t.str("subtitle"));
+  body.key("locale").value(i18n::code(lang));
   for (const char* k : {"template", "category", "style", "mood", "algorithm"}) {
     if (!t.str(k).empty()) body.key(k).value(t.str(k));
   }
@@ -129,12 +130,12 @@ bool deliverThumbnail(int64_t chatId, i18n::Lang lang, std::string_view model,
       pro ? i18n::Msg::ThumbCaptionPro : i18n::Msg::ThumbCaptionPremium, lang,
       {{"title", tg::escapeHtml(t.str("title"))},
        {"template", tg::escapeHtml(t.str("template"))},
-       {"category", tg::escapeHtml(t.str("category"))},
+       {"category", tg::escapeHtml(i18n::categoryName(t.str("category"), lang))},
        {"model", tg::escapeHtml(model)},
-       {"cost", std::to_string(cost)},
-       {"balance", std::to_string(balance)}});
+       {"cost", cost},
+       {"balance", balance}});
   tg::Bot bot;
-  tg::Keyboard kb{{{i18n::text(i18n::Msg::BtnGallery, lang), "gal:new", ""}}};
+  tg::Keyboard kb{{{i18n::format(i18n::Msg::BtnGallery, lang), "gal:new", ""}}};
   tg::Photo p{"thumbnail.jpg", std::move(jpeg), caption};
   // 1280x720 JPEG q85 is far inside Telegram's photo rules; a 400 still gets the file through.
   tg::Sent s = bot.sendPhoto(chatId, p, &kb);

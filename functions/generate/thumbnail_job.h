@@ -6,7 +6,7 @@
 //   if (isThumbnail(j.thumb)) {
 //     std::vector<uint8_t> jpeg;
 //     std::string why;
-//     if (!composeThumbnail(j.thumb, model, res.bytes, jpeg, why)) ...;  // fail and refund
+//     if (!composeThumbnail(j.thumb, res.bytes, j.ui(), jpeg, why)) ...;  // fail and refund
 //   }
 #pragma once
 
@@ -34,9 +34,10 @@ std::string thumbnailKey(int64_t genId);
 
 // The render function's POST /thumbnail (in-process, host::invoke) with the planned request and
 // `background`; a 1280x720 JPEG in `out`. False with a reason (an undecodable image, the render
-// function unreachable).
+// function unreachable). `lang` is the reader's: a Hebrew or Persian reader's title with any
+// right-to-left word is laid out right to left.
 [[nodiscard]] bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& background,
-                                    std::vector<uint8_t>& out, std::string& why);
+                                    i18n::Lang lang, std::vector<uint8_t>& out, std::string& why);
 
 // Sends the composed thumbnail as a photo (a document when Telegram refuses the photo), with the
 // title, design and price in the caption and a gallery button. False when neither went out.

@@ -160,6 +160,13 @@ RenderResult renderCode(const RenderOptions& opt) {
   lo.highlight = opt.highlight;
   std::sort(lo.highlight.begin(), lo.highlight.end());
   lo.moreLines = total - shown;
+  if (lo.moreLines > 0) {
+    lo.moreText = i18n::format(i18n::Msg::PreviewMoreLines, opt.locale,
+                               {{"count", int64_t(lo.moreLines)}});
+    // A right-to-left row inside the left-to-right code card: one right-to-left isolate, so the
+    // ellipsis leads and the number stays inside the sentence.
+    if (i18n::isRtl(opt.locale)) lo.moreText = "\xE2\x81\xA7" + lo.moreText + "\xE2\x81\xA9";
+  }
   lo.maxColumns = uint32_t(opt.maxWidth / std::max(1.0, m.cellWidth)) + 2;
   lo.maxLines = opt.maxHeight / uint32_t(std::max(1, m.lineHeight)) + 2;
   std::vector<VisualLine> lines;

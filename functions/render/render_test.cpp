@@ -188,6 +188,28 @@ TEST_CASE("a preview ends with a line saying how much was cut", "[render]") {
   CHECK(a.height - b.height == (60 - 11) * m.lineHeight);
 }
 
+// The row is in the reader's language ("… и ещё 50 строк", right to left in Hebrew and Persian):
+// the same card with other words in its last row, and no taller.
+TEST_CASE("a preview's last row is written in the reader's language", "[render]") {
+  std::string code;
+  for (int i = 0; i < 60; i++) code += "x = " + std::to_string(i) + "\n";
+  std::vector<std::vector<uint8_t>> images;
+  int height = 0;
+  for (i18n::Lang lang : {i18n::Lang::En, i18n::Lang::Ru, i18n::Lang::He, i18n::Lang::Fa}) {
+    RenderOptions o = base(code);
+    o.maxLines = 10;
+    o.locale = lang;
+    RenderResult r = renderCode(o);
+    REQUIRE(r.status == 200);
+    if (!height) height = r.height;
+    CHECK(r.height == height);
+    images.push_back(r.bytes);
+  }
+  for (size_t a = 0; a < images.size(); a++) {
+    for (size_t b = a + 1; b < images.size(); b++) CHECK(images[a] != images[b]);
+  }
+}
+
 TEST_CASE("a card painted as palette indices is the card painted as RGBA", "[render]") {
   const std::string code =
       "@dataclass\nclass Point:\n    x: int = 0  # координата\n    def norm(self):\n"

@@ -205,6 +205,14 @@ RequestError parseRenderRequest(std::string_view body, const RequestDefaults& d,
   TRY(parseHighlights(f, o.highlight));
   TRY(f.integer("max_lines", 1, 100000, v, present));
   if (present) o.maxLines = uint32_t(v);
+  std::string locale;
+  TRY(f.string("locale", locale, present, 16));
+  if (present && !locale.empty()) {
+    if (locale != "en" && locale != "ru" && locale != "he" && locale != "fa") {
+      return bad("locale " + quote(locale) + " is unknown; use en, ru, he or fa");
+    }
+    o.locale = i18n::fromCode(locale);
+  }
   TRY(f.integer("wrap", 0, 1000, v, present));
   if (present) o.wrap = uint32_t(v);
   TRY(f.integer("tab_width", 1, 16, v, present));

@@ -10,7 +10,8 @@
 // start_line, highlight_lines ([3, "5-7"]: displayed line numbers), max_lines, wrap (column,
 // 0 = off), tab_width (1-16), scale (1|2), title (defaults to filename), watermark (string, or true
 // for the bot's name), window, shadow, background ("#rrggbb", "#rgb", "transparent"),
-// format ("png" | "jpeg"). null means "use the default". Unknown fields are ignored.
+// format ("png" | "jpeg"), locale (en | ru | he | fa: the words drawn on the image, such as a
+// preview's "… 12 more lines"). null means "use the default". Unknown fields are ignored.
 #pragma once
 
 #include <string>

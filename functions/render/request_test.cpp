@@ -72,6 +72,8 @@ TEST_CASE("valid render requests", "[render]") {
        }},
       {R"j({"code":"x","font_size":16.0,"unknown_field":[1,2]})j",
        [](const RenderRequest& r) { CHECK(r.opt.fontSize == 16); }},
+      {R"j({"code":"x","locale":"fa"})j",
+       [](const RenderRequest& r) { CHECK(r.opt.locale == i18n::Lang::Fa); }},
   };
   for (const Row& row : rows) {
     INFO(row.body);
@@ -125,6 +127,7 @@ TEST_CASE("invalid render requests name the field", "[render]") {
       {R"j({"code":"x","start_line":0})j", 400, "start_line must be an integer"},
       {R"j({"code":"x","max_lines":0})j", 400, "max_lines must be an integer from 1"},
       {R"j({"code":"x","wrap":-1})j", 400, "wrap must be an integer from 0 to 1000"},
+      {R"j({"code":"x","locale":"de"})j", 400, "locale 'de' is unknown; use en, ru, he or fa"},
       {R"j({"code":"x","tab_width":0})j", 400, "tab_width must be an integer from 1 to 16"},
       {R"j({"code":"x","highlight_lines":"3"})j", 400, "highlight_lines must be an array"},
       {R"j({"code":"x","highlight_lines":["5-3"]})j", 400, "highlight_lines has an invalid range"},

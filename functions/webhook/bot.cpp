@@ -34,7 +34,7 @@ bool isPlannedCommand(std::string_view) {
 Outcome cmdLanguage(Ctx& c) {
   tg::Keyboard kb{{{"English", "lang:en", ""}, {"Русский", "lang:ru", ""}},
                   {{"עברית", "lang:he", ""}, {"فارسی", "lang:fa", ""}}};
-  c.bot.sendMessage(c.chatId, i18n::text(Msg::ChooseLanguage, c.lang), &kb);
+  c.bot.sendMessage(c.chatId, i18n::format(Msg::ChooseLanguage, c.lang), &kb);
   return Outcome::Done;
 }
 
@@ -103,12 +103,12 @@ Outcome onCallback(Ctx& c, const CallbackQuery& q) {
   std::string_view arg = colon == std::string_view::npos ? "" : data.substr(colon + 1);
   if (kind == "lang" && (arg == "en" || arg == "ru" || arg == "he" || arg == "fa")) {
     if (!store::setUiLanguage(c.userId, std::string(arg), c.now)) {
-      c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+      c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
       return Outcome::StorageFailed;
     }
     c.lang = i18n::fromCode(arg);
     c.bot.answerCallbackQuery(q.id);
-    c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::LanguageSet, c.lang));
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::LanguageSet, c.lang));
     return Outcome::Done;
   }
   for (const Feature* f : kFeatures) {
@@ -138,7 +138,7 @@ void apologize(Ctx& c, Outcome o) {
   if (c.chatId == 0) return;
   Msg m = o == Outcome::StorageFailed ? Msg::SorryRetrying : Msg::Sorry;
   if (o == Outcome::StorageFailed && !firstApologyFor(c.updateId)) return;
-  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::text(m, c.lang));
+  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::format(m, c.lang));
   if (!s.ok) logger::warn("apology: " + s.description);
 }
 
@@ -161,7 +161,7 @@ Outcome dispatch(Ctx& c, const Update& u) {
       const CallbackQuery& q = u.callback;
       if (q.from.id == 0) return Outcome::Done;
       if (!prepareContext(c, q.from, q.chatId ? q.chatId : q.from.id, u.updateId)) {
-        c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, i18n::fromCode(q.from.languageCode)),
+        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, i18n::fromCode(q.from.languageCode)),
                                   true);
         return Outcome::StorageFailed;
       }

@@ -51,7 +51,7 @@ void reportRenderFailure(Ctx& c, const RenderOutput& img) {
   // 4xx messages from the render function describe the input (safe and useful); anything else
   // is ours, and the user sees only the id.
   std::string reason = img.status >= 400 && img.status < 500 ? tg::escapeHtml(img.error)
-                                                              : i18n::text(Msg::Sorry, c.lang);
+                                                              : i18n::format(Msg::Sorry, c.lang);
   tg::Sent s = c.bot.sendMessage(
       c.chatId, i18n::format(Msg::RenderFailed, c.lang, {{"reason", reason}}) + " " +
                     i18n::format(Msg::ErrorId, c.lang, {{"id", id}}));
@@ -111,6 +111,7 @@ RenderJob jobFor(const Ctx& c, const std::string& code, const std::string& filen
   j.lineNumbers = c.settings.lineNumbers;
   j.watermark = std::string(config::get(Setting::BOT_NAME));
   if (!j.watermark.empty() && j.watermark[0] != '@') j.watermark = "@" + j.watermark;
+  j.locale = i18n::code(c.lang);
   return j;
 }
 
@@ -129,7 +130,7 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
   std::string caption = i18n::format(
       Msg::Caption, c.lang,
       {{"name", tg::escapeHtml(filename.empty() ? "code" : filename)},
-       {"language", render::languageName(lang)}, {"lines", num(countLines(code))}});
+       {"language", render::languageName(lang)}, {"lines", countLines(code)}});
   return sendImage(c, img.png, img.width, img.height, (filename.empty() ? "code" : filename) + ".png",
                    "image/png", caption);
 }
@@ -142,15 +143,15 @@ store::CodeQuota codeQuota() {
   return q;
 }
 
-std::string kib(int64_t bytes) { return num((bytes + 1023) / 1024); }
+int64_t kib(int64_t bytes) { return (bytes + 1023) / 1024; }
 
 // Over a cap: says which, what it is, and how to free space; nothing was written.
 Outcome refuseOverQuota(Ctx& c, const store::CodeQuota& q, const store::CodeUsage& u, bool files) {
   if (files) {
-    say(c, Msg::CodeQuotaFiles, {{"files", num(u.files)}, {"max", num(q.maxFiles)}});
+    say(c, Msg::CodeQuotaFiles, {{"files", u.files}, {"max", q.maxFiles}});
   } else {
     say(c, Msg::CodeQuotaBytes,
-        {{"used", kib(u.bytes)}, {"max", kib(q.maxBytes)}, {"versions", num(q.versionsKept)}});
+        {{"used", kib(u.bytes)}, {"max", kib(q.maxBytes)}, {"versions", q.versionsKept}});
   }
   return Outcome::Done;
 }
@@ -182,8 +183,8 @@ Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
   }
   if (saved->version == 0) return refuseOverQuota(c, quota, *usage, usage->files >= quota.maxFiles);
   say(c, Msg::Saved,
-      {{"name", tg::escapeHtml(name)}, {"version", num(saved->version)},
-       {"lines", num(countLines(code))}, {"language", render::languageName(lang)}});
+      {{"name", tg::escapeHtml(name)}, {"version", saved->version},
+       {"lines", countLines(code)}, {"language", render::languageName(lang)}});
   return Outcome::Done;
 }
 
@@ -277,8 +278,8 @@ tg::Keyboard filesKeyboard(const Ctx& c, const std::vector<store::FileRow>& rows
   for (const auto& f : rows) {
     std::string id = num(f.id);
     kb.push_back({{"🖼 " + f.name, "img:" + id, ""},
-                  {i18n::text(Msg::BtnPreview, c.lang), "pv:" + id, ""},
-                  {i18n::text(Msg::BtnDelete, c.lang), "del:" + id, ""}});
+                  {i18n::format(Msg::BtnPreview, c.lang), "pv:" + id, ""},
+                  {i18n::format(Msg::BtnDelete, c.lang), "del:" + id, ""}});
   }
   std::vector<tg::Button> nav;
   if (page > 1) nav.push_back({"◀️", "pg:" + num(page - 1), ""});
@@ -297,17 +298,19 @@ Outcome showFiles(Ctx& c, int64_t page, int64_t messageId) {
     return Outcome::StorageFailed;
   }
   if (total == 0) {
-    if (messageId) c.bot.editMessageText(c.chatId, messageId, i18n::text(Msg::NoFiles, c.lang));
+    if (messageId) c.bot.editMessageText(c.chatId, messageId, i18n::format(Msg::NoFiles, c.lang));
     else say(c, Msg::NoFiles);
     return Outcome::Done;
   }
   int64_t pages = (total + kFilesPerPage - 1) / kFilesPerPage;
   if (page > pages) return showFiles(c, pages, messageId);
   std::string text = i18n::format(Msg::FilesHeader, c.lang,
-                                  {{"count", num(total)}, {"page", num(page)}, {"pages", num(pages)}});
+                                  {{"count", total}, {"page", page}, {"pages", pages}});
   for (const auto& f : rows) {
-    text += "\n• <code>" + tg::escapeHtml(f.name) + "</code> — " + tg::escapeHtml(f.language) +
-            ", v" + num(f.version);
+    text += "\n" + i18n::format(Msg::FilesItem, c.lang,
+                                 {{"name", tg::escapeHtml(f.name)},
+                                  {"language", tg::escapeHtml(f.language)},
+                                  {"version", f.version}});
   }
   tg::Keyboard kb = filesKeyboard(c, rows, page, pages);
   tg::Sent s = messageId ? c.bot.editMessageText(c.chatId, messageId, text, &kb)
@@ -401,8 +404,8 @@ int effectiveFontSize(const store::Settings& s) {
 
 std::string settingsText(const Ctx& c) {
   return i18n::format(Msg::Settings, c.lang,
-                      {{"size", num(effectiveFontSize(c.settings))},
-                       {"numbers", i18n::text(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
+                      {{"size", effectiveFontSize(c.settings)},
+                       {"numbers", i18n::format(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
 }
 
 tg::Keyboard settingsKeyboard(const Ctx& c) {
@@ -414,7 +417,7 @@ tg::Keyboard settingsKeyboard(const Ctx& c) {
     sizes.push_back({label, "st:fs:" + num(px), ""});
   }
   std::string numbers = std::string(c.settings.lineNumbers ? "✅ " : "⬜ ") +
-                        std::string(i18n::text(Msg::LineNumbersButton, c.lang));
+                        std::string(i18n::format(Msg::LineNumbersButton, c.lang));
   return {sizes, {{numbers, c.settings.lineNumbers ? "st:ln:0" : "st:ln:1", ""}}};
 }
 
@@ -448,10 +451,10 @@ Outcome onSettingsButton(Ctx& c, const CallbackQuery& q, std::string_view arg) {
     return Outcome::Done;
   }
   if (!ok) {
-    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
     return Outcome::StorageFailed;
   }
-  c.bot.answerCallbackQuery(q.id, changed ? i18n::text(Msg::SettingSaved, c.lang) : "");
+  c.bot.answerCallbackQuery(q.id, changed ? i18n::format(Msg::SettingSaved, c.lang) : "");
   // Pressing the size already chosen leaves the message as it is: Telegram refuses an edit that
   // changes nothing.
   if (changed) {
@@ -495,10 +498,10 @@ Outcome cmdImageAll(Ctx& c) {
     return failed ? Outcome::StorageFailed : Outcome::Done;
   }
   if (ask) {
-    tg::Keyboard kb{{{i18n::text(Msg::Yes, c.lang), "all:yes", ""},
-                     {i18n::text(Msg::Cancel, c.lang), "all:no", ""}}};
+    tg::Keyboard kb{{{i18n::format(Msg::Yes, c.lang), "all:yes", ""},
+                     {i18n::format(Msg::Cancel, c.lang), "all:no", ""}}};
     c.bot.sendMessage(c.chatId,
-                      i18n::format(Msg::ConfirmAll, c.lang, {{"n", num(total)}, {"max", num(n)}}),
+                      i18n::format(Msg::ConfirmAll, c.lang, {{"n", total}, {"max", n}}),
                       &kb);
     return Outcome::Done;
   }
@@ -528,11 +531,12 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     std::string name;
     switch (store::deleteFile(c.userId, id, "", name)) {
       case store::Lookup::Failed:
-        c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
         return Outcome::StorageFailed;
       case store::Lookup::Missing: c.bot.answerCallbackQuery(q.id); break;
       case store::Lookup::Found:
-        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Deleted, c.lang, {{"name", name}}));
+        c.bot.answerCallbackQuery(
+            q.id, i18n::plainText(i18n::format(Msg::Deleted, c.lang, {{"name", tg::escapeHtml(name)}})));
     }
     return showFiles(c, 1, q.messageId);
   }
@@ -548,10 +552,10 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       return Outcome::Done;
     }
     if (!store::setTheme(c.userId, theme, c.now)) {
-      c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+      c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
       return Outcome::StorageFailed;
     }
-    std::string text = i18n::format(Msg::ThemeSet, c.lang, {{"theme", theme}});
+    std::string text = i18n::format(Msg::ThemeSet, c.lang, {{"theme", tg::escapeHtml(theme)}});
     c.bot.answerCallbackQuery(q.id, text);
     c.bot.editMessageText(c.chatId, q.messageId, text);
     c.settings.theme = theme;
@@ -575,7 +579,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       c.bot.deleteMessage(c.chatId, q.messageId);
       if (n > 0) scheduleBatch(c);
     } else {
-      c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::Cancelled, c.lang));
+      c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::Cancelled, c.lang));
     }
     return out;
   }
@@ -626,7 +630,7 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
   if (auto s = store::settingsOf(c.userId)) c.settings = *s;
   int n = int(rows.size());
   tg::Sent status = c.bot.sendMessage(
-      c.chatId, i18n::format(Msg::Progress, c.lang, {{"n", num(n)}, {"k", "0"}}));
+      c.chatId, i18n::format(Msg::Progress, c.lang, {{"n", n}, {"k", 0}}));
   int ok = 0;
   for (int k = 0; k < n; k++) {
     store::FileVersion f;
@@ -637,7 +641,7 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
         std::string caption = i18n::format(
             Msg::Caption, c.lang,
             {{"name", tg::escapeHtml(f.name)}, {"language", tg::escapeHtml(f.language)},
-             {"lines", num(f.lines)}});
+             {"lines", f.lines}});
         if (sendImage(c, img.png, img.width, img.height, f.name + ".png", "image/png", caption)) ok++;
       } else {
         logger::warn("image_all: " + img.error);
@@ -646,10 +650,10 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
     bool last = k + 1 == n;
     if (status.ok && ((k + 1) % kBatchProgressEvery == 0) && !last) {
       c.bot.editMessageText(c.chatId, status.messageId,
-                            i18n::format(Msg::Progress, c.lang, {{"n", num(n)}, {"k", num(k + 1)}}));
+                            i18n::format(Msg::Progress, c.lang, {{"n", n}, {"k", k + 1}}));
     }
   }
-  std::string done = i18n::format(Msg::BatchDone, c.lang, {{"x", num(ok)}, {"n", num(n)}});
+  std::string done = i18n::format(Msg::BatchDone, c.lang, {{"x", ok}, {"n", n}});
   if (status.ok) c.bot.editMessageText(c.chatId, status.messageId, done);
   else c.bot.sendMessage(c.chatId, done);
   return true;

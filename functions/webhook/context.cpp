@@ -51,7 +51,7 @@ bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs
     return true;
   }
   if (wait > 0) {
-    say(c, i18n::Msg::RateLimited, {{"seconds", num(wait)}});
+    say(c, i18n::Msg::RateLimited, {{"wait", i18n::duration(c.lang, wait)}});
     return true;
   }
   return false;

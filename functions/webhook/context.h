@@ -40,7 +40,7 @@ struct Ctx {
   bool apologyPending = false;
 };
 
-using Values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+using Values = i18n::Values;
 
 std::string num(int64_t n);
 int64_t countLines(std::string_view s);

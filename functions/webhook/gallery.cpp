@@ -131,15 +131,6 @@ db::Stmt pageQuery(Move m, int64_t user, const Cursor& at, const Filter& f, doub
                        .bind(int64_t(f.favourites ? 1 : 0)));
 }
 
-std::string dateText(double ms) {
-  time_t t = time_t(ms / 1000);
-  struct tm tmv;
-  gmtime_r(&t, &tmv);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tmv);
-  return buf;
-}
-
 std::string shortPrompt(std::string_view s) {
   constexpr size_t kMax = 200;
   std::string out;
@@ -160,13 +151,13 @@ tg::Keyboard filterRows(Ctx& c, const Filter& f) {
   d7.days = 7, d30.days = 30, any.days = 0;
   fav.favourites = !f.favourites;
   return {
-      {{mark(f.type == 'a', i18n::text(Msg::GalFilterAll, c.lang)), with(all), ""},
-       {mark(f.type == 'i', i18n::text(Msg::GalFilterImages, c.lang)), with(img), ""},
-       {mark(f.type == 't', i18n::text(Msg::GalFilterThumbs, c.lang)), with(th), ""}},
-      {{mark(f.days == 7, i18n::text(Msg::GalFilter7, c.lang)), with(d7), ""},
-       {mark(f.days == 30, i18n::text(Msg::GalFilter30, c.lang)), with(d30), ""},
-       {mark(f.days == 0, i18n::text(Msg::GalFilterAnyTime, c.lang)), with(any), ""}},
-      {{mark(f.favourites, i18n::text(Msg::GalFilterFav, c.lang)), with(fav), ""}},
+      {{mark(f.type == 'a', i18n::format(Msg::GalFilterAll, c.lang)), with(all), ""},
+       {mark(f.type == 'i', i18n::format(Msg::GalFilterImages, c.lang)), with(img), ""},
+       {mark(f.type == 't', i18n::format(Msg::GalFilterThumbs, c.lang)), with(th), ""}},
+      {{mark(f.days == 7, i18n::format(Msg::GalFilter7, c.lang)), with(d7), ""},
+       {mark(f.days == 30, i18n::format(Msg::GalFilter30, c.lang)), with(d30), ""},
+       {mark(f.days == 0, i18n::format(Msg::GalFilterAnyTime, c.lang)), with(any), ""}},
+      {{mark(f.favourites, i18n::format(Msg::GalFilterFav, c.lang)), with(fav), ""}},
   };
 }
 
@@ -211,46 +202,46 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
   const int64_t newer = json::getInt(*cr, "newer").value_or(0);
   const std::string stats =
       i18n::format(Msg::GalleryStats, c.lang,
-                   {{"images", num(json::getInt(*cr, "images").value_or(0))},
-                    {"thumbnails", num(json::getInt(*cr, "thumbnails").value_or(0))},
-                    {"favourites", num(json::getInt(*cr, "favourites").value_or(0))}});
+                   {{"images", json::getInt(*cr, "images").value_or(0)},
+                    {"thumbnails", json::getInt(*cr, "thumbnails").value_or(0)},
+                    {"favourites", json::getInt(*cr, "favourites").value_or(0)}});
 
   std::string text;
   tg::Keyboard kb;
   if (all == 0) {
-    text = i18n::text(Msg::GalleryEmpty, c.lang);
+    text = i18n::format(Msg::GalleryEmpty, c.lang);
   } else if (!row) {
-    text = i18n::format(Msg::GalleryNoMatch, c.lang, {{"stats", stats}});
+    text = i18n::format(Msg::GalleryNoMatch, c.lang, {{"stats", i18n::markup(stats)}});
     kb = filterRows(c, f);
   } else {
     const Cursor cur{it.createdMs, it.id};
     std::string expired;
     if (it.expired) {
       expired = i18n::format(Msg::GalleryExpired, c.lang,
-                             {{"days", num(config::getInt(Setting::IMAGE_TTL_DAYS, 30))}});
+                             {{"days", config::getInt(Setting::IMAGE_TTL_DAYS, 30)}});
     }
     text = i18n::format(
         Msg::GalleryItem, c.lang,
-        {{"position", num(newer + 1)},
-         {"total", num(total)},
-         {"kind", i18n::text(it.kind == "thumbnail" ? Msg::GalleryKindThumb : Msg::GalleryKindImage,
-                             c.lang)},
-         {"date", dateText(it.createdMs)},
-         {"favourite", it.favourite ? " · ⭐" : ""},
+        {{"position", newer + 1},
+         {"total", total},
+         {"kind", i18n::markup(i18n::format(
+                      it.kind == "thumbnail" ? Msg::GalleryKindThumb : Msg::GalleryKindImage, c.lang))},
+         {"date", i18n::Arg::date(it.createdMs)},
+         {"favourite", i18n::markup(it.favourite ? " · ⭐" : "")},
          {"prompt", tg::escapeHtml(shortPrompt(it.prompt))},
-         {"expired", expired},
-         {"stats", stats}});
+         {"expired", i18n::markup(expired)},
+         {"stats", i18n::markup(stats)}});
     std::vector<tg::Button> nav;
-    if (newer > 0) nav.push_back({i18n::text(Msg::GalBtnNewer, c.lang), data('n', f, cur), ""});
+    if (newer > 0) nav.push_back({i18n::format(Msg::GalBtnNewer, c.lang), data('n', f, cur), ""});
     if (newer + 1 < total)
-      nav.push_back({i18n::text(Msg::GalBtnOlder, c.lang), data('o', f, cur), ""});
+      nav.push_back({i18n::format(Msg::GalBtnOlder, c.lang), data('o', f, cur), ""});
     if (!nav.empty()) kb.push_back(nav);
     std::vector<tg::Button> actions;
-    actions.push_back({i18n::text(it.favourite ? Msg::GalBtnUnfav : Msg::GalBtnFav, c.lang),
+    actions.push_back({i18n::format(it.favourite ? Msg::GalBtnUnfav : Msg::GalBtnFav, c.lang),
                        data('F', f, cur), ""});
     if (!it.expired)
-      actions.push_back({i18n::text(Msg::GalBtnOpen, c.lang), data('p', f, cur), ""});
-    actions.push_back({i18n::text(Msg::BtnDelete, c.lang), data('d', f, cur), ""});
+      actions.push_back({i18n::format(Msg::GalBtnOpen, c.lang), data('p', f, cur), ""});
+    actions.push_back({i18n::format(Msg::BtnDelete, c.lang), data('d', f, cur), ""});
     kb.push_back(actions);
     for (auto& r : filterRows(c, f)) kb.push_back(std::move(r));
   }
@@ -269,7 +260,7 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
 
 Outcome apology(Ctx& c, const CallbackQuery* q) {
   if (q)
-    c.bot.answerCallbackQuery(q->id, i18n::text(Msg::Sorry, c.lang), true);
+    c.bot.answerCallbackQuery(q->id, i18n::format(Msg::Sorry, c.lang), true);
   else
     say(c, Msg::Sorry);
   return Outcome::StorageFailed;
@@ -284,12 +275,12 @@ Outcome openItem(Ctx& c, const CallbackQuery& q, int64_t id) {
   if (!r.ok()) return apology(c, &q);
   auto row = r.first();
   if (!row) {
-    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalGone, c.lang), true);
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalGone, c.lang), true);
     return Outcome::Done;
   }
   auto key = json::getString(*row, "r2_key");
   if (!key) {
-    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalExpiredAlert, c.lang), true);
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalExpiredAlert, c.lang), true);
     return Outcome::Done;
   }
   json::JsonWriter get;
@@ -299,7 +290,7 @@ Outcome openItem(Ctx& c, const CallbackQuery& q, int64_t id) {
   json::Object meta;
   if (!obj.ok() || p.parse(obj.json).get(meta) != simdjson::SUCCESS) return apology(c, &q);
   if (!json::getBool(meta, "found").value_or(false)) {
-    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalExpiredAlert, c.lang), true);
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalExpiredAlert, c.lang), true);
     return Outcome::Done;
   }
   c.bot.answerCallbackQuery(q.id);
@@ -371,7 +362,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
                                  .bind(c.now));
       if (!r.ok()) return apology(c, &q);
       if (r.changes() < 1) {
-        c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalGone, c.lang), true);
+        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalGone, c.lang), true);
         return Outcome::Done;
       }
       // With "favourites only" an un-favourited item leaves the list: show the next older one.
@@ -382,9 +373,9 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       return openItem(c, q, at.id);
     case 'd': {
       c.bot.answerCallbackQuery(q.id);
-      tg::Keyboard kb{{{i18n::text(Msg::Yes, c.lang), data('D', f, at), ""},
-                       {i18n::text(Msg::Cancel, c.lang), data('s', f, at), ""}}};
-      c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::GalConfirmDelete, c.lang), &kb);
+      tg::Keyboard kb{{{i18n::format(Msg::Yes, c.lang), data('D', f, at), ""},
+                       {i18n::format(Msg::Cancel, c.lang), data('s', f, at), ""}}};
+      c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GalConfirmDelete, c.lang), &kb);
       return Outcome::Done;
     }
     case 'D': {
@@ -413,7 +404,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
           }
         }
       }
-      c.bot.answerCallbackQuery(q.id, i18n::text(Msg::GalDeleted, c.lang));
+      c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalDeleted, c.lang));
       // The next older item takes its place (or the newest, when it was the last).
       o = show(c, q.messageId, Move::Older, at, f);
       if (o && *o == Outcome::Done) return o;

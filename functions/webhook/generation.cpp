@@ -41,11 +41,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string modelsLine() {
+std::string modelsLine(i18n::Lang lang) {
   std::string s;
   for (const gen::Model& m : gen::models()) {
-    if (!s.empty()) s += ", ";
-    s += "<code>" + tg::escapeHtml(m.name) + "</code> (" + num(m.cost) + " 💎)";
+    if (!s.empty()) s += lang == i18n::Lang::Fa ? "، " : ", ";
+    s += i18n::format(Msg::GenModelItem, lang, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}});
   }
   return s;
 }
@@ -63,7 +63,7 @@ bool validPrompt(Ctx& c, std::string_view prompt) {
   if (max > 1000) max = 1000;  // the schema's CHECK
   int64_t n = charCount(prompt);
   if (n > max) {
-    say(c, Msg::GenPromptTooLong, {{"length", num(n)}, {"max", num(max)}});
+    say(c, Msg::GenPromptTooLong, {{"length", n}, {"max", max}});
     return false;
   }
   return true;
@@ -84,13 +84,13 @@ Outcome explainRefusal(Ctx& c, const gen::Model& m, double now) {
   int64_t maxTotal = config::getInt(Setting::QUEUE_MAX_TOTAL, 100);
   int64_t perHour = config::getInt(Setting::GENERATIONS_PER_HOUR, 10);
   if (total >= maxTotal) {
-    say(c, Msg::GenQueueFull, {{"count", num(total)}, {"max", num(maxTotal)}});
+    say(c, Msg::GenQueueFull, {{"count", total}, {"max", maxTotal}});
   } else if (json::getInt(*row, "hour").value_or(0) >= perHour) {
-    say(c, Msg::GenHourLimit, {{"max", num(perHour)}});
+    say(c, Msg::GenHourLimit, {{"max", perHour}});
   } else {
     auto bal = ledger::balance(c.userId);
-    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", num(m.cost)},
-                               {"balance", num(bal.value_or(0))}});
+    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost},
+                               {"balance", bal.value_or(0)}});
   }
   return Outcome::Done;
 }
@@ -160,7 +160,7 @@ std::optional<Outcome> resumeRetried(Ctx& c) {
 Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   std::string prompt(trim(promptIn));
   if (prompt.empty()) {
-    say(c, Msg::GenUsage, {{"models", modelsLine()}});
+    say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
     return Outcome::Done;
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
@@ -185,7 +185,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   int64_t freeUsed = json::getInt(*st, "free_used").value_or(0);
   bool free = m.cost > 0 && credits < m.cost;
   if (free && freeUsed >= freePerDay) {
-    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", num(m.cost)}, {"balance", num(credits)}});
+    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", credits}});
     return Outcome::Done;
   }
   int64_t cost = free ? 0 : m.cost;
@@ -216,7 +216,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
       return Outcome::Done;
     }
     if (ledger::isInsufficientFunds(err)) {
-      say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", num(m.cost)}, {"balance", num(credits)}});
+      say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", credits}});
       return Outcome::Done;
     }
     if (err.find("CHECK") != std::string::npos) return explainRefusal(c, m, now);
@@ -245,7 +245,7 @@ const gen::Model* imageModel(const Command& cmd, std::string& prompt) {
 Outcome cmdImagine(Ctx& c, const Command& cmd) {
   std::string prompt(trim(cmd.args + (cmd.body.empty() ? "" : "\n" + cmd.body)));
   if (prompt.empty()) {
-    say(c, Msg::GenUsage, {{"models", modelsLine()}});
+    say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
     return Outcome::Done;
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
@@ -262,7 +262,7 @@ Outcome cmdImagine(Ctx& c, const Command& cmd) {
   int64_t draft = json::getInt(*row, "id").value_or(0);
   tg::Keyboard kb;
   for (const gen::Model& m : gen::models()) {
-    kb.push_back({{i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", num(m.cost)}}),
+    kb.push_back({{i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", m.cost}}),
                    "genm:" + m.name + ":" + num(draft), ""}});
   }
   c.bot.sendMessage(c.chatId, i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}}), &kb);
@@ -285,12 +285,12 @@ Outcome cmdCancel(Ctx& c) {
   std::string_view status = json::getString(*row, "status").value_or("");
   std::string prompt(json::getString(*row, "prompt").value_or(""));
   if (prompt.size() > 200) prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut sequence
-  tg::Keyboard kb{{{i18n::text(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(id), ""},
-                   {i18n::text(Msg::GenCancelNo, c.lang), "cancel_no", ""}}};
+  tg::Keyboard kb{{{i18n::format(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(id), ""},
+                   {i18n::format(Msg::GenCancelNo, c.lang), "cancel_no", ""}}};
   c.bot.sendMessage(c.chatId,
                     i18n::format(Msg::GenCancelAsk, c.lang,
                                  {{"model", tg::escapeHtml(json::getString(*row, "model").value_or(""))},
-                                  {"status", i18n::text(status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing, c.lang)},
+                                  {"status", i18n::markup(i18n::format(status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing, c.lang))},
                                   {"prompt", tg::escapeHtml(prompt)}}),
                     &kb);
   return Outcome::Done;
@@ -304,7 +304,7 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
   if (!r.ok()) return Outcome::StorageFailed;
   auto row = r.first();
   if (!row) {
-    c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::GenNothingToCancel, c.lang));
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenNothingToCancel, c.lang));
     return Outcome::Done;
   }
   int64_t cost = json::getInt(*row, "cost").value_or(0);
@@ -323,7 +323,7 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
   if (res[0].changes() < 1) {
     // A second tap on the same button: the message already says it is cancelled.
     if (json::getString(*row, "status").value_or("") == "cancelled") return Outcome::Done;
-    c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::GenNothingToCancel, c.lang));
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenNothingToCancel, c.lang));
     return Outcome::Done;
   }
   // Tell the queue; if it cannot be reached the job finds its row cancelled when it gets there.
@@ -334,8 +334,8 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
   host::Reply dr = host::doFetch(req.str(), std::span<const uint8_t>(
                                                 reinterpret_cast<const uint8_t*>(body.data()), body.size()));
   if (!dr.ok()) logger::warn("cancel: queue " + model + ": " + dr.error);
-  std::string note = cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", num(cost)}}) : "";
-  c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenCancelled, c.lang, {{"refund", note}}));
+  std::string note = cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", cost}}) : "";
+  c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenCancelled, c.lang, {{"refund", i18n::markup(note)}}));
   return Outcome::Done;
 }
 
@@ -357,7 +357,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
                                   std::string_view arg) {
   if (kind == "cancel_no") {
     c.bot.answerCallbackQuery(q.id);
-    c.bot.editMessageText(c.chatId, q.messageId, i18n::text(Msg::GenCancelKept, c.lang));
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenCancelKept, c.lang));
     return Outcome::Done;
   }
   if (kind == "cancel_gen") {

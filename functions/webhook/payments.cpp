@@ -53,24 +53,6 @@ std::vector<Price> prices() {
   return out;
 }
 
-// "2026-11-21 11:50" (UTC) from epoch milliseconds.
-std::string formatDate(double ms) {
-  int64_t secs = int64_t(ms / 1000);
-  int64_t days = secs / 86400, rem = secs % 86400;
-  // Howard Hinnant's civil_from_days.
-  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) y++;
-  char buf[32];
-  snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld", (long long)y, (long long)m,
-           (long long)d, (long long)(rem / 3600), (long long)(rem % 3600 / 60));
-  return buf;
-}
-
 Msg reasonText(std::string_view reason) {
   if (reason == ledger::kReserve) return Msg::MoveReserve;
   if (reason == ledger::kRefund) return Msg::MoveRefund;
@@ -82,7 +64,7 @@ Msg reasonText(std::string_view reason) {
 }
 
 tg::Keyboard topUpKeyboard(const Ctx& c) {
-  return {{{i18n::text(Msg::BtnTopUp, c.lang), "pay:menu", ""}}};
+  return {{{i18n::format(Msg::BtnTopUp, c.lang), "pay:menu", ""}}};
 }
 
 Outcome cmdBalance(Ctx& c) {
@@ -93,30 +75,29 @@ Outcome cmdBalance(Ctx& c) {
     return Outcome::StorageFailed;
   }
   std::vector<Price> ps = prices();
-  std::string t = i18n::format(Msg::BalanceTitle, c.lang, {{"credits", num(*bal)}});
-  t += "\n\n" + std::string(i18n::text(Msg::BalancePrices, c.lang));
+  std::string t = i18n::format(Msg::BalanceTitle, c.lang, {{"credits", *bal}});
+  t += "\n\n" + std::string(i18n::format(Msg::BalancePrices, c.lang));
   for (const Price& p : ps) {
     t += "\n" + i18n::format(Msg::BalancePriceLine, c.lang,
-                             {{"model", tg::escapeHtml(p.model)}, {"cost", num(p.cost)}});
+                             {{"model", tg::escapeHtml(p.model)}, {"cost", p.cost}});
   }
   if (int64_t free = config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 0); free > 0) {
-    t += "\n" + i18n::format(Msg::FreeTier, c.lang, {{"count", num(free)}});
+    t += "\n" + i18n::format(Msg::FreeTier, c.lang, {{"count", free}});
   }
-  t += "\n\n" + std::string(i18n::text(Msg::BalanceHistory, c.lang));
-  if (moves.empty()) t += "\n" + std::string(i18n::text(Msg::BalanceNoHistory, c.lang));
+  t += "\n\n" + std::string(i18n::format(Msg::BalanceHistory, c.lang));
+  if (moves.empty()) t += "\n" + std::string(i18n::format(Msg::BalanceNoHistory, c.lang));
   for (const auto& mv : moves) {
-    std::string delta = mv.delta > 0 ? "+" + num(mv.delta) : "−" + num(-mv.delta);
     t += "\n" + i18n::format(Msg::BalanceMovement, c.lang,
-                             {{"delta", delta},
-                              {"what", i18n::text(reasonText(mv.reason), c.lang)},
-                              {"date", formatDate(mv.atMs)}});
+                             {{"delta", i18n::Arg::signedNumber(mv.delta)},
+                              {"what", i18n::markup(i18n::format(reasonText(mv.reason), c.lang))},
+                              {"date", i18n::Arg::date(mv.atMs)}});
   }
   // One generation is the default (first) model's price.
   int64_t cost = ps.front().cost;
   if (*bal < cost) {
-    t += "\n\n" + std::string(i18n::text(Msg::HintNotEnough, c.lang));
+    t += "\n\n" + std::string(i18n::format(Msg::HintNotEnough, c.lang));
   } else if (*bal < 3 * cost) {
-    t += "\n\n" + std::string(i18n::text(Msg::HintLow, c.lang));
+    t += "\n\n" + std::string(i18n::format(Msg::HintLow, c.lang));
   }
   tg::Keyboard kb = topUpKeyboard(c);
   tg::Sent s = c.bot.sendMessage(c.chatId, t, &kb);
@@ -133,16 +114,16 @@ std::vector<pay::MoneyPack> moneyPacks() {
 
 Outcome showStarPacks(Ctx& c) {
   auto packs = starPacks();
-  std::string t = i18n::text(Msg::BuyTitle, c.lang);
+  std::string t = i18n::format(Msg::BuyTitle, c.lang);
   tg::Keyboard kb;
   for (const auto& p : packs) {
     kb.push_back({{i18n::format(Msg::BuyPackButton, c.lang,
-                                {{"stars", num(p.stars)}, {"credits", num(p.credits)}}),
+                                {{"stars", p.stars}, {"credits", p.credits}}),
                    "pay:stars:" + p.id, ""}});
   }
-  if (packs.empty()) t += "\n" + std::string(i18n::text(Msg::BuyNoPacks, c.lang));
+  if (packs.empty()) t += "\n" + std::string(i18n::format(Msg::BuyNoPacks, c.lang));
   if (yookassa::configProblem().empty()) {
-    t += "\n\n" + std::string(i18n::text(Msg::BuyCardHint, c.lang));
+    t += "\n\n" + std::string(i18n::format(Msg::BuyCardHint, c.lang));
   }
   tg::Sent s = c.bot.sendMessage(c.chatId, t, kb.empty() ? nullptr : &kb);
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
@@ -202,15 +183,15 @@ Outcome showMoneyPacks(Ctx& c) {
   tg::Keyboard kb;
   for (const auto& p : packs) {
     kb.push_back({{i18n::format(Msg::TopupPackButton, c.lang,
-                                {{"amount", pay::formatMinorUnits(p.amountMinor)},
-                                 {"credits", num(p.credits)}}),
+                                {{"amount", i18n::Arg::rubles(p.amountMinor)},
+                                 {"credits", p.credits}}),
                    "topup:" + p.id, ""}});
   }
   if (kb.empty()) {
     say(c, Msg::TopupUnavailable);
     return Outcome::Done;
   }
-  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::text(Msg::TopupTitle, c.lang), &kb);
+  tg::Sent s = c.bot.sendMessage(c.chatId, i18n::format(Msg::TopupTitle, c.lang), &kb);
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
   return Outcome::Done;
 }
@@ -227,7 +208,7 @@ Outcome createTopup(Ctx& c, std::string_view packId) {
   // One payment per update: Telegram's retry of this update gets the same payment back.
   std::string key = "tg-" + num(c.updateId) + "-" + num(c.userId);
   std::string desc = i18n::format(Msg::InvoiceDescription, i18n::Lang::En,
-                                  {{"credits", num(p->credits)},
+                                  {{"credits", p->credits},
                                    {"bot", config::get(Setting::BOT_NAME)}});
   yookassa::Payment pm;
   std::string err;
@@ -251,13 +232,13 @@ Outcome createTopup(Ctx& c, std::string_view packId) {
   if (!r.ok()) {
     logger::warn("yookassa: could not record pending payment " + pm.id + ": " + r.error());
   }
-  std::string amount = pay::formatMinorUnits(p->amountMinor);
+  i18n::Arg amount = i18n::Arg::rubles(p->amountMinor);
   tg::Keyboard kb{{{i18n::format(Msg::TopupPayButton, c.lang, {{"amount", amount}}), "",
                     pm.confirmationUrl}},
-                  {{i18n::text(Msg::BtnCheckPayment, c.lang), "pay:check:" + pm.id, ""}}};
+                  {{i18n::format(Msg::BtnCheckPayment, c.lang), "pay:check:" + pm.id, ""}}};
   tg::Sent s = c.bot.sendMessage(
       c.chatId,
-      i18n::format(Msg::TopupLink, c.lang, {{"amount", amount}, {"credits", num(p->credits)}}),
+      i18n::format(Msg::TopupLink, c.lang, {{"amount", amount}, {"credits", p->credits}}),
       &kb);
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
   return Outcome::Done;
@@ -276,7 +257,7 @@ Outcome cmdTopup(Ctx& c, const Command& cmd) {
 Outcome cmdPaySupport(Ctx& c) {
   std::string contact(config::get(Setting::SUPPORT_CONTACT));
   say(c, Msg::PaySupport,
-      {{"contact", contact.empty() ? "/support" : tg::escapeHtml(contact)}, {"id", num(c.userId)}});
+      {{"contact", contact.empty() ? "/support" : tg::escapeHtml(contact)}, {"id", std::to_string(c.userId)}});
   return Outcome::Done;
 }
 
@@ -341,8 +322,8 @@ Outcome cmdRefund(Ctx& c, const Command& cmd) {
   db::Result d = db::first(Stmt("SELECT delta FROM credit_ledger WHERE reason = 'payment_refund' "
                                 "AND ref = ?1").bind(ref));
   if (auto dr = d.first()) debited = -json::getInt(*dr, "delta").value_or(0);
-  say(c, Msg::RefundDone, {{"stars", num(stars)}, {"user", num(user)}, {"credits", num(debited)}});
-  payments::tellUser(user, Msg::RefundedToUser, {{"stars", num(stars)}, {"credits", num(debited)}});
+  say(c, Msg::RefundDone, {{"stars", stars}, {"user", std::to_string(user)}, {"credits", debited}});
+  payments::tellUser(user, Msg::RefundedToUser, {{"stars", stars}, {"credits", debited}});
   return Outcome::Done;
 }
 
@@ -361,7 +342,7 @@ Outcome checkYookassa(Ctx& c, const CallbackQuery& q, std::string_view id) {
   db::Result r = db::first(Stmt("SELECT user_id FROM payments WHERE provider = 'yookassa' "
                                 "AND charge_id = ?1").bind(id));
   if (!r.ok()) {
-    c.bot.answerCallbackQuery(q.id, i18n::text(Msg::Sorry, c.lang), true);
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
     return Outcome::StorageFailed;
   }
   auto row = r.first();
@@ -381,7 +362,7 @@ Outcome checkYookassa(Ctx& c, const CallbackQuery& q, std::string_view id) {
     case State::Refused:
     case State::Failed: m = Msg::TopupFailed; break;
   }
-  c.bot.answerCallbackQuery(q.id, i18n::text(m, c.lang), true);
+  c.bot.answerCallbackQuery(q.id, i18n::format(m, c.lang), true);
   return Outcome::Done;
 }
 
@@ -419,10 +400,10 @@ void onPreCheckout(const PreCheckoutQuery& q) {
   const pay::StarPack* p = payload ? pay::findStarPack(packs, payload->pack) : nullptr;
   std::string refusal;
   if (!payload || payload->userId != q.from.id || q.currency != kStars) {
-    refusal = i18n::text(Msg::InvoiceInvalid, lang);
+    refusal = i18n::format(Msg::InvoiceInvalid, lang);
   } else if (!p || p->credits != payload->credits || p->stars != q.totalAmount) {
     // Withdrawn, or its price or credits changed since the invoice was sent.
-    refusal = i18n::text(Msg::PackWithdrawn, lang);
+    refusal = i18n::format(Msg::PackWithdrawn, lang);
   }
   tg::Sent s = bot.answerPreCheckoutQuery(q.id, refusal.empty(), refusal);
   if (!s.ok) logger::warn("answerPreCheckoutQuery failed: " + s.description);
@@ -460,7 +441,7 @@ Outcome onSuccessfulPayment(Ctx& c, const Message& m) {
   }
   auto bal = ledger::balance(c.userId);
   say(c, Msg::TopupCredited,
-      {{"credits", num(payload->credits)}, {"balance", num(bal.value_or(0))}});
+      {{"credits", payload->credits}, {"balance", bal.value_or(0)}});
   return Outcome::Done;
 }
 

@@ -19,6 +19,7 @@ RenderOutput renderImage(const RenderJob& job) {
   body.key("line_numbers").value(job.lineNumbers);
   if (job.maxLines) body.key("max_lines").value(job.maxLines);
   if (!job.watermark.empty()) body.key("watermark").value(job.watermark);
+  if (!job.locale.empty()) body.key("locale").value(job.locale);
   body.endObject();
 
   json::JsonWriter req;

@@ -13,6 +13,7 @@ struct RenderJob {
   bool lineNumbers = true;
   int maxLines = 0;  // 0: no preview cut
   std::string watermark;
+  std::string locale;  // "en" | "ru" | "he" | "fa": words drawn on the image
 };
 
 struct RenderOutput {

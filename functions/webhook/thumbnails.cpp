@@ -110,11 +110,12 @@ std::string renderError(const std::vector<uint8_t>& body) {
 }
 
 Rendered renderThumbnail(std::string_view title, std::string_view subtitle,
-                         std::string_view watermark) {
+                         std::string_view watermark, i18n::Lang lang) {
   json::JsonWriter body;
   body.beginObject().key("title").value(title);
   if (!subtitle.empty()) body.key("subtitle").value(subtitle);
   if (!watermark.empty()) body.key("watermark").value(watermark);
+  body.key("locale").value(i18n::code(lang));
   body.key("format").value("jpeg").endObject();
   host::Reply r = callRender("/thumbnail", body.str());
   Rendered out;
@@ -249,9 +250,9 @@ Outcome explainRefusal(Ctx& c) {
   const int64_t total = json::getInt(*row, "total").value_or(0);
   const int64_t maxTotal = config::getInt(Setting::QUEUE_MAX_TOTAL, 100);
   if (total >= maxTotal) {
-    say(c, Msg::GenQueueFull, {{"count", num(total)}, {"max", num(maxTotal)}});
+    say(c, Msg::GenQueueFull, {{"count", total}, {"max", maxTotal}});
   } else {
-    say(c, Msg::GenHourLimit, {{"max", num(config::getInt(Setting::GENERATIONS_PER_HOUR, 10))}});
+    say(c, Msg::GenHourLimit, {{"max", config::getInt(Setting::GENERATIONS_PER_HOUR, 10)}});
   }
   return Outcome::Done;
 }
@@ -262,8 +263,8 @@ Outcome needCredits(Ctx& c, const Tier& t, int64_t credits, std::string_view tit
   if (!subtitle.empty()) basic += " | " + std::string(subtitle);
   say(c, Msg::ThumbPremiumNeedsCredits,
       {{"algorithm", t.name},
-       {"cost", num(t.price)},
-       {"balance", num(credits)},
+       {"cost", t.price},
+       {"balance", credits},
        {"title", tg::escapeHtml(basic)}});
   return Outcome::Done;
 }
@@ -433,7 +434,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
   if (chars(title) > kMaxTitle || chars(subtitle) > kMaxSubtitle) {
     bool t = chars(title) > kMaxTitle;
     say(c, Msg::ThumbTooLong,
-        {{"length", num(chars(t ? title : subtitle))}, {"max", num(t ? kMaxTitle : kMaxSubtitle)}});
+        {{"length", chars(t ? title : subtitle)}, {"max", t ? kMaxTitle : kMaxSubtitle}});
     return Outcome::Done;
   }
   bool storageFailed = false;
@@ -470,7 +471,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
   const bool free = price == 0 || credits < price;
   if (free && price > 0 && freeUsed >= freePerDay) {
     say(c, Msg::ThumbNoFree,
-        {{"max", num(freePerDay)}, {"cost", num(price)}, {"balance", num(credits)}});
+        {{"max", freePerDay}, {"cost", price}, {"balance", credits}});
     return Outcome::Done;
   }
   const int64_t cost = free ? 0 : price;
@@ -480,7 +481,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     watermark = std::string(config::get(Setting::BOT_NAME));
     if (!watermark.empty() && watermark[0] != '@') watermark = "@" + watermark;
   }
-  Rendered r = renderThumbnail(title, subtitle, watermark);
+  Rendered r = renderThumbnail(title, subtitle, watermark, c.lang);
   if (r.status == 0 || r.status >= 500) {
     say(c, Msg::Sorry);
     return Outcome::Done;
@@ -552,7 +553,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     if (err.find("source_update_id") != std::string::npos) return Outcome::Done;  // a racing copy
     if (ledger::isInsufficientFunds(err) || err.find("CHECK") != std::string::npos) {
       say(c, Msg::ThumbNoFree,
-          {{"max", num(freePerDay)}, {"cost", num(price)}, {"balance", num(credits)}});
+          {{"max", freePerDay}, {"cost", price}, {"balance", credits}});
       return Outcome::Done;
     }
     logger::error("thumbnail: " + err);
@@ -565,18 +566,18 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     caption = i18n::format(Msg::ThumbCaptionFree, c.lang,
                            {{"title", tg::escapeHtml(title)},
                             {"template", tg::escapeHtml(r.templateName)},
-                            {"category", tg::escapeHtml(r.category)},
-                            {"left", num(std::max<int64_t>(0, freePerDay - freeUsed - 1))},
-                            {"cost", num(price)}});
+                            {"category", tg::escapeHtml(i18n::categoryName(r.category, c.lang))},
+                            {"left", std::max<int64_t>(0, freePerDay - freeUsed - 1)},
+                            {"cost", price}});
   } else {
     caption = i18n::format(Msg::ThumbCaptionPaid, c.lang,
                            {{"title", tg::escapeHtml(title)},
                             {"template", tg::escapeHtml(r.templateName)},
-                            {"category", tg::escapeHtml(r.category)},
-                            {"cost", num(cost)},
-                            {"balance", num(credits - cost)}});
+                            {"category", tg::escapeHtml(i18n::categoryName(r.category, c.lang))},
+                            {"cost", cost},
+                            {"balance", credits - cost}});
   }
-  tg::Keyboard kb{{{i18n::text(Msg::BtnGallery, c.lang), "gal:new", ""}}};
+  tg::Keyboard kb{{{i18n::format(Msg::BtnGallery, c.lang), "gal:new", ""}}};
   // The same title with an AI background, one tap away (offered when that model is configured).
   std::vector<tg::Button> upgrades;
   for (const char* name : {"premium", "pro"}) {
@@ -584,7 +585,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     if (t && gen::findModel(t->model)) {
       upgrades.push_back({i18n::format(std::string_view(name) == "pro" ? Msg::BtnThumbPro
                                                                        : Msg::BtnThumbPremium,
-                                       c.lang, {{"cost", num(t->price)}}),
+                                       c.lang, {{"cost", t->price}}),
                           "thumbup:" + std::string(name) + ":" + std::to_string(id), ""});
     }
   }

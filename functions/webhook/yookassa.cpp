@@ -270,7 +270,7 @@ Verdict succeeded(const Payment& p) {
   if (res[2].changes() >= 1) {
     auto bal = ledger::balance(e.userId);
     payments::tellUser(e.userId, Msg::TopupCredited,
-                       {{"credits", num(credited)}, {"balance", num(bal.value_or(0))}});
+                       {{"credits", credited}, {"balance", bal.value_or(0)}});
     std::string partly = p.refundedMinor > 0 || credited < e.credits
                              ? " (" + num(e.credits) + " less refunds before crediting)"
                              : "";
@@ -308,7 +308,7 @@ Verdict canceled(const Payment& p) {
   }
   if (p.userId) {
     payments::tellUser(p.userId, Msg::TopupCanceled,
-                       {{"amount", pay::formatMinorUnits(p.amountMinor)}});
+                       {{"amount", i18n::Arg::rubles(p.amountMinor)}});
   }
   return done("payment " + p.id + " canceled", Verdict::State::Canceled);
 }

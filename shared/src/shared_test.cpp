@@ -85,32 +85,4 @@ TEST_CASE("constant-time comparison", "[shared]") {
 
 #include <set>
 
-#include "shared/i18n.h"
-
-// Every text exists in all four languages and uses exactly the English text's {placeholders}, so
-// no translation shows a raw "{name}" or drops a number.
-TEST_CASE("i18n catalog is complete and placeholders agree", "[shared]") {
-  auto placeholders = [](std::string_view t) {
-    std::set<std::string> out;
-    for (size_t i = t.find('{'); i != std::string_view::npos; i = t.find('{', i + 1)) {
-      size_t e = t.find('}', i);
-      if (e != std::string_view::npos) out.insert(std::string(t.substr(i + 1, e - i - 1)));
-    }
-    return out;
-  };
-  for (size_t m = 0; m < size_t(i18n::Msg::Count); m++) {
-    auto en = placeholders(i18n::text(i18n::Msg(m), i18n::Lang::En));
-    for (auto lang : {i18n::Lang::Ru, i18n::Lang::He, i18n::Lang::Fa}) {
-      std::string_view t = i18n::text(i18n::Msg(m), lang);
-      INFO("message " << m << " language " << i18n::code(lang));
-      CHECK_FALSE(t.empty());
-      CHECK(placeholders(t) == en);
-    }
-  }
-  CHECK(i18n::fromCode("ru-RU") == i18n::Lang::Ru);
-  CHECK(i18n::fromCode("iw") == i18n::Lang::He);
-  CHECK(i18n::fromCode("fa") == i18n::Lang::Fa);
-  CHECK(i18n::fromCode("de") == i18n::Lang::En);
-  CHECK(i18n::format(i18n::Msg::Deleted, i18n::Lang::En, {{"name", "a.py"}}) ==
-        "🗑 Deleted <b>a.py</b>.");
-}
+// The i18n catalog and formatting have their own tests: shared/src/i18n_test.cpp.

@@ -48,7 +48,8 @@ function imageSize(bytes) {
 
 // Telegram's parse_mode HTML (https://core.telegram.org/bots/api#html-style): only these tags,
 // properly nested; every other <, > and & escaped as &lt; &gt; &amp; (or &quot; / numeric
-// entities). Anything else is refused with "can't parse entities", as the real API does.
+// entities). Anything else is refused with "can't parse entities", as the real API does. Stricter
+// than Telegram for the bot's own sake: bidi controls never inside a tag, isolates balanced.
 const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span',
   'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
 export function htmlProblem(text) {
@@ -65,6 +66,8 @@ export function htmlProblem(text) {
     } else if (ch === '<') {
       const m = /^<(\/?)([a-z-]+)((?:\s+[a-z-]+="[^"<>]*")*)\s*>/.exec(text.slice(i));
       if (!m || !HTML_TAGS.has(m[2])) return `Unsupported start tag "${text.slice(i, i + 12)}" at byte offset ${i}`;
+      // Strict: a bidi control inside a tag would end up in an attribute (a link that goes nowhere).
+      if (/[\u2066-\u2069\u200e\u200f]/.test(m[0])) return `Bidi control inside the tag at byte offset ${i}`;
       if (m[1]) {
         if (open.pop() !== m[2]) return `Unmatched end tag "${m[2]}" at byte offset ${i}`;
       } else {
@@ -73,7 +76,15 @@ export function htmlProblem(text) {
       i += m[0].length - 1;
     }
   }
-  return open.length ? `Can't find end tag corresponding to start tag "${open.at(-1)}"` : null;
+  if (open.length) return `Can't find end tag corresponding to start tag "${open.at(-1)}"`;
+  // Strict: every isolate (U+2066-U+2068) is closed by a U+2069 in the same text, never before
+  // it opens, so an isolated value cannot swallow the rest of the message.
+  let depth = 0;
+  for (const ch of text) {
+    if (ch >= '\u2066' && ch <= '\u2068') depth++;
+    else if (ch === '\u2069' && --depth < 0) return 'Unbalanced bidi isolate (U+2069 without an opener)';
+  }
+  return depth ? 'Unbalanced bidi isolate (not closed)' : null;
 }
 
 export async function startFakeTelegram({ token }) {

@@ -93,7 +93,7 @@ test('/gallery: empty, then newest first with back/forward and a stats line', as
   assert.match(v.text, /Gallery<\/b> · 1\/3/);
   assert.match(v.text, /Thumbnail/);
   assert.match(v.text, /Pizza recipe/);
-  assert.match(v.text, /2 AI images · 1 thumbnails · ⭐ 0/);
+  assert.match(v.text, /2 AI images · 1 thumbnail · ⭐ 0/);
   assert.equal(v.button(/Newer/), undefined);
   const msgId = 1; // the message the buttons are on (the bot edits the message of the callback)
   await press(u, v.button(/Older/).callback_data, msgId);
@@ -228,7 +228,7 @@ test('/gallery: open sends the stored image; expired items say so; delete hides 
   v = await view(u.id, 3);
   assert.equal(v.id, expired);
   assert.match(v.text, /1\/1/);
-  assert.match(v.text, /1 AI images · 0 thumbnails/);
+  assert.match(v.text, /1 AI image · 0 thumbnails/);
   // Hidden from the user and its image gone; the row stays, so usage still counts it.
   const [hidden] = (await rowsOf(u.id)).filter((r) => r.id === thumb);
   assert.ok(hidden.deleted_ms > 0);

@@ -142,7 +142,8 @@ test('/balance shows the hint for each threshold, the prices, the last 5 movemen
   b = await balance(u);
   const moves = b.text.split('Last movements')[1].split('\n').filter((l) => /^[+−]\d+ · /.test(l));
   assert.deepEqual(moves.map((l) => l.split(' · ')[0]), ['+8', '+7', '+1', '+19', '+1']);
-  assert.match(moves[0], /bonus · \d{4}-\d\d-\d\d \d\d:\d\d/);
+  // The date the English way: "7 Dec 2026, 13:19 UTC".
+  assert.match(moves[0], /bonus · \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d\d:\d\d UTC$/);
 });
 
 test('Telegram Stars: /buy -> invoice in XTR -> pre-checkout ok -> successful_payment credits', async () => {
@@ -249,7 +250,7 @@ test('/topup creates a YooKassa payment with an Idempotence-Key and basic auth',
   assert.equal(body.confirmation.type, 'redirect');
   assert.deepEqual(body.metadata, { user_id: '301', pack: 'r100' });
   const offer = sent('sendMessage').at(-1);
-  assert.match(offer.params.text, /99\.00 ₽/);
+  assert.match(offer.params.text, /<b>₽99<\/b>/);
   const pay = buttons(offer).find((x) => x.url);
   assert.match(pay.url, /^https:\/\/yoomoney\.ru\/checkout/);
 });

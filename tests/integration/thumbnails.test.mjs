@@ -191,7 +191,7 @@ test('/generate with credits: paid, charged once in the ledger, no watermark', a
   await post(messageUpdate(u, '/generate Breaking news: election results'));
   await tg.waitFor(() => imagesTo(u.id).length === 1, 20000);
   const [{ call, bytes }] = imagesTo(u.id);
-  assert.match(call.params.caption, /1 credits, balance 4/);
+  assert.match(call.params.caption, /1 credit, balance 4/);
   const clean = await thumbnail({ title: 'Breaking news: election results' });
   assert.ok(bytes.equals(clean.bytes), 'paid thumbnail has no watermark');
   const [row] = await rowsOf(u.id);
@@ -208,7 +208,7 @@ test('/generate: the daily free allowance, usage, a too long title, a retried up
   assert.match(textsTo(u.id)[0], /Обложки для YouTube/);
   await post(messageUpdate(u, `/generate ${'я'.repeat(101)}`));
   await tg.waitFor(() => textsTo(u.id).length === 2);
-  assert.match(textsTo(u.id)[1], /101 символов, максимум 100/);
+  assert.match(textsTo(u.id)[1], /101 символ, максимум 100/);
   // The same update delivered twice makes one thumbnail.
   const first = messageUpdate(u, '/generate Тренировка дома');
   await post(first);
@@ -317,7 +317,7 @@ test('/generate=premium: a model failure refunds once and tells the user', async
   const row = await rowStatus(u.id, ['failed']);
   await tg.waitFor(() => textsTo(u.id).some((t) => /could not be generated/.test(t)), 10000);
   const notice = textsTo(u.id).find((t) => /could not be generated/.test(t));
-  assert.match(notice, /Credits returned: 3/);
+  assert.match(notice, /3 credits were returned to your balance/);
   assert.equal(row.refunds, 1);
   assert.equal(row.reserves, 1);
   const [after] = await rowsOf(u.id);

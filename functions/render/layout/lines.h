@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,8 +46,10 @@ struct LineOptions {
   uint32_t startNumber = 1;
   // Displayed numbers to highlight, sorted ascending.
   std::vector<uint32_t> highlight;
-  // Source lines cut off by preview mode; > 0 appends a LineKind::More line.
+  // Source lines cut off by preview mode; > 0 appends a LineKind::More line reading moreText
+  // (the reader's language, from the catalog; English when empty).
   uint32_t moreLines = 0;
+  std::string moreText;
   // Storage caps (see the header comment); the caller derives them from the image size limits.
   uint32_t maxColumns = 1u << 20;
   uint32_t maxLines = 1u << 20;

@@ -252,15 +252,34 @@ std::u32string decode(std::string_view s) {
   return out;
 }
 
+// The direction of a title or subtitle, decided once for all its lines. A reader of Hebrew or
+// Persian (rtlReader) reads a title with any right-to-left word as a right-to-left sentence even
+// when it opens with a Latin name ("iPhone 16 ביקורת"); otherwise the first strong letter decides.
+enum class Dir { Auto, Ltr, Rtl };
+Dir paragraphDir(const std::u32string& s, bool rtlReader) {
+  bool anyRtl = false;
+  for (char32_t cp : s) anyRtl = anyRtl || isRtl(cp);
+  if (!anyRtl) return Dir::Ltr;
+  if (rtlReader) return Dir::Rtl;
+  for (char32_t cp : s) {
+    if (isRtl(cp)) return Dir::Rtl;
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0x0400 && cp <= 0x04FF)) {
+      return Dir::Ltr;
+    }
+  }
+  return Dir::Rtl;
+}
+
 // Visual order with Arabic joining. Unlike code (always LTR), a title takes its direction from
-// its first strong character, so a Persian title with an English word reads right to left.
-std::u32string shape(const std::u32string& logical) {
+// paragraphDir, the same for every line, so a wrapped title does not change direction mid-way.
+std::u32string shape(const std::u32string& logical, Dir dir = Dir::Auto) {
   bool rtl = false;
   for (char32_t cp : logical) rtl = rtl || isRtl(cp);
   if (!rtl || logical.empty()) return logical;
   const FriBidiStrIndex len = FriBidiStrIndex(logical.size());
   std::vector<FriBidiChar> in(logical.begin(), logical.end()), out(logical.size());
-  FriBidiParType base = FRIBIDI_PAR_ON;
+  FriBidiParType base =
+      dir == Dir::Rtl ? FRIBIDI_PAR_RTL : dir == Dir::Ltr ? FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
   if (!fribidi_log2vis(in.data(), len, &base, out.data(), nullptr, nullptr, nullptr)) {
     return logical;
   }
@@ -578,6 +597,13 @@ render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailReque
     }
     out.subtitle = std::string(trim(v));
   }
+  if (auto e = str("locale", v, present); !e.ok()) return e;
+  if (present && !v.empty()) {
+    if (v != "en" && v != "ru" && v != "he" && v != "fa") {
+      return bad("locale must be en, ru, he or fa");
+    }
+    out.rtlReader = v == "he" || v == "fa";
+  }
   if (auto e = str("watermark", v, present); !e.ok()) return e;
   if (present) {
     if (charCount(v) > 64) return bad("watermark is over 64 characters");
@@ -669,14 +695,7 @@ render::RequestError parseThumbnailRequest(std::string_view body, ThumbnailReque
 
 std::string planBackgroundPrompt(const ThumbnailRequest& req, const Analysis& a,
                                  const Template& t) {
-  bool rtl = false;
-  for (char32_t cp : decode(req.title)) {
-    if (isRtl(cp)) {
-      rtl = true;
-      break;
-    }
-    if ((cp >= 'A' && cp <= 'z') || (cp >= 0x0400 && cp <= 0x04FF)) break;
-  }
+  bool rtl = paragraphDir(decode(req.title), req.rtlReader) == Dir::Rtl;
   Align side = t.align;
   if (rtl && side != Align::Center) side = side == Align::Start ? Align::End : Align::Start;
   return backgroundPrompt(a, req.title, req.algorithm, side);
@@ -772,14 +791,8 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
 
   // Title: measured once at a reference size (advances scale linearly), fitted, then drawn.
   std::u32string title = decode(req.title);
-  bool rtl = false;
-  for (char32_t cp : title) {
-    if (isRtl(cp)) {
-      rtl = true;
-      break;
-    }
-    if ((cp >= 'A' && cp <= 'z') || (cp >= 0x0400 && cp <= 0x04FF)) break;
-  }
+  const Dir titleDir = paragraphDir(title, req.rtlReader);
+  const bool rtl = titleDir == Dir::Rtl;
   if (t.uppercase) upper(title);
   const std::vector<std::u32string> ws = words(title);
   constexpr double kRef = 100, kLine = 1.22;
@@ -812,7 +825,7 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
     size_t b = l + 1 < fit.lineCount() ? fit.lineStarts[size_t(l) + 1] : ws.size();
     std::u32string line;
     for (size_t i = a; i < b; i++) line += (i > a ? U" " : U"") + ws[i];
-    lines.push_back(shape(line));
+    lines.push_back(shape(line, titleDir));
     widths.push_back(measure(font, lines.back(), px));
   }
   Box inner{box.x + kPad, box.y + kPad, box.w - 2 * kPad, box.h - 2 * kPad};
@@ -824,7 +837,8 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
   Box sl{};
   if (hasSub) {
     std::u32string logical = decode(req.subtitle);
-    sub = shape(logical);
+    const Dir subDir = paragraphDir(logical, req.rtlReader);
+    sub = shape(logical, subDir);
     spx = std::min(48, std::max(20, px / 2));
     double sw = measure(font, sub, spx);
     const int avail = subBox.w - 2 * kPad;
@@ -834,7 +848,7 @@ ThumbnailResult renderThumbnail(const ThumbnailRequest& req) {
       // Still too long at the smallest size: cut the logical end and add an ellipsis.
       while (sw > avail && logical.size() > 1) {
         logical.pop_back();
-        sub = shape(logical + U"\u2026");
+        sub = shape(logical + U"\u2026", subDir);
         sw = measure(font, sub, spx);
       }
     }

@@ -241,6 +241,40 @@ TEST_CASE("every template renders 1280x720 with the title inside the safe area",
   }
 }
 
+// "iPhone 16 ביקורת מלאה" opens with a Latin name: an English reader's layout takes the first
+// letter's direction (left to right, lines aligned as the template says), a Hebrew reader's
+// takes the sentence's (right to left, the template's alignment mirrored).
+TEST_CASE("a Hebrew reader's title with a Latin name reads right to left", "[thumbnail]") {
+  ThumbnailRequest req;
+  CHECK(parseThumbnailRequest(R"({"title":"x","locale":"he"})", req).ok());
+  CHECK(req.rtlReader);
+  for (size_t i = 0; i < templateCount(); i++) {
+    if (templateAt(i).align == Align::Center) continue;
+    ThumbnailRequest en, he;
+    en.title = he.title = "iPhone 16 ביקורת מלאה אחרי חודש של שימוש";
+    en.templateName = he.templateName = templateAt(i).name;
+    he.rtlReader = true;
+    ThumbnailResult a = renderThumbnail(en), b = renderThumbnail(he);
+    REQUIRE(a.status == 200);
+    REQUIRE(b.status == 200);
+    REQUIRE(a.titleLines.size() == b.titleLines.size());
+    INFO(templateAt(i).name);
+    // Mirrored alignment: the lines hug the other side of the title box.
+    const Box& box = templateAt(i).titleBox;
+    bool startAligned = templateAt(i).align == Align::Start;
+    int leftGapEn = 0, leftGapHe = 0;
+    for (size_t l = 0; l < a.titleLines.size(); l++) {
+      leftGapEn += a.titleLines[l].x - box.x;
+      leftGapHe += b.titleLines[l].x - box.x;
+    }
+    if (startAligned) CHECK(leftGapHe > leftGapEn);
+    else CHECK(leftGapHe < leftGapEn);
+    CHECK(a.bytes != b.bytes);
+    return;  // one start- or end-aligned template is enough
+  }
+  FAIL("no template aligns its title to a side");
+}
+
 TEST_CASE("PNG on request, decodable, under 2 MB", "[thumbnail]") {
   ThumbnailRequest req;
   req.title = "Neon nights: synthwave mix";
@@ -281,6 +315,7 @@ TEST_CASE("parseThumbnailRequest: fields and errors", "[thumbnail]") {
       {R"({"title":"x","algorithm":"magic"})", 400, "unknown"},
       {R"({"title":"x","quality":"high"})", 400, "quality"},
       {R"({"title":"x","quality":5})", 400, "quality"},
+      {R"({"title":"x","locale":"de"})", 400, "locale must be en, ru, he or fa"},
   };
   for (const Bad& b : bad) {
     ThumbnailRequest r;
