@@ -207,3 +207,18 @@ for (const phase of ['before', 'after']) {
     assert.equal(ledger[0].n, 1);
   });
 }
+
+test('the hourly cleanup removes /imagine drafts past DRAFT_TTL_HOURS and keeps fresh ones', async () => {
+  const u = user(nextUser++);
+  await post(message(u, '/imagine a lighthouse at dusk'));
+  const drafts = () => d1(`SELECT COUNT(*) AS n FROM generation_drafts WHERE user_id = ${u.id}`).then((r) => r[0].n);
+  assert.equal(await drafts(), 1);
+  const cleanup = async (time) => {
+    const r = await fetch(`${w.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('0 * * * *')}&time=${time}`);
+    assert.equal(r.status, 200);
+  };
+  await cleanup(Date.now() + 23 * 3600e3);
+  assert.equal(await drafts(), 1, 'a draft younger than 24 h stays');
+  await cleanup(Date.now() + 25 * 3600e3);
+  assert.equal(await drafts(), 0);
+});
