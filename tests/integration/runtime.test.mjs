@@ -1,12 +1,14 @@
 // A runtime without JSPI: the Worker must not look alive while every binding call fails. With
 // JSPI forced off (HOST_FORCE_NO_JSPI, honoured only with diagnostics on) /healthz answers 503
 // naming the feature, Telegram's updates get a 503 (Telegram resends them later) and no user is
-// sent anything; once the runtime has JSPI again the resent update takes effect.
+// sent anything; once the runtime has JSPI again the resent update takes effect. `make smoke`
+// (scripts/smoke.mjs, which `make deploy` ends with) is run against both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startWorker, TEST_SECRETS } from './harness.mjs';
+import { execFile } from 'node:child_process';
+import { startWorker, TEST_SECRETS, ROOT } from './harness.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { botClient } from './bot.mjs';
 
@@ -36,6 +38,25 @@ test('without JSPI /healthz answers 503 naming the missing feature', async () =>
 
 const u = { id: 7301, is_bot: false, first_name: 'Ann', username: 'ann', language_code: 'en' };
 let update;
+
+// Runs the smoke probe against the Worker: its exit code and what it printed.
+function smoke() {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'scripts/smoke.mjs'), w.url], (err, stdout, stderr) => {
+      resolve({ code: err ? err.code : 0, out: stdout + stderr });
+    });
+  });
+}
+
+test('the smoke probe fails a deployment without JSPI and says why', async () => {
+  const r = await smoke();
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /FAIL healthz: HTTP 503, missing: jspi/);
+  assert.match(r.out, /ok {3}render: PNG of \d+ bytes/);
+  // The webhook answers 503 to everyone without JSPI, so this check fails too.
+  assert.match(r.out, /FAIL webhook refuses a wrong secret: HTTP 503 instead of 401/);
+  assert.match(r.out, /1 passed, 2 failed/);
+});
 
 test('without JSPI a Telegram update gets 503 (resent later) and the user is sent nothing', async () => {
   update = bot.messageUpdate(u, '/start');
@@ -68,4 +89,11 @@ test('once the runtime has JSPI the update Telegram resends is answered, once', 
   const replies = bot.textsTo(u.id);
   assert.equal(replies.length, 1, `replies: ${JSON.stringify(replies)}`);
   assert.match(replies[0], /Ann|code|image/i);
+});
+
+test('the smoke probe passes the Worker with JSPI', async () => {
+  const r = await smoke();
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /ok {3}healthz: version [\d.]+, compatibility \d{4}-\d\d-\d\d, bindings .*DB/);
+  assert.match(r.out, /3 passed, 0 failed/);
 });
