@@ -39,6 +39,8 @@ test: build
 	@ctest --preset native
 	@ctest --preset fuzz
 	@node --test --test-concurrency=2 tests/integration/ host/cli/
+	@# The webhook's tests once more as a runtime without JSPI runs them: the Asyncify modules.
+	@TEST_HOST=asyncify node --test tests/integration/webhook.test.mjs
 
 # Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
 deploy: wasm

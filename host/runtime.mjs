@@ -98,7 +98,14 @@ function wasiImports(slot) {
 }
 
 // `bindings` maps each asynchronous import name to async (json, bytes, ctx) => [replyJson, bytes].
-function hostImports(slot, bindings, jspi) {
+// Asyncify (binaryen's wasm-opt --asyncify, the modules in build/wasm/modules-asyncify): without
+// JSPI, an import that must wait saves the wasm call stack into a buffer and returns ("unwind");
+// the host awaits the binding, then calls the export again, which replays the stack down to the
+// same import ("rewind"), and the import returns the answer. ASYNCIFY_STACK bytes of guest memory
+// hold the saved frames.
+const ASYNCIFY_STACK = 128 * 1024;
+
+function hostImports(slot, bindings, jspi, asyncify) {
   const bytes = (ptr, len) => new Uint8Array(slot.memory.buffer, ptr, len);
   const text = (ptr, len) => decoder.decode(bytes(ptr, len));
   // Without JSPI a binding can only answer if it answers synchronously (bindings.synchronous).
@@ -117,7 +124,41 @@ function hostImports(slot, bindings, jspi) {
     slot.pending = reply;
     return reply.length;
   };
-  const suspending = (name, hasBody) => !jspi ? direct(name, hasBody) :
+  const unwinding = (name, hasBody) => (ptr, len, bodyPtr, bodyLen) => {
+    const ex = slot.exports;
+    if (slot.rewinding) {
+      // The replay reached the import that unwound: hand over the answer.
+      ex.asyncify_stop_rewind();
+      slot.rewinding = false;
+      slot.pending = slot.asyncReply;
+      slot.asyncReply = null;
+      return slot.pending.length;
+    }
+    let req, body;
+    try {
+      req = JSON.parse(text(ptr, len));
+      body = hasBody && bodyLen ? bytes(bodyPtr, bodyLen).slice() : new Uint8Array(0);
+    } catch (err) {
+      slot.pending = packBlob({ error: String(err?.message ?? err) });
+      return slot.pending.length;
+    }
+    const fn = name === 'sleep' ? sleep : bindings[name];
+    slot.asyncOp = (async () => {
+      try {
+        if (!fn) throw new Error(`binding ${name} is not available here`);
+        const [json, out] = await fn(req, body, slot.ctx);
+        return packBlob(json, out);
+      } catch (err) {
+        return packBlob({ error: String(err?.message ?? err) });
+      }
+    })();
+    const dv = new DataView(ex.memory.buffer);
+    dv.setUint32(slot.asyncData, slot.asyncData + 8, true);
+    dv.setUint32(slot.asyncData + 4, slot.asyncData + 8 + ASYNCIFY_STACK, true);
+    ex.asyncify_start_unwind(slot.asyncData);
+    return 0;
+  };
+  const suspending = (name, hasBody) => asyncify ? unwinding(name, hasBody) : !jspi ? direct(name, hasBody) :
     new WebAssembly.Suspending(async (ptr, len, bodyPtr, bodyLen) => {
       let reply;
       try {
@@ -166,6 +207,11 @@ export class FunctionModule {
   constructor(name, compiled, bindings, settings, { jspi = HAS_JSPI } = {}) {
     this.name = name;
     this.jspi = jspi && HAS_JSPI;
+    // A module built with Asyncify suspends without JSPI (used only when JSPI is absent).
+    this.asyncify = !this.jspi &&
+      WebAssembly.Module.exports(compiled).some((e) => e.name === 'asyncify_start_unwind');
+    // Whether binding calls can wait at all: without either, the host refuses their events.
+    this.canSuspend = this.jspi || this.asyncify;
     this.compiled = compiled;
     this.bindings = bindings;
     this.settings = settings; // JSON text of the string settings, passed to guest_init
@@ -176,19 +222,37 @@ export class FunctionModule {
     const slot = { name: this.name, memory: null, ctx: null, pending: null, deferred: [] };
     const instance = await WebAssembly.instantiate(this.compiled, {
       wasi_snapshot_preview1: wasiImports(slot),
-      host: hostImports(slot, this.bindings, this.jspi),
+      host: hostImports(slot, this.bindings, this.jspi, this.asyncify),
     });
     const ex = instance.exports;
     slot.memory = ex.memory;
     slot.exports = ex;
-    slot.handle = this.jspi ? WebAssembly.promising(ex.guest_handle) : async (p, n) => ex.guest_handle(p, n);
+    slot.handle = this.jspi ? WebAssembly.promising(ex.guest_handle)
+      : this.asyncify ? (p, n) => this.#driveAsyncify(slot, p, n)
+        : async (p, n) => ex.guest_handle(p, n);
     if (ex._initialize) ex._initialize();
+    if (this.asyncify) slot.asyncData = ex.guest_alloc(ASYNCIFY_STACK + 8);
     const env = encoder.encode(this.settings);
     const p = ex.guest_alloc(env.length);
     new Uint8Array(ex.memory.buffer, p, env.length).set(env);
     ex.guest_init(p, env.length);
     ex.guest_free(p);
     return slot;
+  }
+
+  // Calls the export until it returns without having unwound for a binding.
+  async #driveAsyncify(slot, ptr, n) {
+    const ex = slot.exports;
+    for (;;) {
+      const r = ex.guest_handle(ptr, n);
+      if (!slot.asyncOp) return r;
+      ex.asyncify_stop_unwind();
+      const op = slot.asyncOp;
+      slot.asyncOp = null;
+      slot.asyncReply = await op;
+      ex.asyncify_start_rewind(slot.asyncData);
+      slot.rewinding = true;
+    }
   }
 
   // An idle instance, or a new one. Never waits for another event to finish: workerd cancels a

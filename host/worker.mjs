@@ -25,7 +25,8 @@ const ROUTES = [
 const MAX_BODY = 8 * 1024 * 1024; // the C++ routes apply their own, smaller limits
 
 // Modules that call bindings (D1, R2, fetch, Durable Objects) on nearly every event. Without JSPI
-// those calls cannot suspend, so the host refuses their events with a 503 (Telegram and YooKassa
+// (and without the Asyncify build of the modules, host/runtime.mjs) those calls cannot suspend,
+// so the host refuses their events with a 503 (Telegram and YooKassa
 // retry later, an alarm is retried with backoff) instead of letting every user read an apology.
 const NEEDS_JSPI = new Set(['webhook', 'generate', 'cron']);
 const NO_JSPI = 'this runtime lacks JSPI (WebAssembly.Suspending/promising): binding calls cannot run';
@@ -37,9 +38,12 @@ function hostOptions(env) {
 
 // What /healthz reports about the runtime: its features, the bindings present (names only) and
 // the compatibility date the bundle was built for (from wrangler.toml, via the manifest).
+// `asyncify`: JSPI is absent but the modules that call bindings were built with Asyncify.
 function runtimeInfo(env) {
   const bindings = Object.entries(env).filter(([, v]) => v && typeof v === 'object').map(([k]) => k).sort();
-  return { ...runtimeFeatures(hostOptions(env)), bindings, compatibility_date: manifest.compatibility_date ?? null };
+  const mods = getModules(env);
+  const asyncify = [...NEEDS_JSPI].every((m) => mods[m].asyncify);
+  return { ...runtimeFeatures(hostOptions(env)), asyncify, bindings, compatibility_date: manifest.compatibility_date ?? null };
 }
 
 let modules = null;
@@ -119,7 +123,7 @@ export default {
       }
       const route = ROUTES.find(([prefix]) => url.pathname.startsWith(prefix));
       if (!route) return jsonResponse(404, { error: 'no such route' });
-      if (NEEDS_JSPI.has(route[1]) && !getModules(env)[route[1]].jspi) {
+      if (NEEDS_JSPI.has(route[1]) && !getModules(env)[route[1]].canSuspend) {
         const res = jsonResponse(503, { error: NO_JSPI, missing: ['jspi'] });
         res.headers.set('retry-after', '60');
         return res;
@@ -145,7 +149,7 @@ export default {
   },
 
   async scheduled(controller, env, ctx) {
-    if (!getModules(env).cron.jspi) throw new Error(`cron ${controller.cron}: ${NO_JSPI}`);
+    if (!getModules(env).cron.canSuspend) throw new Error(`cron ${controller.cron}: ${NO_JSPI}`);
     const event = { kind: 'scheduled', cron: controller.cron, scheduled_ms: controller.scheduledTime };
     const r = await run(env, ctx, 'cron', event, null);
     if (r.status >= 400) console.error(`cron ${controller.cron} answered ${r.status}`);
@@ -163,7 +167,7 @@ export class ModelQueue extends DurableObject {
   }
 
   async fetch(request) {
-    if (!getModules(this.env).generate.jspi) return jsonResponse(503, { error: NO_JSPI, missing: ['jspi'] });
+    if (!getModules(this.env).generate.canSuspend) return jsonResponse(503, { error: NO_JSPI, missing: ['jspi'] });
     const { event, body } = await requestEvent(request);
     this.name = request.headers.get('x-object-name') ?? this.name;
     event.kind = 'do_fetch';
@@ -202,7 +206,7 @@ export class ModelQueue extends DurableObject {
 
   async alarm(info) {
     // Thrown, so the runtime retries the alarm with backoff; the jobs wait rather than fail.
-    if (!getModules(this.env).generate.jspi) throw new Error(`alarm: ${NO_JSPI}`);
+    if (!getModules(this.env).generate.canSuspend) throw new Error(`alarm: ${NO_JSPI}`);
     this.name ??= (await this.state.storage.get('__name')) ?? null;
     const event = { kind: 'alarm', object: this.name, incarnation: this.incarnation, retry_count: info?.retryCount ?? 0 };
     const r = await run(this.env, this.state, 'generate', event, null, { state: this.state });

@@ -52,7 +52,11 @@ fn::Response health(const fn::Event& ev) {
     if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) functionsJson = simdjson::to_string(fns);
     if (auto runtime = json::getObject(*hostInfo, "runtime")) {
       runtimeJson = simdjson::to_string(*runtime);
-      if (!json::getBool(*runtime, "jspi").value_or(false)) missing.push_back("jspi");
+      // The Asyncify build of the modules suspends without JSPI (README, "Without JSPI").
+      if (!json::getBool(*runtime, "jspi").value_or(false) &&
+          !json::getBool(*runtime, "asyncify").value_or(false)) {
+        missing.push_back("jspi");
+      }
       json::Array names;
       std::vector<std::string> present;
       if ((*runtime)["bindings"].get(names) == simdjson::SUCCESS) {

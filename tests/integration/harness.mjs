@@ -5,7 +5,7 @@
 //   const res = await fetch(`${w.url}/healthz`);
 //   await w.stop();
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,12 +35,26 @@ export const TEST_SECRETS = {
   TELEGRAM_API_BASE: 'http://127.0.0.1:9',
 };
 
+// TEST_HOST=asyncify runs the Worker as a runtime without JSPI would: the same host, JSPI forced
+// off, and the Asyncify build of the modules (build/wasm/modules-asyncify) in place of the usual
+// ones. `make test` runs tests/integration/webhook.test.mjs this way once.
+export const ASYNCIFY = process.env.TEST_HOST === 'asyncify';
+
+function entryPoint(dir) {
+  if (!ASYNCIFY) return path.join(ROOT, 'host/worker.mjs');
+  const app = path.join(dir, 'app');
+  mkdirSync(path.join(app, 'build/wasm'), { recursive: true });
+  cpSync(path.join(ROOT, 'host'), path.join(app, 'host'), { recursive: true });
+  cpSync(path.join(ROOT, 'build/wasm/modules-asyncify'), path.join(app, 'build/wasm/modules'), { recursive: true });
+  return path.join(app, 'host/worker.mjs');
+}
+
 // Writes a wrangler config into a temp folder (with a .dev.vars beside it, which is where wrangler
 // looks for secrets) that points back at the project's entry point and migrations.
 function writeConfig(dir, vars) {
   let toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
   toml = toml
-    .replace(/^main = .*$/m, `main = "${path.join(ROOT, 'host/worker.mjs')}"`)
+    .replace(/^main = .*$/m, `main = "${entryPoint(dir)}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   // dotenv keeps backslashes inside "...", so JSON values (MODELS, STAR_PACKS) go in '...', which
@@ -53,13 +67,18 @@ function writeConfig(dir, vars) {
 
 export async function startWorker({ vars = {}, timeoutMs = 60000 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
-  const config = writeConfig(dir, { ...TEST_SECRETS, ...vars });
+  const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars });
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
     { cwd: dir, env });
   const port = await freePort();
   let child = await launch({ dir, config, state, env, port, timeoutMs });
+  if (ASYNCIFY) {
+    // Proof that the run really is the Asyncify one, not JSPI.
+    const rt = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).runtime;
+    if (rt?.jspi !== false || rt?.asyncify !== true) throw new Error(`TEST_HOST=asyncify but the runtime says ${JSON.stringify(rt)}`);
+  }
   const exited = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r)));
   return {
     url: `http://127.0.0.1:${port}`,
