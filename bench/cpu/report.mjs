@@ -11,12 +11,14 @@ const LIMIT = 10;
 
 // Who triggers each route, and for one that does not fit, the plan that would fit it.
 const PLANS = {
-  '/image of 200 lines': 'render in the queue object (a Durable Object call has its own CPU budget) or, on the paid plan, `limits.cpu_ms = 50`',
+  '/image of 200 lines': 'pages: a file over ~80 lines rendered as pages of up to 80 lines (a 50-line image is ~4 ms here), each in its own invocation (a service binding to the Worker itself, or the queue object), sent as one album; or the paid plan with `limits.cpu_ms = 50` (one line in wrangler.toml `[limits]`)',
+  '/generate TITLE | SUBTITLE (basic thumbnail)': 'the thumbnail drawn in its own invocation (the queue object, as premium thumbnails already are) still needs ~10-14 ms here: paid plan with `limits.cpu_ms = 50`, or a cheaper `basic` template (fewer gradient and shadow passes)',
   'POST /render, 200 lines': 'paid plan with `limits.cpu_ms = 50` (the render is one call; strips rendered in separate invocations would need a split deflate stream)',
   'POST /render, 1000 lines': 'paid plan with `limits.cpu_ms = 100` (or strips in separate invocations, as above)',
-  'POST /thumbnail (basic, JPEG)': 'paid plan with `limits.cpu_ms = 50`, or the bot\'s path: a Durable Object call with its own budget',
+  'POST /thumbnail (basic, JPEG)': 'paid plan with `limits.cpu_ms = 50`',
 };
 const byName = (doc, name) => doc?.results.find((r) => r.route === name);
+const md = (s) => s.replace(/\|/g, '\\|');
 const fmt = (x) => (x === null || x === undefined ? '–' : x.toFixed(2));
 
 const lines = [];
@@ -29,15 +31,16 @@ lines.push(`- Date: ${m.date}; ${m.cpus}, ${m.node}; load average ${m.loadavg_be
 lines.push(`- Command: \`${m.command}\` (${m.runs} measured requests per route after ${m.warmup} warm-ups; Asyncify column: \`${asy?.meta.command ?? '–'}\`, ${asy?.meta.runs ?? '–'} requests)`);
 lines.push('- What is measured: the CPU time (getrusage) of one Node process running the same host (`host/runtime.mjs` FunctionModule, the same request/response handling as `host/worker.mjs`) and the same built `.wasm` modules for one request, including its deferred (`waitUntil`) work. V8 runs `--single-threaded --no-liftoff`: GC and compilation on the one thread, the wasm already optimised (a warm isolate), so the figure is the isolate\'s work and nothing else\'s.');
 lines.push('- Bindings answer from memory (R2, the Bot API, the queue object\'s enqueue) or from SQLite in a separate Python process over two FIFOs (D1, and the queue object\'s own SQLite storage): the storage engines\' CPU is not counted, as D1\'s is not on Cloudflare. The JS glue of each fake call is counted (column "in fakes": an upper bound for what the real bindings\' glue costs). Not counted: a JSPI stack switch per binding call (Node 20 has no JSPI; the bindings answer synchronously), and the queue object\'s SQLite statements, which on Cloudflare run on the object\'s own thread.');
-lines.push('- "fits" = p99 under the free plan\'s 10 ms per request.');
+lines.push('- "fits" = p99 under the free plan\'s 10 ms per request. Contention inflates CPU time on this 2-core machine (the other vCPU busy with compilers): on a quiet machine `bench/results/render.md` measured 5.7 ms for a 200-line C++ render (a different input) and `bench/results/thumbnail.md` 6.5 ms for a thumbnail, against 11-14 ms here, so the routes marked "no" may fit on a quiet core; not on this machine under this load, which is what the table records.');
 lines.push('');
 lines.push('| route | triggered by | CPU median ms | CPU p99 ms | max ms | fits 10 ms | in fakes (median) ms | Asyncify median / p99 ms | D1 rows changed / returned per request | binding calls |');
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-const who = (name) => (name.startsWith('POST') ? 'developer (HTTP)' : name.startsWith('GET') ? 'monitor' : name.startsWith('cron') ? 'cron trigger' : name.startsWith('alarm') ? 'queue object' : 'Telegram user');
+const who = (name) => (name.startsWith('POST') ? 'developer (HTTP)' : name.startsWith('GET') ? 'monitor'
+  : name.startsWith('cron') ? 'cron trigger' : name.startsWith('queue object') ? 'queue object (per AI image)' : 'Telegram user');
 for (const r of main.results) {
   const a = byName(asy, r.route);
   const fits = r.cpu_p99 < LIMIT ? 'yes' : 'no';
-  lines.push(`| ${r.route} | ${who(r.route)} | ${fmt(r.cpu_median)} | ${fmt(r.cpu_p99)} | ${fmt(r.cpu_max)} | ${fits} | ${fmt(r.fakes_median)} | ${a ? `${fmt(a.cpu_median)} / ${fmt(a.cpu_p99)}` : '–'} | ${r.d1_rows_changed ?? '–'} / ${r.d1_rows_returned ?? '–'} | ${r.bindings || '–'} |`);
+  lines.push(`| ${md(r.route)} | ${who(r.route)} | ${fmt(r.cpu_median)} | ${fmt(r.cpu_p99)} | ${fmt(r.cpu_max)} | ${fits} | ${fmt(r.fakes_median)} | ${a ? `${fmt(a.cpu_median)} / ${fmt(a.cpu_p99)}` : '–'} | ${r.d1_rows_changed ?? '–'} / ${r.d1_rows_returned ?? '–'} | ${r.bindings || '–'} |`);
 }
 lines.push('');
 const misses = main.results.filter((r) => r.cpu_p99 >= LIMIT);
@@ -46,7 +49,7 @@ if (misses.length) {
   lines.push('');
   lines.push('| route | median / p99 ms | plan that fits it |');
   lines.push('| --- | --- | --- |');
-  for (const r of misses) lines.push(`| ${r.route} | ${fmt(r.cpu_median)} / ${fmt(r.cpu_p99)} | ${PLANS[r.route] ?? 'a one-off p99 outlier (GC pause on the single thread, or contention): the median is far below; re-run on a quiet machine'} |`);
+  for (const r of misses) lines.push(`| ${md(r.route)} | ${fmt(r.cpu_median)} / ${fmt(r.cpu_p99)} | ${PLANS[r.route] ?? 'a one-off p99 outlier (GC pause on the single thread, or contention): the median is far below; re-run on a quiet machine'} |`);
   lines.push('');
 }
 if (wd) {
