@@ -26,8 +26,8 @@ const MAX_BODY = 8 * 1024 * 1024; // the C++ routes apply their own, smaller lim
 
 // Modules that call bindings (D1, R2, fetch, Durable Objects) on nearly every event. Without JSPI
 // (and without the Asyncify build of the modules, host/runtime.mjs) those calls cannot suspend,
-// so the host refuses their events with a 503 (Telegram and YooKassa
-// retry later, an alarm is retried with backoff) instead of letting every user read an apology.
+// so the host refuses their events with a 503 (Telegram and YooKassa retry later, an alarm is
+// retried with backoff) instead of letting every user read an apology.
 const NEEDS_JSPI = new Set(['webhook', 'generate', 'cron']);
 const NO_JSPI = 'this runtime lacks JSPI (WebAssembly.Suspending/promising): binding calls cannot run';
 
