@@ -5,7 +5,7 @@ PORT ?= 8787
 export WRANGLER_SEND_METRICS = false
 WRANGLER = npx --no-install wrangler
 
-.PHONY: setup wasm native fuzzers build run test unit integration deploy set-commands fuzz bench clean
+.PHONY: setup wasm native fuzzers build run test unit integration deploy smoke set-commands fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -39,10 +39,17 @@ test: build
 	@ctest --preset native
 	@ctest --preset fuzz
 	@node --test --test-concurrency=2 tests/integration/ host/cli/
+	@# The webhook's tests once more as a runtime without JSPI runs them: the Asyncify modules.
+	@TEST_HOST=asyncify node --test tests/integration/webhook.test.mjs
 
 # Real deployment to your Cloudflare account (wrangler login or CLOUDFLARE_API_TOKEN first).
 deploy: wasm
 	@bash scripts/deploy.sh
+
+# Smoke probe of any deployment (make deploy runs it too): /healthz with JSPI and the bindings,
+# one render, the webhook refusing a wrong secret. RENDER_API_KEY from the environment if set.
+smoke:
+	@node scripts/smoke.mjs "$(URL)"
 
 # Registers the command menu (all UI languages) on a deployed Worker: WORKER_URL and WEBHOOK_SECRET.
 set-commands:

@@ -14,8 +14,9 @@ async function readAll(x) {
 export function workerBindings(env) {
   return {
     async d1(req) {
-      const db = env.DB;
-      if (!db) throw new Error('D1 binding DB is not configured');
+      if (!env.DB) throw new Error('D1 binding DB is not configured');
+      // A read the guest marked as fine from a replica runs in a D1 session (Sessions API).
+      const db = req.session && typeof env.DB.withSession === 'function' ? env.DB.withSession(req.session) : env.DB;
       const prep = (s) => db.prepare(s.sql).bind(...(s.params ?? []));
       switch (req.op) {
         case 'batch': {

@@ -14,8 +14,19 @@ const MAX_IDLE = 4;
 // rather than pooled, so one large input does not hold its peak for the isolate's life.
 export const RETIRE_MEMORY_BYTES = 64 * 1024 * 1024;
 // Workers have JSPI; Node 20 (the CLI and benchmarks) does not. Without it the asynchronous imports
-// answer "not available" at once, which is all a module without bindings (render) ever needs.
-const HAS_JSPI = typeof WebAssembly.Suspending === 'function';
+// answer "not available" at once, which is all a module without bindings (render) ever needs,
+// unless the bindings are marked `synchronous` (bench/cpu's in-memory ones answer at once).
+export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' &&
+  typeof WebAssembly.promising === 'function';
+
+// What the product relies on from the runtime, as /healthz reports it. `jspi` may be forced off
+// (a module built with { jspi: false }) to prove the path a runtime without it takes.
+export function runtimeFeatures({ jspi = HAS_JSPI } = {}) {
+  return {
+    jspi: jspi && HAS_JSPI,
+    wasm_exceptions: typeof WebAssembly.Tag === 'function',
+  };
+}
 
 // Blob = u32 LE JSON length | JSON | bytes (the framing of every event and reply).
 export function packBlob(json, bytes) {
@@ -90,14 +101,67 @@ function wasiImports(slot) {
 }
 
 // `bindings` maps each asynchronous import name to async (json, bytes, ctx) => [replyJson, bytes].
-function hostImports(slot, bindings) {
+// Asyncify (binaryen's wasm-opt --asyncify, the modules in build/wasm/modules-asyncify): without
+// JSPI, an import that must wait saves the wasm call stack into a buffer and returns ("unwind");
+// the host awaits the binding, then calls the export again, which replays the stack down to the
+// same import ("rewind"), and the import returns the answer. ASYNCIFY_STACK bytes of guest memory
+// hold the saved frames.
+const ASYNCIFY_STACK = 128 * 1024;
+
+function hostImports(slot, bindings, jspi, asyncify) {
   const bytes = (ptr, len) => new Uint8Array(slot.memory.buffer, ptr, len);
   const text = (ptr, len) => decoder.decode(bytes(ptr, len));
-  const unavailable = (name) => () => {
-    slot.pending = packBlob({ error: `binding ${name} is not available here` });
-    return slot.pending.length;
+  // Without JSPI a binding can only answer if it answers synchronously (bindings.synchronous).
+  const direct = (name, hasBody) => (ptr, len, bodyPtr, bodyLen) => {
+    let reply;
+    try {
+      const fn = name === 'sleep' ? null : bindings[name];
+      if (!fn || !bindings.synchronous) throw new Error(`binding ${name} is not available here`);
+      const req = JSON.parse(text(ptr, len));
+      const body = hasBody && bodyLen ? bytes(bodyPtr, bodyLen).slice() : new Uint8Array(0);
+      const [json, out] = fn(req, body, slot.ctx);
+      reply = packBlob(json, out);
+    } catch (err) {
+      reply = packBlob({ error: String(err?.message ?? err) });
+    }
+    slot.pending = reply;
+    return reply.length;
   };
-  const suspending = (name, hasBody) => !HAS_JSPI ? unavailable(name) :
+  const unwinding = (name, hasBody) => (ptr, len, bodyPtr, bodyLen) => {
+    const ex = slot.exports;
+    if (slot.rewinding) {
+      // The replay reached the import that unwound: hand over the answer.
+      ex.asyncify_stop_rewind();
+      slot.rewinding = false;
+      slot.pending = slot.asyncReply;
+      slot.asyncReply = null;
+      return slot.pending.length;
+    }
+    let req, body;
+    try {
+      req = JSON.parse(text(ptr, len));
+      body = hasBody && bodyLen ? bytes(bodyPtr, bodyLen).slice() : new Uint8Array(0);
+    } catch (err) {
+      slot.pending = packBlob({ error: String(err?.message ?? err) });
+      return slot.pending.length;
+    }
+    const fn = name === 'sleep' ? sleep : bindings[name];
+    slot.asyncOp = (async () => {
+      try {
+        if (!fn) throw new Error(`binding ${name} is not available here`);
+        const [json, out] = await fn(req, body, slot.ctx);
+        return packBlob(json, out);
+      } catch (err) {
+        return packBlob({ error: String(err?.message ?? err) });
+      }
+    })();
+    const dv = new DataView(ex.memory.buffer);
+    dv.setUint32(slot.asyncData, slot.asyncData + 8, true);
+    dv.setUint32(slot.asyncData + 4, slot.asyncData + 8 + ASYNCIFY_STACK, true);
+    ex.asyncify_start_unwind(slot.asyncData);
+    return 0;
+  };
+  const suspending = (name, hasBody) => asyncify ? unwinding(name, hasBody) : !jspi ? direct(name, hasBody) :
     new WebAssembly.Suspending(async (ptr, len, bodyPtr, bodyLen) => {
       let reply;
       try {
@@ -143,8 +207,14 @@ function hostImports(slot, bindings) {
 
 // One function's compiled module and its instance pool.
 export class FunctionModule {
-  constructor(name, compiled, bindings, settings) {
+  constructor(name, compiled, bindings, settings, { jspi = HAS_JSPI } = {}) {
     this.name = name;
+    this.jspi = jspi && HAS_JSPI;
+    // A module built with Asyncify suspends without JSPI (used only when JSPI is absent).
+    this.asyncify = !this.jspi &&
+      WebAssembly.Module.exports(compiled).some((e) => e.name === 'asyncify_start_unwind');
+    // Whether binding calls can wait at all: without either, the host refuses their events.
+    this.canSuspend = this.jspi || this.asyncify;
     this.compiled = compiled;
     this.bindings = bindings;
     this.settings = settings; // JSON text of the string settings, passed to guest_init
@@ -157,19 +227,37 @@ export class FunctionModule {
     const slot = { name: this.name, memory: null, ctx: null, pending: null, deferred: [] };
     const instance = await WebAssembly.instantiate(this.compiled, {
       wasi_snapshot_preview1: wasiImports(slot),
-      host: hostImports(slot, this.bindings),
+      host: hostImports(slot, this.bindings, this.jspi, this.asyncify),
     });
     const ex = instance.exports;
     slot.memory = ex.memory;
     slot.exports = ex;
-    slot.handle = HAS_JSPI ? WebAssembly.promising(ex.guest_handle) : async (p, n) => ex.guest_handle(p, n);
+    slot.handle = this.jspi ? WebAssembly.promising(ex.guest_handle)
+      : this.asyncify ? (p, n) => this.#driveAsyncify(slot, p, n)
+        : async (p, n) => ex.guest_handle(p, n);
     if (ex._initialize) ex._initialize();
+    if (this.asyncify) slot.asyncData = ex.guest_alloc(ASYNCIFY_STACK + 8);
     const env = encoder.encode(this.settings);
     const p = ex.guest_alloc(env.length);
     new Uint8Array(ex.memory.buffer, p, env.length).set(env);
     ex.guest_init(p, env.length);
     ex.guest_free(p);
     return slot;
+  }
+
+  // Calls the export until it returns without having unwound for a binding.
+  async #driveAsyncify(slot, ptr, n) {
+    const ex = slot.exports;
+    for (;;) {
+      const r = ex.guest_handle(ptr, n);
+      if (!slot.asyncOp) return r;
+      ex.asyncify_stop_unwind();
+      const op = slot.asyncOp;
+      slot.asyncOp = null;
+      slot.asyncReply = await op;
+      ex.asyncify_start_rewind(slot.asyncData);
+      slot.rewinding = true;
+    }
   }
 
   // An idle instance, or a new one. Never waits for another event to finish: workerd cancels a
@@ -189,13 +277,34 @@ export class FunctionModule {
   // fresh one.
   async call(event, body, ctx) {
     const slot = await this.#acquire();
+    const ptr = this.#enter(slot, event, body, ctx);
+    const n = await slot.handle(ptr, slot.inLength);
+    return this.#leave(slot, ptr, n);
+  }
+
+  // The same without JSPI and with synchronous bindings, on an instance an earlier call() left
+  // idle (bench/cpu: one function invoking another inside a synchronous binding).
+  callSync(event, body, ctx) {
+    if (this.jspi) throw new Error('callSync runs only without JSPI');
+    const slot = this.idle.pop();
+    if (!slot) throw new Error(`no idle ${this.name} instance: call() it once first`);
+    const ptr = this.#enter(slot, event, body, ctx);
+    return this.#leave(slot, ptr, slot.exports.guest_handle(ptr, slot.inLength));
+  }
+
+  #enter(slot, event, body, ctx) {
     slot.ctx = ctx;
     slot.deferred = [];
     const blob = packBlob(event, body);
     const ex = slot.exports;
     const ptr = ex.guest_alloc(blob.length);
     new Uint8Array(ex.memory.buffer, ptr, blob.length).set(blob);
-    const n = await slot.handle(ptr, blob.length);
+    slot.inLength = blob.length;
+    return ptr;
+  }
+
+  #leave(slot, ptr, n) {
+    const ex = slot.exports;
     ex.guest_free(ptr);
     const out = new Uint8Array(ex.memory.buffer, ex.guest_result(), n).slice();
     const { json, body: replyBody } = unpackBlob(out);

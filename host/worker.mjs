@@ -6,7 +6,7 @@ import renderWasm from '../build/wasm/modules/render.wasm';
 import webhookWasm from '../build/wasm/modules/webhook.wasm';
 import generateWasm from '../build/wasm/modules/generate.wasm';
 import cronWasm from '../build/wasm/modules/cron.wasm';
-import { FunctionModule } from './runtime.mjs';
+import { FunctionModule, runtimeFeatures } from './runtime.mjs';
 import { workerBindings } from './bindings.mjs';
 
 const COMPILED = { render: renderWasm, webhook: webhookWasm, generate: generateWasm, cron: cronWasm };
@@ -32,6 +32,28 @@ const ROUTES = [
 ];
 const LIMITER_PERIOD_S = 60; // the [[ratelimits]] period, for Retry-After
 
+// Modules that call bindings (D1, R2, fetch, Durable Objects) on nearly every event. Without JSPI
+// (and without the Asyncify build of the modules, host/runtime.mjs) those calls cannot suspend,
+// so the host refuses their events with a 503 (Telegram and YooKassa retry later, an alarm is
+// retried with backoff) instead of letting every user read an apology.
+const NEEDS_JSPI = new Set(['webhook', 'generate', 'cron']);
+const NO_JSPI = 'this runtime lacks JSPI (WebAssembly.Suspending/promising): binding calls cannot run';
+
+// Tests force "no JSPI" with HOST_FORCE_NO_JSPI=true, honoured only with diagnostics on.
+function hostOptions(env) {
+  return { jspi: !(env.ENABLE_DIAGNOSTICS === 'true' && env.HOST_FORCE_NO_JSPI === 'true') };
+}
+
+// What /healthz reports about the runtime: its features, the bindings present (names only) and
+// the compatibility date the bundle was built for (from wrangler.toml, via the manifest).
+// `asyncify`: JSPI is absent but the modules that call bindings were built with Asyncify.
+function runtimeInfo(env) {
+  const bindings = Object.entries(env).filter(([, v]) => v && typeof v === 'object').map(([k]) => k).sort();
+  const mods = getModules(env);
+  const asyncify = [...NEEDS_JSPI].every((m) => mods[m].asyncify);
+  return { ...runtimeFeatures(hostOptions(env)), asyncify, bindings, compatibility_date: manifest.compatibility_date ?? null };
+}
+
 let modules = null;
 function getModules(env) {
   if (modules) return modules;
@@ -51,7 +73,7 @@ function getModules(env) {
     },
   };
   for (const [name, compiled] of Object.entries(COMPILED)) {
-    modules[name] = new FunctionModule(name, compiled, bindings, text);
+    modules[name] = new FunctionModule(name, compiled, bindings, text, hostOptions(env));
   }
   return modules;
 }
@@ -142,11 +164,17 @@ export default {
       if (url.pathname === '/healthz') {
         const mods = getModules(env);
         const memory = Object.fromEntries(Object.entries(mods).map(([n, m]) => [n, m.memory]));
-        const r = await run(env, ctx, 'webhook', { kind: 'health', host: { ...manifest, memory } }, null);
+        const host = { ...manifest, runtime: runtimeInfo(env), memory };
+        const r = await run(env, ctx, 'webhook', { kind: 'health', host }, null);
         return toResponse(r);
       }
       const route = ROUTES.find(([prefix]) => url.pathname.startsWith(prefix));
       if (!route) return jsonResponse(404, { error: 'no such route' });
+      if (NEEDS_JSPI.has(route[1]) && !getModules(env)[route[1]].canSuspend) {
+        const res = jsonResponse(503, { error: NO_JSPI, missing: ['jspi'] });
+        res.headers.set('retry-after', '60');
+        return res;
+      }
       const limits = route[2];
       const limiter = limits.limiter && env[limits.limiter];
       if (limiter) {
@@ -185,6 +213,7 @@ export default {
   },
 
   async scheduled(controller, env, ctx) {
+    if (!getModules(env).cron.canSuspend) throw new Error(`cron ${controller.cron}: ${NO_JSPI}`);
     const event = { kind: 'scheduled', cron: controller.cron, scheduled_ms: controller.scheduledTime };
     const r = await run(env, ctx, 'cron', event, null);
     if (r.status >= 400) console.error(`cron ${controller.cron} answered ${r.status}`);
@@ -202,6 +231,7 @@ export class ModelQueue extends DurableObject {
   }
 
   async fetch(request) {
+    if (!getModules(this.env).generate.canSuspend) return jsonResponse(503, { error: NO_JSPI, missing: ['jspi'] });
     // Requests reach the object only from this Worker's own routes, which capped them already.
     const { event, body } = await requestEvent(request, { maxBody: 8 * KB * KB });
     this.name = request.headers.get('x-object-name') ?? this.name;
@@ -240,6 +270,8 @@ export class ModelQueue extends DurableObject {
   }
 
   async alarm(info) {
+    // Thrown, so the runtime retries the alarm with backoff; the jobs wait rather than fail.
+    if (!getModules(this.env).generate.canSuspend) throw new Error(`alarm: ${NO_JSPI}`);
     this.name ??= (await this.state.storage.get('__name')) ?? null;
     const event = { kind: 'alarm', object: this.name, incarnation: this.incarnation, retry_count: info?.retryCount ?? 0 };
     const r = await run(this.env, this.state, 'generate', event, null, { state: this.state });

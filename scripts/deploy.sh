@@ -20,7 +20,11 @@ MSG
 fi
 
 $W d1 migrations apply DB --remote
-$W deploy
+out=$(mktemp)
+$W deploy | tee "$out"
+# The deployed URL: WORKER_URL when given, else the workers.dev address wrangler printed.
+WORKER_URL="${WORKER_URL:-$(grep -oE 'https://[A-Za-z0-9.-]+\.workers\.dev' "$out" | head -1 || true)}"
+rm -f "$out"
 
 if [ -n "${TELEGRAM_BOT_TOKEN:-}" ] && [ -n "${WEBHOOK_SECRET:-}" ] && [ -n "${WORKER_URL:-}" ]; then
   echo "Setting the Telegram webhook to ${WORKER_URL}/telegram"
@@ -33,4 +37,12 @@ if [ -n "${TELEGRAM_BOT_TOKEN:-}" ] && [ -n "${WEBHOOK_SECRET:-}" ] && [ -n "${W
   echo
 else
   echo "Skipping setWebhook: set TELEGRAM_BOT_TOKEN, WEBHOOK_SECRET and WORKER_URL to register it."
+fi
+
+# The deployment is checked before anyone relies on it (make smoke URL=... runs the same probe).
+if [ -n "${WORKER_URL:-}" ]; then
+  node scripts/smoke.mjs "$WORKER_URL"
+else
+  echo "No workers.dev URL found in wrangler's output: run make smoke URL=https://<your worker> yourself." >&2
+  exit 1
 fi

@@ -161,6 +161,10 @@ const report = {
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
+  // What wrangler dev and workerd said about restarts and failures: the source of any 503
+  // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
+  // forwards to was replaced while a POST was in flight).
+  runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };
 console.log(JSON.stringify(report, null, 2));
 await w.stop();

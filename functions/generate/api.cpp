@@ -68,8 +68,10 @@ fn::Response api(const fn::Request& req) {
   }
   int64_t id = 0;
   if (!parseId(rest, id)) return fn::Response::error(404, "no such generation");
+  // A status poll: a replica a moment behind is fine (the WebSocket stream has the live stages).
   db::Result r = db::first(db::Stmt("SELECT id, model, status, created_ms, started_ms, finished_ms, "
-                                    "r2_key IS NOT NULL AS has_image FROM generations WHERE id = ?1").bind(id));
+                                    "r2_key IS NOT NULL AS has_image FROM generations WHERE id = ?1").bind(id),
+                           db::Read::AnyReplica);
   if (!r.ok()) return fn::Response::error(503, "storage unavailable, retry later");
   auto row = r.first();
   if (!row) return fn::Response::error(404, "no such generation");

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "shared/config.h"
 #include "shared/host.h"
@@ -25,6 +26,10 @@ constexpr Need kNeeds[] = {
     {"/payments/yookassa", Setting::YOOKASSA_SECRET_KEY},
 };
 
+// The Worker bindings every route group relies on (wrangler.toml); a deployment without one is
+// not healthy even though /healthz itself can answer.
+constexpr const char* kRequiredBindings[] = {"DB", "BUCKET", "MODEL_QUEUE"};
+
 std::string bindingRoundTrip(std::string_view what, const host::Reply& r) {
   return r.ok() ? std::string() : std::string(what) + ": " + r.error;
 }
@@ -33,14 +38,38 @@ std::string bindingRoundTrip(std::string_view what, const host::Reply& r) {
 
 fn::Response health(const fn::Event& ev) {
   json::JsonWriter w;
-  w.beginObject().key("ok").value(true);
-  // The host adds what only it knows: version and the loaded modules with their sizes.
+  // What the runtime lacks, each named: without JSPI no binding call can run, so the Worker
+  // would look alive and apologise to every user; a load balancer or `make smoke` sees a 503.
+  std::vector<std::string> missing;
+  std::string runtimeJson;
+  std::string version, functionsJson;
+  // The host adds what only it knows: version, the loaded modules with their sizes, and the
+  // runtime (features, bindings present, compatibility date).
   if (auto hostInfo = json::getObject(ev.data, "host")) {
     std::string_view v;
-    if ((*hostInfo)["version"].get(v) == simdjson::SUCCESS) w.key("version").value(v);
+    if ((*hostInfo)["version"].get(v) == simdjson::SUCCESS) version = v;
     json::Array fns;
-    if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) {
-      w.key("functions").raw(simdjson::to_string(fns));
+    if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) functionsJson = simdjson::to_string(fns);
+    if (auto runtime = json::getObject(*hostInfo, "runtime")) {
+      runtimeJson = simdjson::to_string(*runtime);
+      // The Asyncify build of the modules suspends without JSPI (README, "Without JSPI").
+      if (!json::getBool(*runtime, "jspi").value_or(false) &&
+          !json::getBool(*runtime, "asyncify").value_or(false)) {
+        missing.push_back("jspi");
+      }
+      json::Array names;
+      std::vector<std::string> present;
+      if ((*runtime)["bindings"].get(names) == simdjson::SUCCESS) {
+        for (auto n : names) {
+          std::string_view name;
+          if (n.get(name) == simdjson::SUCCESS) present.emplace_back(name);
+        }
+      }
+      for (const char* b : kRequiredBindings) {
+        bool found = false;
+        for (const auto& p : present) found = found || p == b;
+        if (!found) missing.push_back(std::string("binding ") + b);
+      }
     }
     // Per module: the peak linear memory after any event in this isolate, and the instances
     // retired for growing past the host's threshold.
@@ -49,13 +78,22 @@ fn::Response health(const fn::Event& ev) {
       w.key("memory").raw(simdjson::to_string(mem));
     }
   }
+  w.beginObject().key("ok").value(missing.empty());
+  if (!version.empty()) w.key("version").value(version);
+  if (!functionsJson.empty()) w.key("functions").raw(functionsJson);
+  if (!runtimeJson.empty()) w.key("runtime").raw(runtimeJson);
+  if (!missing.empty()) {
+    w.key("missing").beginArray();
+    for (const auto& m : missing) w.value(m);
+    w.endArray();
+  }
   w.key("config").beginObject();
   for (const Need& n : kNeeds) {
     std::string problem = config::secretProblem(n.setting);
     w.key(config::settingName(n.setting)).value(problem.empty() ? "ok" : "missing or invalid");
   }
   w.endObject().endObject();
-  return fn::Response::json(200, w.str());
+  return fn::Response::json(missing.empty() ? 200 : 503, w.str());
 }
 
 void diagnosticCrash(int64_t updateId, std::string_view phase) {

@@ -41,10 +41,11 @@ void readMeta(const json::Object& o, int64_t& changes, int64_t& lastRowId) {
 
 }  // namespace
 
-Result runOne(std::string_view op, const Stmt& s) {
+Result runOne(std::string_view op, const Stmt& s, Read where) {
   // The host expects sql/params beside "op": splice the statement's members after it.
   json::JsonWriter req;
   req.beginObject().key("op").value(op);
+  if (where == Read::AnyReplica) req.key("session").value("first-unconstrained");
   std::string stmt;
   {
     json::JsonWriter sw;
@@ -76,9 +77,9 @@ Result runOne(std::string_view op, const Stmt& s) {
   return r;
 }
 
-Result all(const Stmt& s) { return runOne("all", s); }
-Result first(const Stmt& s) { return runOne("first", s); }
-Result run(const Stmt& s) { return runOne("run", s); }
+Result all(const Stmt& s, Read where) { return runOne("all", s, where); }
+Result first(const Stmt& s, Read where) { return runOne("first", s, where); }
+Result run(const Stmt& s) { return runOne("run", s, Read::Primary); }
 
 std::vector<Result> batch(const std::vector<Stmt>& stmts, std::string* error) {
   json::JsonWriter w;

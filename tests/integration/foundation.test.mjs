@@ -2,7 +2,7 @@
 // alarm, cron through /__scheduled, configuration checks, trap recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startWorker, waitFor, ROOT } from './harness.mjs';
 
@@ -29,6 +29,13 @@ test('GET /healthz lists every function with its real wasm size', async () => {
   }
   assert.equal(body.config.TELEGRAM_BOT_TOKEN, 'ok');
   assert.equal(body.config.WEBHOOK_SECRET, 'missing or invalid');
+  // The runtime features the product relies on, as a deployment would be checked (make smoke).
+  assert.equal(body.runtime.jspi, true);
+  assert.equal(body.runtime.wasm_exceptions, true);
+  for (const b of ['DB', 'BUCKET', 'MODEL_QUEUE']) assert.ok(body.runtime.bindings.includes(b), b);
+  const toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
+  assert.equal(body.runtime.compatibility_date, /^compatibility_date = "([^"]+)"/m.exec(toml)[1]);
+  assert.equal(body.missing, undefined);
 });
 
 test('a route whose secret is too short answers 503 naming the setting, never its value', async () => {

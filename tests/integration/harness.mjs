@@ -5,7 +5,7 @@
 //   const res = await fetch(`${w.url}/healthz`);
 //   await w.stop();
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,20 @@ export const TEST_SECRETS = {
   TELEGRAM_API_BASE: 'http://127.0.0.1:9',
 };
 
+// TEST_HOST=asyncify runs the Worker as a runtime without JSPI would: the same host, JSPI forced
+// off, and the Asyncify build of the modules (build/wasm/modules-asyncify) in place of the usual
+// ones. `make test` runs tests/integration/webhook.test.mjs this way once.
+export const ASYNCIFY = process.env.TEST_HOST === 'asyncify';
+
+function entryPoint(dir) {
+  if (!ASYNCIFY) return path.join(ROOT, 'host/worker.mjs');
+  const app = path.join(dir, 'app');
+  mkdirSync(path.join(app, 'build/wasm'), { recursive: true });
+  cpSync(path.join(ROOT, 'host'), path.join(app, 'host'), { recursive: true });
+  cpSync(path.join(ROOT, 'build/wasm/modules-asyncify'), path.join(app, 'build/wasm/modules'), { recursive: true });
+  return path.join(app, 'host/worker.mjs');
+}
+
 // Writes a wrangler config into a temp folder (with a .dev.vars beside it, which is where wrangler
 // looks for secrets) that points back at the project's entry point and migrations.
 // The per-client limit of the public routes is the shipped one only where a test asks for
@@ -42,7 +56,7 @@ export const TEST_SECRETS = {
 function writeConfig(dir, vars, publicLimit) {
   let toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
   toml = toml
-    .replace(/^main = .*$/m, `main = "${path.join(ROOT, 'host/worker.mjs')}"`)
+    .replace(/^main = .*$/m, `main = "${entryPoint(dir)}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`)
     .replace(/^simple = \{ limit = \d+/m, `simple = { limit = ${publicLimit ?? 1000000}`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
@@ -56,13 +70,18 @@ function writeConfig(dir, vars, publicLimit) {
 
 export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
-  const config = writeConfig(dir, { ...TEST_SECRETS, ...vars }, publicLimit);
+  const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars }, publicLimit);
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
     { cwd: dir, env });
   const port = await freePort();
   let child = await launch({ dir, config, state, env, port, timeoutMs });
+  if (ASYNCIFY) {
+    // Proof that the run really is the Asyncify one, not JSPI.
+    const rt = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).runtime;
+    if (rt?.jspi !== false || rt?.asyncify !== true) throw new Error(`TEST_HOST=asyncify but the runtime says ${JSON.stringify(rt)}`);
+  }
   const exited = (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r)));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -103,7 +122,8 @@ async function launch({ dir, config, state, env, port, timeoutMs }) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${child.log}`);
     try {
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (r.status === 200) break;
+      // 503: up, but reporting a missing runtime feature (tests/integration/runtime.test.mjs).
+      if (r.status === 200 || r.status === 503) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       process.kill(-child.pid, 'SIGKILL');

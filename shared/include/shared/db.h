@@ -19,6 +19,11 @@
 
 namespace db {
 
+// Where a read may be answered. AnyReplica runs the statement in a D1 session
+// (`withSession("first-unconstrained")`: the nearest replica, possibly a moment behind the
+// primary); only for reads whose caller accepts that, never right after this request's own writes.
+enum class Read { Primary, AnyReplica };
+
 class Stmt {
  public:
   explicit Stmt(std::string_view sql) : sql_(sql) {}
@@ -53,7 +58,7 @@ class Result {
   int64_t lastRowId() const { return lastRowId_; }
 
  private:
-  friend Result runOne(std::string_view, const Stmt&);
+  friend Result runOne(std::string_view, const Stmt&, Read);
   friend std::vector<Result> batch(const std::vector<Stmt>&, std::string* error);
   std::shared_ptr<simdjson::dom::parser> parser_;
   std::vector<json::Object> rows_;
@@ -62,8 +67,8 @@ class Result {
   std::string error_;
 };
 
-Result all(const Stmt& s);
-Result first(const Stmt& s);
+Result all(const Stmt& s, Read where = Read::Primary);
+Result first(const Stmt& s, Read where = Read::Primary);
 Result run(const Stmt& s);
 // One transaction: all statements apply or none. `error` is set (and the vector empty) on failure.
 std::vector<Result> batch(const std::vector<Stmt>& stmts, std::string* error);
