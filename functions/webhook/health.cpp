@@ -42,7 +42,7 @@ fn::Response health(const fn::Event& ev) {
   // would look alive and apologise to every user; a load balancer or `make smoke` sees a 503.
   std::vector<std::string> missing;
   std::string runtimeJson;
-  std::string version, functionsJson;
+  std::string version, functionsJson, memoryJson;
   // The host adds what only it knows: version, the loaded modules with their sizes, and the
   // runtime (features, bindings present, compatibility date).
   if (auto hostInfo = json::getObject(ev.data, "host")) {
@@ -74,14 +74,13 @@ fn::Response health(const fn::Event& ev) {
     // Per module: the peak linear memory after any event in this isolate, and the instances
     // retired for growing past the host's threshold.
     json::Object mem;
-    if ((*hostInfo)["memory"].get(mem) == simdjson::SUCCESS) {
-      w.key("memory").raw(simdjson::to_string(mem));
-    }
+    if ((*hostInfo)["memory"].get(mem) == simdjson::SUCCESS) memoryJson = simdjson::to_string(mem);
   }
   w.beginObject().key("ok").value(missing.empty());
   if (!version.empty()) w.key("version").value(version);
   if (!functionsJson.empty()) w.key("functions").raw(functionsJson);
   if (!runtimeJson.empty()) w.key("runtime").raw(runtimeJson);
+  if (!memoryJson.empty()) w.key("memory").raw(memoryJson);
   if (!missing.empty()) {
     w.key("missing").beginArray();
     for (const auto& m : missing) w.value(m);
