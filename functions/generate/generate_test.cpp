@@ -4,7 +4,7 @@
 
 #include "enhance.h"
 #include "image.h"
-#include "models.h"
+#include "shared/models.h"
 #include "providers.h"
 
 using namespace gen;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "models.h"
+#include "shared/models.h"
 
 namespace gen {
 

@@ -10,7 +10,7 @@
 
 #include "enhance.h"
 #include "image.h"
-#include "models.h"
+#include "shared/models.h"
 #include "providers.h"
 #include "thumbnail_job.h"
 #include "shared/config.h"

@@ -137,16 +137,9 @@ bool deliverThumbnail(int64_t chatId, i18n::Lang lang, std::string_view model,
   tg::Bot bot;
   tg::Keyboard kb{{{i18n::format(i18n::Msg::BtnGallery, lang), "gal:new", ""}}};
   tg::Photo p{"thumbnail.jpg", std::move(jpeg), caption};
-  // 1280x720 JPEG q85 is far inside Telegram's photo rules; a 400 still gets the file through.
-  tg::Sent s = bot.sendPhoto(chatId, p, &kb);
-  if (s.ok) return true;
-  if (s.errorCode != 400) {
-    logger::warn("thumbnail sendPhoto: " + s.description);
-    return false;
-  }
-  tg::Sent d = bot.sendDocument(chatId, p, "image/jpeg", &kb);
-  if (!d.ok) logger::warn("thumbnail sendDocument: " + d.description);
-  return d.ok;
+  tg::Sent s = bot.sendImage(chatId, p, "image/jpeg", 1280, 720, &kb);
+  if (!s.ok) logger::warn("thumbnail delivery: " + s.description);
+  return s.ok;
 }
 
 }  // namespace gen

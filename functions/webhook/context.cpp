@@ -5,15 +5,6 @@
 #include "shared/host.h"
 
 namespace webhook {
-namespace {
-
-// Telegram refuses photos whose width + height exceeds 10000 or whose sides differ over 20 times.
-constexpr uint32_t kPhotoMaxSidesSum = 10000;
-constexpr uint32_t kPhotoMaxRatio = 20;
-constexpr size_t kPhotoMaxBytes = 10 * 1024 * 1024;
-
-}  // namespace
-
 std::string num(int64_t n) { return std::to_string(n); }
 
 int64_t countLines(std::string_view s) {
@@ -60,22 +51,10 @@ bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs
 bool sendImage(Ctx& c, const std::vector<uint8_t>& bytes, uint32_t width, uint32_t height,
                const std::string& filename, std::string_view contentType,
                const std::string& caption, const tg::Keyboard* kb) {
-  tg::Photo p{filename, bytes, caption};
-  uint32_t lo = std::min(width, height), hi = std::max(width, height);
-  bool photoOk = bytes.size() <= kPhotoMaxBytes && width + height <= kPhotoMaxSidesSum && lo > 0 &&
-                 hi / lo <= kPhotoMaxRatio;
-  if (photoOk) {
-    tg::Sent s = c.bot.sendPhoto(c.chatId, p, kb);
-    if (s.ok) return true;
-    // A 400 here means Telegram judged the photo itself (dimensions, size): send the file.
-    if (s.errorCode != 400) {
-      logger::warn("sendPhoto failed: " + s.description);
-      return false;
-    }
-  }
-  tg::Sent d = c.bot.sendDocument(c.chatId, p, contentType, kb);
-  if (!d.ok) logger::warn("sendDocument failed: " + d.description);
-  return d.ok;
+  tg::Sent s = c.bot.sendImage(c.chatId, tg::Photo{filename, bytes, caption}, contentType, width,
+                               height, kb);
+  if (!s.ok) logger::warn("sending an image failed: " + s.description);
+  return s.ok;
 }
 
 bool prepareContext(Ctx& c, const User& from, int64_t chatId, int64_t updateId) {

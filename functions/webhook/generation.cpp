@@ -6,7 +6,9 @@
 #include <string>
 
 #include "bot_feature.h"
-#include "models.h"
+#include "shared/generation.h"
+#include "shared/models.h"
+#include "shared/result.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/host.h"
@@ -21,8 +23,7 @@ namespace {
 using config::Setting;
 using i18n::Msg;
 
-constexpr double kHourMs = 3600 * 1000;
-constexpr double kDayMs = 24 * kHourMs;
+constexpr double kDayMs = 24 * 3600 * 1000;
 // An /imagine choice stays usable this long.
 constexpr double kDraftTtlMs = kDayMs;
 
@@ -50,14 +51,6 @@ std::string modelsLine(i18n::Lang lang) {
   return s;
 }
 
-// A random positive id that fits a JavaScript number and a callback's 64 bytes. Random rather
-// than sequential so the row and its credit reservation ("gen:<id>") go in one batch.
-int64_t newGenerationId() {
-  uint64_t r;
-  host::randomBytes(&r, sizeof r);
-  return int64_t(r & ((uint64_t(1) << 47) - 1)) + 1;
-}
-
 bool validPrompt(Ctx& c, std::string_view prompt) {
   int64_t max = config::getInt(Setting::PROMPT_MAX_CHARS, 1000);
   if (max > 1000) max = 1000;  // the schema's CHECK
@@ -70,89 +63,34 @@ bool validPrompt(Ctx& c, std::string_view prompt) {
 }
 
 // Tells the user which limit refused them (after the INSERT found one).
-Outcome explainRefusal(Ctx& c, const gen::Model& m, double now) {
-  db::Result r = db::first(
-      db::Stmt("SELECT (SELECT COUNT(*) FROM generations WHERE status IN ('queued', 'processing')) AS total, "
-               "(SELECT COUNT(*) FROM generations WHERE user_id = ?1 AND created_ms > ?2 AND status != 'failed') AS hour")
-          .bind(c.userId).bind(now - kHourMs));
-  auto row = r.first();
-  if (!row) {
+Outcome explainRefusal(Ctx& c, const gen::Model& m) {
+  Result<generation::Limits> l = generation::limits(c.userId, c.now);
+  if (!l) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  int64_t total = json::getInt(*row, "total").value_or(0);
-  int64_t maxTotal = config::getInt(Setting::QUEUE_MAX_TOTAL, 100);
-  int64_t perHour = config::getInt(Setting::GENERATIONS_PER_HOUR, 10);
-  if (total >= maxTotal) {
-    say(c, Msg::GenQueueFull, {{"count", total}, {"max", maxTotal}});
-  } else if (json::getInt(*row, "hour").value_or(0) >= perHour) {
-    say(c, Msg::GenHourLimit, {{"max", perHour}});
+  if (l->queueFull()) {
+    say(c, Msg::GenQueueFull, {{"count", l->active}, {"max", l->maxActive}});
+  } else if (l->hourFull()) {
+    say(c, Msg::GenHourLimit, {{"max", l->perHour}});
   } else {
     auto bal = ledger::balance(c.userId);
-    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost},
-                               {"balance", bal.value_or(0)}});
+    say(c, Msg::GenNoCredits,
+        {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", bal.value_or(0)}});
   }
   return Outcome::Done;
-}
-
-// Asks the model's queue object to take the job. The object sends the "#N in the queue" message.
-bool sendToQueue(Ctx& c, const gen::Model& m, int64_t id, std::string_view prompt, int64_t cost,
-                 int64_t freeLeft) {
-  json::JsonWriter body;
-  body.beginObject().key("id").value(id).key("user").value(c.userId).key("chat").value(c.chatId)
-      .key("lang").value(i18n::code(c.lang)).key("prompt").value(prompt).key("cost").value(cost)
-      .key("free_left").value(freeLeft).endObject();
-  json::JsonWriter req;
-  req.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(m.name)
-      .key("path").value("/enqueue").key("method").value("POST").endObject();
-  std::string b = body.take();
-  host::Reply r = host::doFetch(req.str(), std::span<const uint8_t>(
-                                               reinterpret_cast<const uint8_t*>(b.data()), b.size()));
-  if (!r.ok()) {
-    logger::error("enqueue to " + m.name + ": " + r.error);
-    return false;
-  }
-  simdjson::dom::parser p;
-  json::Object o;
-  if (p.parse(r.json).get(o) != simdjson::SUCCESS || json::getInt(o, "status").value_or(0) != 200) {
-    logger::error("enqueue to " + m.name + " answered " + r.json);
-    return false;
-  }
-  return true;
-}
-
-// The queue object could not take a job whose row exists: fail it and refund in one batch.
-void abandon(Ctx& c, int64_t id, int64_t cost) {
-  std::string err;
-  db::batch({db::Stmt("UPDATE generations SET status = 'failed', error = 'queue unavailable', finished_ms = ?2, "
-                      "updated_ms = ?2 WHERE id = ?1 AND status = 'queued'").bind(id).bind(c.now),
-             ledger::refundIfChanged(c.userId, cost, "gen:" + std::to_string(id), c.now)},
-            &err);
-  if (!err.empty()) logger::error("generation " + std::to_string(id) + ": could not abandon: " + err);
-  say(c, Msg::GenUnavailable);
 }
 
 // A retried update whose row exists: make sure its job reached the queue (idempotent there).
 // nullopt when this update made no generation yet.
 std::optional<Outcome> resumeRetried(Ctx& c) {
-  db::Result again = db::first(db::Stmt("SELECT id, model, prompt, cost, status FROM generations "
-                                        "WHERE source_update_id = ?1").bind(c.updateId));
-  if (!again.ok()) {
+  Result<std::optional<generation::Row>> again = generation::bySourceUpdate(c.updateId);
+  if (!again) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  auto row = again.first();
-  if (!row) return std::nullopt;
-  {
-    if (json::getString(*row, "status").value_or("") == "queued") {
-      int64_t id = json::getInt(*row, "id").value_or(0);
-      const gen::Model* rm = gen::findModel(json::getString(*row, "model").value_or(""));
-      if (rm && !sendToQueue(c, *rm, id, json::getString(*row, "prompt").value_or(""),
-                             json::getInt(*row, "cost").value_or(0), -1)) {
-        abandon(c, id, json::getInt(*row, "cost").value_or(0));
-      }
-    }
-  }
+  if (!*again) return std::nullopt;
+  if (!generation::resend(**again, i18n::code(c.lang), c.now)) say(c, Msg::GenUnavailable);
   return Outcome::Done;
 }
 
@@ -168,63 +106,53 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   if (auto done = resumeRetried(c)) return *done;
 
   // Paid when the balance covers the price, else one of today's free generations, if any left.
-  double now = c.now;
-  double dayStart = double(int64_t(now / kDayMs)) * kDayMs;
-  int64_t freePerDay = config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3);
-  db::Result state = db::first(
-      db::Stmt("SELECT (SELECT credits FROM users WHERE id = ?1) AS credits, "
-               "(SELECT COUNT(*) FROM generations WHERE user_id = ?1 AND free_tier = 1 AND "
-               "status NOT IN ('failed', 'cancelled') AND created_ms >= ?2) AS free_used")
-          .bind(c.userId).bind(dayStart));
-  auto st = state.first();
-  if (!st) {
+  const int64_t freePerDay = config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3);
+  Result<generation::Usage> usage =
+      generation::usageToday(c.userId, generation::Kind::Image, c.now);
+  if (!usage) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  int64_t credits = json::getInt(*st, "credits").value_or(0);
-  int64_t freeUsed = json::getInt(*st, "free_used").value_or(0);
-  bool free = m.cost > 0 && credits < m.cost;
-  if (free && freeUsed >= freePerDay) {
-    say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", credits}});
+  const int64_t credits = usage->credits, freeUsed = usage->freeUsed;
+  const bool free = m.cost > 0 && credits < m.cost;
+  auto noCredits = [&] {
+    say(c, Msg::GenNoCredits,
+        {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", credits}});
     return Outcome::Done;
-  }
-  int64_t cost = free ? 0 : m.cost;
-  int64_t id = newGenerationId();
-  // The limits are checked inside the INSERT, in the same transaction as the row: an over-limit
-  // status fails the table's CHECK and with it the whole batch, reservation included.
-  std::vector<db::Stmt> batch;
-  batch.push_back(std::move(
-      db::Stmt("INSERT INTO generations (id, user_id, chat_id, model, prompt, status, cost, free_tier, "
-               "source_update_id, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, CASE "
-               "WHEN (SELECT COUNT(*) FROM generations WHERE status IN ('queued', 'processing')) >= ?9 THEN 'over_total' "
-               "WHEN (SELECT COUNT(*) FROM generations WHERE user_id = ?2 AND created_ms > ?10 AND status != 'failed') >= ?11 THEN 'over_hour' "
-               "WHEN ?7 = 1 AND (SELECT COUNT(*) FROM generations WHERE user_id = ?2 AND free_tier = 1 AND "
-               "status NOT IN ('failed', 'cancelled') AND created_ms >= ?12) >= ?13 THEN 'over_free' "
-               "ELSE 'queued' END, ?6, ?7, ?8, ?14, ?14)")
-          .bind(id).bind(c.userId).bind(c.chatId).bind(m.name).bind(prompt).bind(cost)
-          .bind(int64_t(free ? 1 : 0)).bind(c.updateId)
-          .bind(config::getInt(Setting::QUEUE_MAX_TOTAL, 100)).bind(now - kHourMs)
-          .bind(config::getInt(Setting::GENERATIONS_PER_HOUR, 10)).bind(dayStart).bind(freePerDay)
-          .bind(now)));
-  if (cost > 0) batch.push_back(ledger::entry(c.userId, -cost, ledger::kReserve, "gen:" + std::to_string(id), now));
-  std::string err;
-  db::batch(batch, &err);
-  if (!err.empty()) {
-    if (err.find("source_update_id") != std::string::npos) return resumeRetried(c).value_or(Outcome::Done);
-    if (err.find("UNIQUE") != std::string::npos && err.find("user_id") != std::string::npos) {
-      say(c, Msg::GenActiveExists);
-      return Outcome::Done;
+  };
+  if (free && freeUsed >= freePerDay) return noCredits();
+  generation::NewGeneration g;
+  g.kind = generation::Kind::Image;
+  g.id = generation::newId();
+  g.userId = c.userId;
+  g.chatId = c.chatId;
+  g.updateId = c.updateId;
+  g.model = m.name;
+  g.prompt = prompt;
+  g.cost = free ? 0 : m.cost;
+  g.freeTier = free;
+  g.nowMs = c.now;
+  g.checkFree = free;
+  if (Status created = generation::create(g); !created) {
+    switch (created.error()) {
+      case Error::Duplicate: return resumeRetried(c).value_or(Outcome::Done);
+      case Error::Conflict: say(c, Msg::GenActiveExists); return Outcome::Done;
+      case Error::InsufficientFunds: return noCredits();
+      case Error::LimitReached: return explainRefusal(c, m);
+      default:
+        logger::error("enqueue: " + created.detail());
+        say(c, Msg::Sorry);
+        return Outcome::StorageFailed;
     }
-    if (ledger::isInsufficientFunds(err)) {
-      say(c, Msg::GenNoCredits, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", credits}});
-      return Outcome::Done;
-    }
-    if (err.find("CHECK") != std::string::npos) return explainRefusal(c, m, now);
-    logger::error("enqueue: " + err);
-    say(c, Msg::Sorry);
-    return Outcome::StorageFailed;
   }
-  if (!sendToQueue(c, m, id, prompt, cost, free ? freePerDay - freeUsed - 1 : -1)) abandon(c, id, cost);
+  generation::QueueJob job{g.id,   c.userId, c.chatId, g.cost, std::string(i18n::code(c.lang)),
+                           prompt, free ? freePerDay - freeUsed - 1 : -1};
+  if (Status s = generation::sendToQueue(m.name, job); !s) {
+    logger::error("enqueue to " + m.name + ": " + s.detail());
+    Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);
+    if (!a) logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());
+    say(c, Msg::GenUnavailable);
+  }
   return Outcome::Done;
 }
 
@@ -270,27 +198,25 @@ Outcome cmdImagine(Ctx& c, const Command& cmd) {
 }
 
 Outcome cmdCancel(Ctx& c) {
-  db::Result r = db::first(db::Stmt("SELECT id, model, prompt, status FROM generations WHERE user_id = ?1 "
-                                    "AND status IN ('queued', 'processing')").bind(c.userId));
-  if (!r.ok()) {
+  Result<std::optional<generation::Row>> r = generation::activeOf(c.userId);
+  if (!r) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  auto row = r.first();
-  if (!row) {
+  if (!*r) {
     say(c, Msg::GenNothingToCancel);
     return Outcome::Done;
   }
-  int64_t id = json::getInt(*row, "id").value_or(0);
-  std::string_view status = json::getString(*row, "status").value_or("");
-  std::string prompt(json::getString(*row, "prompt").value_or(""));
+  const generation::Row& row = **r;
+  std::string prompt = row.prompt;
   if (prompt.size() > 200) prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut sequence
-  tg::Keyboard kb{{{i18n::format(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(id), ""},
+  tg::Keyboard kb{{{i18n::format(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(row.id), ""},
                    {i18n::format(Msg::GenCancelNo, c.lang), "cancel_no", ""}}};
+  const Msg status = row.status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing;
   c.bot.sendMessage(c.chatId,
                     i18n::format(Msg::GenCancelAsk, c.lang,
-                                 {{"model", tg::escapeHtml(json::getString(*row, "model").value_or(""))},
-                                  {"status", i18n::markup(i18n::format(status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing, c.lang))},
+                                 {{"model", tg::escapeHtml(row.model)},
+                                  {"status", i18n::markup(i18n::format(status, c.lang))},
                                   {"prompt", tg::escapeHtml(prompt)}}),
                     &kb);
   return Outcome::Done;
@@ -299,43 +225,31 @@ Outcome cmdCancel(Ctx& c) {
 // The state change and the refund are one batch, conditional on the job still being active, so a
 // double tap, a retried update or a race with the queue refunds once.
 Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
-  db::Result r = db::first(db::Stmt("SELECT model, cost, status FROM generations WHERE id = ?1 AND user_id = ?2")
-                               .bind(id).bind(c.userId));
-  if (!r.ok()) return Outcome::StorageFailed;
-  auto row = r.first();
-  if (!row) {
+  Result<std::optional<generation::Row>> r = generation::owned(id, c.userId);
+  if (!r) return Outcome::StorageFailed;
+  if (!*r) {
     c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenNothingToCancel, c.lang));
     return Outcome::Done;
   }
-  int64_t cost = json::getInt(*row, "cost").value_or(0);
-  std::string model(json::getString(*row, "model").value_or(""));
-  std::string err;
-  auto res = db::batch(
-      {db::Stmt("UPDATE generations SET status = 'cancelled', error = 'cancelled by the user', finished_ms = ?3, "
-                "updated_ms = ?3 WHERE id = ?1 AND user_id = ?2 AND status IN ('queued', 'processing')")
-           .bind(id).bind(c.userId).bind(c.now),
-       ledger::refundIfChanged(c.userId, cost, "gen:" + num(id), c.now)},
-      &err);
-  if (!err.empty()) {
-    logger::error("cancel: " + err);
+  const generation::Row& row = **r;
+  Result<bool> changed = generation::cancel(id, c.userId, row.cost, c.now);
+  if (!changed) {
+    logger::error("cancel: " + changed.detail());
     return Outcome::StorageFailed;
   }
-  if (res[0].changes() < 1) {
+  if (!*changed) {
     // A second tap on the same button: the message already says it is cancelled.
-    if (json::getString(*row, "status").value_or("") == "cancelled") return Outcome::Done;
+    if (row.status == "cancelled") return Outcome::Done;
     c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenNothingToCancel, c.lang));
     return Outcome::Done;
   }
   // Tell the queue; if it cannot be reached the job finds its row cancelled when it gets there.
-  json::JsonWriter req;
-  req.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(model)
-      .key("path").value("/cancel").key("method").value("POST").endObject();
-  std::string body = "{\"id\":" + num(id) + "}";
-  host::Reply dr = host::doFetch(req.str(), std::span<const uint8_t>(
-                                                reinterpret_cast<const uint8_t*>(body.data()), body.size()));
-  if (!dr.ok()) logger::warn("cancel: queue " + model + ": " + dr.error);
-  std::string note = cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", cost}}) : "";
-  c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenCancelled, c.lang, {{"refund", i18n::markup(note)}}));
+  if (Status s = generation::cancelInQueue(row.model, id); !s) {
+    logger::warn("cancel: " + s.detail());
+  }
+  std::string note = row.cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", row.cost}}) : "";
+  c.bot.editMessageText(c.chatId, q.messageId,
+                        i18n::format(Msg::GenCancelled, c.lang, {{"refund", i18n::markup(note)}}));
   return Outcome::Done;
 }
 
@@ -370,13 +284,11 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     c.bot.answerCallbackQuery(q.id);
     int64_t id = 0;
     if (!parseId(arg, id)) return Outcome::Done;
-    db::Result r = db::first(db::Stmt("SELECT model, prompt FROM generations WHERE id = ?1 AND user_id = ?2")
-                                 .bind(id).bind(c.userId));
-    if (!r.ok()) return Outcome::StorageFailed;
-    auto row = r.first();
-    const gen::Model* m = row ? gen::findModel(json::getString(*row, "model").value_or("")) : nullptr;
+    Result<std::optional<generation::Row>> r = generation::owned(id, c.userId);
+    if (!r) return Outcome::StorageFailed;
+    const gen::Model* m = *r ? gen::findModel((*r)->model) : nullptr;
     if (!m) return Outcome::Done;
-    return enqueue(c, *m, json::getString(*row, "prompt").value_or(""));
+    return enqueue(c, *m, (*r)->prompt);
   }
   if (kind == "genm") {
     c.bot.answerCallbackQuery(q.id);

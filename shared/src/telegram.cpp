@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "shared/telegram.h"
 
 #include "shared/config.h"
@@ -227,6 +228,21 @@ Sent Bot::sendDocument(int64_t chatId, const Photo& doc, std::string_view conten
   std::string ct = m.contentType();
   std::vector<uint8_t> body = m.finish();
   return upload("sendDocument", ct, body);
+}
+
+Sent Bot::sendImage(int64_t chatId, const Photo& image, std::string_view contentType,
+                    uint32_t width, uint32_t height, const Keyboard* kb) {
+  constexpr size_t kPhotoMaxBytes = 10 * 1024 * 1024;
+  constexpr uint32_t kPhotoMaxSidesSum = 10000, kPhotoMaxRatio = 20;
+  const uint32_t lo = std::min(width, height), hi = std::max(width, height);
+  const bool photoOk = image.bytes.size() <= kPhotoMaxBytes && width + height <= kPhotoMaxSidesSum &&
+                       lo > 0 && hi / lo <= kPhotoMaxRatio && contentType != "image/webp";
+  if (photoOk) {
+    Sent s = sendPhoto(chatId, image, kb);
+    // A 400 here means Telegram judged the photo itself (dimensions, size): send the file.
+    if (s.ok || s.errorCode != 400) return s;
+  }
+  return sendDocument(chatId, image, contentType, kb);
 }
 
 Sent Bot::sendMediaGroup(int64_t chatId, std::span<const Photo> photos) {

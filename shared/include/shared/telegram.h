@@ -55,6 +55,11 @@ class Bot {
   Sent sendPhoto(int64_t chatId, const Photo& photo, const Keyboard* kb = nullptr);
   Sent sendDocument(int64_t chatId, const Photo& doc, std::string_view contentType,
                     const Keyboard* kb = nullptr);
+  // An image as a photo when Telegram's photo rules allow it (at most 10 MB, width + height at
+  // most 10000, sides within 20x, not WebP), else, or when Telegram refuses the photo with a 400,
+  // as a document. The one place that rule lives.
+  Sent sendImage(int64_t chatId, const Photo& image, std::string_view contentType, uint32_t width,
+                 uint32_t height, const Keyboard* kb = nullptr);
   Sent sendMediaGroup(int64_t chatId, std::span<const Photo> photos);
   Sent setMyCommands(std::string_view commandsJson, std::string_view languageCode = {});
   Sent sendInvoice(std::string_view paramsJson);

@@ -1,4 +1,4 @@
-#include "models.h"
+#include "shared/models.h"
 
 #include <optional>
 

@@ -1,0 +1,192 @@
+// The generation lifecycle, in one owner: an AI image or a thumbnail from the moment a user asks
+// for it to its end. Every SQL statement on the `generations` table lives in generation.cpp; the
+// webhook (asking, cancelling, the gallery), the queue object (running) and the cron (watchdog,
+// cleanup, metrics) call these functions.
+//
+//   queued --startProcessing--> processing --complete--> completed
+//     |                              |
+//     +--abandon / cancel / fail-----+--cancel / fail / timeOut--> failed | cancelled (refunded)
+//
+// Money moves with the state, in the same D1 batch: create() reserves the price (ledger "reserve",
+// ref "gen:<id>"), and every transition to failed or cancelled refunds it once, only when it
+// changed the row, so a repeated step, a retried update or a race refunds at most once.
+//
+//   generation::NewGeneration g{...};
+//   Status s = generation::create(g);
+//   if (!s && s.error() == Error::LimitReached) explain(generation::limits(user, now));
+//   if (s) generation::sendToQueue(model, job);   // or abandon() when the queue is unreachable
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/db.h"
+#include "shared/result.h"
+
+namespace generation {
+
+enum class Kind { Image, Thumbnail };
+const char* kindName(Kind k);  // "image" | "thumbnail"
+
+// A random positive id that fits a JavaScript number and a callback's 64 bytes. Random rather
+// than sequential so the row and its credit reservation go in one batch.
+int64_t newId();
+// The ledger reference of a generation's reservation and refund: "gen:<id>".
+std::string ledgerRef(int64_t id);
+// The UTC day a free allowance counts in.
+double dayStart(double nowMs);
+
+// ---- asking ---------------------------------------------------------------------------------
+
+struct Usage {
+  int64_t credits = 0;   // the user's balance
+  int64_t freeUsed = 0;  // today's free generations of the kind (images: of any kind)
+};
+Result<Usage> usageToday(int64_t userId, Kind kind, double nowMs);
+
+struct NewGeneration {
+  Kind kind = Kind::Image;
+  int64_t id = 0, userId = 0, chatId = 0, updateId = 0;
+  std::string model, prompt;
+  std::string paramsJson;  // empty: NULL
+  int64_t cost = 0;        // reserved in the same batch when > 0
+  bool freeTier = false;
+  double nowMs = 0;
+  // Checked inside the INSERT (an over-limit row fails the table's CHECK and the whole batch):
+  bool checkQueueLimits = true;  // QUEUE_MAX_TOTAL active rows, GENERATIONS_PER_HOUR per user
+  bool checkFree = false;        // FREE_GENERATIONS_PER_DAY free rows of the kind today
+  // A basic thumbnail is drawn before its row exists: it is recorded completed, with its key.
+  std::string completedR2Key;
+};
+// Errors: Duplicate (this update already made one: see bySourceUpdate), Conflict (the user has
+// an active generation), InsufficientFunds, LimitReached (see limits()), Unavailable.
+Status create(const NewGeneration& g);
+
+// Why a create() was refused by a limit.
+struct Limits {
+  int64_t active = 0, maxActive = 0;  // queued + processing, all users
+  int64_t lastHour = 0, perHour = 0;  // this user's rows in the last hour (failed ones excluded)
+  bool queueFull() const { return active >= maxActive; }
+  bool hourFull() const { return lastHour >= perHour; }
+};
+Result<Limits> limits(int64_t userId, double nowMs);
+
+struct Row {
+  int64_t id = 0, userId = 0, chatId = 0, cost = 0;
+  std::string kind, model, prompt, status;
+  std::string thumbJson;         // a premium/pro thumbnail's planned request ($.thumb)
+  std::string backgroundPrompt;  // its model prompt ($.background_prompt)
+};
+// The generation a Telegram update made (a retried update finds its own), if any.
+Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
+// The user's queued or processing generation, if any (at most one).
+Result<std::optional<Row>> activeOf(int64_t userId);
+// Generation `id` if it is the user's (and of `kind` when given).
+Result<std::optional<Row>> owned(int64_t id, int64_t userId, std::optional<Kind> kind = {});
+
+// ---- the model queue object (MODEL_QUEUE, one per model) ------------------------------------
+
+struct QueueJob {
+  int64_t id = 0, userId = 0, chatId = 0, cost = 0;
+  std::string lang, prompt;
+  int64_t freeLeft = -1;   // shown in the "#N in the queue" message when >= 0
+  std::string thumbJson;   // a premium/pro thumbnail's request, or empty
+};
+// Asks the model's queue object to take the job (idempotent there by id).
+Status sendToQueue(std::string_view model, const QueueJob& job);
+// Tells the queue the job was cancelled (a queued job leaves; a running one is discarded).
+Status cancelInQueue(std::string_view model, int64_t id);
+// The watchdog's "go on", and its list of ids D1 says are queued for the model.
+Status kickQueue(std::string_view model);
+Status ensureQueued(std::string_view model, const std::vector<int64_t>& ids);
+// A retried update whose row is still queued: make sure its job reached the queue, else abandon.
+// `lang` is the user's. False when the queue was unreachable and the row was abandoned.
+bool resend(const Row& row, std::string_view lang, double nowMs);
+
+// ---- transitions (each conditional on the current status; `changed` says whether it moved) ----
+
+// queued -> processing; merges `paramsPatchJson` into params (a thumbnail keeps its plan).
+Result<bool> startProcessing(int64_t id, double nowMs, std::string_view paramsPatchJson,
+                             int64_t statusMessageId);
+// processing -> completed with the stored image.
+Result<bool> complete(int64_t id, std::string_view r2Key, double nowMs);
+// queued | processing -> failed, refunded in the same batch.
+Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs);
+// queued -> failed ('queue unavailable'): the queue object could not take the job.
+Result<bool> abandon(int64_t id, int64_t userId, int64_t cost, double nowMs);
+// queued | processing -> cancelled by its owner, refunded in the same batch.
+Result<bool> cancel(int64_t id, int64_t userId, int64_t cost, double nowMs);
+// The row's status ("" when there is no such row).
+Result<std::string> status(int64_t id);
+Status setEnhancedPrompt(int64_t id, std::string_view prompt);
+
+// ---- the cron --------------------------------------------------------------------------------
+
+struct Stuck {
+  int64_t id = 0, userId = 0, cost = 0;  // cost: what a failure refunds (0 for a free one)
+  std::string model;
+};
+// Processing rows started before `beforeMs` (their queue lost them or they hang).
+Result<std::vector<Stuck>> stuck(double beforeMs, int64_t limit);
+// processing -> failed ('timeout') with the refund; the notice goes out later (unnotified()).
+Result<bool> timeOut(const Stuck& s, double nowMs);
+struct Unnotified {
+  int64_t id = 0, chatId = 0, cost = 0;  // cost: what was refunded
+  std::string lang;
+};
+Result<std::vector<Unnotified>> unnotifiedTimeouts(int64_t limit);
+Status markNotified(int64_t id, double nowMs);
+// Queued rows, oldest first: (model, id).
+Result<std::vector<std::pair<std::string, int64_t>>> queued(int64_t limit);
+// The queue object's re-creation of a lost job from its row (queued rows of `model` only).
+struct Requeue {
+  int64_t userId = 0, chatId = 0, cost = 0;
+  double createdMs = 0;
+  std::string prompt, lang, thumbJson;
+};
+Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);
+
+// Stored images: expired by age, or hidden by their owner (gallery delete) and not yet removed.
+struct Stored {
+  int64_t id = 0;
+  std::string r2Key;
+};
+Result<std::vector<Stored>> expired(double beforeMs, int64_t limit);
+Result<std::vector<Stored>> hiddenWithImage(int64_t limit);
+// Forgets the keys of images removed from R2 (the rows stay as history).
+Status clearKeys(const std::vector<int64_t>& ids, double nowMs);
+
+// ---- the gallery (completed, not hidden, the owner's only) -----------------------------------
+
+struct Item {
+  int64_t id = 0;
+  double createdMs = 0;
+  std::string kind, prompt, r2Key;
+  bool favourite = false;
+};
+struct GalleryFilter {
+  std::string kind;   // "" | "image" | "thumbnail"
+  double since = 0;   // created_ms at or after
+  bool favourites = false;
+};
+enum class Move { Newest, Older, Newer, AtOrOlder };
+// One item from the cursor (createdMs, id) in (created_ms DESC, id DESC) order.
+Result<std::optional<Item>> galleryItem(int64_t userId, Move m, double atCreatedMs, int64_t atId,
+                                        const GalleryFilter& f);
+struct Place {
+  int64_t all = 0, images = 0, thumbnails = 0, favourites = 0;  // every item of the user's
+  int64_t total = 0, newer = 0;  // matching the filter; of those, newer than the item
+};
+Result<Place> galleryPlace(int64_t userId, double createdMs, int64_t id, const GalleryFilter& f);
+Result<std::optional<Item>> galleryOpen(int64_t userId, int64_t id);
+// Flips the favourite mark; false when the item is not there.
+Result<bool> toggleFavourite(int64_t userId, int64_t id, double nowMs);
+// Hides the item (the row keeps counting toward the limits) and answers its R2 key ("" when it
+// had none); nullopt when the item is not there.
+Result<std::optional<std::string>> hide(int64_t userId, int64_t id, double nowMs);
+Status clearKey(int64_t userId, int64_t id);
+
+}  // namespace generation
