@@ -4,7 +4,7 @@
 #include <string>
 
 #include "api.h"
-#include "queue.h"
+#include "queue/object.h"
 
 #include "shared/config.h"
 #include "shared/entry.h"

@@ -27,7 +27,13 @@ Stmt& Stmt::bindNull() {
   return *this;
 }
 void Stmt::write(json::JsonWriter& w) const {
-  w.beginObject().key("sql").value(sql_).key("params").raw("[" + params_ + "]").endObject();
+  w.beginObject();
+  writeMembers(w);
+  w.endObject();
+}
+
+void Stmt::writeMembers(json::JsonWriter& w) const {
+  w.key("sql").value(sql_).key("params").raw("[" + params_ + "]");
 }
 
 namespace {

@@ -37,6 +37,8 @@ class Stmt {
   Stmt& bindNull();
   // Writes {"sql":...,"params":[...]} into w.
   void write(json::JsonWriter& w) const;
+  // Writes the "sql" and "params" members into the object w has open.
+  void writeMembers(json::JsonWriter& w) const;
 
  private:
   std::string sql_;

@@ -1,0 +1,38 @@
+// A job of the model queue object: one generation on its way through the object, as its SQLite
+// storage keeps it (store.h). The stage is typed; storage holds its name.
+//
+//   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> sending -> (done)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "shared/i18n.h"
+
+namespace gen::queue {
+
+enum class Stage { Queued, Enhancing, Generating, Stored, Delivering, Sending };
+
+std::string_view stageName(Stage s);
+// nullopt for a name no version of the object wrote.
+std::optional<Stage> stageFromName(std::string_view name);
+
+struct Job {
+  int64_t seq = 0, genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
+  std::string lang;
+  std::string state;  // "queued" (waiting for a slot) | "running" (claimed by a runner)
+  Stage stage = Stage::Queued;
+  bool stageKnown = true;  // false: storage holds a stage this build does not know
+  std::string stageText;  // the stored name
+  std::string prompt, enhanced, r2Key, contentType;
+  std::string thumb;  // JSON: a premium/pro thumbnail's request; empty for an AI image
+  uint32_t width = 0, height = 0;
+  int64_t statusMessageId = 0, claims = 0;
+  bool cancelled = false;
+  double enqueuedMs = 0, startedMs = 0, modelMs = 0;
+  i18n::Lang ui() const { return i18n::fromCode(lang); }
+};
+
+}  // namespace gen::queue

@@ -1,0 +1,312 @@
+// The ModelQueue Durable Object's routes and events (object.h): taking jobs, cancelling them,
+// the runner's passes (pump), and the watchdog's calls. Storage is store.h, what users see is
+// status.h, when the object wakes is schedule.h, and a job's stages are the runner (runner.h).
+#include "queue/object.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "queue/ports.h"
+#include "queue/schedule.h"
+#include "queue/status.h"
+#include "queue/store.h"
+#include "shared/config.h"
+#include "shared/generation.h"
+#include "shared/host.h"
+#include "shared/i18n.h"
+#include "shared/json.h"
+#include "shared/telegram.h"
+
+namespace gen::queue {
+namespace {
+
+using config::Setting;
+using i18n::Msg;
+
+// One pass: take every job the concurrency allows, run the first here and the others in parallel
+// (deferred events on the same object); then keep taking the next job here for a while, which
+// saves an alarm round trip per job; then schedule the next pass.
+constexpr double kPassBudgetMs = 30000;
+
+void recoverStale(const std::string& model) {
+  for (auto& [id, stage] : store::recoverStale(host::nowMs() - schedule::staleMs(),
+                                               schedule::incarnation())) {
+    logger::warn("queue " + model + ": job " + std::to_string(id) + " lost its runner in stage " +
+                 stage + "; resuming it");
+  }
+}
+
+// Runs one claimed job; a job whose storage failed goes back to its place for the next alarm.
+bool run(const std::string& model, const Job& j) {
+  ObjectPorts ports(model);
+  const double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
+  if (runJob(findModel(model), model, j, ports, timeoutMs) == Run::Done) return true;
+  store::requeue(j.genId);
+  return false;
+}
+
+bool pump(const std::string& model) {
+  const double passEnd = host::nowMs() + kPassBudgetMs;
+  status::flushEdits();
+  recoverStale(model);
+  const int conc = schedule::concurrencyOf(model);
+  std::vector<Job> claimed;
+  while (int(claimed.size()) < conc) {
+    auto j = store::claim(conc, schedule::incarnation());
+    if (!j) break;
+    claimed.push_back(*j);
+  }
+  for (size_t i = 1; i < claimed.size(); i++) schedule::defer(model, "run", claimed[i].genId);
+  bool ok = true;
+  if (!claimed.empty()) {
+    ok = run(model, claimed[0]);
+    while (ok && host::nowMs() < passEnd) {
+      status::refreshPositions(model);
+      status::flushEdits();
+      auto next = store::claim(conc, schedule::incarnation());
+      if (!next) break;
+      ok = run(model, *next);
+    }
+    // Everyone behind a finished job moved up.
+    status::refreshPositions(model);
+  }
+  if (ok) schedule::next(model);
+  return ok;
+}
+
+fn::Response enqueue(const std::string& model, const fn::Event& ev) {
+  simdjson::dom::parser p;
+  json::Object b;
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS) return fn::Response::error(400, "bad body");
+  store::NewJob n;
+  n.genId = json::getInt(b, "id").value_or(0);
+  n.prompt = std::string(json::getString(b, "prompt").value_or(""));
+  if (n.genId <= 0 || n.prompt.empty()) return fn::Response::error(400, "id and prompt are required");
+  uint32_t seed;
+  host::randomBytes(&seed, sizeof seed);
+  n.seed = seed;
+  n.userId = json::getInt(b, "user").value_or(0);
+  n.chatId = json::getInt(b, "chat").value_or(0);
+  n.lang = std::string(json::getString(b, "lang").value_or("en"));
+  n.cost = json::getInt(b, "cost").value_or(0);
+  n.enqueuedMs = host::nowMs();
+  // A premium/pro thumbnail's request (thumbnail_job.h), kept as JSON text; NULL for an image.
+  if (auto t = json::getObject(b, "thumb")) n.thumb = simdjson::to_string(*t);
+  bool failed = false;
+  const bool fresh = store::add(n, failed);
+  if (failed) return fn::Response::error(500, "storage");
+  auto job = store::load(n.genId);
+  // Already finished (a late retry of the enqueue): nothing to do.
+  if (!job) return fn::Response::json(200, R"({"new":false,"position":0})");
+  const status::Place place = status::placeOf(*job, model);
+  // A job cut off by an eviction is picked up by the next alarm; make sure there is one.
+  recoverStale(model);
+  if (fresh) {
+    const i18n::Lang lang = job->ui();
+    const int64_t freeLeft = json::getInt(b, "free_left").value_or(-1);
+    const std::string note =
+        freeLeft >= 0 ? i18n::format(Msg::GenFreeNote, lang, {{"left", freeLeft}}) : "";
+    const std::string text = i18n::format(Msg::GenQueued, lang,
+                                          {{"position", place.position},
+                                           {"model", model},
+                                           {"wait", i18n::Arg::duration(place.minutes * 60)},
+                                           {"note", i18n::markup(note)}});
+    tg::Bot bot;
+    tg::Sent s = bot.sendMessage(job->chatId, text);
+    if (s.ok) {
+      status::shown(n.genId, s.messageId, place.position, text);
+    } else {
+      logger::warn("queue message: " + s.description);
+    }
+    schedule::next(model);
+    // With more than one slot, a free slot starts now: the alarm may be busy running a job, and
+    // a new alarm fires only after it returns.
+    const int conc = schedule::concurrencyOf(model);
+    if (conc > 1) {
+      while (auto next = store::claim(conc, schedule::incarnation())) {
+        schedule::defer(model, "run", next->genId);
+      }
+    }
+  }
+  json::JsonWriter w;
+  w.beginObject().key("new").value(fresh).key("position").value(place.position);
+  w.key("minutes").value(place.minutes).endObject();
+  return fn::Response::json(200, w.str());
+}
+
+// The webhook already moved the D1 row to 'cancelled' and refunded, in one batch. Here: a queued
+// job leaves the queue; a running one is flagged, and its runner discards whatever it gets.
+fn::Response cancel(const std::string& model, const fn::Event& ev) {
+  simdjson::dom::parser p;
+  json::Object b;
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS) return fn::Response::error(400, "bad body");
+  const int64_t id = json::getInt(b, "id").value_or(0);
+  auto job = store::load(id);
+  if (!job) return fn::Response::json(200, R"({"found":false})");
+  status::show(model, id, i18n::format(Msg::GenStageCancelled, job->ui()), true);
+  const bool wasQueued = job->state == "queued";
+  if (wasQueued) {
+    status::broadcast(*job, "cancelled", "cancelled");
+    store::logDone(*job, "cancelled");
+    status::refreshPositions(model);
+  } else {
+    store::markCancelled(id);
+  }
+  json::JsonWriter w;
+  w.beginObject().key("found").value(true).key("was").value(wasQueued ? "queued" : "running");
+  w.endObject();
+  return fn::Response::json(200, w.str());
+}
+
+fn::Response jobInfo(const std::string& model, const fn::Event& ev) {
+  auto job = store::load(atoll(ev.request.queryParam("id").c_str()));
+  json::JsonWriter w;
+  w.beginObject();
+  if (job) {
+    w.key("stage").value(stageName(job->stage)).key("state").value(job->state);
+    if (job->state == "queued") w.key("position").value(status::placeOf(*job, model).position);
+  }
+  w.endObject();
+  return fn::Response::json(job ? 200 : 404, w.str());
+}
+
+// For the benchmark and tests (ENABLE_DIAGNOSTICS): the finished jobs in order.
+fn::Response doneLog() {
+  if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) return fn::Response::error(404, "no such route");
+  store::Rows r = store::sql(db::Stmt("SELECT gen_id, seq, outcome, claims, enqueued_ms, "
+                                      "started_ms, model_ms, finished_ms FROM done_log ORDER BY "
+                                      "started_ms, seq"));
+  json::JsonWriter w;
+  w.beginObject().key("jobs").beginArray();
+  for (const json::Object& row : r.rows) w.raw(simdjson::to_string(row));
+  w.endArray().key("queued").value(store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs"), "n"));
+  w.endObject();
+  return fn::Response::json(200, w.str());
+}
+
+// GET /ws/<id>: the host upgrades and holds the socket (hibernatable) when we answer with
+// x-host-websocket; the tag routes later broadcasts to it.
+fn::Response webSocket(const std::string& model, const fn::Event& ev) {
+  const int64_t id = atoll(ev.request.path.substr(4).c_str());
+  if (ev.request.header("upgrade") != "websocket") {
+    return fn::Response::error(426, "expected a WebSocket upgrade");
+  }
+  fn::Response r = fn::Response::json(101, "{}");
+  r.headers.emplace_back("x-host-websocket", "gen:" + std::to_string(id));
+  auto job = store::load(id);
+  // The first message tells where the job is now.
+  json::JsonWriter m;
+  m.beginObject().key("id").value(id);
+  if (job) {
+    m.key("stage").value(stageName(job->stage));
+    m.key("status").value(job->state == "queued" ? "queued" : "processing");
+    if (job->state == "queued") m.key("position").value(status::placeOf(*job, model).position);
+  } else {
+    Result<std::string> st = generation::status(id);
+    const std::string s = st ? *st : std::string();
+    m.key("stage").value(s == "completed" ? "done" : s).key("status").value(s);
+  }
+  m.endObject();
+  r.headers.emplace_back("x-host-websocket-hello", m.str());
+  // A finished job has nothing more to stream: say where it ended and close.
+  if (!job) r.headers.emplace_back("x-host-websocket-close", "1");
+  return r;
+}
+
+// The cron watchdog's "go on": picks up a job whose runner vanished and makes sure an alarm is
+// set when work is waiting.
+fn::Response kick(const std::string& model) {
+  recoverStale(model);
+  schedule::next(model);
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+// The cron watchdog's list of jobs D1 says are queued for this model, oldest first. Any this
+// object does not hold (its storage was lost) is added back, in that order, behind the jobs it
+// holds; ids it holds or has finished are left alone.
+fn::Response ensure(const std::string& model, const fn::Event& ev) {
+  simdjson::dom::parser p;
+  json::Object b;
+  json::Array ids;
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS ||
+      b["jobs"].get(ids) != simdjson::SUCCESS) {
+    return fn::Response::error(400, "body must be {\"jobs\": [ids]}");
+  }
+  int added = 0;
+  for (auto el : ids) {
+    int64_t id;
+    if (el.get(id) != simdjson::SUCCESS) continue;
+    if (store::load(id) || store::inDoneLog(id)) continue;
+    Result<std::optional<generation::Requeue>> row = generation::requeueOf(id, model);
+    if (!row || !*row) continue;
+    const generation::Requeue& q = **row;
+    store::NewJob n;
+    n.genId = id;
+    n.userId = q.userId;
+    n.chatId = q.chatId;
+    n.lang = q.lang;
+    n.prompt = q.prompt;
+    n.cost = q.cost;
+    uint32_t seed;
+    host::randomBytes(&seed, sizeof seed);
+    n.seed = seed;
+    n.enqueuedMs = q.createdMs;
+    if (!q.thumbJson.empty()) n.thumb = q.thumbJson;
+    bool failed = false;
+    if (store::add(n, failed)) added++;
+  }
+  if (added) schedule::next(model);
+  return fn::Response::json(200, "{\"added\":" + std::to_string(added) + "}");
+}
+
+void setIncarnation(const fn::Event& ev) {
+  schedule::setIncarnation(json::getString(ev.data, "incarnation").value_or(""));
+}
+
+}  // namespace
+
+fn::Response onFetch(const fn::Event& ev) {
+  setIncarnation(ev);
+  const std::string& model = ev.objectName;
+  if (!store::ensureSchema(model)) return fn::Response::error(500, "storage");
+  const std::string& path = ev.request.path;
+  if (path == "/enqueue") return enqueue(model, ev);
+  if (path == "/cancel") return cancel(model, ev);
+  if (path == "/job") return jobInfo(model, ev);
+  if (path == "/done-log") return doneLog();
+  if (path == "/kick") return kick(model);
+  if (path == "/ensure") return ensure(model, ev);
+  if (path.rfind("/ws/", 0) == 0) return webSocket(model, ev);
+  return fn::Response::error(404, "no such route");
+}
+
+fn::Response onAlarm(const fn::Event& ev) {
+  setIncarnation(ev);
+  if (!store::ensureSchema(ev.objectName)) return fn::Response::error(500, "storage");
+  if (!pump(ev.objectName)) return fn::Response::error(500, "storage failed; the alarm retries");
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+fn::Response onDeferred(const fn::Event& ev) {
+  setIncarnation(ev);
+  const std::string& model = ev.objectName;
+  if (!store::ensureSchema(model)) return fn::Response::error(500, "storage");
+  std::string_view task = json::getString(ev.data, "task").value_or("");
+  if (task == "positions") {
+    status::refreshPositions(model);
+  } else if (task == "run") {
+    auto j = store::load(json::getInt(ev.data, "gen_id").value_or(0));
+    if (j && j->state == "running") run(model, *j);
+    status::refreshPositions(model);
+    schedule::next(model);
+  }
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+fn::Response onWebSocket(const fn::Event&) {
+  // Watchers only listen; a message from them gets the current state again.
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+}  // namespace gen::queue

@@ -1,0 +1,223 @@
+#include "queue/ports.h"
+
+#include <algorithm>
+
+#include "queue/status.h"
+#include "queue/store.h"
+#include "shared/clients.h"
+#include "shared/generation.h"
+#include "shared/host.h"
+#include "shared/i18n.h"
+#include "shared/json.h"
+#include "shared/telegram.h"
+#include "shared/utf8.h"
+#include "thumbnail_job.h"
+
+namespace gen::queue {
+namespace {
+
+using i18n::Msg;
+using store::sql;
+
+// Telegram's caption limit (characters).
+constexpr size_t kCaptionMax = 1024;
+
+std::string captionOf(const Job& j) {
+  std::string_view p = j.enhanced.empty() ? j.prompt : j.enhanced;
+  // Telegram counts the caption after HTML parsing; cut the text itself, then escape.
+  std::string cut;
+  size_t chars = 0;
+  for (size_t i = 0; i < p.size() && chars < kCaptionMax - 1;) {
+    utf8::append(cut, utf8::next(p, i));
+    chars++;
+  }
+  if (cut.size() < p.size()) cut += "…";
+  return tg::escapeHtml(cut);
+}
+
+std::string refundNote(i18n::Lang lang, int64_t cost) {
+  return cost > 0 ? i18n::format(Msg::GenRefunded, lang, {{"cost", cost}}) : "";
+}
+
+}  // namespace
+
+double ObjectPorts::now() { return host::nowMs(); }
+
+std::optional<Job> ObjectPorts::reload(int64_t genId) { return store::load(genId); }
+
+bool ObjectPorts::saveStage(Job& j, Stage s) { return store::setStage(j, s); }
+
+bool ObjectPorts::saveStarted(const Job& j) {
+  return sql(db::Stmt("UPDATE jobs SET started_ms = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.startedMs))
+      .ok();
+}
+
+bool ObjectPorts::saveEnhanced(const Job& j) {
+  return sql(db::Stmt("UPDATE jobs SET enhanced = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.enhanced))
+      .ok();
+}
+
+bool ObjectPorts::saveModelMs(const Job& j) {
+  return sql(db::Stmt("UPDATE jobs SET model_ms = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.modelMs))
+      .ok();
+}
+
+bool ObjectPorts::saveStored(const Job& j) {
+  return sql(db::Stmt("UPDATE jobs SET stage = 'stored', r2_key = ?2, content_type = ?3, width = "
+                      "?4, height = ?5, heartbeat_ms = ?6 WHERE gen_id = ?1")
+                 .bind(j.genId)
+                 .bind(j.r2Key)
+                 .bind(j.contentType)
+                 .bind(int64_t(j.width))
+                 .bind(int64_t(j.height))
+                 .bind(host::nowMs()))
+      .ok();
+}
+
+Result<bool> ObjectPorts::startProcessing(const Job& j) {
+  json::JsonWriter params;
+  params.beginObject().key("seed").value(j.seed).endObject();
+  return generation::startProcessing(j.genId, host::nowMs(), params.str(), j.statusMessageId);
+}
+
+Result<bool> ObjectPorts::complete(const Job& j) {
+  return generation::complete(j.genId, j.r2Key, host::nowMs());
+}
+
+Result<std::string> ObjectPorts::rowStatus(int64_t genId) { return generation::status(genId); }
+
+void ObjectPorts::recordEnhanced(const Job& j) {
+  if (Status s = generation::setEnhancedPrompt(j.genId, j.enhanced); !s) {
+    logger::warn("generation " + std::to_string(j.genId) + ": " + s.detail());
+  }
+}
+
+bool ObjectPorts::enhancementEnabled() { return gen::enhancementEnabled(); }
+
+Enhanced ObjectPorts::enhance(std::string_view prompt) {
+  Enhanced e = enhancePrompt(prompt);
+  if (!e.improved && !e.note.empty()) logger::warn(e.note + "; using the original prompt");
+  return e;
+}
+
+ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
+  GenerateRequest r = req;
+  const int64_t id = j.genId;
+  r.heartbeat = [id] { store::heartbeat(id); };
+  return generateImage(r);
+}
+
+bool ObjectPorts::compose(const Job& j, const std::vector<uint8_t>& background,
+                          std::vector<uint8_t>& jpeg, std::string& why) {
+  return composeThumbnail(j.thumb, background, j.ui(), jpeg, why);
+}
+
+bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
+  json::JsonWriter meta;
+  meta.beginObject().key("generation").value(std::to_string(j.genId)).key("model").value(model_)
+      .endObject();
+  Status s = clients::r2::put(j.r2Key, bytes, j.contentType, meta.str());
+  if (!s) logger::error(s.detail());
+  return s.ok();
+}
+
+bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
+  if (bytes.empty()) {
+    Result<clients::r2::Object> o = clients::r2::get(j.r2Key);
+    if (!o) return false;
+    bytes = std::move(o->bytes);
+  }
+  // A premium/pro thumbnail goes out with its own caption and buttons (thumbnail_job.h).
+  if (isThumbnail(j.thumb)) {
+    return deliverThumbnail(j.chatId, j.ui(), model_, j.thumb, j.cost, j.userId, std::move(bytes));
+  }
+  tg::Bot bot;
+  tg::Keyboard kb{{{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
+  const std::string ext = j.contentType == "image/jpeg"   ? ".jpg"
+                          : j.contentType == "image/webp" ? ".webp"
+                                                          : ".png";
+  tg::Photo p{model_ + "-" + std::to_string(j.genId) + ext, std::move(bytes), captionOf(j)};
+  tg::Sent s = bot.sendImage(j.chatId, p, j.contentType, j.width, j.height, &kb);
+  if (!s.ok) logger::warn("delivery: " + s.description);
+  return s.ok;
+}
+
+void ObjectPorts::progress(const Job& j, Stage s) {
+  const i18n::Lang lang = j.ui();
+  switch (s) {
+    case Stage::Enhancing:
+      status::show(model_, j.genId, i18n::format(Msg::GenStageEnhancing, lang, {{"model", model_}}), false);
+      status::broadcast(j, "enhancing", "processing");
+      break;
+    case Stage::Generating:
+      status::show(model_, j.genId, i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}), false);
+      status::broadcast(j, "generating", "processing");
+      break;
+    case Stage::Delivering:
+      status::show(model_, j.genId, i18n::format(Msg::GenStageUploading, lang), false);
+      status::broadcast(j, "uploading", "processing");
+      break;
+    default: break;
+  }
+}
+
+bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
+  Result<bool> changed = generation::fail(j.genId, j.userId, j.cost, detail, host::nowMs());
+  if (!changed) {
+    logger::error("generation " + std::to_string(j.genId) + ": could not record the failure: " +
+                  changed.detail());
+    return false;
+  }
+  logger::warn("generation " + std::to_string(j.genId) + " (" + model_ + ") failed: " + detail);
+  // Only the call that changed the row tells the user: a repeated step cannot apologise twice.
+  if (*changed) {
+    const i18n::Lang lang = j.ui();
+    const std::string note = refundNote(lang, j.cost);
+    std::string text;
+    if (why == Fail::Moderated) {
+      text = i18n::format(Msg::GenModeration, lang, {{"refund", i18n::markup(note)}});
+    } else if (why == Fail::TimedOut) {
+      text = i18n::format(Msg::GenTimedOut, lang, {{"refund", i18n::markup(note)}});
+    } else {
+      text = i18n::format(Msg::GenFailed, lang,
+                          {{"refund", i18n::markup(note)}, {"id", "E" + std::to_string(j.genId)}});
+    }
+    tg::Bot bot;
+    tg::Sent s = bot.sendMessage(j.chatId, text);
+    if (!s.ok) logger::warn("failure notice: " + s.description);
+    status::show(model_, j.genId, "❌", true);
+  }
+  status::broadcast(j, "failed", "failed");
+  store::logDone(j, "failed");
+  return true;
+}
+
+void ObjectPorts::discard(Job& j, std::string_view why) {
+  logger::info("generation " + std::to_string(j.genId) + " (" + model_ + ") discarded: " +
+               std::string(why));
+  if (!j.r2Key.empty()) {
+    if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
+  }
+  status::broadcast(j, "cancelled", std::string(why));
+  store::logDone(j, "discarded");
+}
+
+void ObjectPorts::finish(Job& j, Delivery d) {
+  const i18n::Lang lang = j.ui();
+  std::string done = i18n::format(Msg::GenStageDone, lang);
+  if (d == Delivery::Failed) {
+    logger::error("generation " + std::to_string(j.genId) + ": delivery failed; the image stays in R2");
+    done = i18n::format(Msg::GenDeliveryFailed, lang, {{"id", std::to_string(j.genId)}});
+  } else if (d == Delivery::Unknown) {
+    logger::warn("generation " + std::to_string(j.genId) + ": resumed after an interrupted upload");
+    tg::Bot bot;
+    tg::Sent s = bot.sendMessage(
+        j.chatId, i18n::format(Msg::GenDeliveryUnknown, lang, {{"id", std::to_string(j.genId)}}));
+    if (!s.ok) logger::warn("delivery notice: " + s.description);
+  }
+  status::show(model_, j.genId, done, true);
+  status::broadcast(j, "done", "completed");
+  store::logDone(j, "completed");
+}
+
+}  // namespace gen::queue

@@ -1,0 +1,192 @@
+#include "queue/runner.h"
+
+#include "thumbnail_job.h"
+
+namespace gen::queue {
+
+namespace {
+constexpr const char* kStageNames[] = {"queued",   "enhancing",  "generating",
+                                       "stored",   "delivering", "sending"};
+}  // namespace
+
+std::string_view stageName(Stage s) { return kStageNames[int(s)]; }
+
+std::optional<Stage> stageFromName(std::string_view name) {
+  for (int i = 0; i < int(std::size(kStageNames)); i++) {
+    if (name == kStageNames[i]) return Stage(i);
+  }
+  return std::nullopt;
+}
+
+std::string imageKey(std::string_view model, const Job& j, std::string_view contentType) {
+  if (isThumbnail(j.thumb)) return thumbnailKey(j.genId);
+  const char* ext = contentType == "image/jpeg"   ? ".jpg"
+                    : contentType == "image/webp" ? ".webp"
+                                                  : ".png";
+  return "generations/" + std::string(model) + "/" + std::to_string(j.genId) + ext;
+}
+
+namespace {
+
+// What one stage did: go on with the job's (new) stage, or stop.
+enum class Step { Next, Done, Retry };
+
+Run runOf(Step s) { return s == Step::Retry ? Run::Retry : Run::Done; }
+
+Step gone(std::string_view modelName, Job& j, Ports& p) {
+  const std::string why = "model " + std::string(modelName) + " is no longer configured";
+  return p.fail(j, Fail::Error, why) ? Step::Done : Step::Retry;
+}
+
+// The D1 row did not move: another writer (a cancel, the watchdog) got there first, unless it is
+// already where this step would put it (a step repeated after a restart).
+Step unlessAlready(Job& j, Ports& p, std::string_view expected) {
+  Result<std::string> st = p.rowStatus(j.genId);
+  if (!st) return Step::Retry;
+  if (*st == expected) return Step::Next;
+  p.discard(j, st->empty() ? "missing" : *st);
+  return Step::Done;
+}
+
+Step stepQueued(const Model* m, std::string_view modelName, Job& j, Ports& p) {
+  Result<bool> started = p.startProcessing(j);
+  if (!started) return Step::Retry;
+  if (!*started) {
+    if (Step s = unlessAlready(j, p, "processing"); s != Step::Next) return s;
+  }
+  if (!m) return gone(modelName, j, p);
+  j.startedMs = p.now();
+  p.saveStarted(j);
+  // A premium thumbnail's prompt is already built for the model (no enhancement); pro's is
+  // enhanced like an image's.
+  const bool enhance =
+      p.enhancementEnabled() && (!isThumbnail(j.thumb) || wantsEnhancement(j.thumb));
+  return p.saveStage(j, enhance ? Stage::Enhancing : Stage::Generating) ? Step::Next : Step::Retry;
+}
+
+Step stepEnhancing(Job& j, Ports& p) {
+  p.progress(j, Stage::Enhancing);
+  Enhanced e = p.enhance(j.prompt);
+  // The enhancer may drop the thumbnail prompt's "no text": the title is drawn by us.
+  if (e.improved && isThumbnail(j.thumb)) e.prompt += noTextClause();
+  j.enhanced = e.improved ? e.prompt : "";
+  p.saveEnhanced(j);
+  if (e.improved) p.recordEnhanced(j);
+  return p.saveStage(j, Stage::Generating) ? Step::Next : Step::Retry;
+}
+
+Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p,
+                    double timeoutMs, std::vector<uint8_t>& image) {
+  p.progress(j, Stage::Generating);
+  GenerateRequest req;
+  req.model = m;
+  req.prompt = j.enhanced.empty() ? j.prompt : j.enhanced;
+  req.seed = uint64_t(j.seed);
+  req.deadlineMs = j.startedMs + timeoutMs;
+  if (isThumbnail(j.thumb)) req.width = kThumbWidth, req.height = kThumbHeight;
+  const double t0 = p.now();
+  ImageResult res = p.generate(j, req);
+  j.modelMs += p.now() - t0;
+  p.saveModelMs(j);
+  if (res.outcome != Outcome::Ok) {
+    // A cancel that landed meanwhile wins over the failure: the cancel already refunded.
+    auto fresh = p.reload(j.genId);
+    if (fresh && fresh->cancelled) {
+      p.discard(j, "cancelled");
+      return Step::Done;
+    }
+    const Fail why = res.outcome == Outcome::Moderated  ? Fail::Moderated
+                     : res.outcome == Outcome::TimedOut ? Fail::TimedOut
+                                                        : Fail::Error;
+    return p.fail(j, why, res.detail + " after " + std::to_string(res.tries) + " tries")
+               ? Step::Done
+               : Step::Retry;
+  }
+  if (isThumbnail(j.thumb)) {
+    // premium/pro: the title is composed over the model's background; the composed JPEG is what
+    // is stored and delivered. An image the render function cannot use fails the job (refunded
+    // once, the user told) like a model failure.
+    std::vector<uint8_t> jpeg;
+    std::string why;
+    if (!p.compose(j, res.bytes, jpeg, why)) {
+      return p.fail(j, Fail::Error, "thumbnail composition: " + why) ? Step::Done : Step::Retry;
+    }
+    res.bytes = std::move(jpeg);
+    res.contentType = "image/jpeg";
+    res.width = kThumbWidth;
+    res.height = kThumbHeight;
+  }
+  j.r2Key = imageKey(modelName, j, res.contentType);
+  j.contentType = res.contentType;
+  j.width = res.width;
+  j.height = res.height;
+  if (!p.storeImage(j, res.bytes)) return Step::Retry;
+  image = std::move(res.bytes);
+  if (!p.saveStored(j)) return Step::Retry;
+  j.stage = Stage::Stored;
+  return Step::Next;
+}
+
+Step stepStored(Job& j, Ports& p) {
+  Result<bool> done = p.complete(j);
+  if (!done) return Step::Retry;
+  // Cancelled or timed out while the model worked: never deliver it.
+  if (!*done) {
+    if (Step s = unlessAlready(j, p, "completed"); s != Step::Next) return s;
+  }
+  return p.saveStage(j, Stage::Delivering) ? Step::Next : Step::Retry;
+}
+
+Step stepDelivering(Job& j, Ports& p, std::vector<uint8_t>& image) {
+  p.progress(j, Stage::Delivering);
+  // Telegram has no idempotency key: once the upload may have reached it, the job is marked so
+  // that a restart in between never sends the photo a second time (see Sending).
+  if (!p.saveStage(j, Stage::Sending)) return Step::Retry;
+  p.finish(j, p.deliver(j, std::move(image)) ? Delivery::Sent : Delivery::Failed);
+  return Step::Done;
+}
+
+}  // namespace
+
+Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double timeoutMs) {
+  std::vector<uint8_t> image;  // the image made by this run, saving a read back from R2
+  // Each pass runs one stage; a job has six, so a bound of eight only stops a bug's loop.
+  for (int guard = 0; guard < 8; guard++) {
+    auto fresh = p.reload(j.genId);
+    if (!fresh) return Run::Done;  // cancelled while queued and already removed
+    j.cancelled = fresh->cancelled;
+    if (j.cancelled) {
+      p.discard(j, "cancelled");
+      return Run::Done;
+    }
+    Step s = Step::Done;
+    if (!j.stageKnown) {
+      s = p.fail(j, Fail::Error, "unknown stage " + j.stageText) ? Step::Done : Step::Retry;
+    } else if (j.stage == Stage::Queued) {
+      s = stepQueued(m, modelName, j, p);
+    } else if (!m) {
+      s = gone(modelName, j, p);
+    } else if (j.startedMs > 0 && p.now() - j.startedMs > timeoutMs &&
+               j.stage != Stage::Delivering && j.stage != Stage::Sending) {
+      s = p.fail(j, Fail::TimedOut, "generation timeout") ? Step::Done : Step::Retry;
+    } else {
+      switch (j.stage) {
+        case Stage::Queued: break;
+        case Stage::Enhancing: s = stepEnhancing(j, p); break;
+        case Stage::Generating: s = stepGenerating(m, modelName, j, p, timeoutMs, image); break;
+        case Stage::Stored: s = stepStored(j, p); break;
+        case Stage::Delivering: s = stepDelivering(j, p, image); break;
+        case Stage::Sending:
+          // The object stopped during an upload: whether Telegram got the photo is unknown. At
+          // most once: say so and point at the gallery, where the image is.
+          p.finish(j, Delivery::Unknown);
+          s = Step::Done;
+          break;
+      }
+    }
+    if (s != Step::Next) return runOf(s);
+  }
+  return Run::Done;
+}
+
+}  // namespace gen::queue

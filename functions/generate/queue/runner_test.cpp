@@ -1,0 +1,328 @@
+// The job runner's stage transitions against fake ports: an in-memory job store and D1 row, a
+// scripted model, and a record of what the user was told. Each case is a path a real job takes:
+// the happy path, a restart in any stage, a cancel or the watchdog winning a race, a model
+// failure, a timeout, storage failing, and an upload interrupted by a restart.
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+#include "queue/runner.h"
+
+using namespace gen;
+using namespace gen::queue;
+
+namespace {
+
+struct FakePorts : Ports {
+  // The object's storage: the job as persisted (what a restarted runner would reload).
+  std::optional<Job> stored;
+  bool storageFails = false;  // every write to the object's storage fails
+  // The D1 row.
+  std::string row = "queued";
+  bool d1Fails = false;
+  int refunds = 0;
+  // The world.
+  double clock = 1000;
+  double modelMs = 500;
+  bool enhancer = false;
+  ImageResult answer;
+  int modelCalls = 0, storedImages = 0, deliveries = 0, failures = 0, discards = 0;
+  bool deliveryOk = true;
+  std::vector<std::string> told;  // what the user saw, in order
+  std::vector<Stage> saved;       // every stage persisted, in order
+  std::string ending;             // "sent" | "delivery failed" | "unknown" | "failed" | "discarded: ..."
+  // Fires once, when the runner persists this stage (a cancel or the watchdog arriving).
+  std::optional<Stage> onSave;
+  std::function<void()> atSave;
+
+  FakePorts() {
+    answer.outcome = Outcome::Ok;
+    answer.bytes = {1, 2, 3};
+    answer.contentType = "image/png";
+    answer.width = answer.height = 512;
+  }
+  Job job() const { return *stored; }
+
+  double now() override { return clock; }
+  std::optional<Job> reload(int64_t) override { return stored; }
+  bool saveStage(Job& j, Stage s) override {
+    if (storageFails) return false;
+    j.stage = s;
+    stored->stage = s;
+    saved.push_back(s);
+    if (onSave == s && atSave) {
+      onSave.reset();
+      atSave();
+    }
+    return true;
+  }
+  bool saveStarted(const Job& j) override {
+    stored->startedMs = j.startedMs;
+    return !storageFails;
+  }
+  bool saveEnhanced(const Job& j) override {
+    stored->enhanced = j.enhanced;
+    return !storageFails;
+  }
+  bool saveModelMs(const Job& j) override {
+    stored->modelMs = j.modelMs;
+    return !storageFails;
+  }
+  bool saveStored(const Job& j) override {
+    if (storageFails) return false;
+    stored->stage = Stage::Stored;
+    stored->r2Key = j.r2Key;
+    saved.push_back(Stage::Stored);
+    return true;
+  }
+  Result<bool> startProcessing(const Job&) override {
+    if (d1Fails) return {Error::Unavailable, "d1 down"};
+    if (row != "queued") return false;
+    row = "processing";
+    return true;
+  }
+  Result<bool> complete(const Job&) override {
+    if (d1Fails) return {Error::Unavailable, "d1 down"};
+    if (row != "processing") return false;
+    row = "completed";
+    return true;
+  }
+  Result<std::string> rowStatus(int64_t) override {
+    if (d1Fails) return {Error::Unavailable, "d1 down"};
+    return row;
+  }
+  void recordEnhanced(const Job&) override {}
+  bool enhancementEnabled() override { return enhancer; }
+  Enhanced enhance(std::string_view prompt) override {
+    return Enhanced{std::string(prompt) + ", detailed", true, ""};
+  }
+  ImageResult generate(const Job&, const GenerateRequest& req) override {
+    modelCalls++;
+    CHECK(req.deadlineMs > clock);
+    clock += modelMs;
+    return answer;
+  }
+  bool compose(const Job&, const std::vector<uint8_t>&, std::vector<uint8_t>& jpeg,
+               std::string&) override {
+    jpeg = {9};
+    return true;
+  }
+  bool storeImage(const Job&, const std::vector<uint8_t>&) override {
+    if (storageFails) return false;
+    storedImages++;
+    return true;
+  }
+  bool deliver(Job&, std::vector<uint8_t>) override {
+    deliveries++;
+    return deliveryOk;
+  }
+  void progress(const Job&, Stage s) override { told.push_back(std::string(stageName(s))); }
+  bool fail(Job&, Fail why, const std::string& detail) override {
+    if (d1Fails) return false;
+    failures++;
+    if (row == "queued" || row == "processing") {
+      row = "failed";
+      refunds++;
+      told.push_back(why == Fail::TimedOut ? "timed out" : "failed: " + detail);
+    }
+    ending = "failed";
+    stored.reset();
+    return true;
+  }
+  void discard(Job&, std::string_view why) override {
+    discards++;
+    ending = "discarded: " + std::string(why);
+    stored.reset();
+  }
+  void finish(Job&, Delivery d) override {
+    ending = d == Delivery::Sent ? "sent" : d == Delivery::Failed ? "delivery failed" : "unknown";
+    stored.reset();
+  }
+};
+
+Model flux() {
+  Model m;
+  m.name = "flux";
+  m.provider = "builtin";
+  return m;
+}
+
+FakePorts withJob(Stage s = Stage::Queued) {
+  FakePorts p;
+  Job j;
+  j.genId = 42;
+  j.userId = 7;
+  j.chatId = 7;
+  j.cost = 1;
+  j.lang = "en";
+  j.prompt = "a fox";
+  j.state = "running";
+  j.stage = s;
+  p.stored = j;
+  return p;
+}
+
+constexpr double kTimeout = 600000;
+
+}  // namespace
+
+TEST_CASE("runner: a job goes from queued to delivered, each stage persisted first", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Stored, Stage::Delivering,
+                                      Stage::Sending});
+  CHECK(p.row == "completed");
+  CHECK(p.modelCalls == 1);
+  CHECK(p.storedImages == 1);
+  CHECK(p.deliveries == 1);
+  CHECK(p.ending == "sent");
+  CHECK(p.refunds == 0);
+  CHECK(p.told == std::vector<std::string>{"generating", "delivering"});
+}
+
+TEST_CASE("runner: with an enhancer the job passes through enhancing", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.enhancer = true;
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.saved.front() == Stage::Enhancing);
+  CHECK(p.ending == "sent");
+}
+
+TEST_CASE("runner: a restarted runner resumes from the persisted stage", "[generate]") {
+  const Model m = flux();
+  SECTION("stored: the image is not made again") {
+    FakePorts p = withJob(Stage::Stored);
+    p.row = "processing";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 0);
+    CHECK(p.deliveries == 1);
+    CHECK(p.row == "completed");
+  }
+  SECTION("stored after D1 already completed it: delivered, not discarded") {
+    FakePorts p = withJob(Stage::Stored);
+    p.row = "completed";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.deliveries == 1);
+    CHECK(p.discards == 0);
+  }
+  SECTION("sending: the upload may have reached Telegram, so it is never sent twice") {
+    FakePorts p = withJob(Stage::Sending);
+    p.row = "completed";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.deliveries == 0);
+    CHECK(p.ending == "unknown");
+  }
+}
+
+TEST_CASE("runner: a cancel or the watchdog that won the race makes the runner discard", "[generate]") {
+  const Model m = flux();
+  SECTION("cancelled while queued in D1: never started") {
+    FakePorts p = withJob();
+    p.row = "cancelled";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 0);
+    CHECK(p.ending == "discarded: cancelled");
+  }
+  SECTION("cancel flag seen at the next stage: the image is not delivered") {
+    FakePorts p = withJob();
+    p.onSave = Stage::Generating;
+    p.atSave = [&] { p.stored->cancelled = true; };
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 0);
+    CHECK(p.deliveries == 0);
+    CHECK(p.ending == "discarded: cancelled");
+  }
+  SECTION("timed out by the watchdog while the model worked: the result is dropped") {
+    FakePorts p = withJob();
+    p.onSave = Stage::Generating;
+    p.atSave = [&] { p.row = "failed"; };
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 1);
+    CHECK(p.deliveries == 0);
+    CHECK(p.ending == "discarded: failed");
+    CHECK(p.refunds == 0);  // the watchdog refunded; the runner does not again
+  }
+}
+
+TEST_CASE("runner: a model failure fails the job and refunds once", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.answer.outcome = Outcome::Failed;
+  p.answer.detail = "HTTP 500";
+  p.answer.tries = 3;
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.row == "failed");
+  CHECK(p.refunds == 1);
+  CHECK(p.deliveries == 0);
+  CHECK(p.told.back() == "failed: HTTP 500 after 3 tries");
+}
+
+TEST_CASE("runner: a job past the generation timeout fails as timed out", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob(Stage::Generating);
+  p.row = "processing";
+  p.stored->startedMs = 1;
+  p.clock = 1 + kTimeout + 1;
+  Job j = p.job();
+  REQUIRE(runJob(&m, "flux", j, p, kTimeout) == Run::Done);
+  CHECK(p.modelCalls == 0);
+  CHECK(p.told.back() == "timed out");
+  CHECK(p.refunds == 1);
+}
+
+TEST_CASE("runner: a model no longer configured fails the job with the refund", "[generate]") {
+  FakePorts p = withJob();
+  REQUIRE(runJob(nullptr, "gone", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.row == "failed");
+  CHECK(p.refunds == 1);
+  CHECK(p.told.back() == "failed: model gone is no longer configured");
+}
+
+TEST_CASE("runner: storage failing hands the job back for a retry without losing it", "[generate]") {
+  const Model m = flux();
+  SECTION("the object's storage") {
+    FakePorts p = withJob();
+    p.storageFails = true;
+    CHECK(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Retry);
+    CHECK(p.deliveries == 0);
+    CHECK(p.stored.has_value());  // still there for the next alarm
+  }
+  SECTION("D1") {
+    FakePorts p = withJob();
+    p.d1Fails = true;
+    CHECK(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Retry);
+    CHECK(p.modelCalls == 0);
+    CHECK(p.refunds == 0);
+  }
+}
+
+TEST_CASE("runner: a failed upload ends the job with the image kept", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.deliveryOk = false;
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.row == "completed");
+  CHECK(p.ending == "delivery failed");
+}
+
+TEST_CASE("runner: a stage this build does not know fails the job", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.stored->stageKnown = false;
+  p.stored->stageText = "teleporting";
+  p.row = "processing";
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.told.back() == "failed: unknown stage teleporting");
+}
+
+TEST_CASE("runner: a premium thumbnail is composed and stored under its own key", "[generate]") {
+  CHECK(imageKey("flux", Job{.genId = 5}, "image/jpeg") == "generations/flux/5.jpg");
+  CHECK(imageKey("flux", Job{.genId = 5}, "image/webp") == "generations/flux/5.webp");
+  CHECK(imageKey("sdxl", Job{.genId = 5}, "image/png") == "generations/sdxl/5.png");
+  Job t;
+  t.genId = 5;
+  t.thumb = R"({"algorithm":"premium","title":"Hi"})";
+  CHECK(imageKey("flux", t, "image/png").rfind("thumb/", 0) == 0);
+}

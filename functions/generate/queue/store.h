@@ -1,0 +1,66 @@
+// The queue object's own SQLite storage (host storage op "sql"): the jobs in FIFO order with
+// their progress, the status edits waiting for their turn, and a log of finished jobs.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "queue/job.h"
+#include "shared/db.h"
+#include "shared/json.h"
+
+namespace gen::queue::store {
+
+struct Rows {
+  std::shared_ptr<simdjson::dom::parser> parser;
+  std::vector<json::Object> rows;
+  std::string error;
+  bool ok() const { return error.empty(); }
+  std::optional<json::Object> first() const {
+    if (rows.empty()) return std::nullopt;
+    return rows[0];
+  }
+};
+
+Rows sql(const db::Stmt& s);
+int64_t scalar(const db::Stmt& s, const char* col, int64_t fallback = 0);
+
+// Creates the tables once per object per isolate.
+bool ensureSchema(const std::string& object);
+
+Job jobFrom(const json::Object& row);
+std::optional<Job> load(int64_t genId);
+bool setStage(Job& j, Stage s);
+void heartbeat(int64_t genId);
+// Adds a job at the end of the queue; false when the id is already there (or storage failed:
+// see `failed`).
+struct NewJob {
+  int64_t genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
+  std::string lang, prompt;
+  std::optional<std::string> thumb;
+  double enqueuedMs = 0;
+};
+bool add(const NewJob& n, bool& failed);
+// Takes the first queued job when fewer than `concurrency` run, for the runner `incarnation`.
+std::optional<Job> claim(int concurrency, const std::string& incarnation);
+// Puts a running job back in the queue at its place.
+void requeue(int64_t genId);
+// Running jobs whose runner vanished go back to queued; answers (genId, stage) of each.
+std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
+                                                         const std::string& incarnation);
+// Moves a finished job to the done log (kept to the last 5000).
+void logDone(const Job& j, std::string_view outcome);
+bool inDoneLog(int64_t genId);
+void markCancelled(int64_t genId);
+
+struct Counts {
+  int64_t queued = 0, running = 0;
+  double nextEditAt = 0;  // the earliest waiting status edit, 0 when none
+};
+Counts counts();
+// The mean of the latest completed jobs' durations, or a default guess.
+double averageJobMs();
+
+}  // namespace gen::queue::store
