@@ -4,7 +4,9 @@
 
 #include "jobs.h"
 #include "shared/config.h"
+#include "shared/clients.h"
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/json.h"
 
@@ -19,14 +21,25 @@ constexpr double kDayMs = 86400000.0;
 constexpr const char* kReferencePrefix = "ref/";
 
 bool deleteKeys(const std::vector<std::string>& keys) {
-  if (keys.empty()) return true;
-  json::JsonWriter w;
-  w.beginObject().key("op").value("delete").key("keys").beginArray();
-  for (const std::string& k : keys) w.value(k);
-  w.endArray().endObject();
-  host::Reply r = host::r2(w.str());
-  if (!r.ok()) logger::error("cleanup: r2 delete: " + r.error);
-  return r.ok();
+  Status s = clients::r2::remove(keys);
+  if (!s) logger::error("cleanup: " + s.detail());
+  return s.ok();
+}
+
+// Removes the images of `rows` from R2, then forgets their keys; how many.
+int removeImages(const std::vector<generation::Stored>& rows, double now) {
+  std::vector<std::string> keys;
+  std::vector<int64_t> ids;
+  for (const generation::Stored& g : rows) {
+    keys.push_back(g.r2Key);
+    ids.push_back(g.id);
+  }
+  if (!deleteKeys(keys)) return 0;
+  if (Status s = generation::clearKeys(ids, now); !s) {
+    logger::error("cleanup: clearing keys: " + s.detail());
+    return 0;
+  }
+  return int(ids.size());
 }
 
 // Deletes rows older than `before` from `table`, at most `limit`; returns how many.
@@ -51,74 +64,30 @@ CleanupReport cleanup(double now) {
   // Generated images and thumbnails: R2 first, then the key is cleared; the row stays as history
   // (the gallery shows it as expired). A crash in between leaves keys whose objects are gone;
   // deleting a missing object is a no-op, so the next run finishes the job.
-  db::Result old = db::all(
-      Stmt("SELECT id, r2_key FROM generations WHERE r2_key IS NOT NULL AND "
-           "COALESCE(finished_ms, created_ms) < ?1 ORDER BY id LIMIT ?2")
-          .bind(imageBefore).bind(batch));
-  if (old.ok() && old.size() > 0) {
-    std::vector<std::string> keys;
-    std::vector<int64_t> ids;
-    for (size_t i = 0; i < old.size(); i++) {
-      keys.emplace_back(json::getString(old.row(i), "r2_key").value_or(""));
-      ids.push_back(json::getInt(old.row(i), "id").value_or(0));
-    }
-    if (deleteKeys(keys)) {
-      std::vector<Stmt> clear;
-      for (int64_t id : ids) {
-        clear.push_back(Stmt("UPDATE generations SET r2_key = NULL, updated_ms = ?2 WHERE id = ?1")
-                            .bind(id).bind(now));
-      }
-      std::string err;
-      if (db::batch(clear, &err).size() == clear.size()) rep.images = int(ids.size());
-      else logger::error("cleanup: clearing keys: " + err);
-    }
-    rep.more = rep.more || int64_t(old.size()) == batch;
-  } else if (!old.ok()) {
-    logger::error("cleanup: " + old.error());
+  Result<std::vector<generation::Stored>> old = generation::expired(imageBefore, batch);
+  if (!old) {
+    logger::error("cleanup: " + old.detail());
+  } else if (!old->empty()) {
+    rep.images = removeImages(*old, now);
+    rep.more = rep.more || int64_t(old->size()) == batch;
   }
 
   // Images hidden in /gallery whose R2 delete failed or was cut short: finish it.
-  db::Result hidden = db::all(
-      Stmt("SELECT id, r2_key FROM generations WHERE deleted_ms IS NOT NULL AND r2_key IS NOT "
-           "NULL ORDER BY deleted_ms LIMIT ?1")
-          .bind(batch));
-  if (hidden.ok() && hidden.size() > 0) {
-    std::vector<std::string> keys;
-    std::vector<Stmt> clear;
-    for (size_t i = 0; i < hidden.size(); i++) {
-      keys.emplace_back(json::getString(hidden.row(i), "r2_key").value_or(""));
-      clear.push_back(Stmt("UPDATE generations SET r2_key = NULL WHERE id = ?1")
-                          .bind(json::getInt(hidden.row(i), "id").value_or(0)));
-    }
-    std::string err;
-    if (deleteKeys(keys) && db::batch(clear, &err).size() == clear.size()) {
-      rep.deleted = int(keys.size());
-    }
-    rep.more = rep.more || int64_t(hidden.size()) == batch;
+  if (auto hidden = generation::hiddenWithImage(batch); hidden && !hidden->empty()) {
+    rep.deleted = removeImages(*hidden, now);
+    rep.more = rep.more || int64_t(hidden->size()) == batch;
   }
 
   // Reference images: by R2's own upload time, one listing page per run.
-  json::JsonWriter list;
-  list.beginObject().key("op").value("list").key("prefix").value(kReferencePrefix)
-      .key("limit").value(batch).endObject();
-  host::Reply listed = host::r2(list.str());
-  if (listed.ok()) {
-    simdjson::dom::parser p;
-    json::Object o;
+  if (Result<clients::r2::Listing> listed = clients::r2::list(kReferencePrefix, batch)) {
     std::vector<std::string> refs;
-    if (p.parse(listed.json).get(o) == simdjson::SUCCESS) {
-      if (auto objs = json::getArray(o, "objects")) {
-        for (auto el : *objs) {
-          json::Object obj;
-          if (el.get(obj) != simdjson::SUCCESS) continue;
-          if (json::getDouble(obj, "uploaded_ms").value_or(now) < refBefore) {
-            refs.emplace_back(json::getString(obj, "key").value_or(""));
-          }
-        }
-      }
-      rep.more = rep.more || json::getBool(o, "truncated").value_or(false);
+    for (const clients::r2::Listed& o : listed->objects) {
+      if (o.uploadedMs < refBefore) refs.push_back(o.key);
     }
+    rep.more = rep.more || listed->truncated;
     if (deleteKeys(refs)) rep.references = int(refs.size());
+  } else {
+    logger::error("cleanup: " + listed.detail());
   }
 
   rep.updates = deleteOld(

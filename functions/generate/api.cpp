@@ -3,7 +3,9 @@
 #include <string>
 
 #include "shared/config.h"
+#include "shared/clients.h"
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/json.h"
 
@@ -24,12 +26,7 @@ bool parseId(std::string_view s, int64_t& out) {
 fn::Response diagnostics(const fn::Request& req) {
   if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS)) return fn::Response::error(404, "no such route");
   if (req.path == "/generations/__diag/rows") {
-    db::Result r = db::all(db::Stmt(
-        "SELECT g.id, g.user_id, g.kind, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, g.free_tier, "
-        "g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, g.finished_ms, g.deleted_ms, u.credits, "
-        "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'refund') AS refunds, "
-        "(SELECT COUNT(*) FROM credit_ledger l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves "
-        "FROM generations g JOIN users u ON u.id = g.user_id ORDER BY g.created_ms"));
+    db::Result r = db::all(generation::diagAllRows());
     if (!r.ok()) return fn::Response::error(500, r.error());
     json::JsonWriter w;
     w.beginObject().key("rows").beginArray();
@@ -69,13 +66,11 @@ fn::Response api(const fn::Request& req) {
   int64_t id = 0;
   if (!parseId(rest, id)) return fn::Response::error(404, "no such generation");
   // A status poll: a replica a moment behind is fine (the WebSocket stream has the live stages).
-  db::Result r = db::first(db::Stmt("SELECT id, model, status, created_ms, started_ms, finished_ms, "
-                                    "r2_key IS NOT NULL AS has_image FROM generations WHERE id = ?1").bind(id),
-                           db::Read::AnyReplica);
-  if (!r.ok()) return fn::Response::error(503, "storage unavailable, retry later");
-  auto row = r.first();
-  if (!row) return fn::Response::error(404, "no such generation");
-  std::string model(json::getString(*row, "model").value_or(""));
+  Result<std::optional<generation::Public>> found = generation::publicStatus(id);
+  if (!found) return fn::Response::error(503, "storage unavailable, retry later");
+  if (!*found) return fn::Response::error(404, "no such generation");
+  const generation::Public& g = **found;
+  const std::string& model = g.model;
   if (ws) {
     if (req.header("upgrade") != "websocket") return fn::Response::error(426, "expected a WebSocket upgrade");
     // The host forwards this request to the named object, which holds the socket.
@@ -86,28 +81,23 @@ fn::Response api(const fn::Request& req) {
     return f;
   }
   json::JsonWriter w;
-  w.beginObject().key("id").value(id).key("model").value(model)
-      .key("status").value(json::getString(*row, "status").value_or(""));
-  std::string_view status = json::getString(*row, "status").value_or("");
-  if (status == "queued" || status == "processing") {
+  w.beginObject().key("id").value(id).key("model").value(model).key("status").value(g.status);
+  if (g.status == "queued" || g.status == "processing") {
     // The object knows the stage and the place in the queue.
-    json::JsonWriter q;
-    q.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(model)
-        .key("path").value("/job?id=" + std::to_string(id)).key("method").value("GET").endObject();
-    host::Reply j = host::doFetch(q.str());
+    Result<clients::Answer> j =
+        clients::object("MODEL_QUEUE", model, "GET", "/job?id=" + std::to_string(id));
     simdjson::dom::parser p;
     json::Object o;
-    std::string_view body(reinterpret_cast<const char*>(j.body.data()), j.body.size());
-    if (j.ok() && p.parse(body).get(o) == simdjson::SUCCESS) {
+    if (j && p.parse(j->text()).get(o) == simdjson::SUCCESS) {
       if (auto s = json::getString(o, "stage")) w.key("stage").value(*s);
       if (auto pos = json::getInt(o, "position")) w.key("position").value(*pos);
     }
-  } else if (status == "completed") {
+  } else if (g.status == "completed") {
     w.key("stage").value("done");
   }
-  for (const char* k : {"created_ms", "started_ms", "finished_ms"}) {
-    if (auto v = json::getDouble(*row, k)) w.key(k).value(*v);
-  }
+  if (g.createdMs) w.key("created_ms").value(g.createdMs);
+  if (g.startedMs) w.key("started_ms").value(g.startedMs);
+  if (g.finishedMs) w.key("finished_ms").value(g.finishedMs);
   w.endObject();
   return fn::Response::json(200, w.str());
 }

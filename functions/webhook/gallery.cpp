@@ -18,7 +18,8 @@
 
 #include "bot_feature.h"
 #include "shared/config.h"
-#include "shared/db.h"
+#include "shared/clients.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/json.h"
 #include "shared/utf8.h"
@@ -71,64 +72,11 @@ std::string data(char op, const Filter& f, const Cursor& at) {
          std::to_string(at.id);
 }
 
-struct Item {
-  int64_t id = 0;
-  double createdMs = 0;
-  std::string kind, prompt;
-  bool favourite = false, expired = false;
-};
+using generation::Item;
+using generation::Move;
 
-Item itemOf(const json::Object& r) {
-  Item it;
-  it.id = json::getInt(r, "id").value_or(0);
-  it.createdMs = json::getDouble(r, "created_ms").value_or(0);
-  it.kind = std::string(json::getString(r, "kind").value_or("image"));
-  it.prompt = std::string(json::getString(r, "prompt").value_or(""));
-  it.favourite = json::getInt(r, "favourite").value_or(0) == 1;
-  it.expired = !json::getString(r, "r2_key").has_value();
-  return it;
-}
-
-// The filter's bound parameters are ?4 (kind or ''), ?5 (oldest created_ms), ?6 (favourites).
-#define GALLERY_FILTER                                                                     \
-  "user_id = ?1 AND status = 'completed' AND deleted_ms IS NULL AND (?4 = '' OR kind = ?4) " \
-  "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1)"
-#define GALLERY_COLUMNS \
-  "SELECT id, created_ms, kind, prompt, favourite, r2_key FROM generations WHERE "
-
-enum class Move { Newest, Older, Newer, AtOrOlder };
-
-db::Stmt pageQuery(Move m, int64_t user, const Cursor& at, const Filter& f, double since) {
-  const char* sql = nullptr;
-  switch (m) {
-    case Move::Newest:
-      sql = GALLERY_COLUMNS GALLERY_FILTER
-          " AND ?2 = ?2 AND ?3 = ?3 "
-          "ORDER BY created_ms DESC, id DESC LIMIT 1";
-      break;
-    case Move::Older:
-      sql = GALLERY_COLUMNS GALLERY_FILTER
-          " AND (created_ms < ?2 OR (created_ms = ?2 AND id < ?3)) "
-          "ORDER BY created_ms DESC, id DESC LIMIT 1";
-      break;
-    case Move::AtOrOlder:
-      sql = GALLERY_COLUMNS GALLERY_FILTER
-          " AND (created_ms < ?2 OR (created_ms = ?2 AND id <= ?3)) "
-          "ORDER BY created_ms DESC, id DESC LIMIT 1";
-      break;
-    case Move::Newer:
-      sql = GALLERY_COLUMNS GALLERY_FILTER
-          " AND (created_ms > ?2 OR (created_ms = ?2 AND id > ?3)) "
-          "ORDER BY created_ms ASC, id ASC LIMIT 1";
-      break;
-  }
-  return std::move(db::Stmt(sql)
-                       .bind(user)
-                       .bind(at.createdMs)
-                       .bind(at.id)
-                       .bind(f.kind())
-                       .bind(since)
-                       .bind(int64_t(f.favourites ? 1 : 0)));
+generation::GalleryFilter filterOf(const Filter& f, double now) {
+  return {std::string(f.kind()), f.days ? now - f.days * kDayMs : 0, f.favourites};
 }
 
 std::string shortPrompt(std::string_view s) {
@@ -165,58 +113,35 @@ tg::Keyboard filterRows(Ctx& c, const Filter& f) {
 // when it is 0. Storage failures are reported to the caller.
 std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& at,
                             const Filter& f) {
-  const double since = f.days ? c.now - f.days * kDayMs : 0;
-  db::Result page = db::first(pageQuery(move, c.userId, at, f, since));
-  if (!page.ok()) return Outcome::StorageFailed;
-  std::optional<json::Object> row = page.first();
+  const generation::GalleryFilter gf = filterOf(f, c.now);
+  Result<std::optional<Item>> page = generation::galleryItem(c.userId, move, at.createdMs, at.id, gf);
+  if (!page) return Outcome::StorageFailed;
   // Past either end (the item moved or was deleted): fall back to the newest that matches.
-  if (!row && move != Move::Newest) {
-    page = db::first(pageQuery(Move::Newest, c.userId, at, f, since));
-    if (!page.ok()) return Outcome::StorageFailed;
-    row = page.first();
+  if (!*page && move != Move::Newest) {
+    page = generation::galleryItem(c.userId, Move::Newest, 0, 0, gf);
+    if (!page) return Outcome::StorageFailed;
   }
-  Item it;
-  if (row) it = itemOf(*row);
-  db::Result counts = db::first(
-      db::Stmt(
-          "SELECT COUNT(*) AS n, "
-          "COALESCE(SUM(kind = 'image'), 0) AS images, "
-          "COALESCE(SUM(kind = 'thumbnail'), 0) AS thumbnails, "
-          "COALESCE(SUM(favourite), 0) AS favourites, "
-          "COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
-          "(?6 = 0 OR favourite = 1)), 0) AS total, "
-          "COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
-          "(?6 = 0 OR favourite = 1) AND (created_ms > ?2 OR (created_ms = ?2 AND id > ?3))), 0) "
-          "AS newer FROM generations WHERE user_id = ?1 AND status = 'completed' AND "
-          "deleted_ms IS NULL")
-          .bind(c.userId)
-          .bind(it.createdMs)
-          .bind(it.id)
-          .bind(f.kind())
-          .bind(since)
-          .bind(int64_t(f.favourites ? 1 : 0)));
-  auto cr = counts.first();
-  if (!cr) return Outcome::StorageFailed;
-  const int64_t all = json::getInt(*cr, "n").value_or(0);
-  const int64_t total = json::getInt(*cr, "total").value_or(0);
-  const int64_t newer = json::getInt(*cr, "newer").value_or(0);
-  const std::string stats =
-      i18n::format(Msg::GalleryStats, c.lang,
-                   {{"images", json::getInt(*cr, "images").value_or(0)},
-                    {"thumbnails", json::getInt(*cr, "thumbnails").value_or(0)},
-                    {"favourites", json::getInt(*cr, "favourites").value_or(0)}});
+  const bool found = page->has_value();
+  const Item it = found ? **page : Item{};
+  Result<generation::Place> place = generation::galleryPlace(c.userId, it.createdMs, it.id, gf);
+  if (!place) return Outcome::StorageFailed;
+  const int64_t all = place->all, total = place->total, newer = place->newer;
+  const std::string stats = i18n::format(Msg::GalleryStats, c.lang,
+                                         {{"images", place->images},
+                                          {"thumbnails", place->thumbnails},
+                                          {"favourites", place->favourites}});
 
   std::string text;
   tg::Keyboard kb;
   if (all == 0) {
     text = i18n::format(Msg::GalleryEmpty, c.lang);
-  } else if (!row) {
+  } else if (!found) {
     text = i18n::format(Msg::GalleryNoMatch, c.lang, {{"stats", i18n::markup(stats)}});
     kb = filterRows(c, f);
   } else {
     const Cursor cur{it.createdMs, it.id};
     std::string expired;
-    if (it.expired) {
+    if (it.r2Key.empty()) {
       expired = i18n::format(Msg::GalleryExpired, c.lang,
                              {{"days", config::getInt(Setting::IMAGE_TTL_DAYS, 30)}});
     }
@@ -239,7 +164,7 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
     std::vector<tg::Button> actions;
     actions.push_back({i18n::format(it.favourite ? Msg::GalBtnUnfav : Msg::GalBtnFav, c.lang),
                        data('F', f, cur), ""});
-    if (!it.expired)
+    if (!it.r2Key.empty())
       actions.push_back({i18n::format(Msg::GalBtnOpen, c.lang), data('p', f, cur), ""});
     actions.push_back({i18n::format(Msg::BtnDelete, c.lang), data('d', f, cur), ""});
     kb.push_back(actions);
@@ -268,38 +193,27 @@ Outcome apology(Ctx& c, const CallbackQuery* q) {
 
 // Sends the stored image of item `id` as a photo (or says it has expired).
 Outcome openItem(Ctx& c, const CallbackQuery& q, int64_t id) {
-  db::Result r = db::first(db::Stmt("SELECT kind, prompt, r2_key FROM generations WHERE id = ?1 "
-                                    "AND user_id = ?2 AND status = 'completed' AND deleted_ms IS NULL")
-                               .bind(id)
-                               .bind(c.userId));
-  if (!r.ok()) return apology(c, &q);
-  auto row = r.first();
-  if (!row) {
+  Result<std::optional<Item>> r = generation::galleryOpen(c.userId, id);
+  if (!r) return apology(c, &q);
+  if (!*r) {
     c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalGone, c.lang), true);
     return Outcome::Done;
   }
-  auto key = json::getString(*row, "r2_key");
-  if (!key) {
+  const Item& it = **r;
+  Result<clients::r2::Object> obj =
+      it.r2Key.empty() ? Result<clients::r2::Object>(Error::NotFound) : clients::r2::get(it.r2Key);
+  if (!obj && obj.error() == Error::NotFound) {
     c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalExpiredAlert, c.lang), true);
     return Outcome::Done;
   }
-  json::JsonWriter get;
-  get.beginObject().key("op").value("get").key("key").value(*key).endObject();
-  host::Reply obj = host::r2(get.str());
-  simdjson::dom::parser p;
-  json::Object meta;
-  if (!obj.ok() || p.parse(obj.json).get(meta) != simdjson::SUCCESS) return apology(c, &q);
-  if (!json::getBool(meta, "found").value_or(false)) {
-    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalExpiredAlert, c.lang), true);
-    return Outcome::Done;
-  }
+  if (!obj) return apology(c, &q);
   c.bot.answerCallbackQuery(q.id);
-  std::string type(json::getString(meta, "content_type").value_or("image/png"));
-  bool jpeg = type == "image/jpeg";
+  const std::string type = obj->contentType.empty() ? "image/png" : obj->contentType;
+  const bool jpeg = type == "image/jpeg";
   // Our thumbnails are 1280x720; AI images vary, and sendImage falls back to a document when
   // Telegram refuses a photo, so the size only needs to be plausible.
-  sendImage(c, obj.body, 1280, 720, jpeg ? "image.jpg" : "image.png", type,
-            tg::escapeHtml(shortPrompt(json::getString(*row, "prompt").value_or(""))));
+  sendImage(c, obj->bytes, 1280, 720, jpeg ? "image.jpg" : "image.png", type,
+            tg::escapeHtml(shortPrompt(it.prompt)));
   return Outcome::Done;
 }
 
@@ -354,14 +268,9 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       o = show(c, q.messageId, Move::Newest, Cursor{}, f);
       break;
     case 'F': {
-      db::Result r = db::run(db::Stmt("UPDATE generations SET favourite = 1 - favourite, "
-                                      "updated_ms = ?3 WHERE id = ?1 AND user_id = ?2 AND "
-                                      "status = 'completed' AND deleted_ms IS NULL")
-                                 .bind(at.id)
-                                 .bind(c.userId)
-                                 .bind(c.now));
-      if (!r.ok()) return apology(c, &q);
-      if (r.changes() < 1) {
+      Result<bool> r = generation::toggleFavourite(c.userId, at.id, c.now);
+      if (!r) return apology(c, &q);
+      if (!*r) {
         c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalGone, c.lang), true);
         return Outcome::Done;
       }
@@ -381,27 +290,13 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     case 'D': {
       // Hidden, not deleted: the row still counts toward the free allowance and the hourly
       // limit. The image goes from R2 now; if that fails the cron's cleanup finishes it.
-      db::Result r = db::first(db::Stmt("UPDATE generations SET deleted_ms = ?3, updated_ms = ?3 "
-                                        "WHERE id = ?1 AND user_id = ?2 AND status = 'completed' "
-                                        "AND deleted_ms IS NULL RETURNING r2_key")
-                                   .bind(at.id)
-                                   .bind(c.userId)
-                                   .bind(c.now));
-      if (!r.ok()) return apology(c, &q);
-      if (auto row = r.first()) {
-        if (auto key = json::getString(*row, "r2_key")) {
-          json::JsonWriter del;
-          del.beginObject().key("op").value("delete").key("key").value(*key).endObject();
-          host::Reply d = host::r2(del.str());
-          if (d.ok()) {
-            db::Result cleared = db::run(db::Stmt("UPDATE generations SET r2_key = NULL WHERE "
-                                                  "id = ?1 AND user_id = ?2")
-                                             .bind(at.id)
-                                             .bind(c.userId));
-            if (!cleared.ok()) logger::warn("gallery: clearing the key failed: " + cleared.error());
-          } else {
-            logger::warn("gallery: R2 delete failed: " + d.error);
-          }
+      Result<std::optional<std::string>> hidden = generation::hide(c.userId, at.id, c.now);
+      if (!hidden) return apology(c, &q);
+      if (*hidden && !(*hidden)->empty()) {
+        if (Status d = clients::r2::remove({**hidden}); !d) {
+          logger::warn("gallery: " + d.detail());
+        } else if (Status cleared = generation::clearKey(c.userId, at.id); !cleared) {
+          logger::warn("gallery: clearing the key failed: " + cleared.detail());
         }
       }
       c.bot.answerCallbackQuery(q.id, i18n::format(Msg::GalDeleted, c.lang));

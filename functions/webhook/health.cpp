@@ -8,6 +8,7 @@
 #include "shared/host.h"
 #include "shared/json.h"
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/ledger.h"
 
 namespace webhook {
@@ -200,11 +201,7 @@ fn::Response diagnostics(const fn::Request& req) {
                                    at));
     }
     seed.push_back(
-        db::Stmt("INSERT INTO generations (user_id, chat_id, model, prompt, status, cost, "
-                 "created_ms, started_ms, finished_ms, updated_ms) VALUES (?1, ?1, ?2, 'seed', "
-                 "?3, ?4, ?5, CASE WHEN ?3 = 'queued' THEN NULL ELSE ?5 END, "
-                 "CASE WHEN ?3 IN ('completed', 'failed') THEN ?5 END, ?5) RETURNING id")
-            .bind(user).bind(model).bind(status).bind(cost).bind(at));
+        generation::diagSeed(user, model, status, cost, at));
     auto res = db::batch(seed, &err);
     if (res.size() != seed.size() || !res.back().first()) {
       return fn::Response::error(500, "seed: " + err);
@@ -221,7 +218,7 @@ fn::Response diagnostics(const fn::Request& req) {
           .key("content_type").value("image/png").endObject();
       host::Reply r = host::r2(put.str(), kPng);
       if (!r.ok()) return fn::Response::error(500, "seed r2: " + r.error);
-      more.push_back(db::Stmt("UPDATE generations SET r2_key = ?2 WHERE id = ?1").bind(id).bind(key));
+      more.push_back(generation::diagSetKey(id, key));
     }
     if (!more.empty() && db::batch(more, &err).size() != more.size()) {
       return fn::Response::error(500, "seed: " + err);
@@ -231,9 +228,7 @@ fn::Response diagnostics(const fn::Request& req) {
   }
   if (req.path == "/__diag/generation") {
     int64_t id = atoll(req.queryParam("id").c_str());
-    db::Result r = db::first(db::Stmt("SELECT g.id, g.status, g.error, g.r2_key, g.notified_ms, g.started_ms, "
-                                      "u.credits FROM generations g JOIN users u ON u.id = "
-                                      "g.user_id WHERE g.id = ?1").bind(id));
+    db::Result r = db::first(generation::diagRow(id));
     if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
     w.beginObject().key("row");
     if (auto row = r.first()) w.raw(simdjson::to_string(*row));

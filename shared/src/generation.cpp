@@ -188,12 +188,20 @@ Status cancelInQueue(std::string_view model, int64_t id) {
 
 Status kickQueue(std::string_view model) { return queueCall(model, "/kick", ""); }
 
-Status ensureQueued(std::string_view model, const std::vector<int64_t>& ids) {
+Result<int64_t> ensureQueued(std::string_view model, const std::vector<int64_t>& ids) {
   json::JsonWriter body;
   body.beginObject().key("jobs").beginArray();
   for (int64_t id : ids) body.value(id);
   body.endArray().endObject();
-  return queueCall(model, "/ensure", body.str());
+  Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/ensure", body.str());
+  if (!a) return {a.error(), a.detail()};
+  simdjson::dom::parser p;
+  json::Object o;
+  if (a->status != 200 || p.parse(a->text()).get(o) != simdjson::SUCCESS) {
+    return {Error::Unavailable, "queue " + std::string(model) + "/ensure answered " +
+                                    std::to_string(a->status)};
+  }
+  return json::getInt(o, "added").value_or(0);
 }
 
 bool resend(const Row& row, std::string_view lang, double nowMs) {
@@ -526,6 +534,70 @@ Status clearKey(int64_t userId, int64_t id) {
                              .bind(userId));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   return {};
+}
+
+// ---- reading for others --------------------------------------------------------------------------
+
+Result<std::optional<Public>> publicStatus(int64_t id) {
+  db::Result r = db::first(Stmt("SELECT id, model, status, created_ms, started_ms, finished_ms "
+                                "FROM generations WHERE id = ?1")
+                               .bind(id),
+                           db::Read::AnyReplica);
+  if (!r.ok()) return {Error::Unavailable, r.error()};
+  auto row = r.first();
+  if (!row) return std::optional<Public>();
+  Public p;
+  p.id = num(*row, "id");
+  p.model = str(*row, "model");
+  p.status = str(*row, "status");
+  p.createdMs = json::getDouble(*row, "created_ms").value_or(0);
+  p.startedMs = json::getDouble(*row, "started_ms").value_or(0);
+  p.finishedMs = json::getDouble(*row, "finished_ms").value_or(0);
+  return std::optional<Public>(std::move(p));
+}
+
+Stmt countByModelAndStatus() {
+  return Stmt("SELECT model, status, COUNT(*) AS n FROM generations GROUP BY model, status");
+}
+
+Stmt countStuck(double beforeMs) {
+  return std::move(Stmt("SELECT COUNT(*) AS n FROM generations WHERE status = 'processing' AND "
+                        "started_ms < ?1")
+                       .bind(beforeMs));
+}
+
+Stmt diagAllRows() {
+  return Stmt(
+      "SELECT g.id, g.user_id, g.kind, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, "
+      "g.free_tier, g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, "
+      "g.finished_ms, g.deleted_ms, u.credits, (SELECT COUNT(*) FROM credit_ledger l WHERE l.ref "
+      "= 'gen:' || g.id AND l.reason = 'refund') AS refunds, (SELECT COUNT(*) FROM credit_ledger "
+      "l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves FROM generations g "
+      "JOIN users u ON u.id = g.user_id ORDER BY g.created_ms");
+}
+
+Stmt diagRow(int64_t id) {
+  return std::move(Stmt("SELECT g.id, g.status, g.error, g.r2_key, g.notified_ms, g.started_ms, "
+                        "u.credits FROM generations g JOIN users u ON u.id = g.user_id WHERE "
+                        "g.id = ?1")
+                       .bind(id));
+}
+
+Stmt diagSeed(int64_t userId, std::string_view model, std::string_view status, int64_t cost,
+              double atMs) {
+  return std::move(Stmt("INSERT INTO generations (user_id, chat_id, model, prompt, status, cost, "
+                        "created_ms, started_ms, finished_ms, updated_ms) VALUES (?1, ?1, ?2, "
+                        "'seed', ?3, ?4, ?5, CASE WHEN ?3 = 'queued' THEN NULL ELSE ?5 END, CASE "
+                        "WHEN ?3 IN ('completed', 'failed') THEN ?5 END, ?5) RETURNING id")
+                       .bind(userId)
+                       .bind(model)
+                       .bind(status)
+                       .bind(cost)
+                       .bind(atMs));
+}
+
+Stmt diagSetKey(int64_t id, std::string_view key) {
+  return std::move(Stmt("UPDATE generations SET r2_key = ?2 WHERE id = ?1").bind(id).bind(key));
 }
 
 }  // namespace generation

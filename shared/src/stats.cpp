@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 
 namespace stats {
@@ -48,9 +49,8 @@ Stats collect(double now, double timeoutMs) {
                    "GROUP BY label"));
   q.push_back(Stmt("SELECT value FROM metric_events WHERE kind = 'code_image' AND label = 'ok' "
                    "ORDER BY id DESC LIMIT 1000"));
-  q.push_back(Stmt("SELECT model, status, COUNT(*) AS n FROM generations GROUP BY model, status"));
-  q.push_back(Stmt("SELECT COUNT(*) AS n FROM generations WHERE status = 'processing' AND "
-                   "started_ms < ?1").bind(now - timeoutMs));
+  q.push_back(generation::countByModelAndStatus());
+  q.push_back(generation::countStuck(now - timeoutMs));
   q.push_back(Stmt("SELECT COUNT(*) AS n, SUM(CASE WHEN at_ms > ?1 THEN 1 ELSE 0 END) AS h "
                    "FROM metric_events WHERE kind = 'webhook_error'").bind(now - 3600000.0));
   q.push_back(Stmt("SELECT reason, SUM(delta) AS total FROM credit_ledger GROUP BY reason"));

@@ -101,7 +101,8 @@ Status sendToQueue(std::string_view model, const QueueJob& job);
 Status cancelInQueue(std::string_view model, int64_t id);
 // The watchdog's "go on", and its list of ids D1 says are queued for the model.
 Status kickQueue(std::string_view model);
-Status ensureQueued(std::string_view model, const std::vector<int64_t>& ids);
+// Answers how many the object added back.
+Result<int64_t> ensureQueued(std::string_view model, const std::vector<int64_t>& ids);
 // A retried update whose row is still queued: make sure its job reached the queue, else abandon.
 // `lang` is the user's. False when the queue was unreachable and the row was abandoned.
 bool resend(const Row& row, std::string_view lang, double nowMs);
@@ -188,5 +189,27 @@ Result<bool> toggleFavourite(int64_t userId, int64_t id, double nowMs);
 // had none); nullopt when the item is not there.
 Result<std::optional<std::string>> hide(int64_t userId, int64_t id, double nowMs);
 Status clearKey(int64_t userId, int64_t id);
+
+// ---- reading for others ----------------------------------------------------------------------
+
+// GET /generations/<id>: a status poll, answered by a replica a moment behind if need be.
+struct Public {
+  int64_t id = 0;
+  std::string model, status;
+  double createdMs = 0, startedMs = 0, finishedMs = 0;  // 0: not yet
+};
+Result<std::optional<Public>> publicStatus(int64_t id);
+
+// Statements for callers that batch them with their own (the metrics, the diagnostics routes):
+// rows (model, status, n); one row (n) of processing rows started before `beforeMs`.
+db::Stmt countByModelAndStatus();
+db::Stmt countStuck(double beforeMs);
+// Diagnostics (ENABLE_DIAGNOSTICS only): every row with its ledger counts; one row with the
+// owner's credits; a seeded row in any state (RETURNING id); a seeded row's image key.
+db::Stmt diagAllRows();
+db::Stmt diagRow(int64_t id);
+db::Stmt diagSeed(int64_t userId, std::string_view model, std::string_view status, int64_t cost,
+                  double atMs);
+db::Stmt diagSetKey(int64_t id, std::string_view key);
 
 }  // namespace generation
