@@ -5,6 +5,7 @@
 #include <string>
 
 #include "jobs.h"
+#include "shared/clients.h"
 #include "shared/host.h"
 #include "shared/json.h"
 
@@ -12,21 +13,18 @@ namespace cron {
 
 PaymentsReport reconcilePayments(double now) {
   PaymentsReport rep;
-  json::JsonWriter req;
-  req.beginObject().key("function").value("webhook").key("event").beginObject()
-      .key("kind").value("reconcile_payments").key("now_ms").value(now).endObject().endObject();
-  host::Reply r = host::invoke(req.str());
-  if (!r.ok()) {
-    logger::error("payments reconcile: " + r.error);
+  json::JsonWriter fields;
+  fields.beginObject().key("now_ms").value(now).endObject();
+  Result<clients::Answer> r = clients::event("webhook", "reconcile_payments", fields.str());
+  if (!r) {
+    logger::error("payments reconcile: " + r.detail());
     rep.failed = 1;
     return rep;
   }
-  simdjson::dom::parser meta, body;
-  json::Object m, o;
-  std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-  if (meta.parse(r.json).get(m) != simdjson::SUCCESS || json::getInt(m, "status") != 200 ||
-      body.parse(text).get(o) != simdjson::SUCCESS) {
-    logger::error("payments reconcile: the webhook module answered " + std::string(text));
+  simdjson::dom::parser body;
+  json::Object o;
+  if (r->status != 200 || body.parse(r->text()).get(o) != simdjson::SUCCESS) {
+    logger::error("payments reconcile: the webhook module answered " + std::string(r->text()));
     rep.failed = 1;
     return rep;
   }

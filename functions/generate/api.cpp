@@ -35,19 +35,14 @@ fn::Response diagnostics(const fn::Request& req) {
     return fn::Response::json(200, w.str());
   }
   if (req.path == "/generations/__diag/abort") {
-    json::JsonWriter w;
-    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(req.queryParam("model"))
-        .key("path").value("/diag/abort").key("method").value("POST").endObject();
-    host::Reply r = host::doFetch(w.str());  // fails: the object resets while answering
+    // Fails by design: the object resets while answering.
+    (void)clients::object("MODEL_QUEUE", req.queryParam("model"), "POST", "/diag/abort");
     return fn::Response::json(200, R"({"ok":true})");
   }
   if (req.path == "/generations/__diag/done-log") {
-    json::JsonWriter w;
-    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value(req.queryParam("model"))
-        .key("path").value("/done-log").key("method").value("GET").endObject();
-    host::Reply r = host::doFetch(w.str());
-    if (!r.ok()) return fn::Response::error(500, r.error);
-    return fn::Response::json(200, std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+    Result<clients::Answer> r = clients::object("MODEL_QUEUE", req.queryParam("model"), "GET", "/done-log");
+    if (!r) return fn::Response::error(500, r.detail());
+    return fn::Response::json(200, r->text());
   }
   return fn::Response::error(404, "no such route");
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
@@ -101,78 +102,25 @@ std::string cleanEnhanced(std::string_view a, size_t maxChars) {
 Enhanced enhancePrompt(std::string_view prompt) {
   Enhanced e;
   e.prompt = std::string(prompt);
-  std::string_view provider = config::get(Setting::ENHANCE_PROVIDER);
-  int64_t timeout = std::clamp<int64_t>(config::getInt(Setting::ENHANCE_TIMEOUT_MS, 8000), 100, 60000);
-  size_t maxChars = size_t(std::max<int64_t>(config::getInt(Setting::PROMPT_MAX_CHARS, 1000), 1));
-  std::string answer;
-  if (provider == "workers-ai") {
-    json::JsonWriter w;
-    w.beginObject().key("model").value(config::get(Setting::ENHANCE_MODEL))
-        .key("timeout_ms").value(timeout)
-        .key("input").beginObject().key("messages").raw(messagesJson(prompt))
-        .key("max_tokens").value(256).endObject().endObject();
-    host::Reply r = host::ai(w.str());
-    if (!r.ok()) {
-      e.note = "enhancer: " + r.error;
-      return e;
-    }
-    simdjson::dom::parser p;
-    json::Object o;
-    if (p.parse(r.json).get(o) == simdjson::SUCCESS) {
-      if (auto v = json::getObject(o, "value")) answer = std::string(json::getString(*v, "response").value_or(""));
-    }
-  } else if (provider == "openai") {
-    std::string_view url = config::get(Setting::ENHANCE_URL);
-    if (url.empty()) {
-      e.note = "enhancer: ENHANCE_URL is not set";
-      return e;
-    }
-    json::JsonWriter b;
-    b.beginObject().key("model").value(config::get(Setting::ENHANCE_MODEL))
-        .key("messages").raw(messagesJson(prompt)).key("max_tokens").value(256)
-        .key("temperature").value(0.7).endObject();
-    std::string body = b.take();
-    json::JsonWriter w;
-    w.beginObject().key("url").value(url).key("method").value("POST").key("timeout_ms").value(timeout)
-        .key("headers").beginObject().key("content-type").value("application/json");
-    std::string_view key = config::get(Setting::ENHANCE_API_KEY);
-    if (!key.empty()) w.key("authorization").value("Bearer " + std::string(key));
-    w.endObject().endObject();
-    host::Reply r = host::fetch(w.str(), std::span<const uint8_t>(
-                                             reinterpret_cast<const uint8_t*>(body.data()), body.size()));
-    if (!r.ok()) {
-      e.note = "enhancer: " + r.error;
-      return e;
-    }
-    simdjson::dom::parser mp;
-    json::Object meta;
-    if (mp.parse(r.json).get(meta) == simdjson::SUCCESS) {
-      if (auto err = json::getString(meta, "error")) {
-        e.note = "enhancer: " + std::string(*err);
-        return e;
-      }
-      int64_t status = json::getInt(meta, "status").value_or(0);
-      if (status != 200) {
-        e.note = "enhancer: HTTP " + std::to_string(status);
-        return e;
-      }
-    }
-    simdjson::dom::parser p;
-    json::Object o;
-    std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-    json::Array choices;
-    if (p.parse(text).get(o) == simdjson::SUCCESS && o["choices"].get(choices) == simdjson::SUCCESS) {
-      for (json::Element c : choices) {
-        json::Object co, msg;
-        if (c.get(co) == simdjson::SUCCESS && co["message"].get(msg) == simdjson::SUCCESS) {
-          answer = std::string(json::getString(msg, "content").value_or(""));
-        }
-        break;
-      }
-    }
-  } else {
+  clients::llm::Chat chat;
+  chat.provider = std::string(config::get(Setting::ENHANCE_PROVIDER));
+  if (chat.provider != "workers-ai" && chat.provider != "openai") return e;
+  chat.model = std::string(config::get(Setting::ENHANCE_MODEL));
+  chat.url = std::string(config::get(Setting::ENHANCE_URL));
+  chat.apiKey = std::string(config::get(Setting::ENHANCE_API_KEY));
+  chat.timeoutMs = std::clamp<int64_t>(config::getInt(Setting::ENHANCE_TIMEOUT_MS, 8000), 100, 60000);
+  const size_t maxChars =
+      size_t(std::max<int64_t>(config::getInt(Setting::PROMPT_MAX_CHARS, 1000), 1));
+  if (chat.provider == "openai" && chat.url.empty()) {
+    e.note = "enhancer: ENHANCE_URL is not set";
     return e;
   }
+  Result<std::string> got = clients::llm::complete(chat, messagesJson(prompt));
+  if (!got) {
+    e.note = "enhancer: " + got.detail();
+    return e;
+  }
+  const std::string& answer = *got;
   std::string cleaned = cleanEnhanced(answer, maxChars);
   if (cleaned.empty()) {
     e.note = "enhancer: empty answer";

@@ -1,5 +1,6 @@
 #include "thumbnail_job.h"
 
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/host.h"
@@ -80,41 +81,16 @@ bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& ba
   }
   body.endArray().key("format").value("jpeg").key("background").value(base64(background));
   body.endObject();
-  json::JsonWriter req;
-  req.beginObject().key("function").value("render").key("event").beginObject();
-  req.key("kind").value("fetch").key("internal").value(true).key("request").beginObject();
-  req.key("method").value("POST").key("path").value("/thumbnail");
-  req.key("url").value("internal:/thumbnail").key("query").value("");
-  req.key("headers").beginObject().key("content-type").value("application/json");
-  // The route checks RENDER_API_KEY for every caller; this one holds the key already.
-  if (std::string_view key = config::get(config::Setting::RENDER_API_KEY); !key.empty()) {
-    req.key("authorization").value("Bearer " + std::string(key));
-  }
-  req.endObject().endObject().endObject().endObject();
-  const std::string& b = body.str();
-  host::Reply r = host::invoke(
-      req.str(), std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
-  if (!r.ok()) {
-    why = "render: " + r.error;
+  Result<clients::Answer> r = clients::route("render", "POST", "/thumbnail", body.str());
+  if (!r) {
+    why = "render: " + r.detail();
     return false;
   }
-  simdjson::dom::parser p;
-  json::Object meta;
-  if (p.parse(r.json).get(meta) != simdjson::SUCCESS) {
-    why = "render: an unreadable reply";
+  if (r->status != 200) {
+    why = "render " + std::to_string(r->status) + ": " + r->errorMessage("");
     return false;
   }
-  if (int64_t status = json::getInt(meta, "status").value_or(0); status != 200) {
-    simdjson::dom::parser ep;
-    json::Object eo;
-    std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-    why = "render " + std::to_string(status) + ": " +
-          (ep.parse(text).get(eo) == simdjson::SUCCESS
-               ? std::string(json::getString(eo, "error").value_or(""))
-               : std::string());
-    return false;
-  }
-  out = std::move(r.body);
+  out = std::move(r->body);
   return true;
 }
 

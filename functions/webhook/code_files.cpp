@@ -10,6 +10,7 @@
 #include "command.h"
 #include "lexer/token.h"
 #include "render_client.h"
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/i18n.h"
@@ -334,18 +335,11 @@ Outcome cmdDelete(Ctx& c, const Command& cmd) {
 }
 
 std::vector<std::string> themeNames() {
-  json::JsonWriter req;
-  req.beginObject().key("function").value("render").key("event").beginObject()
-      .key("kind").value("fetch")
-      .key("request").beginObject().key("method").value("GET").key("path").value("/render/themes")
-      .key("query").value("").key("headers").beginObject().endObject().endObject()
-      .endObject().endObject();
-  host::Reply r = host::invoke(req.str());
+  Result<clients::Answer> r = clients::route("render", "GET", "/render/themes");
   std::vector<std::string> out;
   simdjson::dom::parser p;
   json::Object o;
-  std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-  if (!r.ok() || p.parse(text).get(o) != simdjson::SUCCESS) return out;
+  if (!r || p.parse(r->text()).get(o) != simdjson::SUCCESS) return out;
   if (auto arr = json::getArray(o, "themes")) {
     for (auto el : *arr) {
       std::string_view s;

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "shared/config.h"
+#include "shared/clients.h"
 #include "shared/host.h"
 #include "shared/json.h"
 
@@ -22,43 +22,19 @@ RenderOutput renderImage(const RenderJob& job) {
   if (!job.locale.empty()) body.key("locale").value(job.locale);
   body.endObject();
 
-  json::JsonWriter req;
-  req.beginObject().key("function").value("render").key("event").beginObject()
-      .key("kind").value("fetch")
-      .key("request").beginObject().key("method").value("POST").key("path").value("/render")
-      .key("url").value("internal:/render").key("query").value("")
-      .key("headers").beginObject().key("content-type").value("application/json");
-  // The route checks RENDER_API_KEY for every caller, the bot included; the bot holds the key.
-  if (std::string_view key = config::get(config::Setting::RENDER_API_KEY); !key.empty()) {
-    req.key("authorization").value("Bearer " + std::string(key));
-  }
-  req.endObject().endObject().endObject().endObject();
-  const std::string& b = body.str();
-  host::Reply r = host::invoke(
-      req.str(), std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+  Result<clients::Answer> r = clients::route("render", "POST", "/render", body.str());
   RenderOutput out;
-  if (!r.ok()) {
+  if (!r) {
     out.error = "the renderer is unavailable";
-    logger::error("render invoke: " + r.error);
+    logger::error("render invoke: " + r.detail());
     return out;
   }
-  simdjson::dom::parser p;
-  json::Object meta;
-  if (p.parse(r.json).get(meta) == simdjson::SUCCESS) {
-    out.status = int(json::getInt(meta, "status").value_or(0));
-  }
+  out.status = r->status;
   if (out.status != 200) {
-    simdjson::dom::parser ep;
-    json::Object eo;
-    std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
-    if (ep.parse(text).get(eo) == simdjson::SUCCESS) {
-      out.error = std::string(json::getString(eo, "error").value_or("render failed"));
-    } else {
-      out.error = "render failed";
-    }
+    out.error = r->errorMessage("render failed");
     return out;
   }
-  out.png = std::move(r.body);
+  out.png = std::move(r->body);
   // PNG IHDR: width and height are big-endian at bytes 16..23.
   if (out.png.size() >= 24 && memcmp(out.png.data(), "\x89PNG", 4) == 0) {
     auto be = [&](size_t i) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
@@ -49,24 +50,6 @@ std::string messagesJson(std::string_view text) {
       .endObject()
       .endArray();
   return w.take();
-}
-
-// The assistant's text from an OpenAI-style chat answer; empty when the shape is wrong.
-std::string chatContent(std::string_view body) {
-  simdjson::dom::parser p;
-  json::Object o;
-  json::Array choices;
-  if (p.parse(body.data(), body.size()).get(o) != simdjson::SUCCESS ||
-      o["choices"].get(choices) != simdjson::SUCCESS)
-    return {};
-  for (json::Element c : choices) {
-    json::Object co, msg;
-    if (c.get(co) == simdjson::SUCCESS && co["message"].get(msg) == simdjson::SUCCESS) {
-      return std::string(json::getString(msg, "content").value_or(""));
-    }
-    break;
-  }
-  return {};
 }
 
 }  // namespace
@@ -148,101 +131,28 @@ bool parseLlmAnswer(std::string_view answer, Analysis& out, std::string& why) {
 
 LlmAnalysis analyzeWithLlm(std::string_view text) {
   LlmAnalysis r;
-  std::string_view provider = config::get(Setting::THUMBNAIL_LLM_PROVIDER);
-  const int64_t timeout =
+  clients::llm::Chat chat;
+  chat.provider = std::string(config::get(Setting::THUMBNAIL_LLM_PROVIDER));
+  if (chat.provider != "workers-ai" && chat.provider != "openai") return r;
+  chat.model = std::string(config::get(Setting::THUMBNAIL_LLM_MODEL));
+  chat.url = std::string(config::get(Setting::THUMBNAIL_LLM_URL));
+  chat.apiKey = std::string(config::get(Setting::ENHANCE_API_KEY));
+  chat.timeoutMs =
       std::clamp<int64_t>(config::getInt(Setting::THUMBNAIL_LLM_TIMEOUT_MS, 4000), 100, 30000);
-  std::string answer;
-  if (provider == "workers-ai") {
-    json::JsonWriter w;
-    w.beginObject()
-        .key("model")
-        .value(config::get(Setting::THUMBNAIL_LLM_MODEL))
-        .key("timeout_ms")
-        .value(timeout)
-        .key("input")
-        .beginObject()
-        .key("messages")
-        .raw(messagesJson(text))
-        .key("max_tokens")
-        .value(128)
-        .endObject()
-        .endObject();
-    host::Reply rep = host::ai(w.str());
-    if (!rep.ok()) {
-      r.note = "thumbnail LLM: " + rep.error;
-      return r;
-    }
-    simdjson::dom::parser p;
-    json::Object o;
-    if (p.parse(rep.json).get(o) == simdjson::SUCCESS) {
-      if (auto v = json::getObject(o, "value"))
-        answer = std::string(json::getString(*v, "response").value_or(""));
-    }
-  } else if (provider == "openai") {
-    std::string_view url = config::get(Setting::THUMBNAIL_LLM_URL);
-    if (url.empty()) {
-      r.note = "thumbnail LLM: THUMBNAIL_LLM_URL is not set";
-      return r;
-    }
-    json::JsonWriter b;
-    b.beginObject()
-        .key("model")
-        .value(config::get(Setting::THUMBNAIL_LLM_MODEL))
-        .key("messages")
-        .raw(messagesJson(text))
-        .key("max_tokens")
-        .value(128)
-        .key("temperature")
-        .value(0.0)
-        .key("response_format")
-        .beginObject()
-        .key("type")
-        .value("json_object")
-        .endObject()
-        .endObject();
-    std::string body = b.take();
-    json::JsonWriter w;
-    w.beginObject()
-        .key("url")
-        .value(url)
-        .key("method")
-        .value("POST")
-        .key("timeout_ms")
-        .value(timeout)
-        .key("headers")
-        .beginObject()
-        .key("content-type")
-        .value("application/json");
-    if (std::string_view key = config::get(Setting::ENHANCE_API_KEY); !key.empty()) {
-      w.key("authorization").value("Bearer " + std::string(key));
-    }
-    w.endObject().endObject();
-    host::Reply rep = host::fetch(
-        w.str(),
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
-    if (!rep.ok()) {
-      r.note = "thumbnail LLM: " + rep.error;
-      return r;
-    }
-    simdjson::dom::parser mp;
-    json::Object meta;
-    if (mp.parse(rep.json).get(meta) == simdjson::SUCCESS) {
-      if (auto err = json::getString(meta, "error")) {
-        r.note = "thumbnail LLM: " + std::string(*err);
-        return r;
-      }
-      if (int64_t status = json::getInt(meta, "status").value_or(0); status != 200) {
-        r.note = "thumbnail LLM: HTTP " + std::to_string(status);
-        return r;
-      }
-    }
-    answer = chatContent(
-        std::string_view(reinterpret_cast<const char*>(rep.body.data()), rep.body.size()));
-  } else {
+  chat.maxTokens = 128;
+  chat.temperature = 0.0;
+  chat.jsonAnswer = true;
+  if (chat.provider == "openai" && chat.url.empty()) {
+    r.note = "thumbnail LLM: THUMBNAIL_LLM_URL is not set";
+    return r;
+  }
+  Result<std::string> answer = clients::llm::complete(chat, messagesJson(text));
+  if (!answer) {
+    r.note = "thumbnail LLM: " + answer.detail();
     return r;
   }
   std::string why;
-  if (!parseLlmAnswer(answer, r.analysis, why)) {
+  if (!parseLlmAnswer(*answer, r.analysis, why)) {
     r.note = "thumbnail LLM: " + why;
     return r;
   }
