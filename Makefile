@@ -5,7 +5,7 @@ PORT ?= 8787
 export WRANGLER_SEND_METRICS = false
 WRANGLER = npx --no-install wrangler
 
-.PHONY: setup wasm native fuzzers build run test unit integration deploy smoke set-commands fuzz bench clean
+.PHONY: setup wasm native fuzzers build run test unit integration deploy smoke set-commands fuzz bench clean format check-format
 
 setup:
 	@bash scripts/setup.sh
@@ -36,6 +36,7 @@ integration: wasm
 	@node --test --test-concurrency=2 tests/integration/
 
 test: build
+	@bash scripts/check-format.sh
 	@ctest --preset native
 	@ctest --preset fuzz
 	@node --test --test-concurrency=2 tests/integration/ host/cli/
@@ -57,6 +58,13 @@ set-commands:
 
 fuzz: setup
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Formats every C++ file with clang-format-16 and the repository's .clang-format (make test checks it).
+format: setup
+	@git ls-files -- '*.cpp' '*.h' '*.c' ':!deps/' | xargs clang-format-16 -i
+
+check-format: setup
+	@bash scripts/check-format.sh
 
 clean:
 	rm -rf build .wrangler

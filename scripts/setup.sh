@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   clang-16 lld-16 llvm-16 wasi-libc libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
   libclang-rt-16-dev-wasm32 libclang-rt-16-dev
-  cmake make ninja-build dpkg-dev xz-utils ca-certificates binaryen
+  cmake make ninja-build dpkg-dev xz-utils ca-certificates binaryen clang-format-16
   libstb-dev catch2
   fonts-dejavu-core fonts-jetbrains-mono fonts-noto-core
   nodejs python3-pygments python3-pil python3-fonttools

@@ -13,6 +13,36 @@
 // Exports, the same in every module (shared/src/entry.cpp):
 //   guest_alloc(n) -> ptr, guest_free(ptr), guest_init(ptr, n) with the settings as JSON,
 //   guest_handle(ptr, n) -> reply length for one event blob, guest_result() -> reply pointer.
+//
+// ---- Events (guest_handle's blob: {"kind", ...} then the body bytes; shared/include/shared/entry.h)
+//   fetch               {"request": {"method","url","path","query","headers"}} + body: an HTTP
+//                       request routed by host/worker.mjs's ROUTES table (path prefix -> module,
+//                       with its body cap, its secret header check and its rate limiter, all
+//                       applied by the host before the module sees the request)
+//   scheduled           {"cron","scheduled_ms"}: a Cron Trigger (cron module)
+//   health              {"host": {...runtime features}}: GET /healthz (webhook module)
+//   do_fetch            {"object", "incarnation", "request"} + body: a request to a Durable Object
+//   alarm               {"object", "incarnation", "retry_count"}: the object's alarm fired
+//   deferred            {"object"?, "task", ...}: an event a module asked for with host_defer
+//   ws_message/ws_close {"object", "tags", "message"}: a hibernatable WebSocket the object holds
+//   reconcile_payments  {"now_ms"}: another module's named event through host_invoke (the cron
+//                       asking the webhook module; shared/clients.h `clients::event`)
+// "incarnation" is the id of the object's current life (a new one after every restart).
+//
+// ---- Reply (guest_result): {"status", "headers": {...}} + body bytes, an HTTP response, where
+// these response headers are instructions to the host and never reach a client:
+//   x-host-websocket: TAG              accept a WebSocket upgrade and hold it (hibernatable),
+//                                      tagged TAG for storage op "ws_send"
+//   x-host-websocket-hello: TEXT       the first message sent on it
+//   x-host-websocket-close: 1          close it after the hello
+//   x-host-forward-binding: NS         forward this request (a WebSocket upgrade) to the
+//   x-host-forward-object: NAME          Durable Object NAME of namespace NS,
+//   x-host-forward-path: PATH            at PATH
+//   x-host-abort: 1                    reset the Durable Object after answering (diagnostics)
+// A module reply with a status below 200 (other than 101 with x-host-websocket) is a 500.
+//
+// The business layer does not build these envelopes by hand: shared/clients.h (R2, module
+// routes and events, Durable Objects, a chat LLM), shared/db.h (D1), shared/telegram.h (Bot API).
 #pragma once
 
 #include <cstddef>
@@ -46,8 +76,10 @@ HOST_IMPORT("defer") void host_defer(const char* event, size_t len);
 // D1: {"op":"all"|"run"|"first","sql":"...","params":[...]} or
 //     {"op":"batch","statements":[{"sql":"...","params":[...]}, ...]} (one transaction).
 HOST_IMPORT("d1") int32_t host_d1(const char* req, size_t len);
-// R2: {"op":"put","key","content_type","metadata":{...}} + body; {"op":"get","key"} -> body;
-//     {"op":"delete","keys":[...]}; {"op":"list","prefix","cursor","limit"}.
+// R2: {"op":"put","key","content_type","metadata":{...}} + body;
+//     {"op":"get","key"} -> {"found","content_type","metadata","uploaded_ms"} + body;
+//     {"op":"delete","keys":[...]}; {"op":"list","prefix","cursor","limit"} ->
+//     {"objects":[{"key","size","uploaded_ms","metadata"}],"truncated","cursor"}.
 HOST_IMPORT("r2") int32_t host_r2(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
 // Outbound HTTP: {"url","method","headers":{...},"timeout_ms"} + body
 //   -> {"status","headers":{...}} + body, or {"error":"..."} on a network failure or timeout.
@@ -57,15 +89,16 @@ int32_t host_fetch(const char* req, size_t len, const uint8_t* body, size_t body
 HOST_IMPORT("do_fetch")
 int32_t host_do_fetch(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
 // The current Durable Object's storage: {"op":"sql","sql","params"} -> {"rows":[...]},
-//   {"op":"set_alarm","at_ms"}, {"op":"get_alarm"} -> {"at_ms"}, {"op":"delete_alarm"}.
+//   {"op":"set_alarm","at_ms"}, {"op":"get_alarm"} -> {"at_ms"}, {"op":"delete_alarm"},
+//   {"op":"ws_send","tag","message","close"?} -> {"sent": n} (the sockets held with that tag).
 HOST_IMPORT("storage") int32_t host_storage(const char* req, size_t len);
 // Workers AI: {"model","input":{...}} -> {"type":"json","value":...} or {"type":"bytes"} + body.
 HOST_IMPORT("ai") int32_t host_ai(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
-// Another function module: {"function":"render","event":{...}} + body -> {"status","headers"} +
-// body. How the webhook function dispatches to render without linking it (fonts ship once).
 // Waits `ms` milliseconds without using CPU time (a timer promise): honouring Telegram's 429
 // retry_after, backoff between retries. {"ms": n} -> {}.
 HOST_IMPORT("sleep") int32_t host_sleep(const char* req, size_t len);
+// Another function module: {"function":"render","event":{...}} + body -> {"status","headers"} +
+// body. How the webhook function dispatches to render without linking it (fonts ship once).
 HOST_IMPORT("invoke")
 int32_t host_invoke(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
 
