@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "asking.h"
 #include "bot_feature.h"
 #include "shared/generation.h"
 #include "shared/models.h"
@@ -62,38 +63,6 @@ bool validPrompt(Ctx& c, std::string_view prompt) {
   return true;
 }
 
-// Tells the user which limit refused them (after the INSERT found one).
-Outcome explainRefusal(Ctx& c, const gen::Model& m) {
-  Result<generation::Limits> l = generation::limits(c.userId, c.now);
-  if (!l) {
-    say(c, Msg::Sorry);
-    return Outcome::StorageFailed;
-  }
-  if (l->queueFull()) {
-    say(c, Msg::GenQueueFull, {{"count", l->active}, {"max", l->maxActive}});
-  } else if (l->hourFull()) {
-    say(c, Msg::GenHourLimit, {{"max", l->perHour}});
-  } else {
-    auto bal = ledger::balance(c.userId);
-    say(c, Msg::GenNoCredits,
-        {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}, {"balance", bal.value_or(0)}});
-  }
-  return Outcome::Done;
-}
-
-// A retried update whose row exists: make sure its job reached the queue (idempotent there).
-// nullopt when this update made no generation yet.
-std::optional<Outcome> resumeRetried(Ctx& c) {
-  Result<std::optional<generation::Row>> again = generation::bySourceUpdate(c.updateId);
-  if (!again) {
-    say(c, Msg::Sorry);
-    return Outcome::StorageFailed;
-  }
-  if (!*again) return std::nullopt;
-  if (!generation::resend(**again, i18n::code(c.lang), c.now)) say(c, Msg::GenUnavailable);
-  return Outcome::Done;
-}
-
 // Creates the generation (or finds the one this update already created) and queues it.
 Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   std::string prompt(trim(promptIn));
@@ -103,7 +72,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
   // Before any check: a retried update must find its own job, not "no credits" or "already active".
-  if (auto done = resumeRetried(c)) return *done;
+  if (auto done = resumeRetried(c, Msg::GenUnavailable)) return *done;
 
   // Paid when the balance covers the price, else one of today's free generations, if any left.
   const int64_t freePerDay = config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3);
@@ -121,39 +90,16 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
     return Outcome::Done;
   };
   if (free && freeUsed >= freePerDay) return noCredits();
-  generation::NewGeneration g;
-  g.kind = generation::Kind::Image;
-  g.id = generation::newId();
-  g.userId = c.userId;
-  g.chatId = c.chatId;
-  g.updateId = c.updateId;
+  generation::NewGeneration g = newGeneration(c, generation::Kind::Image);
   g.model = m.name;
   g.prompt = prompt;
   g.cost = free ? 0 : m.cost;
   g.freeTier = free;
-  g.nowMs = c.now;
   g.checkFree = free;
-  if (Status created = generation::create(g); !created) {
-    switch (created.error()) {
-      case Error::Duplicate: return resumeRetried(c).value_or(Outcome::Done);
-      case Error::Conflict: say(c, Msg::GenActiveExists); return Outcome::Done;
-      case Error::InsufficientFunds: return noCredits();
-      case Error::LimitReached: return explainRefusal(c, m);
-      default:
-        logger::error("enqueue: " + created.detail());
-        say(c, Msg::Sorry);
-        return Outcome::StorageFailed;
-    }
-  }
   generation::QueueJob job{g.id,   c.userId, c.chatId, g.cost, std::string(i18n::code(c.lang)),
                            prompt, free ? freePerDay - freeUsed - 1 : -1};
-  if (Status s = generation::sendToQueue(m.name, job); !s) {
-    logger::error("enqueue to " + m.name + ": " + s.detail());
-    Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);
-    if (!a) logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());
-    say(c, Msg::GenUnavailable);
-  }
-  return Outcome::Done;
+  // A limit that is neither the queue's nor the hour's: the free allowance ran out meanwhile.
+  return createAndQueue(c, g, job, {Msg::GenUnavailable, noCredits, noCredits});
 }
 
 // "/image=flux=a fox" arrives as name "image", args "flux=a fox". Only a configured model name

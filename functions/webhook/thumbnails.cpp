@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "asking.h"
 #include "bot_feature.h"
 #include "shared/clients.h"
 #include "shared/generation.h"
@@ -104,34 +105,6 @@ std::optional<Tier> tierOf(std::string_view name) {
   return std::nullopt;
 }
 
-// A retried update whose row exists: make sure its job reached the queue. nullopt when this
-// update made no thumbnail yet.
-std::optional<Outcome> resumeRetried(Ctx& c) {
-  Result<std::optional<generation::Row>> again = generation::bySourceUpdate(c.updateId);
-  if (!again) {
-    say(c, Msg::Sorry);
-    return Outcome::StorageFailed;
-  }
-  if (!*again) return std::nullopt;
-  if (!generation::resend(**again, i18n::code(c.lang), c.now)) say(c, Msg::ThumbPremiumUnavailable);
-  return Outcome::Done;
-}
-
-// Tells the user which limit the INSERT's CHECK found.
-Outcome explainRefusal(Ctx& c) {
-  Result<generation::Limits> l = generation::limits(c.userId, c.now);
-  if (!l) {
-    say(c, Msg::Sorry);
-    return Outcome::StorageFailed;
-  }
-  if (l->queueFull()) {
-    say(c, Msg::GenQueueFull, {{"count", l->active}, {"max", l->maxActive}});
-  } else {
-    say(c, Msg::GenHourLimit, {{"max", l->perHour}});
-  }
-  return Outcome::Done;
-}
-
 Outcome needCredits(Ctx& c, const Tier& t, int64_t credits, std::string_view title,
                     std::string_view subtitle) {
   std::string basic(title);
@@ -155,7 +128,7 @@ Outcome enqueuePremium(Ctx& c, const Tier& tier, const std::string& title,
     return Outcome::Done;
   }
   // Before any check: a retried update must find its own job, not "no credits".
-  if (auto done = resumeRetried(c)) return *done;
+  if (auto done = resumeRetried(c, Msg::ThumbPremiumUnavailable)) return *done;
   std::optional<int64_t> balance = ledger::balance(c.userId);
   if (!balance) {
     say(c, Msg::Sorry);
@@ -221,40 +194,18 @@ Outcome enqueuePremium(Ctx& c, const Tier& tier, const std::string& title,
       .raw(thumb.str())
       .endObject();
 
-  generation::NewGeneration g;
-  g.kind = generation::Kind::Thumbnail;
-  g.id = generation::newId();
-  g.userId = c.userId;
-  g.chatId = c.chatId;
-  g.updateId = c.updateId;
+  generation::NewGeneration g = newGeneration(c, generation::Kind::Thumbnail);
   g.model = tier.model;
   g.prompt = subtitle.empty() ? title : title + " | " + subtitle;
   g.paramsJson = params.str();
   g.cost = tier.price;
-  g.nowMs = c.now;
-  // Like an AI image: the queue and hourly limits are checked inside the INSERT, and the
-  // reservation fails the batch when the balance moved meanwhile.
-  if (Status created = generation::create(g); !created) {
-    switch (created.error()) {
-      case Error::Duplicate: return resumeRetried(c).value_or(Outcome::Done);
-      case Error::Conflict: say(c, Msg::GenActiveExists); return Outcome::Done;
-      case Error::InsufficientFunds: return needCredits(c, tier, credits, title, subtitle);
-      case Error::LimitReached: return explainRefusal(c);
-      default:
-        logger::error("thumbnail enqueue: " + created.detail());
-        say(c, Msg::Sorry);
-        return Outcome::StorageFailed;
-    }
-  }
   generation::QueueJob job{g.id,       c.userId, c.chatId, tier.price, std::string(i18n::code(c.lang)),
                            background, -1,       thumb.str()};
-  if (Status s = generation::sendToQueue(tier.model, job); !s) {
-    logger::error("thumbnail enqueue to " + tier.model + ": " + s.detail());
-    Result<bool> a = generation::abandon(g.id, c.userId, tier.price, c.now);
-    if (!a) logger::error("thumbnail " + std::to_string(g.id) + ": could not abandon: " + a.detail());
-    say(c, Msg::ThumbPremiumUnavailable);
-  }
-  return Outcome::Done;
+  // Like an AI image: the queue and hourly limits are checked inside the INSERT, and the
+  // reservation fails the batch when the balance moved meanwhile.
+  return createAndQueue(c, g, job,
+                        {Msg::ThumbPremiumUnavailable,
+                         [&] { return needCredits(c, tier, credits, title, subtitle); }, nullptr});
 }
 
 Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
@@ -340,17 +291,11 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     return Outcome::Done;
   }
 
-  generation::NewGeneration g;
-  g.kind = generation::Kind::Thumbnail;
-  g.id = generation::newId();
-  g.userId = c.userId;
-  g.chatId = c.chatId;
-  g.updateId = c.updateId;
+  generation::NewGeneration g = newGeneration(c, generation::Kind::Thumbnail);
   g.model = "basic";
   g.prompt = subtitle.empty() ? title : title + " | " + subtitle;
   g.cost = cost;
   g.freeTier = free;
-  g.nowMs = c.now;
   g.checkQueueLimits = false;  // drawn already: no queue, no model time
   // The free allowance is checked again inside the INSERT: a second update racing this one
   // makes the status invalid, the CHECK fails and the whole batch (charge included) with it.
