@@ -56,13 +56,11 @@ std::string thumbnailKey(int64_t genId) {
   return "thumb/" + std::to_string(genId) + ".jpg";
 }
 
-bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& background,
-                      i18n::Lang lang, std::vector<uint8_t>& out, std::string& why) {
+Result<std::vector<uint8_t>> composeThumbnail(std::string_view thumbJson,
+                                              const std::vector<uint8_t>& background,
+                                              i18n::Lang lang) {
   Thumb t(thumbJson);
-  if (!t.ok) {
-    why = "the job's thumbnail request is unreadable";
-    return false;
-  }
+  if (!t.ok) return {Error::BadInput, "the job's thumbnail request is unreadable"};
   // The plan's analysis goes back as explicit fields, so the render function draws what was
   // planned (and asks no LLM again).
   json::JsonWriter body;
@@ -82,16 +80,11 @@ bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& ba
   body.endArray().key("format").value("jpeg").key("background").value(base64(background));
   body.endObject();
   Result<clients::Answer> r = clients::route("render", "POST", "/thumbnail", body.str());
-  if (!r) {
-    why = "render: " + r.detail();
-    return false;
-  }
+  if (!r) return {r.error(), "render: " + r.detail()};
   if (r->status != 200) {
-    why = "render " + std::to_string(r->status) + ": " + r->errorMessage("");
-    return false;
+    return {Error::Refused, "render " + std::to_string(r->status) + ": " + r->errorMessage("")};
   }
-  out = std::move(r->body);
-  return true;
+  return std::move(r->body);
 }
 
 bool deliverThumbnail(int64_t chatId, i18n::Lang lang, std::string_view model,

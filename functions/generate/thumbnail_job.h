@@ -4,9 +4,8 @@
 // stores and delivers the composed JPEG instead of the model's raw image.
 //
 //   if (isThumbnail(j.thumb)) {
-//     std::vector<uint8_t> jpeg;
-//     std::string why;
-//     if (!composeThumbnail(j.thumb, res.bytes, j.ui(), jpeg, why)) ...;  // fail and refund
+//     Result<std::vector<uint8_t>> jpeg = composeThumbnail(j.thumb, res.bytes, j.ui());
+//     if (!jpeg) ...;  // fail and refund, with jpeg.detail() in the log
 //   }
 #pragma once
 
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "shared/i18n.h"
+#include "shared/result.h"
 
 namespace gen {
 
@@ -33,11 +33,12 @@ std::string noTextClause();
 std::string thumbnailKey(int64_t genId);
 
 // The render function's POST /thumbnail (in-process, host::invoke) with the planned request and
-// `background`; a 1280x720 JPEG in `out`. False with a reason (an undecodable image, the render
-// function unreachable). `lang` is the reader's: a Hebrew or Persian reader's title with any
+// `background`: a 1280x720 JPEG, or the reason it could not be made (an undecodable image, the
+// render function unreachable). `lang` is the reader's: a Hebrew or Persian reader's title with any
 // right-to-left word is laid out right to left.
-[[nodiscard]] bool composeThumbnail(std::string_view thumbJson, const std::vector<uint8_t>& background,
-                                    i18n::Lang lang, std::vector<uint8_t>& out, std::string& why);
+Result<std::vector<uint8_t>> composeThumbnail(std::string_view thumbJson,
+                                              const std::vector<uint8_t>& background,
+                                              i18n::Lang lang);
 
 // Sends the composed thumbnail as a photo (a document when Telegram refuses the photo), with the
 // title, design and price in the caption and a gallery button. False when neither went out.

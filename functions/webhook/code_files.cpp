@@ -163,9 +163,8 @@ Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
     say(c, Msg::EmptyFile, {{"name", tg::escapeHtml(name)}});
     return Outcome::Done;
   }
-  bool failed = false;
-  if (rateLimited(c, "save", config::getInt(Setting::CODE_SAVES_PER_MINUTE, 10), 60000, failed)) {
-    return failed ? Outcome::StorageFailed : Outcome::Done;
+  if (Status s = rateLimit(c, "save", config::getInt(Setting::CODE_SAVES_PER_MINUTE, 10), 60000); !s) {
+    return stopWith(c, s);
   }
   const store::CodeQuota quota = codeQuota();
   auto usage = store::codeUsage(c.userId, name, int64_t(code.size()), quota);
@@ -250,24 +249,24 @@ Outcome cmdSave(Ctx& c, const Message& m, const Command& cmd) {
 }
 
 Outcome cmdImage(Ctx& c, const Message& m, const Command& cmd, bool preview) {
-  bool failed = false;
   if (cmd.args.empty()) {
     std::string code, hint;
     if (m.hasReply && extractCode(m.replyText, m.replyCodeBlocks, code, hint)) {
-      if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed)) return failed ? Outcome::StorageFailed : Outcome::Done;
+      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
       renderAndSend(c, code, "", hint, preview ? int(config::getInt(Setting::PREVIEW_LINES, 50)) : 0);
       return Outcome::Done;
     }
     say(c, Msg::UsageImage);
     return Outcome::Done;
   }
-  if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed)) return failed ? Outcome::StorageFailed : Outcome::Done;
-  store::FileVersion f;
-  switch (store::latestByName(c.userId, cmd.args, f)) {
-    case store::Lookup::Failed: say(c, Msg::Sorry); return Outcome::StorageFailed;
-    case store::Lookup::Missing: sayNotFound(c, cmd.args); return Outcome::Done;
-    case store::Lookup::Found: break;
+  if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
+  Result<store::FileVersion> found = store::latestByName(c.userId, cmd.args);
+  if (!found) {
+    if (found.error() == Error::NotFound) return sayNotFound(c, cmd.args), Outcome::Done;
+    say(c, Msg::Sorry);
+    return Outcome::StorageFailed;
   }
+  const store::FileVersion& f = *found;
   renderAndSend(c, f.content, f.name, f.language,
                 preview ? int(config::getInt(Setting::PREVIEW_LINES, 50)) : 0);
   return Outcome::Done;
@@ -325,11 +324,14 @@ Outcome cmdDelete(Ctx& c, const Command& cmd) {
     say(c, Msg::NotFound, {{"name", ""}});
     return Outcome::Done;
   }
-  std::string name;
-  switch (store::deleteFile(c.userId, std::nullopt, cmd.args, name)) {
-    case store::Lookup::Failed: say(c, Msg::Sorry); return Outcome::StorageFailed;
-    case store::Lookup::Missing: sayNotFound(c, cmd.args); return Outcome::Done;
-    case store::Lookup::Found: say(c, Msg::Deleted, {{"name", tg::escapeHtml(name)}});
+  Result<std::string> name = store::deleteFile(c.userId, std::nullopt, cmd.args);
+  if (name) {
+    say(c, Msg::Deleted, {{"name", tg::escapeHtml(*name)}});
+  } else if (name.error() == Error::NotFound) {
+    sayNotFound(c, cmd.args);
+  } else {
+    say(c, Msg::Sorry);
+    return Outcome::StorageFailed;
   }
   return Outcome::Done;
 }
@@ -485,11 +487,10 @@ Outcome cmdImageAll(Ctx& c) {
     say(c, Msg::NoFiles);
     return Outcome::Done;
   }
-  bool failed = false;
   // Above the confirmation threshold only the question is charged now; "Yes" pays for the renders.
   const bool ask = total > kBatchConfirmAbove;
-  if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed, ask ? 1 : n)) {
-    return failed ? Outcome::StorageFailed : Outcome::Done;
+  if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000, ask ? 1 : n); !s) {
+    return stopWith(c, s);
   }
   if (ask) {
     tg::Keyboard kb{{{i18n::format(Msg::Yes, c.lang), "all:yes", ""},
@@ -509,28 +510,28 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   Outcome out = Outcome::Done;
   if ((kind == "img" || kind == "pv") && parseId(arg, id)) {
     c.bot.answerCallbackQuery(q.id);
-    bool failed = false;
-    if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed)) return failed ? Outcome::StorageFailed : Outcome::Done;
-    store::FileVersion f;
-    switch (store::latestById(c.userId, id, f)) {
-      case store::Lookup::Failed: say(c, Msg::Sorry); return Outcome::StorageFailed;
-      case store::Lookup::Missing: say(c, Msg::NotFound, {{"name", "?"}}); return Outcome::Done;
-      case store::Lookup::Found: break;
+    if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
+    Result<store::FileVersion> found = store::latestById(c.userId, id);
+    if (!found) {
+      if (found.error() == Error::NotFound) return say(c, Msg::NotFound, {{"name", "?"}}), Outcome::Done;
+      say(c, Msg::Sorry);
+      return Outcome::StorageFailed;
     }
+    const store::FileVersion& f = *found;
     renderAndSend(c, f.content, f.name, f.language,
                   kind == "pv" ? int(config::getInt(Setting::PREVIEW_LINES, 50)) : 0);
     return Outcome::Done;
   }
   if (kind == "del" && parseId(arg, id)) {
-    std::string name;
-    switch (store::deleteFile(c.userId, id, "", name)) {
-      case store::Lookup::Failed:
-        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
-        return Outcome::StorageFailed;
-      case store::Lookup::Missing: c.bot.answerCallbackQuery(q.id); break;
-      case store::Lookup::Found:
-        c.bot.answerCallbackQuery(
-            q.id, i18n::plainText(i18n::format(Msg::Deleted, c.lang, {{"name", tg::escapeHtml(name)}})));
+    Result<std::string> name = store::deleteFile(c.userId, id, "");
+    if (name) {
+      c.bot.answerCallbackQuery(
+          q.id, i18n::plainText(i18n::format(Msg::Deleted, c.lang, {{"name", tg::escapeHtml(*name)}})));
+    } else if (name.error() == Error::NotFound) {
+      c.bot.answerCallbackQuery(q.id);
+    } else {
+      c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
+      return Outcome::StorageFailed;
     }
     return showFiles(c, 1, q.messageId);
   }
@@ -566,9 +567,10 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
         say(c, Msg::Sorry);
         return Outcome::StorageFailed;
       }
-      bool failed = false;
-      if (n > 0 && rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed, n)) {
-        return failed ? Outcome::StorageFailed : Outcome::Done;
+      if (n > 0) {
+        if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000, n); !s) {
+          return stopWith(c, s);
+        }
       }
       c.bot.deleteMessage(c.chatId, q.messageId);
       if (n > 0) scheduleBatch(c);
@@ -585,8 +587,7 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     if (m.document) return onDocument(c, *m.document, "");
     std::string code, hint;
     if (extractCode(m.text, m.codeBlocks, code, hint)) {
-      bool failed = false;
-      if (rateLimited(c, "code_image", kCodeImagesPerMinute, 60000, failed)) return failed ? Outcome::StorageFailed : Outcome::Done;
+      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
       renderAndSend(c, code, "", hint, 0);
       return Outcome::Done;
     }
@@ -627,8 +628,9 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
       c.chatId, i18n::format(Msg::Progress, c.lang, {{"n", n}, {"k", 0}}));
   int ok = 0;
   for (int k = 0; k < n; k++) {
-    store::FileVersion f;
-    if (store::latestById(c.userId, rows[k].id, f) == store::Lookup::Found) {
+    Result<store::FileVersion> found = store::latestById(c.userId, rows[k].id);
+    if (found) {
+      const store::FileVersion& f = *found;
       RenderJob job = jobFor(c, f.content, f.name, f.language);
       RenderOutput img = renderImage(job);
       if (img.ok) {

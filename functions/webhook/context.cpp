@@ -34,18 +34,18 @@ std::string errorId() {
   return id;
 }
 
-bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
-                 bool& storageFailed, int64_t cost) {
+Status rateLimit(Ctx& c, std::string_view action, int64_t limit, double windowMs, int64_t cost) {
   int64_t wait = store::rateLimit(c.userId, std::string(action), limit, windowMs, c.now, cost);
-  if (wait < 0) {
-    storageFailed = true;
-    return true;
-  }
+  if (wait < 0) return {Error::Unavailable, "rate limit " + std::string(action)};
   if (wait > 0) {
     say(c, i18n::Msg::RateLimited, {{"wait", i18n::duration(c.lang, wait)}});
-    return true;
+    return {Error::LimitReached, std::string(action)};
   }
-  return false;
+  return {};
+}
+
+Outcome stopWith(Ctx&, const Status& s) {
+  return s.error() == Error::Unavailable ? Outcome::StorageFailed : Outcome::Done;
 }
 
 bool sendImage(Ctx& c, const std::vector<uint8_t>& bytes, uint32_t width, uint32_t height,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "command.h"
+#include "shared/result.h"
 #include "shared/i18n.h"
 #include "shared/telegram.h"
 #include "store.h"
@@ -50,10 +51,13 @@ void say(Ctx& c, i18n::Msg m, Values v = {});
 // A short id ("E1a2b3c4d") the user can quote and the operator can grep in the logs.
 std::string errorId();
 
-// Applies a per-user limit: false when allowed. When refused, the user has been told how long to
-// wait; `storageFailed` is set when D1 could not be asked. `cost` units are taken at once.
-bool rateLimited(Ctx& c, std::string_view action, int64_t limit, double windowMs,
-                 bool& storageFailed, int64_t cost = 1);
+// Applies a per-user limit, taking `cost` units at once. LimitReached when refused (the user has
+// been told how long to wait), Unavailable when D1 could not be asked.
+Status rateLimit(Ctx& c, std::string_view action, int64_t limit, double windowMs,
+                 int64_t cost = 1);
+// The outcome of an update stopped by `s`: StorageFailed (Telegram retries) for Unavailable,
+// else Done (the user was told).
+Outcome stopWith(Ctx& c, const Status& s);
 
 // Sends an image as a photo, or as a document when Telegram would refuse it as a photo
 // (too tall, too large). False when neither went out.

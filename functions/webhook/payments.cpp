@@ -133,11 +133,10 @@ Outcome showStarPacks(Ctx& c) {
 // Applies TOPUPS_PER_HOUR to starting a payment (an invoice or a YooKassa payment). True when the
 // user may go on; `out` is set when not.
 bool topupAllowed(Ctx& c, Outcome& out) {
-  bool failed = false;
-  int64_t limit = config::getInt(Setting::TOPUPS_PER_HOUR, 5);
-  if (!rateLimited(c, "topup", limit, kHourMs, failed)) return true;
-  if (failed) say(c, Msg::Sorry);
-  out = failed ? Outcome::StorageFailed : Outcome::Done;
+  Status s = rateLimit(c, "topup", config::getInt(Setting::TOPUPS_PER_HOUR, 5), kHourMs);
+  if (s) return true;
+  if (s.error() == Error::Unavailable) say(c, Msg::Sorry);
+  out = stopWith(c, s);
   return false;
 }
 

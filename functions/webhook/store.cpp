@@ -197,20 +197,21 @@ std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
 
 namespace {
 
-Lookup readVersion(const db::Result& r, FileVersion& out) {
+Result<FileVersion> readVersion(const db::Result& r) {
   if (!r.ok()) {
     logger::error("file lookup: " + r.error());
-    return Lookup::Failed;
+    return {Error::Unavailable, r.error()};
   }
   auto row = r.first();
-  if (!row) return Lookup::Missing;
+  if (!row) return {Error::NotFound};
+  FileVersion out;
   out.fileId = json::getInt(*row, "id").value_or(0);
   out.name = std::string(json::getString(*row, "name").value_or(""));
   out.language = std::string(json::getString(*row, "language").value_or(""));
   out.content = std::string(json::getString(*row, "content").value_or(""));
   out.version = json::getInt(*row, "version").value_or(0);
   out.lines = json::getInt(*row, "line_count").value_or(0);
-  return Lookup::Found;
+  return out;
 }
 
 constexpr const char* kLatestSelect =
@@ -219,18 +220,16 @@ constexpr const char* kLatestSelect =
 
 }  // namespace
 
-Lookup latestByName(int64_t userId, const std::string& name, FileVersion& out) {
+Result<FileVersion> latestByName(int64_t userId, const std::string& name) {
   return readVersion(
       db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.name = ?2")
-                    .bind(userId).bind(name)),
-      out);
+                    .bind(userId).bind(name)));
 }
 
-Lookup latestById(int64_t userId, int64_t fileId, FileVersion& out) {
+Result<FileVersion> latestById(int64_t userId, int64_t fileId) {
   return readVersion(
       db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.id = ?2")
-                    .bind(userId).bind(fileId)),
-      out);
+                    .bind(userId).bind(fileId)));
 }
 
 bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRow>& out,
@@ -258,18 +257,18 @@ bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRo
   return true;
 }
 
-Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::string& nameIn,
-                  std::string& name) {
+Result<std::string> deleteFile(int64_t userId, std::optional<int64_t> fileId,
+                               const std::string& nameIn) {
   db::Result found =
       fileId ? db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND id = ?2")
                              .bind(userId).bind(*fileId))
              : db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND name = ?2")
                              .bind(userId).bind(nameIn));
-  if (!found.ok()) return Lookup::Failed;
+  if (!found.ok()) return {Error::Unavailable, found.error()};
   auto row = found.first();
-  if (!row) return Lookup::Missing;
+  if (!row) return {Error::NotFound};
   int64_t id = json::getInt(*row, "id").value_or(0);
-  name = std::string(json::getString(*row, "name").value_or(""));
+  std::string name(json::getString(*row, "name").value_or(""));
   std::string err;
   auto res = db::batch({Stmt("DELETE FROM code_file_versions WHERE file_id = ?1").bind(id),
                         Stmt("DELETE FROM code_files WHERE id = ?1 AND user_id = ?2")
@@ -277,9 +276,9 @@ Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::stri
                        &err);
   if (res.size() != 2) {
     logger::error("deleteFile: " + err);
-    return Lookup::Failed;
+    return {Error::Unavailable, err};
   }
-  return Lookup::Found;
+  return name;
 }
 
 int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, double windowMs,

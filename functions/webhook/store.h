@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/result.h"
 #include "update.h"
 
 namespace webhook::store {
@@ -68,9 +69,9 @@ struct FileVersion {
   std::string name, language, content;
   int64_t version = 0, lines = 0;
 };
-enum class Lookup { Found, Missing, Failed };
-Lookup latestByName(int64_t userId, const std::string& name, FileVersion& out);
-Lookup latestById(int64_t userId, int64_t fileId, FileVersion& out);
+// NotFound when the user has no such file; Unavailable when D1 failed.
+Result<FileVersion> latestByName(int64_t userId, const std::string& name);
+Result<FileVersion> latestById(int64_t userId, int64_t fileId);
 
 struct FileRow {
   int64_t id = 0;
@@ -80,9 +81,9 @@ struct FileRow {
 // Files by name, a page at a time; total is the user's file count.
 bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRow>& out,
                int64_t& total);
-// True when a file was deleted; `name` receives its name.
-Lookup deleteFile(int64_t userId, std::optional<int64_t> fileId, const std::string& nameIn,
-                  std::string& name);
+// The deleted file's name; NotFound when there was no such file, Unavailable when D1 failed.
+Result<std::string> deleteFile(int64_t userId, std::optional<int64_t> fileId,
+                               const std::string& nameIn);
 
 // Records an action of `cost` units if fewer than `limit` units were used in the last windowMs.
 // Returns 0 when allowed, otherwise the seconds until the oldest counted unit leaves the window;

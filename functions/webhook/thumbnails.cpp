@@ -246,10 +246,7 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
         {{"length", chars(t ? title : subtitle)}, {"max", t ? kMaxTitle : kMaxSubtitle}});
     return Outcome::Done;
   }
-  bool storageFailed = false;
-  if (rateLimited(c, "thumbnail", 10, 60000, storageFailed)) {
-    return storageFailed ? Outcome::StorageFailed : Outcome::Done;
-  }
+  if (Status s = rateLimit(c, "thumbnail", 10, 60000); !s) return stopWith(c, s);
   if (tier) return enqueuePremium(c, *tier, title, subtitle);
   // A retried update finds its row and stops: the photo went out with the first attempt.
   Result<std::optional<generation::Row>> again = generation::bySourceUpdate(c.updateId);
@@ -384,10 +381,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   size_t bar = prompt.find(" | ");
   title = std::string(prompt.substr(0, bar));
   if (bar != std::string_view::npos) subtitle = std::string(prompt.substr(bar + 3));
-  bool storageFailed = false;
-  if (rateLimited(c, "thumbnail", 10, 60000, storageFailed)) {
-    return storageFailed ? Outcome::StorageFailed : Outcome::Done;
-  }
+  if (Status s = rateLimit(c, "thumbnail", 10, 60000); !s) return stopWith(c, s);
   return enqueuePremium(c, *tier, title, subtitle);
 }
 

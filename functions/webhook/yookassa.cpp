@@ -8,6 +8,7 @@
 #include "shared/db.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "shared/result.h"
 #include "shared/ledger.h"
 
 namespace webhook::yookassa {
@@ -145,29 +146,30 @@ struct Expected {
   std::string status;  // our row's status, empty when there is no row
 };
 
-enum class Lookup { Found, Missing, Failed };
-
-Lookup expectedFor(const Payment& p, Expected& e) {
+// What we sold for payment `p`: our row, or else the pack it names. NotFound when it names no pack
+// on sale; Unavailable when D1 failed.
+Result<Expected> expectedFor(const Payment& p) {
+  Expected e;
   db::Result r = db::first(
       Stmt("SELECT user_id, pack, credits, amount, status FROM payments "
            "WHERE provider = 'yookassa' AND charge_id = ?1").bind(p.id));
-  if (!r.ok()) return Lookup::Failed;
+  if (!r.ok()) return {Error::Unavailable, r.error()};
   if (auto row = r.first()) {
     e.userId = json::getInt(*row, "user_id").value_or(0);
     e.pack = std::string(json::getString(*row, "pack").value_or(""));
     e.credits = json::getInt(*row, "credits").value_or(0);
     e.amountMinor = json::getInt(*row, "amount").value_or(0);
     e.status = std::string(json::getString(*row, "status").value_or(""));
-    return Lookup::Found;
+    return e;
   }
   auto packs = pay::parseMoneyPacks(config::get(Setting::YOOKASSA_PACKS));
   const pay::MoneyPack* pack = pay::findMoneyPack(packs, p.pack);
-  if (!pack) return Lookup::Missing;
+  if (!pack) return {Error::NotFound, p.pack};
   e.userId = p.userId;
   e.pack = pack->id;
   e.credits = pack->credits;
   e.amountMinor = pack->amountMinor;
-  return Lookup::Found;
+  return e;
 }
 
 // Empty when the fetched payment is what we sold; otherwise what differs.
@@ -225,13 +227,12 @@ Verdict succeeded(const Payment& p) {
     return fail("YooKassa says payment " + p.id + " is " + p.status + ": nothing credited",
                 p.status == "canceled" ? Verdict::State::Canceled : Verdict::State::Pending);
   }
-  Expected e;
-  switch (expectedFor(p, e)) {
-    case Lookup::Failed: return fail(kStorage, Verdict::State::Failed);
-    case Lookup::Missing:
-      return fail("payment " + p.id + " names no pack on sale: nothing credited");
-    case Lookup::Found: break;
+  Result<Expected> expected = expectedFor(p);
+  if (!expected) {
+    if (expected.error() != Error::NotFound) return fail(kStorage, Verdict::State::Failed);
+    return fail("payment " + p.id + " names no pack on sale: nothing credited");
   }
+  const Expected& e = *expected;
   if (std::string why = mismatch(p, e); !why.empty()) {
     return fail("payment " + p.id + ": " + why + ": nothing credited");
   }
@@ -410,13 +411,12 @@ Verdict applyRefund(const std::string& refundId) {
   if (p.refundedMinor < rf.amountMinor) {
     return fail("payment " + p.id + " does not show refund " + refundId + ": nothing debited");
   }
-  Expected e;
-  switch (expectedFor(p, e)) {
-    case Lookup::Failed: return fail(kStorage, Verdict::State::Failed);
-    case Lookup::Missing:
-      return fail("refund " + refundId + " of a payment we did not sell: nothing debited");
-    case Lookup::Found: break;
+  Result<Expected> expected = expectedFor(p);
+  if (!expected) {
+    if (expected.error() != Error::NotFound) return fail(kStorage, Verdict::State::Failed);
+    return fail("refund " + refundId + " of a payment we did not sell: nothing debited");
   }
+  const Expected& e = *expected;
   // Without a row the payment was never credited; it gets one only if it is what we sold.
   if (e.status.empty() && !mismatch(p, e).empty()) {
     return fail("refund " + refundId + " of a payment we did not sell: nothing debited");

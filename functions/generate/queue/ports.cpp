@@ -107,9 +107,9 @@ ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
   return generateImage(r);
 }
 
-bool ObjectPorts::compose(const Job& j, const std::vector<uint8_t>& background,
-                          std::vector<uint8_t>& jpeg, std::string& why) {
-  return composeThumbnail(j.thumb, background, j.ui(), jpeg, why);
+Result<std::vector<uint8_t>> ObjectPorts::compose(const Job& j,
+                                                  const std::vector<uint8_t>& background) {
+  return composeThumbnail(j.thumb, background, j.ui());
 }
 
 bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {

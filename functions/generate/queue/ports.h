@@ -25,8 +25,8 @@ class ObjectPorts final : public Ports {
   bool enhancementEnabled() override;
   Enhanced enhance(std::string_view prompt) override;
   ImageResult generate(const Job& j, const GenerateRequest& req) override;
-  bool compose(const Job& j, const std::vector<uint8_t>& background, std::vector<uint8_t>& jpeg,
-               std::string& why) override;
+  Result<std::vector<uint8_t>> compose(const Job& j,
+                                       const std::vector<uint8_t>& background) override;
   bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) override;
   bool deliver(Job& j, std::vector<uint8_t> bytes) override;
   void progress(const Job& j, Stage s) override;

@@ -106,12 +106,12 @@ Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p
     // premium/pro: the title is composed over the model's background; the composed JPEG is what
     // is stored and delivered. An image the render function cannot use fails the job (refunded
     // once, the user told) like a model failure.
-    std::vector<uint8_t> jpeg;
-    std::string why;
-    if (!p.compose(j, res.bytes, jpeg, why)) {
-      return p.fail(j, Fail::Error, "thumbnail composition: " + why) ? Step::Done : Step::Retry;
+    Result<std::vector<uint8_t>> jpeg = p.compose(j, res.bytes);
+    if (!jpeg) {
+      return p.fail(j, Fail::Error, "thumbnail composition: " + jpeg.detail()) ? Step::Done
+                                                                               : Step::Retry;
     }
-    res.bytes = std::move(jpeg);
+    res.bytes = std::move(*jpeg);
     res.contentType = "image/jpeg";
     res.width = kThumbWidth;
     res.height = kThumbHeight;

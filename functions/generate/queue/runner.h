@@ -43,9 +43,9 @@ class Ports {
   virtual Enhanced enhance(std::string_view prompt) = 0;
   // The model call; the job's heartbeat is written between tries.
   virtual ImageResult generate(const Job& j, const GenerateRequest& req) = 0;
-  // A premium/pro thumbnail: the title over the model's background (false with `why`).
-  virtual bool compose(const Job& j, const std::vector<uint8_t>& background,
-                       std::vector<uint8_t>& jpeg, std::string& why) = 0;
+  // A premium/pro thumbnail: the title over the model's background.
+  virtual Result<std::vector<uint8_t>> compose(const Job& j,
+                                               const std::vector<uint8_t>& background) = 0;
   virtual bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) = 0;
   // Sends the image (the bytes, or the stored object when empty).
   virtual bool deliver(Job& j, std::vector<uint8_t> bytes) = 0;

@@ -102,10 +102,12 @@ struct FakePorts : Ports {
     clock += modelMs;
     return answer;
   }
-  bool compose(const Job&, const std::vector<uint8_t>&, std::vector<uint8_t>& jpeg,
-               std::string&) override {
-    jpeg = {9};
-    return true;
+  bool composeFails = false;
+  int composed = 0;
+  Result<std::vector<uint8_t>> compose(const Job&, const std::vector<uint8_t>&) override {
+    if (composeFails) return {Error::Refused, "render 400: not an image"};
+    composed++;
+    return std::vector<uint8_t>{9};
   }
   bool storeImage(const Job&, const std::vector<uint8_t>&) override {
     if (storageFails) return false;
@@ -317,7 +319,26 @@ TEST_CASE("runner: a stage this build does not know fails the job", "[generate]"
   CHECK(p.told.back() == "failed: unknown stage teleporting");
 }
 
-TEST_CASE("runner: a premium thumbnail is composed and stored under its own key", "[generate]") {
+TEST_CASE("runner: a premium thumbnail's background is composed before it is stored", "[generate]") {
+  const Model m = flux();
+  SECTION("composed, stored as the thumbnail") {
+    FakePorts p = withJob();
+    p.stored->thumb = R"({"algorithm":"premium","title":"Hi"})";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.composed == 1);
+    CHECK(p.ending == "sent");
+  }
+  SECTION("a background the render function cannot use fails the job with the refund") {
+    FakePorts p = withJob();
+    p.stored->thumb = R"({"algorithm":"premium","title":"Hi"})";
+    p.composeFails = true;
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.refunds == 1);
+    CHECK(p.told.back() == "failed: thumbnail composition: render 400: not an image");
+  }
+}
+
+TEST_CASE("runner: images are stored under keys made from ids only", "[generate]") {
   CHECK(imageKey("flux", Job{.genId = 5}, "image/jpeg") == "generations/flux/5.jpg");
   CHECK(imageKey("flux", Job{.genId = 5}, "image/webp") == "generations/flux/5.webp");
   CHECK(imageKey("sdxl", Job{.genId = 5}, "image/png") == "generations/sdxl/5.png");
