@@ -33,15 +33,6 @@ bool startsWithNoCase(std::string_view s, std::string_view p) {
   return true;
 }
 
-std::string messagesJson(std::string_view prompt) {
-  json::JsonWriter w;
-  w.beginArray()
-      .beginObject().key("role").value("system").key("content").value(kSystem).endObject()
-      .beginObject().key("role").value("user").key("content").value(prompt).endObject()
-      .endArray();
-  return w.take();
-}
-
 }  // namespace
 
 bool enhancementEnabled() {
@@ -115,7 +106,7 @@ Enhanced enhancePrompt(std::string_view prompt) {
     e.note = "enhancer: ENHANCE_URL is not set";
     return e;
   }
-  Result<std::string> got = clients::llm::complete(chat, messagesJson(prompt));
+  Result<std::string> got = clients::llm::complete(chat, kSystem, prompt);
   if (!got) {
     e.note = "enhancer: " + got.detail();
     return e;

@@ -182,7 +182,13 @@ std::string chatContent(std::string_view body) {
   return {};
 }
 
-Result<std::string> complete(const Chat& chat, std::string_view messagesJson) {
+Result<std::string> complete(const Chat& chat, std::string_view system, std::string_view user) {
+  json::JsonWriter m;
+  m.beginArray();
+  m.beginObject().key("role").value("system").key("content").value(system).endObject();
+  m.beginObject().key("role").value("user").key("content").value(user).endObject();
+  m.endArray();
+  const std::string& messagesJson = m.str();
   if (chat.provider == "workers-ai") {
     json::JsonWriter w;
     w.beginObject().key("model").value(chat.model).key("timeout_ms").value(chat.timeoutMs);

@@ -33,25 +33,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string messagesJson(std::string_view text) {
-  json::JsonWriter w;
-  w.beginArray()
-      .beginObject()
-      .key("role")
-      .value("system")
-      .key("content")
-      .value(kSystem)
-      .endObject()
-      .beginObject()
-      .key("role")
-      .value("user")
-      .key("content")
-      .value(text)
-      .endObject()
-      .endArray();
-  return w.take();
-}
-
 }  // namespace
 
 bool llmConfigured() {
@@ -146,7 +127,7 @@ LlmAnalysis analyzeWithLlm(std::string_view text) {
     r.note = "thumbnail LLM: THUMBNAIL_LLM_URL is not set";
     return r;
   }
-  Result<std::string> answer = clients::llm::complete(chat, messagesJson(text));
+  Result<std::string> answer = clients::llm::complete(chat, kSystem, text);
   if (!answer) {
     r.note = "thumbnail LLM: " + answer.detail();
     return r;

@@ -83,10 +83,10 @@ struct Chat {
   double temperature = 0.7;
   bool jsonAnswer = false;  // openai: response_format json_object
 };
-// The assistant's text for `messagesJson` (an array of {"role","content"}). BadInput when the
-// provider is not configured (none, or openai without a URL); Unavailable / Timeout when the
-// call failed; Refused for a non-200 answer.
-Result<std::string> complete(const Chat& chat, std::string_view messagesJson);
+// The assistant's answer to `user` under the instructions `system`. BadInput when the provider is
+// not configured (none, or openai without a URL); Unavailable / Timeout when the call failed;
+// Refused for a non-200 answer.
+Result<std::string> complete(const Chat& chat, std::string_view system, std::string_view user);
 // The first choice's message content of an OpenAI chat completion body ("" when absent).
 std::string chatContent(std::string_view body);
 }  // namespace llm
