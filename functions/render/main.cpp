@@ -3,7 +3,7 @@
 //
 //   POST /render            JSON (request.h) -> image/png or image/jpeg
 //   POST /render/tokens     same body -> [[class, text], ...] (the CLI's --tokens)
-//   GET  /render/themes     {"themes": [...], "default": "..."}
+//   GET  /render/themes     {"themes": [{"name", "dark", "colors": {...}}], "default": "..."}
 //   GET  /render/languages  {"languages": [...]}
 //   POST /thumbnail         JSON (thumbnail/thumbnail.h) -> 1280x720 image/jpeg or image/png
 //   POST /thumbnail/plan    same body -> the analysis, template and premium background prompt
@@ -33,10 +33,31 @@ fn::Response languages() {
   return fn::Response::json(200, w.str());
 }
 
+std::string hexColor(render::Rgba c) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s = "#";
+  for (uint8_t v : {c.r, c.g, c.b}) s += {kDigits[v >> 4], kDigits[v & 15]};
+  return s;
+}
+
+// Each theme with the colours a client needs for a swatch.
 fn::Response themes() {
+  using render::TokenClass;
   json::JsonWriter w;
   w.beginObject().key("themes").beginArray();
-  for (size_t i = 0; i < render::themeCount(); i++) w.value(render::themeAt(i).name);
+  for (size_t i = 0; i < render::themeCount(); i++) {
+    const render::Theme& t = render::themeAt(i);
+    w.beginObject().key("name").value(t.name).key("dark").value(t.dark).key("colors").beginObject();
+    w.key("background").value(hexColor(t.background));
+    w.key("foreground").value(hexColor(t.foreground));
+    w.key("line_number").value(hexColor(t.lineNumber));
+    w.key("highlight_line").value(hexColor(t.highlightLine));
+    for (TokenClass c : {TokenClass::Keyword, TokenClass::String, TokenClass::Comment,
+                         TokenClass::NameFunction, TokenClass::Number, TokenClass::KeywordType}) {
+      w.key(render::tokenClassName(c)).value(hexColor(t.color(c)));
+    }
+    w.endObject().endObject();
+  }
   w.endArray().key("default").value(config::get(config::Setting::DEFAULT_THEME)).endObject();
   return fn::Response::json(200, w.str());
 }

@@ -7,6 +7,7 @@
 
 #include "shared/json.h"
 #include "shared/utf8.h"
+#include "theme/custom_theme.h"
 
 namespace render {
 
@@ -187,7 +188,18 @@ RequestError parseRenderRequest(std::string_view body, const RequestDefaults& d,
   }
 
   std::string themeName = d.theme;
-  TRY(f.string("theme", themeName, present, 64));
+  element themeEl;
+  if (f.find("theme", themeEl) && themeEl.type() == element_type::OBJECT) {
+    // A custom theme: colours given by the caller (theme/custom_theme.h).
+    if (std::string err = parseCustomTheme(themeEl, out.customTheme); !err.empty()) return bad(err);
+    out.hasCustomTheme = true;
+    themeName = "monokai";  // not drawn: options() points at the custom theme
+  } else {
+    if (f.find("theme", themeEl) && themeEl.type() != element_type::STRING) {
+      return bad("theme must be a theme name or an object of colours");
+    }
+    TRY(f.string("theme", themeName, present, 64));
+  }
   o.theme = findTheme(themeName);
   // A mistyped DEFAULT_THEME is the operator's problem, not the caller's: fall back to monokai.
   if (!o.theme && !present) o.theme = findTheme("monokai");

@@ -6,7 +6,8 @@
 //   if (!err.ok()) return fn::Response::error(err.status, err.message);
 //   render::RenderResult r = render::renderCode(req.options());
 //
-// Fields (all optional but `code`): language, filename, theme, font_size (8-48), line_numbers,
+// Fields (all optional but `code`): language, filename, theme (a name, or an object of colours:
+// theme/custom_theme.h), font_size (8-48), line_numbers,
 // start_line, highlight_lines ([3, "5-7"]: displayed line numbers), max_lines, wrap (column,
 // 0 = off), tab_width (1-16), scale (1|2), title (defaults to filename), watermark (string, or true
 // for the bot's name), window, shadow, background ("#rrggbb", "#rgb", "transparent"),
@@ -44,10 +45,13 @@ struct RenderRequest {
   std::string filename;
   std::string title;
   std::string watermark;
-  RenderOptions opt;  // string views are filled in by options()
+  RenderOptions opt;    // string views are filled in by options()
+  Theme customTheme{};  // `theme` given as an object of colours
+  bool hasCustomTheme = false;
 
   RenderOptions options() const {
     RenderOptions o = opt;
+    if (hasCustomTheme) o.theme = &customTheme;
     o.code = code;
     o.title = title;
     o.watermark = watermark;

@@ -374,19 +374,73 @@ void sendThemePreview(Ctx& c, const std::string& theme, const std::string& capti
   sendImage(c, img.png, img.width, img.height, "theme-" + theme + ".png", "image/png", caption);
 }
 
-Outcome cmdTheme(Ctx& c) {
-  std::vector<std::string> names = themeNames();
+// /theme: the themes a page at a time (kThemesPerPage names, two a row, the current one marked),
+// with ◀ page/pages ▶ under them; the message is edited in place as the user pages. Buttons:
+// "th:NAME" picks a theme, "tp:N" shows page N (1-based), "tp:-" is the page counter.
+constexpr size_t kThemesPerPage = 12;
+
+std::string currentTheme(const Ctx& c) {
+  return c.settings.theme.empty() ? std::string(config::get(Setting::DEFAULT_THEME))
+                                  : c.settings.theme;
+}
+
+size_t themePages(size_t count) {
+  return std::max<size_t>(1, (count + kThemesPerPage - 1) / kThemesPerPage);
+}
+
+tg::Keyboard themeKeyboard(const Ctx& c, const std::vector<std::string>& names, size_t page) {
+  const std::string current = currentTheme(c);
+  const size_t pages = themePages(names.size());
   tg::Keyboard kb;
-  for (size_t i = 0; i < names.size(); i += 2) {
+  const size_t first = (page - 1) * kThemesPerPage;
+  const size_t end = std::min(first + kThemesPerPage, names.size());
+  for (size_t i = first; i < end; i += 2) {
     std::vector<tg::Button> row;
-    for (size_t k = i; k < std::min(i + 2, names.size()); k++) {
-      row.push_back({names[k], "th:" + names[k], ""});
+    for (size_t k = i; k < std::min(i + 2, end); k++) {
+      std::string label = names[k] == current ? "• " + names[k] + " •" : names[k];
+      row.push_back({label, "th:" + names[k], ""});
     }
     kb.push_back(row);
   }
-  std::string current = c.settings.theme.empty() ? std::string(config::get(Setting::DEFAULT_THEME))
-                                                 : c.settings.theme;
-  c.bot.sendMessage(c.chatId, i18n::format(Msg::ChooseTheme, c.lang, {{"theme", current}}), &kb);
+  if (pages > 1) {
+    const size_t prev = page == 1 ? pages : page - 1, next = page == pages ? 1 : page + 1;
+    kb.push_back({{"◀️", "tp:" + num(int64_t(prev)), ""},
+                  {i18n::format(Msg::ThemePage, c.lang, {{"page", int64_t(page)}, {"pages", int64_t(pages)}}),
+                   "tp:-", ""},
+                  {"▶️", "tp:" + num(int64_t(next)), ""}});
+  }
+  return kb;
+}
+
+Outcome cmdTheme(Ctx& c) {
+  std::vector<std::string> names = themeNames();
+  // Open on the page that holds the current theme.
+  const std::string current = currentTheme(c);
+  auto it = std::find(names.begin(), names.end(), current);
+  const size_t page = it == names.end() ? 1 : size_t(it - names.begin()) / kThemesPerPage + 1;
+  tg::Keyboard kb = themeKeyboard(c, names, page);
+  c.bot.sendMessage(c.chatId, i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(current)}}), &kb);
+  return Outcome::Done;
+}
+
+// "tp:N": another page of /theme, in place. A page that does not exist (forged, or a list that
+// has shrunk since the message was sent) gets a short note instead.
+Outcome onThemePage(Ctx& c, const CallbackQuery& q, std::string_view arg) {
+  if (arg == "-") {
+    c.bot.answerCallbackQuery(q.id);
+    return Outcome::Done;
+  }
+  std::vector<std::string> names = themeNames();
+  int64_t page = 0;
+  if (names.empty() || !parseId(arg, page) || page < 1 || size_t(page) > themePages(names.size())) {
+    c.bot.answerCallbackQuery(q.id, i18n::format(Msg::ThemeListStale, c.lang), true);
+    return Outcome::Done;
+  }
+  c.bot.answerCallbackQuery(q.id);
+  tg::Keyboard kb = themeKeyboard(c, names, size_t(page));
+  c.bot.editMessageText(c.chatId, q.messageId,
+                        i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(currentTheme(c))}}),
+                        &kb);
   return Outcome::Done;
 }
 
@@ -543,7 +597,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     std::vector<std::string> names = themeNames();
     std::string theme(arg);
     if (std::find(names.begin(), names.end(), theme) == names.end()) {
-      c.bot.answerCallbackQuery(q.id);
+      // A theme that no longer exists, or forged data: say so, change nothing.
+      c.bot.answerCallbackQuery(q.id, i18n::format(Msg::ThemeListStale, c.lang), true);
       return Outcome::Done;
     }
     if (!store::setTheme(c.userId, theme, c.now)) {
@@ -557,6 +612,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     sendThemePreview(c, theme, text);
     return Outcome::Done;
   }
+  if (kind == "tp") return onThemePage(c, q, arg);
   if (kind == "st") return onSettingsButton(c, q, arg);
   if (kind == "all") {
     c.bot.answerCallbackQuery(q.id);

@@ -47,3 +47,44 @@ export function decodePng(bytes) {
   for (let y = 0; y < ihdr.height; y++) if (raw[y * (stride + 1)] > 4) throw new Error(`bad filter on row ${y}`);
   return { ...ihdr, palette, raw, stride };
 }
+
+// The image's pixels as "rrggbb" strings (row by row), for PNGs of 8-bit palette, RGB or RGBA
+// colour (alpha ignored): the filters undone as the PNG spec says.
+export function pngPixels(png) {
+  const bpp = { 3: 1, 2: 3, 6: 4 }[png.colorType];
+  if (!bpp || png.depth !== 8) throw new Error(`colour type ${png.colorType}/${png.depth} not handled`);
+  const { raw, stride, width, height } = png;
+  const rows = [];
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      let add = 0;
+      if (f === 1) add = a;
+      else if (f === 2) add = b;
+      else if (f === 3) add = (a + b) >> 1;
+      else if (f === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        add = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      line[i] = (line[i] + add) & 255;
+    }
+    rows.push(line);
+    prev = line;
+  }
+  const out = [];
+  const hex = (r, g, b) => ((r << 16) | (g << 8) | b).toString(16).padStart(6, '0');
+  for (const line of rows) {
+    for (let x = 0; x < width; x++) {
+      if (bpp === 1) {
+        const k = line[x] * 3;
+        out.push(hex(png.palette[k], png.palette[k + 1], png.palette[k + 2]));
+      } else {
+        out.push(hex(line[x * bpp], line[x * bpp + 1], line[x * bpp + 2]));
+      }
+    }
+  }
+  return out;
+}

@@ -96,6 +96,9 @@ const ThemeSpec kSpecs[] = {
       {TC::CommentPreproc, 0xcb4b16}, {TC::Operator, 0x859900}, {TC::OperatorWord, 0x859900},
       {TC::Punctuation, 0x657b83}, {TC::GenericHeading, 0x268bd2},
       {TC::GenericInserted, 0x859900}, {TC::GenericDeleted, 0xdc322f}, {TC::Error, 0xdc322f}}},
+// Generated at build time from @shikijs/themes (theme/gen_themes.mjs; not committed): every
+// class the generator maps, already resolved the way VS Code resolves TextMate scopes.
+#include "generated_themes.inc"
 };
 // clang-format on
 
@@ -116,18 +119,12 @@ struct Table {
       t.title = hex(s.title);
       t.windowBorder = hex(s.windowBorder);
       t.backdrop = hex(s.backdrop);
-      bool set[size_t(TokenClass::Count)] = {};
+      TokenClassSet set{};
       for (auto& [cls, rgb] : s.tokens) {
         t.tokens[size_t(cls)] = hex(rgb);
         set[size_t(cls)] = true;
       }
-      t.tokens[size_t(TokenClass::Text)] = t.foreground;
-      set[size_t(TokenClass::Text)] = true;
-      for (size_t c = 0; c < size_t(TokenClass::Count); c++) {
-        TokenClass p = TokenClass(c);
-        while (!set[size_t(p)]) p = parentClass(p);
-        t.tokens[c] = t.tokens[size_t(p)];
-      }
+      fillFromParents(t, set);
     }
   }
 };
@@ -155,6 +152,17 @@ TokenClass parentClass(TokenClass c) {
     if (parent == tokenClassName(TokenClass(i))) return TokenClass(i);
   }
   return TokenClass::Text;
+}
+
+void fillFromParents(Theme& t, const TokenClassSet& given) {
+  TokenClassSet set = given;
+  t.tokens[size_t(TokenClass::Text)] = t.foreground;
+  set[size_t(TokenClass::Text)] = true;
+  for (size_t c = 0; c < size_t(TokenClass::Count); c++) {
+    TokenClass p = TokenClass(c);
+    while (!set[size_t(p)]) p = parentClass(p);
+    t.tokens[c] = t.tokens[size_t(p)];
+  }
 }
 
 bool parseHexColor(std::string_view s, Rgba& out) {

@@ -3,9 +3,11 @@
 //   const render::Theme* t = render::findTheme("dracula");   // nullptr when unknown
 //   render::Rgba c = t->color(render::TokenClass::KeywordType);
 //
-// Palettes follow what each theme publishes (Sublime Monokai, Dracula spec, Primer's GitHub
-// themes, Atom One Dark, Nord, Solarized). A theme lists only the classes it colours; the rest
-// fall back to their parent class ("keyword.type" -> "keyword" -> text), as Pygments styles do.
+// Seven palettes are hand-made from what each theme publishes (Sublime Monokai, Dracula spec,
+// Primer's GitHub themes, Atom One Dark, Nord, Solarized); the others are generated at build time
+// from the VS Code theme files of the npm package @shikijs/themes (theme/gen_themes.mjs). A theme
+// lists only the classes it colours; the rest fall back to their parent class ("keyword.type" ->
+// "keyword" -> text), as Pygments styles do.
 #pragma once
 
 #include <array>
@@ -63,5 +65,11 @@ const Theme& themeAt(size_t i);
 
 // The class a token falls back to when a theme does not colour it; Text falls back to itself.
 TokenClass parentClass(TokenClass c);
+
+// Which classes a palette gives explicitly.
+using TokenClassSet = std::array<bool, size_t(TokenClass::Count)>;
+// Colours every class `set` does not mark like its nearest marked parent class; Text is always
+// the foreground. For palettes made at run time (POST /render's custom theme object).
+void fillFromParents(Theme& t, const TokenClassSet& set);
 
 }  // namespace render
