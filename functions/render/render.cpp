@@ -120,10 +120,6 @@ RenderResult fail(int status, std::string message) {
   return r;
 }
 
-double luminance(Rgba c) {
-  return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255.0;
-}
-
 }  // namespace
 
 RenderResult renderCode(const RenderOptions& opt) {

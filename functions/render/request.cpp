@@ -32,68 +32,6 @@ std::string quote(std::string_view s) {
   return out + "'";
 }
 
-class Fields {
- public:
-  explicit Fields(const simdjson::dom::object& o) : o_(o) {}
-
-  // False when absent or null.
-  bool find(std::string_view key, element& out) {
-    if (o_[key].get(out) != simdjson::SUCCESS) return false;
-    return out.type() != element_type::NULL_VALUE;
-  }
-
-  RequestError string(std::string_view key, std::string& out, bool& present, size_t maxBytes) {
-    element e;
-    present = find(key, e);
-    if (!present) return {};
-    std::string_view s;
-    if (e.get(s) != simdjson::SUCCESS) return bad(std::string(key) + " must be a string");
-    if (s.size() > maxBytes) {
-      return bad(std::string(key) + " is longer than " + std::to_string(maxBytes) + " bytes");
-    }
-    out.assign(s);
-    return {};
-  }
-
-  RequestError boolean(std::string_view key, bool& out) {
-    element e;
-    if (!find(key, e)) return {};
-    if (e.get(out) != simdjson::SUCCESS) return bad(std::string(key) + " must be true or false");
-    return {};
-  }
-
-  RequestError integer(std::string_view key, int64_t lo, int64_t hi, int64_t& out, bool& present) {
-    element e;
-    present = find(key, e);
-    if (!present) return {};
-    return toInteger(e, key, lo, hi, out);
-  }
-
-  static RequestError toInteger(const element& e, std::string_view key, int64_t lo, int64_t hi,
-                                int64_t& out) {
-    std::string range =
-        " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
-    int64_t v;
-    double d;
-    uint64_t u;
-    if (e.get(v) == simdjson::SUCCESS) {
-    } else if (e.get(u) == simdjson::SUCCESS) {
-      return bad(std::string(key) + range);
-    } else if (e.get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::floor(d) &&
-               std::fabs(d) < 1e15) {
-      v = int64_t(d);
-    } else {
-      return bad(std::string(key) + range);
-    }
-    if (v < lo || v > hi) return bad(std::string(key) + range);
-    out = v;
-    return {};
-  }
-
- private:
-  const simdjson::dom::object& o_;
-};
-
 #define TRY(expr)             \
   do {                        \
     RequestError e_ = (expr); \
@@ -158,12 +96,8 @@ RequestError parseRenderRequest(std::string_view body, const RequestDefaults& d,
   }
   // Parsers keep their buffers; one per instance avoids re-allocating for every request.
   static simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto err = parser.parse(body.data(), body.size()).get(root)) {
-    return bad(std::string("body is not valid JSON: ") + simdjson::error_message(err));
-  }
   simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) return bad("body must be a JSON object");
+  TRY(Fields::parse(body, parser, obj));
   Fields f(obj);
   RenderOptions& o = out.opt;
   bool present = false;

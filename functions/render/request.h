@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "fields.h"
 #include "render.h"
 
 namespace render {
@@ -32,12 +33,6 @@ struct RequestDefaults {
   uint32_t maxSourceLines = 2000;
   uint32_t maxWidth = 6000;
   uint32_t maxHeight = 50000;
-};
-
-struct RequestError {
-  int status = 0;  // 0: no error
-  std::string message;
-  bool ok() const { return status == 0; }
 };
 
 struct RenderRequest {

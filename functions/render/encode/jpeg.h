@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "theme/themes.h"
+#include "raster/color.h"
 
 namespace render {
 

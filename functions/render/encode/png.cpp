@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "encode/deflate.h"
-#include "theme/themes.h"
+#include "raster/color.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>

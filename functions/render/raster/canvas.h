@@ -23,10 +23,18 @@
 #include <vector>
 
 #include "layout/layout.h"
+#include "raster/color.h"
 #include "raster/font.h"
-#include "theme/themes.h"
 
 namespace render {
+
+// A point in pixel coordinates, fractional: (0, 0) is the top-left corner of the first pixel.
+struct PointF {
+  double x, y;
+};
+
+// fillGradient's direction: top to bottom, or from the top-left corner to the bottom-right one.
+enum class Gradient : uint8_t { Vertical, Diagonal };
 
 // 32-bit straight-alpha RGBA, as Rgba::packed().
 struct RgbaPixels {
@@ -122,6 +130,30 @@ class BasicCanvas {
   // A hollow box for characters no font has ("tofu").
   void strokeRect(Rect r, Rgba c);
 
+  // ---- Shapes for designs (thumbnails; raster/paint.cpp) ----
+  // Fractional coordinates, antialiased, blended in sRGB onto opaque pixels (d + (c - d) a / 255,
+  // rounded) at 8-bit coverage times c.a. RGBA canvases only; image coordinates, clipped to the
+  // band like the rest.
+  //
+  // The whole canvas from `from` to `to` in 1/1024 steps: down the rows, or (Diagonal) along
+  // t = 0.45 x / width + 0.55 y / height.
+  void fillGradient(Rgba from, Rgba to, Gradient g);
+  // Any simple polygon, even-odd: 4 sub-scanlines a row, exact horizontal coverage, so a wide
+  // shape costs its edges and its inside is filled four pixels at a time.
+  void fillPolygon(const std::vector<PointF>& pts, Rgba c);
+  void fillBox(double x0, double y0, double x1, double y1, Rgba c);
+  // A disc of radius r about (cx, cy), or a ring from `inner` out to r when inner > 0.
+  void fillRing(double cx, double cy, double r, Rgba c, double inner = 0);
+  void fillRoundedBox(double x0, double y0, double x1, double y1, double radius, Rgba c);
+  // A coverage bitmap at pen position (x, baseline), blended in sRGB like the shapes (drawGlyph
+  // blends in linear light, for code at small sizes; a title's thick layers are designed this way).
+  void drawMask(const GlyphBitmap& g, int x, int baseline, Rgba c);
+  // Every pixel times `dim`, and darker still towards `box`: times (1 - strength) inside it,
+  // fading out (smoothstep) `feather` px away. Text over a photo reads; the photo stays visible.
+  void scrim(Rect box, double dim, double strength, double feather);
+  // Image row `y` (within the band), writable: for filling the canvas from elsewhere (a photo).
+  Raw* row(int y) { return rowPtr(y); }
+
  private:
   // `shade`: an antialiased edge, which an indexed store may give a colour one shade off.
   void blendOver(Raw& dst, Rgba c, uint32_t alpha, bool shade = false);
@@ -151,6 +183,23 @@ class BasicCanvas {
   };
   GlyphBlend glyphBlends_[64];
 };
+
+// The shapes for designs exist for RGBA canvases only (defined in raster/paint.cpp).
+template <>
+void BasicCanvas<RgbaPixels>::fillGradient(Rgba from, Rgba to, Gradient g);
+template <>
+void BasicCanvas<RgbaPixels>::fillPolygon(const std::vector<PointF>& pts, Rgba c);
+template <>
+void BasicCanvas<RgbaPixels>::fillBox(double x0, double y0, double x1, double y1, Rgba c);
+template <>
+void BasicCanvas<RgbaPixels>::fillRing(double cx, double cy, double r, Rgba c, double inner);
+template <>
+void BasicCanvas<RgbaPixels>::fillRoundedBox(double x0, double y0, double x1, double y1,
+                                             double radius, Rgba c);
+template <>
+void BasicCanvas<RgbaPixels>::drawMask(const GlyphBitmap& g, int x, int baseline, Rgba c);
+template <>
+void BasicCanvas<RgbaPixels>::scrim(Rect box, double dim, double strength, double feather);
 
 using Canvas = BasicCanvas<RgbaPixels>;
 using IndexedCanvas = BasicCanvas<IndexedPixels>;

@@ -5,6 +5,7 @@
 #include FT_OUTLINE_H
 #include FT_ADVANCES_H
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,8 @@ extern const uint8_t kMono[];
 extern const size_t kMonoSize;
 extern const uint8_t kFallback[];
 extern const size_t kFallbackSize;
+extern const uint8_t kTitle[];
+extern const size_t kTitleSize;
 }  // namespace render::fonts
 
 namespace render {
@@ -23,6 +26,8 @@ namespace {
 // Past this the cache is dropped and refilled: it bounds memory in a long-lived instance that
 // sees many sizes, while the common case (a few sizes, a few hundred glyphs) stays warm.
 constexpr size_t kMaxCacheBytes = 24u << 20;
+// The title face's cache: a busy instance sees a handful of title sizes.
+constexpr size_t kMaxTitleCacheBytes = 16u << 20;
 
 uint64_t glyphKey(GlyphRef g, int px, int phase) {
   return uint64_t(g.face) << 48 | uint64_t(g.index) << 16 | uint64_t(px & 0x3fff) << 2 |
@@ -158,6 +163,78 @@ const GlyphBitmap* FontSet::bitmap(GlyphRef g, int px, int phase) {
   }
   cacheBytes_ += bmp.coverage.size() + 64;
   return &glyphs_.emplace(key, std::move(bmp)).first->second;
+}
+
+// ---- the title face ---------------------------------------------------------------------------
+
+TitleFace& FontSet::title() {
+  if (!title_) {
+    title_.reset(new TitleFace(ok() ? library_ : nullptr, fonts::kTitle, fonts::kTitleSize));
+  }
+  return *title_;
+}
+
+TitleFace::TitleFace(void* library, const uint8_t* data, size_t size) {
+  FT_Face face;
+  if (!library ||
+      FT_New_Memory_Face(static_cast<FT_Library>(library), data, FT_Long(size), 0, &face))
+    return;
+  face_ = face;
+  unitsPerEm_ = face->units_per_EM ? face->units_per_EM : 2048;
+  ascender_ = face->ascender / unitsPerEm_;
+  descender_ = -face->descender / unitsPerEm_;
+}
+
+uint32_t TitleFace::glyph(char32_t cp) {
+  if (!ok()) return 0;
+  auto it = cmap_.find(cp);
+  if (it != cmap_.end()) return it->second;
+  uint32_t g = FT_Get_Char_Index(static_cast<FT_Face>(face_), FT_ULong(cp));
+  cmap_.emplace(cp, g);
+  return g;
+}
+
+double TitleFace::advance(uint32_t g, double px) {
+  if (!ok()) return 0;
+  auto it = advances_.find(g);
+  if (it == advances_.end()) {
+    FT_Fixed adv = 0;
+    FT_Get_Advance(static_cast<FT_Face>(face_), g, FT_LOAD_NO_SCALE, &adv);
+    it = advances_.emplace(g, double(adv)).first;
+  }
+  return it->second * px / unitsPerEm_;
+}
+
+const GlyphBitmap* TitleFace::bitmap(uint32_t g, int px, int grow) {
+  if (!ok() || px <= 0) return nullptr;
+  const uint64_t key = uint64_t(g) << 32 | uint64_t(px & 0xffff) << 16 | uint64_t(grow & 0xffff);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return &it->second;
+  if (cacheBytes_ > kMaxTitleCacheBytes) cache_.clear(), cacheBytes_ = 0;
+  FT_Face face = static_cast<FT_Face>(face_);
+  if (facePx_ != px) {
+    if (FT_Set_Pixel_Sizes(face, 0, FT_UInt(px))) return nullptr;
+    facePx_ = px;
+  }
+  if (FT_Load_Glyph(face, g, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP)) return nullptr;
+  FT_GlyphSlot slot = face->glyph;
+  if (slot->format != FT_GLYPH_FORMAT_OUTLINE) return nullptr;
+  // Emboldening moves every edge outward by half the strength: 2 * grow widens each side by grow.
+  if (grow > 0) FT_Outline_Embolden(&slot->outline, FT_Pos(grow) * 128);
+  if (FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)) return nullptr;
+  GlyphBitmap bmp;
+  const FT_Bitmap& b = slot->bitmap;
+  bmp.left = slot->bitmap_left;
+  bmp.top = slot->bitmap_top;
+  bmp.width = int(b.width);
+  bmp.height = int(b.rows);
+  bmp.coverage.resize(size_t(bmp.width) * bmp.height);
+  for (int y = 0; y < bmp.height; y++) {
+    const uint8_t* row = b.buffer + ptrdiff_t(y) * b.pitch;
+    std::copy(row, row + bmp.width, bmp.coverage.data() + size_t(y) * bmp.width);
+  }
+  cacheBytes_ += bmp.coverage.size() + 64;
+  return &cache_.emplace(key, std::move(bmp)).first->second;
 }
 
 }  // namespace render

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,6 +43,43 @@ struct GlyphBitmap {
   std::vector<uint8_t> coverage;
 };
 
+// The bold display face of thumbnail titles: DejaVu Sans Bold (Latin, Cyrillic, Hebrew, Arabic
+// with Persian presentation forms), embedded at build time from fonts-dejavu-core like the code
+// faces and opened on first use with the font set's FreeType library (FontSet::title()).
+//
+//   render::TitleFace& f = render::FontSet::instance().title();
+//   uint32_t g = f.glyph(U'ж');
+//   double adv = f.advance(g, 96);                       // exact: scales linearly with the size
+//   const render::GlyphBitmap* b = f.bitmap(g, 96, 8);  // grown by 8 px on every side
+//
+// A title wants one heavy proportional face, not the code's monospace cells and quarter-pixel
+// phases. `grow` thickens the outline with FreeType's emboldening, which gives the title its
+// outline layer without a stroker. Glyphs are unhinted and keep all 256 coverage levels: at title
+// sizes hinting buys nothing, and advances stay linear, so fitting can measure once at one size.
+class TitleFace {
+ public:
+  bool ok() const { return face_ != nullptr; }
+  // 0 (the font's box glyph) when the face lacks the character.
+  uint32_t glyph(char32_t cp);
+  double advance(uint32_t glyph, double px);
+  double ascent(double px) const { return ascender_ * px; }
+  double descent(double px) const { return descender_ * px; }
+  // nullptr when FreeType fails; cached per (glyph, px, grow).
+  const GlyphBitmap* bitmap(uint32_t glyph, int px, int grow);
+
+ private:
+  friend class FontSet;
+  TitleFace(void* library, const uint8_t* data, size_t size);
+  void* face_ = nullptr;  // FT_Face
+  int facePx_ = 0;
+  double unitsPerEm_ = 2048;
+  double ascender_ = 0.93, descender_ = 0.24;  // per px of size
+  std::unordered_map<char32_t, uint32_t> cmap_;
+  std::unordered_map<uint32_t, double> advances_;  // font units
+  std::unordered_map<uint64_t, GlyphBitmap> cache_;
+  size_t cacheBytes_ = 0;
+};
+
 class FontSet {
  public:
   static FontSet& instance();
@@ -57,6 +95,9 @@ class FontSet {
   const GlyphBitmap* bitmap(GlyphRef g, int px, int phase);
 
   size_t cachedGlyphs() const { return glyphs_.size(); }
+
+  // The bold display face (thumbnail titles), opened on first use.
+  TitleFace& title();
 
  private:
   FontSet();
@@ -75,6 +116,7 @@ class FontSet {
   std::unordered_map<uint64_t, double> advances_;
   std::unordered_map<uint64_t, GlyphBitmap> glyphs_;
   size_t cacheBytes_ = 0;
+  std::unique_ptr<TitleFace> title_;
 };
 
 }  // namespace render

@@ -46,4 +46,25 @@ void shapeLine(const std::vector<Cell>& logical, std::vector<Cell>& visual) {
   }
 }
 
+std::u32string shapeParagraph(const std::u32string& logical, ParagraphDir dir) {
+  bool rtl = false;
+  for (char32_t cp : logical) rtl = rtl || (cp >= 0x0590 && isRtlRange(cp));
+  if (!rtl) return logical;
+  const FriBidiStrIndex len = FriBidiStrIndex(logical.size());
+  std::vector<FriBidiChar> in(logical.begin(), logical.end()), out(logical.size());
+  FriBidiParType base = dir == ParagraphDir::Rtl   ? FRIBIDI_PAR_RTL
+                        : dir == ParagraphDir::Ltr ? FRIBIDI_PAR_LTR
+                                                   : FRIBIDI_PAR_ON;
+  if (!fribidi_log2vis(in.data(), len, &base, out.data(), nullptr, nullptr, nullptr)) {
+    return logical;  // fribidi only fails on allocation; logical order is still readable
+  }
+  std::u32string visual;
+  visual.reserve(logical.size());
+  for (FriBidiChar c : out) {
+    // Letters folded into a ligature leave a fill character behind.
+    if (c != FRIBIDI_CHAR_FILL) visual.push_back(char32_t(c));
+  }
+  return visual;
+}
+
 }  // namespace render

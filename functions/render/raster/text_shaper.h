@@ -10,6 +10,8 @@
 // copied unchanged, so plain code never pays for fribidi.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "layout/lines.h"
@@ -20,5 +22,13 @@ namespace render {
 bool needsBidi(const std::vector<Cell>& cells);
 
 void shapeLine(const std::vector<Cell>& logical, std::vector<Cell>& visual);
+
+// Prose rather than code (a thumbnail's title or caption): the paragraph direction is the
+// caller's, or with Auto the first strong character's. A caller that breaks a paragraph into
+// lines passes the same direction for each, so a wrapped title does not change direction
+// mid-way. Visual order with Arabic joining; text without right-to-left characters comes back
+// as it is.
+enum class ParagraphDir : uint8_t { Auto, Ltr, Rtl };
+std::u32string shapeParagraph(const std::u32string& logical, ParagraphDir dir = ParagraphDir::Auto);
 
 }  // namespace render

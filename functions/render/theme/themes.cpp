@@ -134,13 +134,6 @@ const Table& table() {
   return t;
 }
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 TokenClass parentClass(TokenClass c) {
@@ -163,24 +156,6 @@ void fillFromParents(Theme& t, const TokenClassSet& given) {
     while (!set[size_t(p)]) p = parentClass(p);
     t.tokens[c] = t.tokens[size_t(p)];
   }
-}
-
-bool parseHexColor(std::string_view s, Rgba& out) {
-  if (s.size() != 4 && s.size() != 7) return false;
-  if (s[0] != '#') return false;
-  int d[6];
-  size_t n = s.size() - 1;
-  for (size_t i = 0; i < n; i++) {
-    d[i] = hexDigit(s[i + 1]);
-    if (d[i] < 0) return false;
-  }
-  if (n == 3) {
-    out = Rgba{uint8_t(d[0] * 17), uint8_t(d[1] * 17), uint8_t(d[2] * 17), 255};
-  } else {
-    out =
-        Rgba{uint8_t(d[0] * 16 + d[1]), uint8_t(d[2] * 16 + d[3]), uint8_t(d[4] * 16 + d[5]), 255};
-  }
-  return true;
 }
 
 const Theme* findTheme(std::string_view name) {

@@ -15,32 +15,11 @@
 #include <string_view>
 
 #include "lexer/token.h"
+#include "raster/color.h"
 
 namespace render {
 
-struct Rgba {
-  uint8_t r = 0, g = 0, b = 0, a = 255;
-  constexpr bool operator==(const Rgba&) const = default;
-  constexpr uint32_t packed() const {
-    return uint32_t(r) | uint32_t(g) << 8 | uint32_t(b) << 16 | uint32_t(a) << 24;
-  }
-};
-
-// How far apart two packed colours look, for choosing a palette colour in place of another:
-// squared channel differences weighted as the eye sees them, green most, then red, then blue;
-// alpha as much as green.
-constexpr int colorDistance(uint32_t a, uint32_t b) {
-  constexpr int kWeight[4] = {3, 4, 2, 4};
-  int d = 0;
-  for (int k = 0; k < 4; k++) {
-    const int x = int((a >> (8 * k)) & 255) - int((b >> (8 * k)) & 255);
-    d += kWeight[k] * x * x;
-  }
-  return d;
-}
-
-// "#rrggbb" or "#rgb" (case-insensitive). False for anything else.
-bool parseHexColor(std::string_view s, Rgba& out);
+// Rgba, colorDistance and parseHexColor live in raster/color.h.
 
 struct Theme {
   const char* name;

@@ -303,8 +303,9 @@ bool decodeImage(std::span<const uint8_t> bytes, Image& out, std::string& why) {
   return false;
 }
 
-void coverInto(const Image& src, std::vector<uint32_t>& dst) {
-  dst.assign(size_t(kWidth) * kHeight, 0xff000000u);
+namespace {
+
+void coverRows(const Image& src, uint32_t* dst) {
   if (src.width <= 0 || src.height <= 0) return;
   // Source pixels per destination pixel; the crop window is centred.
   const double scale = std::min(double(src.width) / kWidth, double(src.height) / kHeight);
@@ -340,6 +341,18 @@ void coverInto(const Image& src, std::vector<uint32_t>& dst) {
                                     uint32_t(acc[2] * inv + 0.5) << 16 | 0xff000000u;
     }
   }
+}
+
+}  // namespace
+
+void coverInto(const Image& src, std::vector<uint32_t>& dst) {
+  dst.assign(size_t(kWidth) * kHeight, 0xff000000u);
+  coverRows(src, dst.data());
+}
+
+void coverInto(const Image& src, render::Canvas& dst) {
+  // A whole-image canvas: its rows are contiguous.
+  coverRows(src, dst.row(0));
 }
 
 std::string backgroundPrompt(const Analysis& a, std::string_view title, Algorithm algorithm,

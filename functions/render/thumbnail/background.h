@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "raster/canvas.h"
 #include "thumbnail/analyze.h"
 #include "thumbnail/layout.h"
 
@@ -49,6 +50,8 @@ struct Image {
 // Scales `src` to cover kWidth x kHeight (aspect kept, centre cropped), averaging the source
 // pixels under each destination pixel so a large image does not alias. `dst` is resized.
 void coverInto(const Image& src, std::vector<uint32_t>& dst);
+// The same into a kWidth x kHeight canvas (every pixel written).
+void coverInto(const Image& src, render::Canvas& dst);
 
 // The model prompt: the title's topic as a scene, style, mood and colours from the analysis, room
 // for the headline on the title's side, and an explicit ban on text (the title is drawn here).

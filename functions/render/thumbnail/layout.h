@@ -47,7 +47,7 @@ constexpr BandEdge kBandEdge{kWidth * 0.80, kWidth * 0.60};
 
 enum class Align : uint8_t { Start, Center, End };  // Start: left for LTR, right for RTL titles
 
-// The decorations drawn under the title; thumbnail.cpp paints each.
+// The decorations drawn under the title; decor.cpp paints each.
 enum class Decor : uint8_t {
   DiagonalBand,  // a slanted accent band and speed lines
   NeonGrid,      // perspective grid and a glowing horizon

@@ -7,10 +7,13 @@
 //
 // Pipeline: analyze (analyze.h: category, style, mood, colours; or the caller's analysis, e.g.
 // an LLM's, llm.h) -> matchTemplate (layout.h) -> title fitted into the template's box (layout.h's
-// fitTitle; bidi and Arabic shaping with fribidi) -> background: the template's gradient and
-// shapes (`basic`), or a given image scaled to cover 1280x720, dimmed, with a dark scrim feathered
-// around the title (`premium`/`pro`, background.h) -> title drawn as shadow, outline and fill
-// layers so it reads on any background -> optional subtitle and watermark -> encode.
+// fitTitle; direction, bidi and Arabic shaping in text.h) -> background: the template's gradient
+// and shapes (`basic`, decor.h), or a given image scaled to cover 1280x720, dimmed, with a dark
+// scrim feathered around the title (`premium`/`pro`, background.h) -> title drawn as shadow,
+// outline and fill layers so it reads on any background -> optional subtitle and watermark ->
+// encode. The drawing is the raster layer's: its canvas (raster/canvas.h), shaper
+// (raster/text_shaper.h) and font set's bold title face (raster/font.h). Files: request.cpp
+// (parseThumbnailRequest, through fields.h), decor.cpp, text.cpp, thumbnail.cpp (composing).
 #pragma once
 
 #include <cstdint>
