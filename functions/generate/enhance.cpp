@@ -93,20 +93,13 @@ std::string cleanEnhanced(std::string_view a, size_t maxChars) {
 Enhanced enhancePrompt(std::string_view prompt) {
   Enhanced e;
   e.prompt = std::string(prompt);
-  clients::llm::Chat chat;
-  chat.provider = std::string(config::get(Setting::ENHANCE_PROVIDER));
-  if (chat.provider != "workers-ai" && chat.provider != "openai") return e;
-  chat.model = std::string(config::get(Setting::ENHANCE_MODEL));
-  chat.url = std::string(config::get(Setting::ENHANCE_URL));
-  chat.apiKey = std::string(config::get(Setting::ENHANCE_API_KEY));
-  chat.timeoutMs = std::clamp<int64_t>(config::getInt(Setting::ENHANCE_TIMEOUT_MS, 8000), 100, 60000);
+  std::optional<clients::llm::Chat> chat =
+      clients::llm::configured({Setting::ENHANCE_PROVIDER, Setting::ENHANCE_MODEL,
+                                Setting::ENHANCE_URL, Setting::ENHANCE_TIMEOUT_MS, 8000, 60000});
+  if (!chat) return e;
   const size_t maxChars =
       size_t(std::max<int64_t>(config::getInt(Setting::PROMPT_MAX_CHARS, 1000), 1));
-  if (chat.provider == "openai" && chat.url.empty()) {
-    e.note = "enhancer: ENHANCE_URL is not set";
-    return e;
-  }
-  Result<std::string> got = clients::llm::complete(chat, kSystem, prompt);
+  Result<std::string> got = clients::llm::complete(*chat, kSystem, prompt);
   if (!got) {
     e.note = "enhancer: " + got.detail();
     return e;

@@ -1,5 +1,7 @@
 #include "shared/clients.h"
 
+#include <algorithm>
+
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
@@ -165,6 +167,19 @@ Result<Answer> object(std::string_view binding, std::string_view name, std::stri
 // ---- chat LLM ------------------------------------------------------------------------------------
 namespace llm {
 
+std::optional<Chat> configured(const Settings& s) {
+  Chat chat;
+  chat.provider = std::string(config::get(s.provider));
+  if (chat.provider != "workers-ai" && chat.provider != "openai") return std::nullopt;
+  chat.model = std::string(config::get(s.model));
+  chat.url = std::string(config::get(s.url));
+  chat.urlName = config::settingName(s.url);
+  chat.apiKey = std::string(config::get(config::Setting::ENHANCE_API_KEY));
+  chat.timeoutMs = std::clamp<int64_t>(config::getInt(s.timeoutMs, s.defaultTimeoutMs), 100,
+                                       s.maxTimeoutMs);
+  return chat;
+}
+
 std::string chatContent(std::string_view body) {
   simdjson::dom::parser p;
   json::Object o;
@@ -206,7 +221,9 @@ Result<std::string> complete(const Chat& chat, std::string_view system, std::str
     return std::string();
   }
   if (chat.provider != "openai") return {Error::BadInput, "no LLM provider is configured"};
-  if (chat.url.empty()) return {Error::BadInput, "the LLM's URL is not set"};
+  if (chat.url.empty()) {
+    return {Error::BadInput, (chat.urlName.empty() ? "the URL" : chat.urlName) + " is not set"};
+  }
   json::JsonWriter b;
   b.beginObject().key("model").value(chat.model).key("messages").raw(messagesJson);
   b.key("max_tokens").value(int64_t(chat.maxTokens)).key("temperature").value(chat.temperature);

@@ -112,22 +112,14 @@ bool parseLlmAnswer(std::string_view answer, Analysis& out, std::string& why) {
 
 LlmAnalysis analyzeWithLlm(std::string_view text) {
   LlmAnalysis r;
-  clients::llm::Chat chat;
-  chat.provider = std::string(config::get(Setting::THUMBNAIL_LLM_PROVIDER));
-  if (chat.provider != "workers-ai" && chat.provider != "openai") return r;
-  chat.model = std::string(config::get(Setting::THUMBNAIL_LLM_MODEL));
-  chat.url = std::string(config::get(Setting::THUMBNAIL_LLM_URL));
-  chat.apiKey = std::string(config::get(Setting::ENHANCE_API_KEY));
-  chat.timeoutMs =
-      std::clamp<int64_t>(config::getInt(Setting::THUMBNAIL_LLM_TIMEOUT_MS, 4000), 100, 30000);
-  chat.maxTokens = 128;
-  chat.temperature = 0.0;
-  chat.jsonAnswer = true;
-  if (chat.provider == "openai" && chat.url.empty()) {
-    r.note = "thumbnail LLM: THUMBNAIL_LLM_URL is not set";
-    return r;
-  }
-  Result<std::string> answer = clients::llm::complete(chat, kSystem, text);
+  std::optional<clients::llm::Chat> chat = clients::llm::configured(
+      {Setting::THUMBNAIL_LLM_PROVIDER, Setting::THUMBNAIL_LLM_MODEL, Setting::THUMBNAIL_LLM_URL,
+       Setting::THUMBNAIL_LLM_TIMEOUT_MS, 4000, 30000});
+  if (!chat) return r;
+  chat->maxTokens = 128;
+  chat->temperature = 0.0;
+  chat->jsonAnswer = true;
+  Result<std::string> answer = clients::llm::complete(*chat, kSystem, text);
   if (!answer) {
     r.note = "thumbnail LLM: " + answer.detail();
     return r;

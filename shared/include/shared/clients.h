@@ -10,11 +10,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "shared/config.h"
 #include "shared/result.h"
 
 namespace clients {
@@ -77,12 +79,22 @@ struct Chat {
   std::string provider;  // "workers-ai" (the AI binding) | "openai" (an OpenAI-compatible URL)
   std::string model;     // Workers AI model id, or the "model" field sent to the URL
   std::string url;       // openai: .../v1/chat/completions
+  std::string urlName;   // the setting that holds it, for the error when it is empty
   std::string apiKey;    // openai: the bearer token, if any
   int64_t timeoutMs = 8000;
   int maxTokens = 256;
   double temperature = 0.7;
   bool jsonAnswer = false;  // openai: response_format json_object
 };
+// The chat LLM four settings configure: PROVIDER (none | workers-ai | openai), MODEL, URL and
+// TIMEOUT_MS (clamped to 100..maxTimeoutMs), with the ENHANCE_API_KEY secret. nullopt when the
+// provider is none (or not one of these).
+struct Settings {
+  config::Setting provider, model, url, timeoutMs;
+  int64_t defaultTimeoutMs, maxTimeoutMs;
+};
+std::optional<Chat> configured(const Settings& s);
+
 // The assistant's answer to `user` under the instructions `system`. BadInput when the provider is
 // not configured (none, or openai without a URL); Unavailable / Timeout when the call failed;
 // Refused for a non-200 answer.
