@@ -42,6 +42,7 @@ struct RenderOptions {
   std::string watermark;  // empty: none
   bool window = true;
   bool shadow = true;
+  bool ligatures = false;       // JetBrains Mono's programming ligatures (-> != =>), off by default
   bool transparent = false;     // backdrop fully transparent
   bool customBackdrop = false;  // use `backdrop` instead of the theme's
   Rgba backdrop;
@@ -66,6 +67,9 @@ struct RenderResult {
   std::vector<uint8_t> bytes;
   int width = 0, height = 0;
   PngInfo png;
+  // Asset fonts the text needs that the loader has not given yet (status 503): the adapter asks
+  // the host to load them and run the request again (shared/include/shared/host_abi.h).
+  std::vector<std::string> needAssets;
 };
 
 RenderResult renderCode(const RenderOptions& opt);

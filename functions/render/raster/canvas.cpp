@@ -493,6 +493,34 @@ void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c
 }
 
 template <class P>
+void BasicCanvas<P>::drawColorGlyph(const GlyphBitmap& g, int x, int baseline, const Rect& clip) {
+  Rect box{x + g.left, baseline - g.top, g.width, g.height};
+  Rect vis = intersect(intersect(box, clip), bounds());
+  if (vis.w == 0 || vis.h == 0 || g.rgba.size() < size_t(g.width) * g.height * 4) return;
+  for (int y = vis.y; y < vis.bottom(); y++) {
+    const uint8_t* src = g.rgba.data() + (size_t(y - box.y) * g.width + (vis.x - box.x)) * 4;
+    Raw* row = rowPtr(y);
+    for (int xx = vis.x; xx < vis.right(); xx++, src += 4) {
+      const uint32_t a = src[3];
+      if (a == 0) continue;
+      Raw& dst = row[xx];
+      if (a == 255) {
+        dst = store_.encodeShade(Rgba{src[0], src[1], src[2], 255}.packed());
+        continue;
+      }
+      // Premultiplied source over straight destination.
+      const Rgba d = unpack(store_.decode(dst));
+      const uint32_t da = d.a * (255 - a) / 255, oa = a + da;
+      auto mix = [&](uint8_t s, uint8_t t) {
+        return uint8_t(std::min<uint32_t>(255, (s * 255u + t * da + oa / 2) / oa));
+      };
+      dst = store_.encodeShade(
+          Rgba{mix(src[0], d.r), mix(src[1], d.g), mix(src[2], d.b), uint8_t(oa)}.packed());
+    }
+  }
+}
+
+template <class P>
 void BasicCanvas<P>::strokeRect(Rect r, Rgba c) {
   fillRect(Rect{r.x, r.y, r.w, 1}, c);
   fillRect(Rect{r.x, r.bottom() - 1, r.w, 1}, c);
