@@ -58,6 +58,7 @@ function writeConfig(dir, vars, publicLimit) {
   toml = toml
     .replace(/^main = .*$/m, `main = "${entryPoint(dir)}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`)
+    .replace(/^directory = "\.\/build\/assets"$/m, `directory = "${path.join(ROOT, 'build/assets')}"`)
     .replace(/^simple = \{ limit = \d+/m, `simple = { limit = ${publicLimit ?? 1000000}`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   // dotenv keeps backslashes inside "...", so JSON values (MODELS, STAR_PACKS) go in '...', which

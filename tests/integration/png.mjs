@@ -47,3 +47,44 @@ export function decodePng(bytes) {
   for (let y = 0; y < ihdr.height; y++) if (raw[y * (stride + 1)] > 4) throw new Error(`bad filter on row ${y}`);
   return { ...ihdr, palette, raw, stride };
 }
+
+// The pixels of a decodePng() result as RGBA bytes (8-bit RGB, RGBA and palette images).
+export function toRgba(png) {
+  const { width, height, raw, stride, colorType, depth, palette } = png;
+  if (depth !== 8) throw new Error(`toRgba reads 8-bit images, not ${depth}-bit`);
+  const bpp = CHANNELS[colorType];
+  const rows = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const cur = rows.subarray(y * stride, (y + 1) * stride);
+    const prev = y ? rows.subarray((y - 1) * stride, y * stride) : Buffer.alloc(stride);
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? cur[i - bpp] : 0;
+      const b = prev[i];
+      const c = i >= bpp ? prev[i - bpp] : 0;
+      let p = 0;
+      if (f === 1) p = a;
+      else if (f === 2) p = b;
+      else if (f === 3) p = (a + b) >> 1;
+      else if (f === 4) {
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+        p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[i] = (src[i] + p) & 255;
+    }
+  }
+  const out = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    if (colorType === 3) {
+      const k = rows[i];
+      out.set([palette[k * 3], palette[k * 3 + 1], palette[k * 3 + 2], 255], i * 4);
+    } else {
+      out[i * 4] = rows[i * bpp];
+      out[i * 4 + 1] = rows[i * bpp + 1];
+      out[i * 4 + 2] = rows[i * bpp + 2];
+      out[i * 4 + 3] = bpp === 4 ? rows[i * bpp + 3] : 255;
+    }
+  }
+  return out;
+}

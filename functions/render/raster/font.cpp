@@ -50,8 +50,9 @@ int assetFor(char32_t cp) {
   return cp <= it->hi ? int(it->font) : -1;
 }
 
-// The default loader: the host's cache in the Worker and the CLI, the build's files natively.
-int defaultLoader(std::string_view name, std::vector<uint8_t>& out) {
+}  // namespace
+
+int FontSet::defaultAssetLoader(std::string_view name, std::vector<uint8_t>& out) {
 #if defined(__wasm__)
   int32_t n = host_asset(name.data(), name.size());
   if (n == -1) return 0;
@@ -72,8 +73,6 @@ int defaultLoader(std::string_view name, std::vector<uint8_t>& out) {
   return ok ? 1 : -1;
 #endif
 }
-
-}  // namespace
 
 FontSet& FontSet::instance() {
   static FontSet set;
@@ -99,7 +98,7 @@ FontSet::FontSet() {
     unitsPerEm_[i] = face->units_per_EM ? face->units_per_EM : 1000;
   }
   assets_.resize(std::min<size_t>(fonts::kAssetFontCount, kMaxFaces - kFirstAsset));
-  loader_ = defaultLoader;
+  loader_ = defaultAssetLoader;
   FT_Face mono = static_cast<FT_Face>(faces_[0]);
   FT_Fixed adv = 0;
   FT_UInt zero = FT_Get_Char_Index(mono, '0');
@@ -134,8 +133,8 @@ GlyphRef FontSet::lookup(char32_t cp) {
   auto fromAsset = [&] {
     const int asset = assetFor(cp);
     if (asset < 0 || size_t(asset) >= assets_.size()) return;
-    if (assets_[size_t(asset)].state == 0 && !ensureAsset(size_t(asset))) {
-      pending = assets_[size_t(asset)].state == 0;
+    if (assets_[size_t(asset)].state != 1 && !ensureAsset(size_t(asset))) {
+      pending = assets_[size_t(asset)].state == 3;
       return;
     }
     const int face = kFirstAsset + asset;
@@ -166,10 +165,11 @@ GlyphRef FontSet::lookup(char32_t cp) {
 
 bool FontSet::ensureAsset(size_t asset) {
   Asset& a = assets_[asset];
-  if (a.state != 0) return a.state == 1;
+  if (a.state != 0) return a.state == 1;  // asked once per request while pending
   const char* name = fonts::kAssetFonts[asset].name;
   const int got = loader_ ? loader_(name, a.bytes) : -1;
   if (got == 0) {
+    a.state = 3;
     if (std::find(pending_.begin(), pending_.end(), name) == pending_.end()) {
       pending_.emplace_back(name);
     }
@@ -188,6 +188,13 @@ bool FontSet::ensureAsset(size_t asset) {
   unitsPerEm_[f] = face->units_per_EM ? face->units_per_EM : 1000;
   a.state = 1;
   return true;
+}
+
+void FontSet::clearPendingAssets() {
+  pending_.clear();
+  for (Asset& a : assets_) {
+    if (a.state == 3) a.state = 0;
+  }
 }
 
 bool FontSet::loadAsset(size_t asset) {

@@ -99,9 +99,11 @@ class FontSet {
              std::vector<ShapedGlyph>& out);
 
   void setAssetLoader(AssetLoader loader) { loader_ = std::move(loader); }
+  // The host's cache in the wasm module (host_asset), the build's assets folder natively.
+  static int defaultAssetLoader(std::string_view name, std::vector<uint8_t>& out);
   // Asset files lookups wanted since the last clearPendingAssets() and the loader had not yet.
   const std::vector<std::string>& pendingAssets() const { return pending_; }
-  void clearPendingAssets() { pending_.clear(); }
+  void clearPendingAssets();
   // Loads an asset font now (benchmarks, tests); false when the loader cannot give it yet.
   bool loadAsset(size_t asset);
   size_t loadedAssetBytes() const;
@@ -124,7 +126,7 @@ class FontSet {
   // Asset fonts: their bytes (FreeType and HarfBuzz read them in place) and state.
   struct Asset {
     std::vector<uint8_t> bytes;
-    uint8_t state = 0;  // 0 not asked, 1 loaded, 2 unavailable
+    uint8_t state = 0;  // 0 not asked, 1 loaded, 2 unavailable, 3 pending (until cleared)
   };
   std::vector<Asset> assets_;
   AssetLoader loader_;
