@@ -67,6 +67,8 @@ class Painter {
   }
 
   const FontMetrics& metrics() const { return metrics_; }
+  // Whether a colour glyph was measured or drawn.
+  bool sawColor() const { return sawColor_; }
 
   double advance(char32_t cp) {
     if (isCombiningMark(cp)) return 0;
@@ -135,6 +137,7 @@ class Painter {
                 (cells[j].cp != ' ' && fonts_.lookup(cells[j].cp).face == g.face))) {
           j++;
         }
+        sawColor_ = sawColor_ || fonts_.color(g.face);
         x = run<kDraw>(cells, i, j, g.face, x, baseline, color, clip);
         i = j;
         continue;
@@ -188,6 +191,7 @@ class Painter {
   FontSet& fonts_;
   int px_;
   bool ligatures_;
+  bool sawColor_ = false;
   FontMetrics metrics_;
   std::vector<char32_t> cps_;
   std::vector<ShapedGlyph> glyphs_;
@@ -242,8 +246,8 @@ RenderResult renderCode(const RenderOptions& opt) {
   std::sort(lo.highlight.begin(), lo.highlight.end());
   lo.moreLines = total - shown;
   if (lo.moreLines > 0) {
-    lo.moreText = i18n::format(i18n::Msg::PreviewMoreLines, opt.locale,
-                               {{"count", int64_t(lo.moreLines)}});
+    lo.moreText =
+        i18n::format(i18n::Msg::PreviewMoreLines, opt.locale, {{"count", int64_t(lo.moreLines)}});
     // A right-to-left row inside the left-to-right code card: one right-to-left isolate, so the
     // ellipsis leads and the number stays inside the sentence.
     if (i18n::isRtl(opt.locale)) lo.moreText = "\xE2\x81\xA7" + lo.moreText + "\xE2\x81\xA9";

@@ -33,10 +33,10 @@ struct RenderOptions {
   int scale = 1;                 // 1 or 2
   bool lineNumbers = true;
   uint32_t startLine = 1;
-  std::vector<uint32_t> highlight;  // displayed line numbers, any order
-  uint32_t maxLines = 0;            // preview: at most this many source lines (0: all)
+  std::vector<uint32_t> highlight;     // displayed line numbers, any order
+  uint32_t maxLines = 0;               // preview: at most this many source lines (0: all)
   i18n::Lang locale = i18n::Lang::En;  // the words drawn on the image ("… 12 more lines")
-  uint32_t wrap = 0;                // soft-wrap column (0: off)
+  uint32_t wrap = 0;                   // soft-wrap column (0: off)
   uint32_t tabWidth = 4;
   std::string title;      // shown centred in the title bar (window mode)
   std::string watermark;  // empty: none

@@ -93,10 +93,10 @@ TEST_CASE("CJK, kana, Hangul, Indic, Thai, Ethiopic and emoji draw glyphs, not t
   };
   // U+0378 is unassigned (one cell), U+3FFFD unassigned and East Asian wide (two cells).
   const Sample samples[] = {
-      {"Han", "你好世界", 0x3FFFD},        {"kana", "こんにちは", 0x3FFFD},
-      {"Hangul", "안녕하세요", 0x3FFFD},   {"emoji", "🚀🔥", 0x3FFFD},
+      {"Han", "你好世界", 0x3FFFD},      {"kana", "こんにちは", 0x3FFFD},
+      {"Hangul", "안녕하세요", 0x3FFFD}, {"emoji", "🚀🔥", 0x3FFFD},
       {"Thai", "สวัสดี", 0x0378},          {"Ethiopic", "ሰላም", 0x0378},
-      {"Devanagari", "क्षत्रिय", 0x0378}, {"Bengali", "বাংলা", 0x0378},
+      {"Devanagari", "क्षत्रिय", 0x0378},  {"Bengali", "বাংলা", 0x0378},
       {"Tamil", "தமிழ்", 0x0378},
   };
   int compared = 0;
@@ -127,10 +127,14 @@ TEST_CASE("CJK, kana, Hangul, Indic, Thai, Ethiopic and emoji draw glyphs, not t
 }
 
 TEST_CASE("a character no font has is still a visible box", "[render][scripts]") {
-  Image box = renderText("a\xCD\xB8" "b");  // a U+0378 b
+  Image box = renderText(
+      "a\xCD\xB8"
+      "b");  // a U+0378 b
   Image space = renderText("a b");
   CHECK(differingPixels(box, space) > 8);
-  Image wide = renderText("a\xF0\xBF\xBF\xBD" "b");  // U+3FFFD: a box two cells wide
+  Image wide = renderText(
+      "a\xF0\xBF\xBF\xBD"
+      "b");  // U+3FFFD: a box two cells wide
   Image two = renderText("a  b");
   CHECK(wide.width == two.width);
   CHECK(differingPixels(wide, two) > 8);
@@ -172,7 +176,8 @@ TEST_CASE("wide characters take two cells: following text stays aligned, wrappin
   // Four ideographs are as wide as eight Latin letters, emoji too.
   CHECK(renderText("你好世界|").width == renderText("abcdefgh|").width);
   CHECK(renderText("🚀🔥|").width == renderText("abcd|").width);
-  CHECK(renderText("# 中文\nx = 1  # aligned").width == renderText("# abcd\nx = 1  # aligned").width);
+  CHECK(renderText("# 中文\nx = 1  # aligned").width ==
+        renderText("# abcd\nx = 1  # aligned").width);
 
   std::vector<Token> none;
   std::vector<VisualLine> lines;

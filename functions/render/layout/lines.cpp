@@ -111,10 +111,9 @@ class Builder {
   void startMore(uint32_t count) {
     if (open_) finish();
     begin(LineKind::More);
-    std::string msg = !opt_.moreText.empty()
-                          ? opt_.moreText
-                          : "\xE2\x80\xA6 " + std::to_string(count) +
-                                (count == 1 ? " more line" : " more lines");
+    std::string msg = !opt_.moreText.empty() ? opt_.moreText
+                                             : "\xE2\x80\xA6 " + std::to_string(count) +
+                                                   (count == 1 ? " more line" : " more lines");
     size_t i = 0;
     while (i < msg.size()) emit(utf8::next(msg, i), TokenClass::Comment, false);
     finish();

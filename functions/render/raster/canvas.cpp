@@ -81,8 +81,8 @@ int IndexedPixels::nearestInvisible(uint32_t packed) const {
   for (uint32_t i = 0; i < colors_; i++) {
     int worst = 0;
     for (int k = 0; k < 4; k++) {
-      worst = std::max(worst, std::abs(int((packed >> (8 * k)) & 255) -
-                                       int((palette_[i] >> (8 * k)) & 255)));
+      worst = std::max(
+          worst, std::abs(int((packed >> (8 * k)) & 255) - int((palette_[i] >> (8 * k)) & 255)));
     }
     if (worst > kSteps) continue;
     const int d = colorDistance(packed, palette_[i]);
@@ -331,7 +331,7 @@ void BasicCanvas<P>::fillCircle(double cx, double cy, double radius, Rgba c) {
 
 template <class P>
 void BasicCanvas<P>::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
-                        bool uniformBackdrop) {
+                                bool uniformBackdrop) {
   // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
   // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
   // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
@@ -440,7 +440,8 @@ void BasicCanvas<P>::dropShadow(Rect r, int blur, double opacity, Rect skip, int
 }
 
 template <class P>
-void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
+void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c,
+                               const Rect& clip) {
   const GammaTables& t = gamma();
   Rect box{x + g.left, baseline - g.top, g.width, g.height};
   Rect vis = intersect(intersect(box, clip), bounds());

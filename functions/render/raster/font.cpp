@@ -8,6 +8,7 @@
 #include <hb.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +49,53 @@ int assetFor(char32_t cp) {
   if (it == begin) return -1;
   --it;
   return cp <= it->hi ? int(it->font) : -1;
+}
+
+// A code card is painted as palette indices (at most 256 colours, canvas.h) and painted again
+// as RGBA only when they run out, which takes about three times as long. An emoji scaled to a
+// text cell has hundreds of colours, most a few steps apart; reduced to its kEmojiColors most
+// common ones (on a 4-bit grid, each the mean of its members) with pixels either opaque or
+// clear, a handful of emoji fit the palette beside the text's shades. At 14-28 px the
+// difference is hard to see; the image stays indexed and as fast as plain text.
+constexpr int kEmojiColors = 10;
+
+void reduceColors(GlyphBitmap& bmp) {
+  struct Bin {
+    uint32_t count = 0, r = 0, g = 0, b = 0;
+  };
+  std::unordered_map<uint32_t, Bin> bins;
+  const size_t n = size_t(bmp.width) * bmp.height;
+  uint8_t* px = bmp.rgba.data();
+  for (size_t i = 0; i < n; i++) {
+    uint8_t* p = px + i * 4;
+    const uint32_t a = p[3];
+    if (a < 100) {
+      p[0] = p[1] = p[2] = p[3] = 0;
+      continue;
+    }
+    // Un-premultiply: the pixel becomes opaque.
+    for (int k = 0; k < 3; k++) p[k] = uint8_t(std::min<uint32_t>(255, (p[k] * 255u + a / 2) / a));
+    p[3] = 255;
+    Bin& bin = bins[uint32_t(p[0] >> 4) << 8 | uint32_t(p[1] >> 4) << 4 | uint32_t(p[2] >> 4)];
+    bin.count++, bin.r += p[0], bin.g += p[1], bin.b += p[2];
+  }
+  std::vector<Bin> top;
+  for (auto& [k, bin] : bins) top.push_back(bin);
+  std::sort(top.begin(), top.end(), [](const Bin& x, const Bin& y) { return x.count > y.count; });
+  if (top.size() > size_t(kEmojiColors)) top.resize(kEmojiColors);
+  for (Bin& b : top) b.r /= b.count, b.g /= b.count, b.b /= b.count;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t* p = px + i * 4;
+    if (p[3] == 0) continue;
+    int best = 0, bestD = INT32_MAX;
+    for (size_t c = 0; c < top.size(); c++) {
+      const int dr = int(top[c].r) - p[0], dg = int(top[c].g) - p[1], db = int(top[c].b) - p[2];
+      const int d = 2 * dr * dr + 4 * dg * dg + db * db;
+      if (d < bestD) bestD = d, best = int(c);
+    }
+    p[0] = uint8_t(top[size_t(best)].r), p[1] = uint8_t(top[size_t(best)].g);
+    p[2] = uint8_t(top[size_t(best)].b);
+  }
 }
 
 }  // namespace
@@ -272,7 +320,10 @@ void FontSet::shape(uint8_t face, const char32_t* cps, size_t n, bool ligatures,
                          pos[i].y_offset};
   }
   hb_buffer_destroy(buf);
-  if (shapes_.size() > 4096) shapes_.clear();
+  // Words repeat (a comment's script in every line); long runs rarely do. The cache holds at
+  // most 2048 runs of up to 64 code points: about 4 MB at worst, whatever the input.
+  if (n > 64) return;
+  if (shapes_.size() >= 2048) shapes_.clear();
   shapes_.emplace(std::move(key), out);
 }
 
@@ -380,6 +431,7 @@ const GlyphBitmap* FontSet::colorBitmap(GlyphRef g, int px, uint64_t key) {
       for (int k = 0; k < 4; k++) dst[k] = uint8_t(area > 0 ? std::lround(acc[k] / area) : 0);
     }
   }
+  reduceColors(bmp);
   cacheBytes_ += bmp.rgba.size() + 64;
   return &glyphs_.emplace(key, std::move(bmp)).first->second;
 }

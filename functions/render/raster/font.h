@@ -118,9 +118,9 @@ class FontSet {
 
   static constexpr int kMaxFaces = 64;
   std::string error_;
-  void* library_ = nullptr;              // FT_Library
-  void* faces_[kMaxFaces] = {};          // FT_Face
-  void* hbFonts_[kMaxFaces] = {};        // hb_font_t, made on first shape()
+  void* library_ = nullptr;        // FT_Library
+  void* faces_[kMaxFaces] = {};    // FT_Face
+  void* hbFonts_[kMaxFaces] = {};  // hb_font_t, made on first shape()
   int facePx_[kMaxFaces] = {};
   int unitsPerEm_[kMaxFaces] = {};
   // Asset fonts: their bytes (FreeType and HarfBuzz read them in place) and state.
