@@ -10,6 +10,7 @@
 #include "raster/font.h"
 #include "raster/font_assets.h"
 #include "render.h"
+#include "request.h"
 
 using namespace render;
 
@@ -204,6 +205,19 @@ TEST_CASE("programming ligatures are off by default and drawn when asked", "[ren
   CHECK(differingPixels(plain, again) == 0);
   CHECK(liga.width == plain.width);  // JetBrains Mono's ligatures keep the grid
   CHECK(differingPixels(plain, liga) > 10);
+}
+
+TEST_CASE("POST /render's ligatures field: off unless true, a boolean or a 400",
+          "[render][scripts]") {
+  RenderRequest req;
+  REQUIRE(parseRenderRequest(R"j({"code":"x"})j", RequestDefaults{}, req).ok());
+  CHECK_FALSE(req.options().ligatures);
+  REQUIRE(parseRenderRequest(R"j({"code":"x","ligatures":true})j", RequestDefaults{}, req).ok());
+  CHECK(req.options().ligatures);
+  RequestError err =
+      parseRenderRequest(R"j({"code":"x","ligatures":"yes"})j", RequestDefaults{}, req);
+  CHECK(err.status == 400);
+  CHECK(err.message.find("ligatures must be true or false") != std::string::npos);
 }
 
 TEST_CASE("a font the loader is still fetching makes the render ask for it, then succeed",
