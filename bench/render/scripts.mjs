@@ -118,7 +118,7 @@ for (const font of Object.keys(FONT_SAMPLES)) {
 // through the ASSETS binding. One ASCII request first (isolate start-up, not counted).
 const workerd = [];
 for (const font of ['cjk-han.otf', 'emoji.ttf', 'cjk-kana-hangul.otf', 'devanagari.ttf', 'thai.ttf']) {
-  const w = await startWorker();
+  const w = await startWorker({ assets: true });
   try {
     const post = async (code) => {
       const t0 = performance.now();

@@ -7,7 +7,7 @@ import { decodePng, toRgba } from './png.mjs';
 
 let w;
 before(async () => {
-  w = await startWorker();
+  w = await startWorker({ assets: true });
 });
 after(async () => {
   await w?.stop();
