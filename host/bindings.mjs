@@ -13,6 +13,14 @@ async function readAll(x) {
 
 export function workerBindings(env) {
   return {
+    // Not an import: the loader of static asset files (host_abi.h host_asset), from the ASSETS
+    // binding (wrangler.toml [assets]). name -> bytes, or null when there is no such file.
+    async asset(name) {
+      if (!env.ASSETS) return null;
+      const res = await env.ASSETS.fetch(new Request(`https://assets.local/${name}`));
+      if (!res.ok) return null;
+      return new Uint8Array(await res.arrayBuffer());
+    },
     async d1(req) {
       if (!env.DB) throw new Error('D1 binding DB is not configured');
       // A read the guest marked as fine from a replica runs in a D1 session (Sessions API).

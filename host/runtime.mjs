@@ -44,6 +44,37 @@ export function unpackBlob(blob) {
   return { json: JSON.parse(decoder.decode(blob.subarray(4, 4 + n))), body: blob.subarray(4 + n) };
 }
 
+// Static assets a module asked for (host_abi.h host_asset: the render module's large fonts),
+// kept for the isolate's life and shared by every instance: name -> bytes, or null when the
+// loader could not give it. `bindings.asset(name)` loads one (the Worker's ASSETS binding, files
+// in the CLI); only names like "fonts/cjk-han.otf" are asked for.
+const assetCache = new Map();
+const assetLoads = new Map();
+const ASSET_NAME = /^fonts\/[a-z0-9-]+\.(otf|ttf)$/;
+// How long the last loads took, for /healthz and the benchmarks: name -> ms.
+export const assetLoadMs = {};
+
+async function loadAssets(names, loader) {
+  await Promise.all(names.map((name) => {
+    if (assetCache.has(name) || !loader) return null;
+    if (!assetLoads.has(name)) {
+      const t0 = Date.now();
+      assetLoads.set(name, (async () => {
+        let bytes = null;
+        try {
+          if (ASSET_NAME.test(name) && loader) bytes = await loader(name);
+        } catch (err) {
+          console.error(`asset ${name} failed to load: ${err?.message ?? err}`);
+        }
+        assetCache.set(name, bytes ? new Uint8Array(bytes) : null);
+        assetLoadMs[name] = Date.now() - t0;
+        assetLoads.delete(name);
+      })());
+    }
+    return assetLoads.get(name);
+  }));
+}
+
 class WasiExit extends Error {}
 
 async function sleep(req) {
@@ -194,6 +225,13 @@ function hostImports(slot, bindings, jspi, asyncify) {
     defer(ptr, len) {
       slot.deferred.push(text(ptr, len));
     },
+    asset(ptr, len) {
+      const bytes = assetCache.get(text(ptr, len));
+      if (bytes === undefined) return -1;
+      if (bytes === null) return -2;
+      slot.pending = bytes;
+      return bytes.length;
+    },
     d1: suspending('d1', false),
     r2: suspending('r2', true),
     fetch: suspending('fetch', true),
@@ -276,6 +314,16 @@ export class FunctionModule {
   // throws out of it) the instance is simply not returned to the pool: the next event gets a
   // fresh one.
   async call(event, body, ctx) {
+    const result = await this.#callOnce(event, body, ctx);
+    // The module needs asset files the host has not loaded (host_abi.h host_asset): load them
+    // and run the event again, once; what still fails to load is the module's to handle.
+    const need = result.headers['x-host-need-assets'];
+    if (!need) return result;
+    await loadAssets(String(need).split(','), this.bindings.asset);
+    return this.#callOnce(event, body, ctx);
+  }
+
+  async #callOnce(event, body, ctx) {
     const slot = await this.#acquire();
     const ptr = this.#enter(slot, event, body, ctx);
     const n = await slot.handle(ptr, slot.inLength);

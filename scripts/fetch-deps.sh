@@ -17,6 +17,7 @@ libpng|libpng1.6|1.6.39|libpng1.6_1.6.39.orig.tar.gz|a00e9d2f2f664186e4202db9299
 zlib|zlib|1.2.13.dfsg|zlib_1.2.13.dfsg.orig.tar.bz2|71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1|zlib-1.2.13.dfsg
 simdjson|simdjson|3.0.1|simdjson_3.0.1.orig.tar.gz|156b1bc5eb0561b2bd166b46d191fd3d95a3e709cc63761477d3b7aec2b6e9ed|simdjson-3.0.1
 fribidi|fribidi|1.0.8|fribidi_1.0.8.orig.tar.bz2|94c7b68d86ad2a9613b4dcffe7bbeb03523d63b5b37918bdf2e4ef34195c1e6c|fribidi-1.0.8
+harfbuzz|harfbuzz|6.0.0+dfsg|harfbuzz_6.0.0+dfsg.orig.tar.xz|89266cb363e49b6aa999eda04ca25b0d234a69ad9304679631371f4697652368|harfbuzz-6.0.0
 "
 
 echo "$PINS" | while IFS='|' read -r name pkg ver orig sha dir; do

@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libclang-rt-16-dev-wasm32 libclang-rt-16-dev
   cmake make ninja-build dpkg-dev xz-utils ca-certificates binaryen clang-format-16
   libstb-dev catch2
-  fonts-dejavu-core fonts-jetbrains-mono fonts-noto-core
+  fonts-dejavu-core fonts-jetbrains-mono fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
   nodejs python3-pygments python3-pil python3-fonttools
 )
 

@@ -38,7 +38,7 @@ for (const inp of inputs) {
       line_numbers: true, scale: 1, format: 'png', max_lines: lines, ...extra,
     };
     // Peak memory: one call on a new instance of the same compiled module (not timed).
-    const fresh = new FunctionModule('render', mod.compiled, {}, mod.settings);
+    const fresh = new FunctionModule('render', mod.compiled, mod.bindings, mod.settings);
     await callRender(fresh, request);
     const wasmMemory = fresh.idle[0]?.memory.buffer.byteLength;
     let result = await callRender(mod, request); // warm-up (run.sh also gives node --no-liftoff)

@@ -1,8 +1,8 @@
-/* FreeType options: the stock set, less what a font embedded at build time never needs. */
+/* FreeType options: the stock set, less what a font made at build time never needs. */
 #include <freetype/config/ftoption.h>
 #undef FT_CONFIG_OPTION_USE_ZLIB
 #undef FT_CONFIG_OPTION_USE_BZIP2
-#undef FT_CONFIG_OPTION_USE_PNG
+#define FT_CONFIG_OPTION_USE_PNG /* colour emoji: CBDT bitmaps are PNG (libpng from deps/) */
 #undef FT_CONFIG_OPTION_USE_HARFBUZZ
 #undef FT_CONFIG_OPTION_USE_BROTLI
 #undef FT_CONFIG_OPTION_INCREMENTAL

@@ -130,6 +130,14 @@ fn::Response renderRoute(const fn::Request& req, bool tokensOnly) {
   if (!err.ok()) return fn::Response::error(err.status, err.message);
   if (tokensOnly) return tokens(rr);
   render::RenderResult r = render::renderCode(rr.options());
+  if (!r.needAssets.empty()) {
+    // The host loads these fonts and runs the request again (host_abi.h, host_asset).
+    fn::Response res = fn::Response::error(r.status, r.error);
+    std::string names;
+    for (const std::string& n : r.needAssets) names += (names.empty() ? "" : ",") + n;
+    res.headers.emplace_back("x-host-need-assets", names);
+    return res;
+  }
   if (r.status != 200) return fn::Response::error(r.status, r.error);
   fn::Response res = fn::Response::bytes(200, r.contentType, std::move(r.bytes));
   res.headers.emplace_back("x-image-size",

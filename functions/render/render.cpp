@@ -53,64 +53,148 @@ std::vector<Cell> cellsOf(std::string_view s, TokenClass cls) {
 
 // Draws shaped cells left to right at one size; positions are kept in fractional pixels and
 // snapped to quarter pixels through the glyph cache's phases. CanvasT: Canvas or IndexedCanvas.
+//
+// Most cells are one glyph each (a monospace cell, two for CJK). Runs of cells in a face that
+// needs shaping (Indic, Thai, Ethiopic, colour emoji sequences; face 0 with ligatures on) go
+// through HarfBuzz (FontSet::shape) and are drawn glyph by glyph at its positions. measure()
+// walks the same way without drawing, so widths always match what is drawn.
 template <class CanvasT>
 class Painter {
  public:
-  Painter(CanvasT& canvas, FontSet& fonts, int px) : canvas_(canvas), fonts_(fonts), px_(px) {
+  Painter(CanvasT& canvas, FontSet& fonts, int px, bool ligatures = false)
+      : canvas_(canvas), fonts_(fonts), px_(px), ligatures_(ligatures) {
     metrics_ = fonts.metrics(px);
   }
 
   const FontMetrics& metrics() const { return metrics_; }
+  // Whether a colour glyph was measured or drawn.
+  bool sawColor() const { return sawColor_; }
 
   double advance(char32_t cp) {
     if (isCombiningMark(cp)) return 0;
     if (cp == ' ') return metrics_.cellWidth;
-    return fonts_.advance(fonts_.lookup(cp), px_);
+    GlyphRef g = fonts_.lookup(cp);
+    if (g.missing()) return isWide(cp) ? 2 * metrics_.cellWidth : metrics_.cellWidth;
+    return fonts_.advance(g, px_);
   }
 
   double measure(const std::vector<Cell>& cells) {
-    double w = 0;
-    for (const Cell& c : cells) w += advance(c.cp);
-    return w;
+    return walk<false>(cells, 0, 0, nullptr, Rgba{}, Rect{});
   }
 
   // Returns the pen position after the last cell.
   double draw(const std::vector<Cell>& cells, double x, int baseline, const Theme* theme,
               Rgba fixed, const Rect& clip) {
-    for (const Cell& c : cells) {
-      if (x > clip.right()) break;
+    return walk<true>(cells, x, baseline, theme, fixed, clip);
+  }
+
+ private:
+  // Characters that stay in the shaped run around them whatever font has them.
+  static bool joinsRun(char32_t cp) {
+    return cp == 0x200C || cp == 0x200D || (cp != ' ' && isCombiningMark(cp));
+  }
+
+  bool startsRun(GlyphRef g) const {
+    return !g.missing() && (fonts_.shaped(g.face) || (ligatures_ && g.face == 0));
+  }
+
+  void glyphAt(GlyphRef g, double x, int baseline, Rgba color, const Rect& clip) {
+    if (fonts_.color(g.face)) {
+      if (const GlyphBitmap* bmp = fonts_.bitmap(g, px_, 0)) {
+        canvas_.drawColorGlyph(*bmp, int(std::lround(x)), baseline, clip);
+      }
+      return;
+    }
+    double fx = std::floor(x);
+    int phase = int((x - fx) * 4 + 0.5);
+    int ix = int(fx);
+    if (phase == 4) ix++, phase = 0;
+    if (const GlyphBitmap* bmp = fonts_.bitmap(g, px_, phase)) {
+      canvas_.drawGlyph(*bmp, ix, baseline, color, clip);
+    }
+  }
+
+  void tofu(double x, double width, int baseline, Rgba color) {
+    // A visible box, so the reader sees something is there.
+    int w = std::max(3, int(width) - 2);
+    int h = std::max(5, metrics_.ascent * 3 / 4);
+    canvas_.strokeRect(Rect{int(std::lround(x)) + 1, baseline - h, w, h}, color);
+  }
+
+  template <bool kDraw>
+  double walk(const std::vector<Cell>& cells, double x, int baseline, const Theme* theme,
+              Rgba fixed, const Rect& clip) {
+    const size_t n = cells.size();
+    for (size_t i = 0; i < n;) {
+      if (kDraw && x > clip.right()) break;
+      const Cell& c = cells[i];
+      Rgba color = theme ? theme->color(c.cls) : fixed;
+      GlyphRef g = c.cp == ' ' ? GlyphRef{} : fonts_.lookup(c.cp);
+      if (startsRun(g)) {
+        size_t j = i + 1;
+        while (j < n && cells[j].cls == c.cls &&
+               (joinsRun(cells[j].cp) ||
+                (cells[j].cp != ' ' && fonts_.lookup(cells[j].cp).face == g.face))) {
+          j++;
+        }
+        sawColor_ = sawColor_ || fonts_.color(g.face);
+        x = run<kDraw>(cells, i, j, g.face, x, baseline, color, clip);
+        i = j;
+        continue;
+      }
       double adv = advance(c.cp);
+      i++;
       if (c.cp == ' ' || (adv == 0 && c.cp >= 0x200B && isCombiningMark(c.cp))) {
         x += adv;
         continue;
       }
-      Rgba color = theme ? theme->color(c.cls) : fixed;
-      GlyphRef g = fonts_.lookup(c.cp);
-      if (g.missing()) {
-        // Tofu: a visible box the width of a cell, so the reader sees something is there.
-        int w = std::max(3, int(metrics_.cellWidth) - 2);
-        int h = std::max(5, metrics_.ascent * 3 / 4);
-        canvas_.strokeRect(Rect{int(std::lround(x)) + 1, baseline - h, w, h}, color);
-        x += adv;
-        continue;
-      }
-      double fx = std::floor(x);
-      int phase = int((x - fx) * 4 + 0.5);
-      int ix = int(fx);
-      if (phase == 4) ix++, phase = 0;
-      if (const GlyphBitmap* bmp = fonts_.bitmap(g, px_, phase)) {
-        canvas_.drawGlyph(*bmp, ix, baseline, color, clip);
+      if (kDraw) {
+        if (g.missing()) {
+          tofu(x, adv, baseline, color);
+        } else if (fonts_.wide(g.face)) {
+          // A CJK glyph is one em wide: centred in its two cells.
+          glyphAt(g, x + (adv - px_) / 2, baseline, color, clip);
+        } else {
+          glyphAt(g, x, baseline, color, clip);
+        }
       }
       x += adv;
     }
     return x;
   }
 
- private:
+  template <bool kDraw>
+  double run(const std::vector<Cell>& cells, size_t begin, size_t end, uint8_t face, double x,
+             int baseline, Rgba color, const Rect& clip) {
+    cps_.clear();
+    for (size_t k = begin; k < end; k++) cps_.push_back(cells[k].cp);
+    fonts_.shape(face, cps_.data(), cps_.size(), ligatures_, glyphs_);
+    const double s = double(px_) / fonts_.unitsPerEm(face);
+    // Colour emoji keep the grid: two cells a glyph, as the layout counts them.
+    const bool grid = fonts_.color(face);
+    for (const ShapedGlyph& sg : glyphs_) {
+      const double adv = grid ? (sg.advance > 0 ? 2 * metrics_.cellWidth : 0) : sg.advance * s;
+      if (kDraw) {
+        if (sg.index == 0) {
+          tofu(x, adv > 0 ? adv : metrics_.cellWidth, baseline, color);
+        } else {
+          glyphAt(GlyphRef{face, sg.index}, x + sg.xOffset * s,
+                  baseline - int(std::lround(sg.yOffset * s)), color, clip);
+        }
+      }
+      x += adv;
+    }
+    return x;
+  }
+
   CanvasT& canvas_;
   FontSet& fonts_;
   int px_;
+  bool ligatures_;
+  bool sawColor_ = false;
   FontMetrics metrics_;
+  std::vector<char32_t> cps_;
+  std::vector<ShapedGlyph> glyphs_;
 };
 
 RenderResult fail(int status, std::string message) {
@@ -125,6 +209,7 @@ RenderResult fail(int status, std::string message) {
 RenderResult renderCode(const RenderOptions& opt) {
   FontSet& fonts = FontSet::instance();
   if (!fonts.ok()) return fail(500, std::string(fonts.error()));
+  fonts.clearPendingAssets();
   const Theme& theme = opt.theme ? *opt.theme : *findTheme("monokai");
   const int scale = std::clamp(opt.scale, 1, 2);
   const int px = std::clamp(opt.fontSize, 4, 128) * scale;
@@ -157,8 +242,8 @@ RenderResult renderCode(const RenderOptions& opt) {
   std::sort(lo.highlight.begin(), lo.highlight.end());
   lo.moreLines = total - shown;
   if (lo.moreLines > 0) {
-    lo.moreText = i18n::format(i18n::Msg::PreviewMoreLines, opt.locale,
-                               {{"count", int64_t(lo.moreLines)}});
+    lo.moreText =
+        i18n::format(i18n::Msg::PreviewMoreLines, opt.locale, {{"count", int64_t(lo.moreLines)}});
     // A right-to-left row inside the left-to-right code card: one right-to-left isolate, so the
     // ellipsis leads and the number stays inside the sentence.
     if (i18n::isRtl(opt.locale)) lo.moreText = "\xE2\x81\xA7" + lo.moreText + "\xE2\x81\xA9";
@@ -184,7 +269,7 @@ RenderResult renderCode(const RenderOptions& opt) {
   {
     // Measuring needs metrics only; the painter's canvas is never touched.
     Canvas none(0, 0, Rgba{});
-    Painter measure(none, fonts, px);
+    Painter measure(none, fonts, px, opt.ligatures);
     for (size_t i = 0; i < lines.size(); i++) {
       shapeLine(lines[i].cells, shaped[i]);
       textWidth = std::max(textWidth, measure.measure(shaped[i]));
@@ -192,6 +277,13 @@ RenderResult renderCode(const RenderOptions& opt) {
     // Cells past the storage cap were counted but not kept.
     textWidth = std::max(textWidth, stats.maxColumns * m.cellWidth);
     if (opt.window) titleWidth = measure.measure(titleVisual);
+  }
+  // Fonts the text needs and the host has not loaded yet: nothing is painted; the host loads
+  // them and runs the request again (host_abi.h, host_asset).
+  if (!fonts.pendingAssets().empty()) {
+    RenderResult r = fail(503, "fonts are loading; try again");
+    r.needAssets = fonts.pendingAssets();
+    return r;
   }
 
   FrameInput fi;
@@ -241,7 +333,7 @@ RenderResult renderCode(const RenderOptions& opt) {
     if (opt.window) {
       canvas.fillBorderedRoundedRect(f.window, f.radius, theme.windowBorder, theme.background);
     }
-    Painter painter(canvas, fonts, px);
+    Painter painter(canvas, fonts, px, opt.ligatures);
 
     if (opt.window) {
       for (int i = 0; i < 3; i++) {

@@ -33,15 +33,16 @@ struct RenderOptions {
   int scale = 1;                 // 1 or 2
   bool lineNumbers = true;
   uint32_t startLine = 1;
-  std::vector<uint32_t> highlight;  // displayed line numbers, any order
-  uint32_t maxLines = 0;            // preview: at most this many source lines (0: all)
+  std::vector<uint32_t> highlight;     // displayed line numbers, any order
+  uint32_t maxLines = 0;               // preview: at most this many source lines (0: all)
   i18n::Lang locale = i18n::Lang::En;  // the words drawn on the image ("… 12 more lines")
-  uint32_t wrap = 0;                // soft-wrap column (0: off)
+  uint32_t wrap = 0;                   // soft-wrap column (0: off)
   uint32_t tabWidth = 4;
   std::string title;      // shown centred in the title bar (window mode)
   std::string watermark;  // empty: none
   bool window = true;
   bool shadow = true;
+  bool ligatures = false;       // JetBrains Mono's programming ligatures (-> != =>), off by default
   bool transparent = false;     // backdrop fully transparent
   bool customBackdrop = false;  // use `backdrop` instead of the theme's
   Rgba backdrop;
@@ -66,6 +67,9 @@ struct RenderResult {
   std::vector<uint8_t> bytes;
   int width = 0, height = 0;
   PngInfo png;
+  // Asset fonts the text needs that the loader has not given yet (status 503): the adapter asks
+  // the host to load them and run the request again (shared/include/shared/host_abi.h).
+  std::vector<std::string> needAssets;
 };
 
 RenderResult renderCode(const RenderOptions& opt);

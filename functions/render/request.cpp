@@ -193,6 +193,7 @@ RequestError parseRenderRequest(std::string_view body, const RequestDefaults& d,
 
   TRY(f.boolean("window", o.window));
   TRY(f.boolean("shadow", o.shadow));
+  TRY(f.boolean("ligatures", o.ligatures));
   std::string background;
   TRY(f.string("background", background, present, 32));
   if (present) {

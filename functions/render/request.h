@@ -10,9 +10,10 @@
 // theme/custom_theme.h), font_size (8-48), line_numbers,
 // start_line, highlight_lines ([3, "5-7"]: displayed line numbers), max_lines, wrap (column,
 // 0 = off), tab_width (1-16), scale (1|2), title (defaults to filename), watermark (string, or true
-// for the bot's name), window, shadow, background ("#rrggbb", "#rgb", "transparent"),
-// format ("png" | "jpeg"), locale (en | ru | he | fa: the words drawn on the image, such as a
-// preview's "… 12 more lines"). null means "use the default". Unknown fields are ignored.
+// for the bot's name), window, shadow, ligatures (JetBrains Mono's, default false), background
+// ("#rrggbb", "#rgb", "transparent"), format ("png" | "jpeg"), locale (en | ru | he | fa: the words
+// drawn on the image, such as a preview's "… 12 more lines"). null means "use the default". Unknown
+// fields are ignored.
 #pragma once
 
 #include <string>

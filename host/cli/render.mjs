@@ -15,6 +15,17 @@ import { FunctionModule } from '../runtime.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
 export const DEFAULT_WASM = path.join(ROOT, 'build/wasm/modules/render.wasm');
+// The large fonts the Worker serves as static assets (wrangler.toml [assets]), made by the build.
+export const ASSET_DIR = path.join(ROOT, 'build/assets');
+
+// The host's asset loader (host_abi.h host_asset), reading the files the Worker would serve.
+export async function readAsset(name) {
+  try {
+    return await readFile(path.join(ASSET_DIR, name));
+  } catch {
+    return null;
+  }
+}
 
 const USAGE = `Usage: npm run render -- FILE... [options]
        node host/cli/render.mjs FILE... [options]
@@ -104,7 +115,7 @@ export async function loadRenderModule({ wasmPath = process.env.RENDER_WASM || D
     throw new CliError(`cannot read the render module ${wasmPath} (${err.code ?? err.message}); build it with \`make wasm\``);
   }
   const compiled = await WebAssembly.compile(bytes);
-  return new FunctionModule('render', compiled, {}, JSON.stringify(settings ?? wranglerVars()));
+  return new FunctionModule('render', compiled, { asset: readAsset }, JSON.stringify(settings ?? wranglerVars()));
 }
 
 // The event the Worker would build for `POST <path>` with a JSON body.

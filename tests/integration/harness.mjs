@@ -53,11 +53,17 @@ function entryPoint(dir) {
 // looks for secrets) that points back at the project's entry point and migrations.
 // The per-client limit of the public routes is the shipped one only where a test asks for
 // `publicLimit`; other tests call /render far more often than one client would.
-function writeConfig(dir, vars, publicLimit) {
+// The static assets binding (the render module's large fonts) only where a test asks for `assets`:
+// with [assets] configured, wrangler 4.86's local /cdn-cgi/handler/scheduled answers 500 (it tries
+// to reach workers.cloudflare.com), which the cron tests need. Without the binding, text in
+// those scripts renders as boxes.
+function writeConfig(dir, vars, publicLimit, assets) {
   let toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
+  if (!assets) toml = toml.replace(/^\[assets\]\n(?:[a-z_]+ = .*\n)+/m, '');
   toml = toml
     .replace(/^main = .*$/m, `main = "${entryPoint(dir)}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${path.join(ROOT, 'migrations')}"`)
+    .replace(/^directory = "\.\/build\/assets"$/m, `directory = "${path.join(ROOT, 'build/assets')}"`)
     .replace(/^simple = \{ limit = \d+/m, `simple = { limit = ${publicLimit ?? 1000000}`);
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   // dotenv keeps backslashes inside "...", so JSON values (MODELS, STAR_PACKS) go in '...', which
@@ -68,9 +74,9 @@ function writeConfig(dir, vars, publicLimit) {
   return path.join(dir, 'wrangler.toml');
 }
 
-export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit } = {}) {
+export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, assets = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
-  const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars }, publicLimit);
+  const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars }, publicLimit, assets);
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],

@@ -48,43 +48,53 @@ export function decodePng(bytes) {
   return { ...ihdr, palette, raw, stride };
 }
 
-// The image's pixels as "rrggbb" strings (row by row), for PNGs of 8-bit palette, RGB or RGBA
-// colour (alpha ignored): the filters undone as the PNG spec says.
-export function pngPixels(png) {
-  const bpp = { 3: 1, 2: 3, 6: 4 }[png.colorType];
-  if (!bpp || png.depth !== 8) throw new Error(`colour type ${png.colorType}/${png.depth} not handled`);
-  const { raw, stride, width, height } = png;
-  const rows = [];
-  let prev = Buffer.alloc(stride);
+// The pixels of a decodePng() result as RGBA bytes (8-bit RGB, RGBA and palette images).
+export function toRgba(png) {
+  const { width, height, raw, stride, colorType, depth, palette } = png;
+  if (depth !== 8) throw new Error(`toRgba reads 8-bit images, not ${depth}-bit`);
+  const bpp = CHANNELS[colorType];
+  const rows = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {
     const f = raw[y * (stride + 1)];
-    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const cur = rows.subarray(y * stride, (y + 1) * stride);
+    const prev = y ? rows.subarray((y - 1) * stride, y * stride) : Buffer.alloc(stride);
     for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-      let add = 0;
-      if (f === 1) add = a;
-      else if (f === 2) add = b;
-      else if (f === 3) add = (a + b) >> 1;
+      const a = i >= bpp ? cur[i - bpp] : 0;
+      const b = prev[i];
+      const c = i >= bpp ? prev[i - bpp] : 0;
+      let p = 0;
+      if (f === 1) p = a;
+      else if (f === 2) p = b;
+      else if (f === 3) p = (a + b) >> 1;
       else if (f === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        add = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+        p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
-      line[i] = (line[i] + add) & 255;
+      cur[i] = (src[i] + p) & 255;
     }
-    rows.push(line);
-    prev = line;
   }
-  const out = [];
-  const hex = (r, g, b) => ((r << 16) | (g << 8) | b).toString(16).padStart(6, '0');
-  for (const line of rows) {
-    for (let x = 0; x < width; x++) {
-      if (bpp === 1) {
-        const k = line[x] * 3;
-        out.push(hex(png.palette[k], png.palette[k + 1], png.palette[k + 2]));
-      } else {
-        out.push(hex(line[x * bpp], line[x * bpp + 1], line[x * bpp + 2]));
-      }
+  const out = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    if (colorType === 3) {
+      const k = rows[i];
+      out.set([palette[k * 3], palette[k * 3 + 1], palette[k * 3 + 2], 255], i * 4);
+    } else {
+      out[i * 4] = rows[i * bpp];
+      out[i * 4 + 1] = rows[i * bpp + 1];
+      out[i * 4 + 2] = rows[i * bpp + 2];
+      out[i * 4 + 3] = bpp === 4 ? rows[i * bpp + 3] : 255;
     }
+  }
+  return out;
+}
+
+// The image's pixels as "rrggbb" strings, row by row (alpha ignored).
+export function pngPixels(png) {
+  const rgba = toRgba(png);
+  const out = [];
+  for (let i = 0; i < png.width * png.height; i++) {
+    out.push(((rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2]).toString(16).padStart(6, '0'));
   }
   return out;
 }

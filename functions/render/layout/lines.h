@@ -35,7 +35,8 @@ struct VisualLine {
   LineKind kind = LineKind::Code;
   bool highlighted = false;
   uint32_t number = 0;  // the displayed line number (Code lines)
-  // Columns this line occupies (wide cells counted as they are drawn: 1 each, 0 for marks).
+  // Columns this line occupies: 1 a character, 2 for East Asian wide ones and emoji, 0 for
+  // marks and what a zero-width joiner joins.
   uint32_t columns = 0;
   std::vector<Cell> cells;  // logical order; bidi reordering happens at shaping time
 };
@@ -63,6 +64,10 @@ struct LineStats {
 
 // Combining marks take no column of their own: they sit on the previous character.
 bool isCombiningMark(char32_t cp);
+// East Asian Wide/Fullwidth characters and emoji: two columns.
+bool isWide(char32_t cp);
+// 0, 1 or 2: the columns `cp` takes in a line.
+uint32_t cellColumns(char32_t cp);
 
 // Number of source lines in `text` (a final newline does not start another line; "" has 0).
 uint32_t countSourceLines(std::string_view text);

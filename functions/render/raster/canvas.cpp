@@ -81,8 +81,8 @@ int IndexedPixels::nearestInvisible(uint32_t packed) const {
   for (uint32_t i = 0; i < colors_; i++) {
     int worst = 0;
     for (int k = 0; k < 4; k++) {
-      worst = std::max(worst, std::abs(int((packed >> (8 * k)) & 255) -
-                                       int((palette_[i] >> (8 * k)) & 255)));
+      worst = std::max(
+          worst, std::abs(int((packed >> (8 * k)) & 255) - int((palette_[i] >> (8 * k)) & 255)));
     }
     if (worst > kSteps) continue;
     const int d = colorDistance(packed, palette_[i]);
@@ -331,7 +331,7 @@ void BasicCanvas<P>::fillCircle(double cx, double cy, double radius, Rgba c) {
 
 template <class P>
 void BasicCanvas<P>::dropShadow(Rect r, int blur, double opacity, Rect skip, int skipRadius,
-                        bool uniformBackdrop) {
+                                bool uniformBackdrop) {
   // 32 alpha levels, few enough colours for an indexed PNG. They are spaced on a square-root
   // scale: the faint outer edge gets fine steps (evenly spaced levels showed a visible ring where
   // the first step met the backdrop), the dark inner part coarser ones where the gradient is steep.
@@ -440,7 +440,8 @@ void BasicCanvas<P>::dropShadow(Rect r, int blur, double opacity, Rect skip, int
 }
 
 template <class P>
-void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip) {
+void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c,
+                               const Rect& clip) {
   const GammaTables& t = gamma();
   Rect box{x + g.left, baseline - g.top, g.width, g.height};
   Rect vis = intersect(intersect(box, clip), bounds());
@@ -488,6 +489,34 @@ void BasicCanvas<P>::drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c
       };
       dst = store_.encodeShade(Rgba{mix(sr, d.r), mix(sg, d.g), mix(sb, d.b), 255}.packed());
       e.out = dst;
+    }
+  }
+}
+
+template <class P>
+void BasicCanvas<P>::drawColorGlyph(const GlyphBitmap& g, int x, int baseline, const Rect& clip) {
+  Rect box{x + g.left, baseline - g.top, g.width, g.height};
+  Rect vis = intersect(intersect(box, clip), bounds());
+  if (vis.w == 0 || vis.h == 0 || g.rgba.size() < size_t(g.width) * g.height * 4) return;
+  for (int y = vis.y; y < vis.bottom(); y++) {
+    const uint8_t* src = g.rgba.data() + (size_t(y - box.y) * g.width + (vis.x - box.x)) * 4;
+    Raw* row = rowPtr(y);
+    for (int xx = vis.x; xx < vis.right(); xx++, src += 4) {
+      const uint32_t a = src[3];
+      if (a == 0) continue;
+      Raw& dst = row[xx];
+      if (a == 255) {
+        dst = store_.encodeShade(Rgba{src[0], src[1], src[2], 255}.packed());
+        continue;
+      }
+      // Premultiplied source over straight destination.
+      const Rgba d = unpack(store_.decode(dst));
+      const uint32_t da = d.a * (255 - a) / 255, oa = a + da;
+      auto mix = [&](uint8_t s, uint8_t t) {
+        return uint8_t(std::min<uint32_t>(255, (s * 255u + t * da + oa / 2) / oa));
+      };
+      dst = store_.encodeShade(
+          Rgba{mix(src[0], d.r), mix(src[1], d.g), mix(src[2], d.b), uint8_t(oa)}.packed());
     }
   }
 }

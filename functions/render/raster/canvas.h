@@ -127,6 +127,8 @@ class BasicCanvas {
                   bool uniformBackdrop);
   // Coverage bitmap at integer pen position (x, baseline), clipped to `clip`.
   void drawGlyph(const GlyphBitmap& g, int x, int baseline, Rgba c, const Rect& clip);
+  // A colour glyph (premultiplied RGBA, GlyphBitmap::color) composited over what is there.
+  void drawColorGlyph(const GlyphBitmap& g, int x, int baseline, const Rect& clip);
   // A hollow box for characters no font has ("tofu").
   void strokeRect(Rect r, Rgba c);
 

@@ -11,7 +11,22 @@
 // at build time from the Debian font packages (embed_font.py). Glyphs are rendered with light
 // autohinting (vertical only) so they can be positioned at quarter pixels: `phase` 0..3 selects
 // the x offset, and each (face, glyph, size, phase) is rasterised once per instance.
+//
+// Faces 2.. are the asset fonts (raster/font_assets.h: CJK, colour emoji, Indic, Thai,
+// Ethiopic, ...), too large for the module: the first lookup of one of their code points asks
+// the asset loader for the file. In the Worker the loader is the host (host_asset in
+// shared/include/shared/host_abi.h), which answers from its per-isolate cache or says "not yet";
+// then lookup() reports the glyph missing, pendingAssets() names the file, and the caller
+// answers so that the host loads it and runs the request again. Natively the loader reads the
+// files from the build's assets folder.
+//
+// Shaping (any caller: code cards, thumbnails):
+//   GlyphRef g = fonts.lookup(cp);
+//   if (fonts.shaped(g.face)) fonts.shape(g.face, cps, n, false, glyphs);  // HarfBuzz
+//   // glyphs[i].index on face g.face; advance/offsets in font units: * px / fonts.unitsPerEm(face)
 #pragma once
+
+#include <functional>
 
 #include <cstdint>
 #include <memory>
@@ -36,11 +51,14 @@ struct GlyphRef {
   bool missing() const { return face == kNoFace; }
 };
 
-// 8-bit coverage, quantised to 16 levels (see canvas.h for why).
+// 8-bit coverage, quantised to 16 levels (see canvas.h for why); or, for a colour glyph
+// (emoji), premultiplied RGBA.
 struct GlyphBitmap {
   int left = 0, top = 0;  // offset from the pen position on the baseline (top: up is positive)
   int width = 0, height = 0;
   std::vector<uint8_t> coverage;
+  bool color = false;
+  std::vector<uint8_t> rgba;  // color: width * height * 4, premultiplied
 };
 
 // The bold display face of thumbnail titles: DejaVu Sans Bold (Latin, Cyrillic, Hebrew, Arabic
@@ -80,6 +98,17 @@ class TitleFace {
   size_t cacheBytes_ = 0;
 };
 
+// One glyph of a shaped run, in font units (scale by px / unitsPerEm).
+struct ShapedGlyph {
+  uint32_t index = 0;    // glyph index in the run's face
+  uint32_t cluster = 0;  // index of the first input code point it draws
+  int32_t advance = 0, xOffset = 0, yOffset = 0;
+};
+
+// How an asset font file is obtained: 1 with `out` filled, 0 when it is being fetched (ask
+// again later), -1 when it cannot be had (its glyphs stay boxes).
+using AssetLoader = std::function<int(std::string_view name, std::vector<uint8_t>& out)>;
+
 class FontSet {
  public:
   static FontSet& instance();
@@ -89,10 +118,33 @@ class FontSet {
 
   FontMetrics metrics(int px);
   GlyphRef lookup(char32_t cp);
-  // Advance in px at `px` size: the monospace cell for face 0, the font's own for face 1.
+  // Advance in px at `px` size: the monospace cell for face 0, two cells for a wide face, the
+  // font's own for the others.
   double advance(GlyphRef g, int px);
   // nullptr for a missing glyph or when FreeType fails; the caller draws a box instead.
   const GlyphBitmap* bitmap(GlyphRef g, int px, int phase);
+
+  // Faces whose runs go through shape(): asset fonts of kind Color or Shaped.
+  bool shaped(uint8_t face) const;
+  // Faces drawn two cells wide per glyph (CJK, emoji).
+  bool wide(uint8_t face) const;
+  bool color(uint8_t face) const;
+  int unitsPerEm(uint8_t face) const;
+  // HarfBuzz over code points `cps` (one script, one face); `ligatures` turns on the font's
+  // liga/calt (JetBrains Mono's programming ligatures), otherwise off for face 0. Results are
+  // cached per instance.
+  void shape(uint8_t face, const char32_t* cps, size_t n, bool ligatures,
+             std::vector<ShapedGlyph>& out);
+
+  void setAssetLoader(AssetLoader loader) { loader_ = std::move(loader); }
+  // The host's cache in the wasm module (host_asset), the build's assets folder natively.
+  static int defaultAssetLoader(std::string_view name, std::vector<uint8_t>& out);
+  // Asset files lookups wanted since the last clearPendingAssets() and the loader had not yet.
+  const std::vector<std::string>& pendingAssets() const { return pending_; }
+  void clearPendingAssets();
+  // Loads an asset font now (benchmarks, tests); false when the loader cannot give it yet.
+  bool loadAsset(size_t asset);
+  size_t loadedAssetBytes() const;
 
   size_t cachedGlyphs() const { return glyphs_.size(); }
 
@@ -102,13 +154,26 @@ class FontSet {
  private:
   FontSet();
   bool setSize(int face, int px);
+  bool ensureAsset(size_t asset);
+  const GlyphBitmap* colorBitmap(GlyphRef g, int px, uint64_t key);
 
+  static constexpr int kMaxFaces = 64;
   std::string error_;
-  void* library_ = nullptr;              // FT_Library
-  void* faces_[2] = {nullptr, nullptr};  // FT_Face
-  int facePx_[2] = {0, 0};
-  int unitsPerEm_[2] = {1000, 2048};
+  void* library_ = nullptr;        // FT_Library
+  void* faces_[kMaxFaces] = {};    // FT_Face
+  void* hbFonts_[kMaxFaces] = {};  // hb_font_t, made on first shape()
+  int facePx_[kMaxFaces] = {};
+  int unitsPerEm_[kMaxFaces] = {};
+  // Asset fonts: their bytes (FreeType and HarfBuzz read them in place) and state.
+  struct Asset {
+    std::vector<uint8_t> bytes;
+    uint8_t state = 0;  // 0 not asked, 1 loaded, 2 unavailable, 3 pending (until cleared)
+  };
+  std::vector<Asset> assets_;
+  AssetLoader loader_;
+  std::vector<std::string> pending_;
   double monoAdvanceUnits_ = 600;
+  std::unordered_map<std::u32string, std::vector<ShapedGlyph>> shapes_;
   // Code points -> glyphs: ASCII (most code) in an array, the rest in a map.
   GlyphRef ascii_[128];
   bool asciiKnown_[128] = {};

@@ -39,6 +39,8 @@
 //   x-host-forward-object: NAME          Durable Object NAME of namespace NS,
 //   x-host-forward-path: PATH            at PATH
 //   x-host-abort: 1                    reset the Durable Object after answering (diagnostics)
+//   x-host-need-assets: PATH[,PATH]    load these static asset files (fonts), keep them for the
+//                                      isolate's life, and run the same event again (host_asset)
 // A module reply with a status below 200 (other than 101 with x-host-websocket) is a 500.
 //
 // The business layer does not build these envelopes by hand: shared/clients.h (R2, module
@@ -67,6 +69,15 @@ HOST_IMPORT("now_ms") double host_now_ms();
 HOST_IMPORT("random") void host_random(void* dst, size_t len);
 // Copies the reply of the last asynchronous import into guest memory.
 HOST_IMPORT("take_result") void host_take_result(void* dst, size_t len);
+// A static asset file (the render module's large fonts, functions/render/raster/font_assets.h),
+// by its path in the assets folder ("fonts/cjk-han.otf"). Returns its byte length when the host
+// holds it (copy it out with host_take_result), -1 when the host has not loaded it yet, -2 when
+// it cannot be had. After a -1 the module answers with the header
+//   x-host-need-assets: <path>[,<path>...]
+// and the host loads those files (the Worker's ASSETS binding, or the files in the CLI), keeps
+// them for the isolate's life, and runs the same event again once; the module draws what it
+// still lacks as boxes. Every instance of every module shares the host's copy.
+HOST_IMPORT("asset") int32_t host_asset(const char* name, size_t len);
 // Lets the event's reply go out now and runs `event` (a JSON event blob) afterwards on the same
 // module, through ctx.waitUntil. Used to answer Telegram fast and finish slow work later.
 HOST_IMPORT("defer") void host_defer(const char* event, size_t len);

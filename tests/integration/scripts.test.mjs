@@ -1,0 +1,63 @@
+// CJK and emoji through the real Worker: the fonts come from the static assets binding on first
+// use (host_abi.h host_asset), and the image shows glyphs, not the boxes of characters no font has.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker } from './harness.mjs';
+import { decodePng, toRgba } from './png.mjs';
+
+let w;
+before(async () => {
+  w = await startWorker({ assets: true });
+});
+after(async () => {
+  await w?.stop();
+});
+
+async function render(code) {
+  const res = await fetch(`${w.url}/render`, {
+    method: 'POST',
+    body: JSON.stringify({ code, language: 'python', window: false, shadow: false, line_numbers: false }),
+  });
+  assert.equal(res.status, 200, await res.clone().text().catch(() => ''));
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  const png = decodePng(new Uint8Array(await res.arrayBuffer()));
+  return { ...png, rgba: toRgba(png) };
+}
+
+// Pixels far from grey: emoji colours (the monokai comment colour is nearly grey).
+function colourful(img) {
+  let n = 0;
+  for (let i = 0; i < img.rgba.length; i += 4) {
+    const c = [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]];
+    if (Math.max(...c) - Math.min(...c) > 100) n++;
+  }
+  return n;
+}
+
+test('POST /render draws CJK and colour emoji comments, not boxes', async () => {
+  // U+3FFFD is an unassigned wide code point: no font has it, so it is drawn as a two-cell box,
+  // as every character here was before the asset fonts.
+  const tofu = '\u{3FFFD}';
+  const real = await render('# 你好世界 こんにちは 안녕 🚀🔥\n# x\n');
+  const boxes = await render(`# ${tofu.repeat(4)} ${tofu.repeat(5)} ${tofu.repeat(2)} ${tofu.repeat(2)}\n# x\n`);
+  // Wide characters take two cells each either way: the same image size.
+  assert.equal(real.width, boxes.width);
+  assert.equal(real.height, boxes.height);
+  let differ = 0;
+  for (let i = 0; i < real.rgba.length; i += 4) {
+    if (Math.abs(real.rgba[i] - boxes.rgba[i]) + Math.abs(real.rgba[i + 1] - boxes.rgba[i + 1]) > 60) differ++;
+  }
+  assert.ok(differ > 500, `only ${differ} pixels differ from the tofu rendering`);
+  assert.ok(colourful(real) > 50, 'the emoji are drawn in colour');
+  assert.equal(colourful(boxes), 0);
+
+  // Asked again (fonts now held by the isolate): the same image.
+  const again = await render('# 你好世界 こんにちは 안녕 🚀🔥\n# x\n');
+  assert.deepEqual(again.rgba, real.rgba);
+});
+
+test('the font files are the Worker\'s, not public paths', async () => {
+  const res = await fetch(`${w.url}/fonts/emoji.ttf`);
+  assert.equal(res.status, 404);
+  await res.arrayBuffer();
+});
