@@ -31,6 +31,28 @@ namespace render {
 
 namespace {
 
+// A rendered glyph slot's coverage, copied out of FreeType's bitmap (whose rows may be padded).
+// `quantise`: 16 levels (0, 17, ..., 255) instead of 256.
+GlyphBitmap coverageOf(FT_GlyphSlot slot, bool quantise) {
+  GlyphBitmap bmp;
+  const FT_Bitmap& b = slot->bitmap;
+  bmp.left = slot->bitmap_left;
+  bmp.top = slot->bitmap_top;
+  bmp.width = int(b.width);
+  bmp.height = int(b.rows);
+  bmp.coverage.resize(size_t(bmp.width) * bmp.height);
+  for (int y = 0; y < bmp.height; y++) {
+    const uint8_t* row = b.buffer + ptrdiff_t(y) * b.pitch;
+    uint8_t* dst = bmp.coverage.data() + size_t(y) * bmp.width;
+    if (!quantise) {
+      std::copy(row, row + bmp.width, dst);
+      continue;
+    }
+    for (int x = 0; x < bmp.width; x++) dst[x] = uint8_t(((row[x] * 15 + 127) / 255) * 17);
+  }
+  return bmp;
+}
+
 // Past this the cache is dropped and refilled: it bounds memory in a long-lived instance that
 // sees many sizes, while the common case (a few sizes, a few hundred glyphs) stays warm.
 constexpr size_t kMaxCacheBytes = 24u << 20;
@@ -373,22 +395,9 @@ const GlyphBitmap* FontSet::bitmap(GlyphRef g, int px, int phase) {
   if (slot->format != FT_GLYPH_FORMAT_OUTLINE) return nullptr;
   FT_Outline_Translate(&slot->outline, FT_Pos(phase * 16), 0);
   if (FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)) return nullptr;
-  GlyphBitmap bmp;
-  const FT_Bitmap& b = slot->bitmap;
-  bmp.left = slot->bitmap_left;
-  bmp.top = slot->bitmap_top;
-  bmp.width = int(b.width);
-  bmp.height = int(b.rows);
-  bmp.coverage.resize(size_t(bmp.width) * bmp.height);
-  for (int y = 0; y < bmp.height; y++) {
-    const uint8_t* row = b.buffer + ptrdiff_t(y) * b.pitch;
-    uint8_t* dst = bmp.coverage.data() + size_t(y) * bmp.width;
-    for (int x = 0; x < bmp.width; x++) {
-      // 16 levels (0, 17, ..., 255): invisible at 1x, and it keeps antialiased text within a
-      // 256-colour palette so the PNG can be indexed.
-      dst[x] = uint8_t(((row[x] * 15 + 127) / 255) * 17);
-    }
-  }
+  // 16 levels (0, 17, ..., 255): invisible at 1x, and it keeps antialiased text within a
+  // 256-colour palette so the PNG can be indexed.
+  GlyphBitmap bmp = coverageOf(slot, true);
   cacheBytes_ += bmp.coverage.size() + 64;
   return &glyphs_.emplace(key, std::move(bmp)).first->second;
 }
@@ -497,17 +506,7 @@ const GlyphBitmap* TitleFace::bitmap(uint32_t g, int px, int grow) {
   // Emboldening moves every edge outward by half the strength: 2 * grow widens each side by grow.
   if (grow > 0) FT_Outline_Embolden(&slot->outline, FT_Pos(grow) * 128);
   if (FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)) return nullptr;
-  GlyphBitmap bmp;
-  const FT_Bitmap& b = slot->bitmap;
-  bmp.left = slot->bitmap_left;
-  bmp.top = slot->bitmap_top;
-  bmp.width = int(b.width);
-  bmp.height = int(b.rows);
-  bmp.coverage.resize(size_t(bmp.width) * bmp.height);
-  for (int y = 0; y < bmp.height; y++) {
-    const uint8_t* row = b.buffer + ptrdiff_t(y) * b.pitch;
-    std::copy(row, row + bmp.width, bmp.coverage.data() + size_t(y) * bmp.width);
-  }
+  GlyphBitmap bmp = coverageOf(slot, false);
   cacheBytes_ += bmp.coverage.size() + 64;
   return &cache_.emplace(key, std::move(bmp)).first->second;
 }
