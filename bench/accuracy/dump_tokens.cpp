@@ -1,10 +1,15 @@
 // dump_tokens LANG FILE: prints the token stream of FILE as JSON [["class","text"],...].
 // LANG is a language name or alias, or "auto" to detect from the file name and content.
 // Used by compare.py to measure agreement with Pygments; also handy for eyeballing a lexer.
+// dump_tokens --detect FILENAME: prints the language detected from the file name alone.
+// dump_tokens --compile-all: compiles every table regex, prints those PCRE2 refuses.
+// dump_tokens --stats LANG FILE: match attempts and limit trips of a table language.
+// dump_tokens --list: prints every language (name, listed 0/1), one a line.
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "table_lexer.h"
 #include "token.h"
 
 namespace {
@@ -62,6 +67,40 @@ void appendJsonString(std::string& out, std::string_view s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--detect") {
+    std::printf("%s\n", render::languageName(render::detectLanguage(argv[2], "")));
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--list") {
+    for (size_t i = 0; i < render::languageCount(); ++i) {
+      auto lang = render::Language(i);
+      std::printf("%s %d\n", render::languageName(lang), render::languageListed(lang) ? 1 : 0);
+    }
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--compile-all") {
+    auto refused = render::table::compileAll();
+    for (auto& r : refused) std::printf("%s\n", r.c_str());
+    return refused.empty() ? 0 : 1;
+  }
+  if (argc == 4 && std::string_view(argv[1]) == "--stats") {
+    // --stats LANG FILE: match attempts and whether a limit tripped (table languages only).
+    std::string text;
+    render::Language lang;
+    if (!readFile(argv[3], text) || !render::parseLanguage(argv[2], lang) ||
+        size_t(lang) < size_t(render::Language::Count)) {
+      return 2;
+    }
+    std::vector<render::Token> toks;
+    render::lex::Sink sink(toks);
+    render::table::Stats st;
+    render::table::lex(uint32_t(size_t(lang) - size_t(render::Language::Count)), sink, text, 0, {},
+                       &st);
+    std::printf("attempts=%llu charged=%llu tripped=%d error=%d bytes=%zu\n",
+                (unsigned long long)st.attempts, (unsigned long long)st.bytesCharged,
+                st.limitTripped ? 1 : 0, st.error, text.size());
+    return 0;
+  }
   if (argc != 3) {
     std::fprintf(stderr, "usage: dump_tokens LANG|auto FILE\n");
     return 2;
