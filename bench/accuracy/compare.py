@@ -160,6 +160,9 @@ def main():
     ap.add_argument("--examples", type=int, default=0, help="show K example snippets per confusion")
     ap.add_argument("--md", default="", help="write a markdown report to this path")
     ap.add_argument("--append", action="store_true", help="append a section to --md instead")
+    ap.add_argument("--via-table", action="store_true",
+                    help="lex ours with the Pygments table of the same name (table:NAME), to "
+                         "compare it with the hand-written lexer on the same files")
     ap.add_argument("--title", default="Lexer accuracy vs Pygments", help="markdown heading")
     args = ap.parse_args()
 
@@ -194,7 +197,7 @@ def main():
         for f in files:
             text = open(f, encoding="utf-8").read()
             try:
-                a = ours(args.dump, lang, f)
+                a = ours(args.dump, "table:" + pyg_name if args.via_table else lang, f)
             except subprocess.CalledProcessError as e:
                 print(f"dump_tokens failed on {f}: {e}", file=sys.stderr)
                 continue

@@ -25,6 +25,8 @@ from pygments.lexers import find_lexer_class_by_name  # noqa: E402
 from pygments_export import map_pygments  # noqa: E402
 
 THRESHOLD = 99.0
+# Hand-written languages lexed by their table (language.cpp, lexedByTable): held to the same test.
+SWITCHED = {"css", "typescript", "php"}
 
 
 def normalized(path):
@@ -87,7 +89,7 @@ def main():
         cls = find_lexer_class_by_name(alias)
         m = by_class[cls.__name__]
         name = m["name"]
-        if not listed.get(name):
+        if not listed.get(name) and name not in SWITCHED:
             continue  # a hand-written language answers to this name
         if not samples:
             failures.append(f"{name}: no sample file")

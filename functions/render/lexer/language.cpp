@@ -698,12 +698,42 @@ void lexPlain(Sink& sink, std::string_view src, size_t pos) {
   }
 }
 
+// Hand-written languages whose Pygments table is better (bench/results/accuracy.md) are lexed by
+// the table of that name. False when the build has no such table.
+bool lexTable(std::string_view name, Sink& sink, std::string_view src, size_t pos) {
+  static const auto find = [](std::string_view n) {
+    for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+      if (n == table::str(table::kLexers[k].name)) return static_cast<int64_t>(k);
+    }
+    return int64_t{-1};
+  };
+  static const int64_t css = find("css"), typescript = find("typescript");
+  int64_t k = name == "css" ? css : name == "typescript" ? typescript : find(name);
+  if (k < 0) return false;
+  table::lex(static_cast<uint32_t>(k), sink, src, pos);
+  return true;
+}
+
+bool lexedByTable(Language lang) {
+  const char* name = lang == Language::Css          ? "css"
+                     : lang == Language::TypeScript ? "typescript"
+                     : lang == Language::Php        ? "php"
+                                                    : nullptr;
+  if (!name) return false;
+  for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+    if (std::string_view(name) == table::str(table::kLexers[k].name)) return true;
+  }
+  return false;
+}
+
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
   switch (lang) {
     case Language::Python:
       return lexPython(sink, src, pos);
+    case Language::TypeScript:  // the table: 100 % agreement with Pygments on real .ts (ours: 92 %)
+      if (lexTable("typescript", sink, src, pos)) return;
+      return lexCLike(lang, sink, src, pos);
     case Language::JavaScript:
-    case Language::TypeScript:
     case Language::Jsx:
     case Language::Tsx:
     case Language::C:
@@ -715,7 +745,8 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
     case Language::Rust:
     case Language::Swift:
       return lexCLike(lang, sink, src, pos);
-    case Language::Php:
+    case Language::Php:  // the table: 100 % agreement with Pygments on real PHP (ours: 94 %)
+      if (lexTable("php", sink, src, pos)) return;
       return lexPhp(sink, src, pos);
     case Language::Json:
       return lexJson(sink, src, pos);
@@ -727,7 +758,8 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
       return lexSql(sink, src, pos);
     case Language::Html:
       return lexHtml(sink, src, pos);
-    case Language::Css:
+    case Language::Css:  // the table agrees with Pygments on 100 % of real CSS (ours: 68 %)
+      if (lexTable("css", sink, src, pos)) return;
       return lexCss(sink, src, pos);
     case Language::Yaml:
       return lexYaml(sink, src, pos);

@@ -252,7 +252,8 @@ const std::vector<Golden>& goldenTable() {
         {"punctuation", ">"}, {"keyword.declaration", "let"}, {"name", "x"}, {"operator", "="},
         {"number", "1"}, {"punctuation", ";</"}, {"name.tag", "script"}, {"punctuation", "><"},
         {"name.tag", "style"}, {"punctuation", ">"}, {"name.tag", "a"}, {"punctuation", "{"},
-        {"name.property", "color"}, {"punctuation", ":"}, {"keyword.constant", "red"},
+        // <style> is CSS, lexed by the Pygments table: property names are keywords there.
+        {"keyword", "color"}, {"punctuation", ":"}, {"keyword.constant", "red"},
         {"punctuation", ";"}, {"punctuation", "}</"}, {"name.tag", "style"}, {"punctuation", ">"}}},
       {"css", ".a:hover, #b > p { color: #fff; margin: 0 4px !important; }",
        {{"name.class", ".a"}, {"name.decorator", ":hover"}, {"punctuation", ","},
@@ -442,6 +443,9 @@ const std::vector<Edge>& edgeTable() {
 
 TEST_CASE("lexer golden token streams", "[lexer]") {
   for (const Golden& g : goldenTable()) {
+    // Languages now lexed by their Pygments table are held to Pygments' streams instead
+    // (lexer_golden, bench/accuracy).
+    if (lex::lexedByTable(lang(g.language))) continue;
     INFO(g.language << ": " << g.source);
     Stream got = lexVisible(lang(g.language), g.source);
     CHECK(got == g.expected);

@@ -213,7 +213,16 @@ def _lua(cls):
     return [(["Name"], words, "Name.Builtin")]
 
 
+def _php(cls):
+    from pygments.lexers._php_builtins import MODULES
+    words = set()
+    for funcs in MODULES.values():
+        words.update(funcs)
+    return [(["Name.Other"], words, "Name.Builtin")]
+
+
 REMAP_SPECS = {
+    "PhpLexer": _php,
     "LuaLexer": _lua,
     "MoonScriptLexer": lambda c: [(["Punctuation"], ["."], "Operator")],
     "CFamilyLexer": _cfamily,
@@ -307,9 +316,14 @@ class Exporter:
             return self.blob([1, len(subs)] + subs)
         if qn.startswith("using."):
             other = free.get("_other", plexer.this)
-            if free.get("kwargs"):
-                lex["notes"].add("using() options ignored")
             stack = free["gt_kwargs"].get("stack", ("root",))
+            kw = dict(free.get("kwargs") or {})
+            target_cls = cls if other is plexer.this else other
+            if target_cls.__name__ == "PhpLexer" and (kw.pop("startinline", False) or
+                                                      kw.pop("_startinline", False)):
+                stack = tuple(stack) + ("php",)  # what PhpLexer's startinline option does
+            if kw:
+                lex["notes"].add("using() options ignored")
             if other is plexer.this:
                 target, tcls = -1, cls
             elif not issubclass(other, plexer.RegexLexer):

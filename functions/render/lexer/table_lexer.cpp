@@ -100,6 +100,7 @@ struct Run {
   Stats& stats;
   uint64_t budget;
   uint64_t byteBudget;
+  uint64_t maxLimitHits;
   pcre2_match_context* mctx;
   bool stopped = false;  // a limit tripped: everything after stopAt is plain text
 };
@@ -221,10 +222,16 @@ void runLexer(Run& run, uint32_t lexer, const char* subj, size_t len, size_t bas
       int rc = match(run, code, s, len, pos, md.get());
       if (rc == PCRE2_ERROR_PARTIAL && run.stopped) break;
       if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL) continue;
-      if (rc < 0) {  // match, depth or heap limit: give up colouring the rest of the file
+      if (rc < 0) {
+        // A match, depth or heap limit. Rarely a long lazy scan on real code (C++'s declaration
+        // rule across a long header): that rule counts as not matching here. Often, a hostile
+        // file: past a few such trips per KiB, the rest of the file is plain text.
         run.stats.error = rc;
-        run.stopped = true;
-        break;
+        if (++run.stats.limitHits > run.maxLimitHits) {
+          run.stopped = true;
+          break;
+        }
+        continue;
       }
       PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md.get());
       int count = rc == 0 ? 64 : rc;
@@ -301,15 +308,32 @@ void lex(uint32_t lexer, lex::Sink& sink, std::string_view src, size_t pos, cons
   pcre2_set_depth_limit(mctx.get(), limits.depthLimit);
   pcre2_set_heap_limit(mctx.get(), limits.heapLimitKiB);
   size_t len = src.size() - pos;
-  Run run{sink,
+
+  // Pygments' bygroups may leave text out or overlap; the tokens go through a buffer so that what
+  // reaches the sink is contiguous (gaps become plain text), as every lexer's stream must be.
+  std::vector<Token> buf;
+  lex::Sink inner(buf);
+  inner.depth = sink.depth;
+  Run run{inner,
           limits,
           st,
           limits.attemptsBase + limits.attemptsPerByte * len,
           limits.bytesBase + limits.bytesPerByte * len,
+          limits.limitHitsBase + len / 1024 * limits.limitHitsPerKiB,
           mctx.get()};
   // When a limit trips, each run still open ends with its rest as one plain token.
   runLexer(run, lexer, src.data() + pos, len, pos, {});
   if (run.stopped) st.limitTripped = true;
+  size_t covered = pos;
+  for (const Token& t : buf) {
+    size_t b = t.begin, e = size_t(t.begin) + t.length;
+    if (e <= covered) continue;
+    if (b < covered) b = covered;
+    if (b > covered) sink.add(TokenClass::Text, covered, b);
+    sink.add(t.cls, b, e);
+    covered = e;
+  }
+  if (covered < src.size()) sink.add(TokenClass::Text, covered, src.size());
 }
 
 std::vector<std::string> compileAll() {

@@ -66,20 +66,24 @@ inline const char* str(uint32_t offset) {
 // bound the whole file: attempts (rules tried) and the bytes that long matches look at.
 // Real code takes 2-4 attempts per byte (Perl's CPAN.pm: 2.2; CMake's FindPython.cmake: 3.0).
 struct Limits {
-  uint32_t matchLimit = 20000;    // PCRE2 match() calls (backtracking steps) per attempt
-  uint32_t depthLimit = 2000;     // PCRE2 backtracking depth per attempt
-  uint32_t heapLimitKiB = 8192;   // PCRE2 backtracking heap per attempt
+  uint32_t matchLimit = 200000;   // PCRE2 match() calls (backtracking steps) per attempt
+  uint32_t depthLimit = 1000000;  // PCRE2 nesting per attempt: the heap limit binds first
+  uint32_t heapLimitKiB = 16384;  // PCRE2 backtracking memory per attempt (a lazy (.|\n)*? over
+                                  // a 50 KB comment needs about 8 MB)
   size_t firstWindow = 128;       // bytes an attempt sees first (then 1 KiB, 8 KiB, ...)
   uint64_t attemptsPerByte = 16;  // budget of attempts: this times the size,
   uint64_t attemptsBase = 50000;  // plus this
   uint64_t bytesPerByte = 64;     // budget of bytes charged for attempts past the first window:
   uint64_t bytesBase = 1u << 20;  // this times the size, plus this
+  uint64_t limitHitsPerKiB = 1;   // attempts stopped by a PCRE2 limit (each counts as no match):
+  uint64_t limitHitsBase = 16;    // this per KiB, plus this; past that the rest is plain text
 };
 
 struct Stats {
   uint64_t attempts = 0;
   uint64_t bytesCharged = 0;
-  int error = 0;              // the PCRE2 error that stopped the lexing, if one did
+  uint64_t limitHits = 0;
+  int error = 0;              // the last PCRE2 error (a limit)
   bool limitTripped = false;  // a PCRE2 limit or the budget cut the lexing short
 };
 
