@@ -730,12 +730,15 @@ TEST_CASE("table languages: every exported regex compiles with PCRE2", "[lexer][
 
 TEST_CASE("table languages: hostile input stops early and the rest is plain text",
           "[lexer][table]") {
-  // An unterminated construct repeated: Pygments' Perl rules rescan the rest of the line from every
-  // '(' and every letter (Python takes minutes on this; so would an unbounded engine). The budgets
-  // stop it; the tokens still cover the input and, from where it stopped, are plain text.
+  // An unterminated construct repeated: from every "<<" Pygments' Perl here-document rule scans the
+  // rest of the line and fails (quadratic: Python takes minutes on this; so would an unbounded
+  // engine). The byte budget stops it; the tokens still cover the input and, from where it
+  // stopped, are plain text.
   Language lang;
   REQUIRE(parseLanguage("perl", lang));
-  std::string code = "my $x = 1;\n" + std::string(30000, '(') + std::string(30000, 'a') + "\n";
+  std::string code = "my $x = 1;\n";
+  for (int i = 0; i < 20000; ++i) code += "<<";
+  code += "\n";
   table::Stats stats;
   std::vector<Token> toks;
   lex::Sink sink(toks);

@@ -12,11 +12,46 @@ namespace {
 
 // Regexes are compiled on first use and kept for the life of the module instance: a language's
 // first file pays for its patterns (~1 ms for a large lexer), later files nothing.
+// Besides the code, what a match must start with (a byte set, from PCRE2's own analysis) and its
+// minimum length: most rules fail on the first byte, and skipping the call saves its set-up.
+struct Prefilter {
+  uint8_t bits[32];  // bytes a match can start with
+  bool any = true;   // no information: always call pcre2_match
+  uint32_t minLength = 0;
+};
 struct RegexCache {
   std::vector<pcre2_code*> codes;
   std::vector<uint8_t> state;  // 0 not tried, 1 compiled, 2 refused
-  RegexCache() : codes(kRegexCount, nullptr), state(kRegexCount, 0) {}
+  std::vector<Prefilter> filters;
+  RegexCache() : codes(kRegexCount, nullptr), state(kRegexCount, 0), filters(kRegexCount) {}
 };
+
+Prefilter prefilterOf(const pcre2_code* code) {
+  Prefilter f;
+  uint32_t minLength = 0;
+  if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minLength) == 0) f.minLength = minLength;
+  const uint8_t* bitmap = nullptr;
+  uint32_t type = 0;
+  if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+    std::copy(bitmap, bitmap + 32, f.bits);
+    f.any = false;
+  } else if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1) {
+    uint32_t cu = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+    if (cu < 0x80) {  // (non-ASCII: its other case may start with another byte; no filter)
+      std::fill(f.bits, f.bits + 32, 0);
+      auto set = [&](uint32_t c) { f.bits[c >> 3] |= uint8_t(1u << (c & 7)); };
+      set(cu);
+      if (cu >= 'a' && cu <= 'z') set(cu - 32);
+      if (cu >= 'A' && cu <= 'Z') set(cu + 32);
+      // Caseless k and s also match U+212A KELVIN SIGN and U+017F LONG S: their lead bytes.
+      if (cu == 'k' || cu == 'K') set(0xE2);
+      if (cu == 's' || cu == 'S') set(0xC5);
+      f.any = false;
+    }
+  }
+  return f;
+}
 
 RegexCache& cache() {
   static RegexCache* c = new RegexCache();  // never destroyed: no order-of-exit issues
@@ -43,6 +78,7 @@ pcre2_code* compiled(uint32_t index, int* errorCode = nullptr, size_t* errorOffs
     c.codes[index] = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(str(r.pattern)), r.length,
                                    compileOptions(r.flags), &err, &off, nullptr);
     c.state[index] = c.codes[index] ? 1 : 2;
+    if (c.codes[index]) c.filters[index] = prefilterOf(c.codes[index]);
     if (errorCode) *errorCode = err;
     if (errorOffset) *errorOffset = off;
   }
@@ -215,6 +251,12 @@ void runLexer(Run& run, uint32_t lexer, const char* subj, size_t len, size_t bas
       const RuleDef& rule = kRules[st.firstRule + r];
       pcre2_code* code = compiled(rule.regex);
       if (!code) continue;  // refused by PCRE2 (the golden test lists none): rule skipped
+      const Prefilter& pf = cache().filters[rule.regex];
+      if (len - pos < pf.minLength) continue;
+      if (!pf.any) {
+        auto b = static_cast<unsigned char>(subj[pos]);
+        if (!(pf.bits[b >> 3] >> (b & 7) & 1)) continue;
+      }
       if (++run.stats.attempts > run.budget) {
         run.stopped = true;
         break;
