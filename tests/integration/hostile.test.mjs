@@ -112,7 +112,7 @@ test('the table-driven languages: listed, detected from the file name, and a hos
   const hostile = '<<'.repeat(3000);
   const pl = await fetch(`${w.url}/render`, {
     method: 'POST',
-    body: JSON.stringify({ code: `my $x = 1;\n${hostile}\n`, filename: 'x.pl' }),
+    body: JSON.stringify({ code: `my $x = 1;\n${hostile}\n`, filename: 'x.pl', wrap: 100 }),
   });
   assert.equal(pl.status, 200, await pl.clone().text());
   const bad = await fetch(`${w.url}/render`, {
