@@ -691,7 +691,7 @@ TEST_CASE("table languages: names, detection, tokens", "[lexer][table]") {
   const std::pair<const char*, const char*> names[] = {
       {"Makefile", "make"},       {"lib/app.ex", "elixir"}, {"main.zig", "zig"},
       {"style.scss", "scss"},     {"Main.hs", "haskell"},   {"CMakeLists.txt", "cmake"},
-      {"site.conf", "text"},      {"x.tf", "text"},         {"default.nix", "nixos"},
+      {"site.conf", "text"},      {"x.tf", "text"},         {"default.nix", "nix"},
       {"build.gradle", "groovy"}, {"data.xml", "xml"},      {"nginx.conf", "nginx"},
   };
   for (auto& [file, name] : names) {

@@ -185,6 +185,8 @@ def py_to_pcre2(pat):
 from pygments.lexers.make import MakefileLexer  # noqa: E402
 
 META_FROM = {"BaseMakefileLexer": MakefileLexer}
+# The canonical name we list for a few lexers (Pygments' own first alias stays an alias).
+DISPLAY_NAMES = {"splus": "r", "nixos": "nix", "nimrod": "nim", "cr": "crystal"}
 
 # Lexers that post-process RegexLexer's tokens in Python (get_tokens_unprocessed overridden) to
 # recolour known words: each such class in the MRO becomes a stage of rules (from-type or None for
@@ -469,6 +471,9 @@ def main():
         # the delegating lexer's names and file names.
         named = META_FROM.get(cls.__name__, cls)
         aliases = list(named.aliases)
+        if aliases and aliases[0] in DISPLAY_NAMES:  # Pygments' first alias is not what users say
+            aliases = [DISPLAY_NAMES[aliases[0]]] + [a for a in aliases
+                                                     if a != DISPLAY_NAMES[aliases[0]]]
         info = {
             "name": aliases[0] if aliases else cls.__name__.lower(),
             "title": named.name,
