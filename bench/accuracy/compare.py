@@ -9,7 +9,11 @@ it the same class. Two figures are reported:
             comment / string.doc, because most Pygments lexers do not single out doc comments
   family  - first component only ("name.function" ~ "name", "comment.doc" ~ "comment")
 
-Usage: compare.py [--dump PATH] [--langs python,go] [--files N] [--confusions K] [--md OUT]
+Pygments is Debian's python3-pygments (2.14, the one the table-driven languages are exported
+from), whatever `python3` is. `--langs all` covers every language: the hand-written ones on the
+corpora below, the table-driven ones on their golden-test sample files (table_languages.txt).
+
+Usage: compare.py [--dump PATH] [--langs python,go|all|tables] [--files N] [--confusions K] [--md OUT]
 """
 import argparse
 import collections
@@ -21,9 +25,15 @@ import platform
 import shlex
 import subprocess
 import sys
+import tempfile
 
-from pygments.lexers import get_lexer_by_name
-import pygments
+sys.path.insert(0, "/usr/lib/python3/dist-packages")  # Debian's Pygments, as the build uses
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "functions/render/lexer"))
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name  # noqa: E402
+import pygments  # noqa: E402
+from pygments_export import map_pygments  # noqa: E402  (one mapping, owned by the exporter)
 
 # Our language name -> (pygments lexer name, file globs). Files are sampled, not committed.
 CORPORA = {
@@ -45,64 +55,6 @@ CORPORA = {
     "yaml": ("yaml", ["/usr/share/**/*.yml", "/usr/share/**/*.yaml", "/etc/**/*.yaml"]),
     "php": ("php", ["/usr/lib/google-cloud-sdk/**/*.php"]),
 }
-
-# Pygments type prefix -> our class. Longest matching prefix wins.
-PYG_MAP = {
-    "Keyword": "keyword",
-    "Keyword.Constant": "keyword.constant",
-    "Keyword.Declaration": "keyword.declaration",
-    "Keyword.Namespace": "keyword.namespace",
-    "Keyword.Type": "keyword.type",
-    "Name": "name",
-    "Name.Builtin": "name.builtin",
-    "Name.Exception": "name.builtin",
-    "Name.Function": "name.function",
-    "Name.Class": "name.class",
-    "Name.Decorator": "name.decorator",
-    "Name.Tag": "name.tag",
-    "Name.Attribute": "name.attribute",
-    "Name.Variable": "name.variable",
-    "Name.Constant": "name.constant",
-    "Name.Entity": "name.constant",
-    "Name.Label": "name.label",
-    "Name.Property": "name.property",
-    "Literal": "string",
-    "Literal.Date": "number",
-    "Literal.String": "string",
-    "Literal.String.Escape": "string.escape",
-    "Literal.String.Interpol": "string.interpol",
-    "Literal.String.Doc": "string.doc",
-    "Literal.String.Regex": "string.regex",
-    "Literal.String.Char": "string.char",
-    "Literal.Number": "number",
-    "Comment": "comment",
-    "Comment.Preproc": "comment.preproc",
-    "Comment.PreprocFile": "comment.preproc",
-    "Operator": "operator",
-    "Operator.Word": "operator.word",
-    "Punctuation": "punctuation",
-    "Generic.Heading": "generic.heading",
-    "Generic.Subheading": "generic.subheading",
-    "Generic.Emph": "generic.emph",
-    "Generic.Strong": "generic.strong",
-    "Generic.Inserted": "generic.inserted",
-    "Generic.Deleted": "generic.deleted",
-    "Generic": "text",
-    "Text": "text",
-    "Whitespace": "text",
-    "Error": "text",
-    "Other": "text",
-}
-
-
-def map_pygments(ttype):
-    parts = str(ttype).split(".")[1:]  # drop "Token"
-    for k in range(len(parts), 0, -1):
-        key = ".".join(parts[:k])
-        if key in PYG_MAP:
-            return PYG_MAP[key]
-    return "text"
-
 
 # We are finer than Pygments for doc comments in most lexers (C, C++, JS, Go mark /** */ and ///
 # as plain comments; Rust calls them string.doc): those count as agreement in the strict figure.
@@ -154,6 +106,30 @@ def is_shell_script(path):
                                         b"bash" in first)
 
 
+def table_languages(dump):
+    """(our name, Pygments lexer class, sample paths) of every listed table-driven language."""
+    listed = {}
+    for line in subprocess.run([dump, "--list"], capture_output=True, check=True,
+                               text=True).stdout.split("\n"):
+        if line:
+            n, flag = line.rsplit(" ", 1)
+            listed[n] = flag == "1"
+    meta = json.load(open(os.path.join(os.path.dirname(dump),
+                                       "functions/render/tables/pygments_tables.json")))
+    by_class = {m["pygments_class"]: m["name"] for m in meta["lexers"]}
+    out = []
+    for line in open(os.path.join(ROOT, "functions/render/lexer/table_languages.txt")):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        cls = find_lexer_class_by_name(words[0])
+        name = by_class[cls.__name__]
+        if listed.get(name) and name not in CORPORA:
+            samples = [os.path.join(ROOT, "deps/src", w) for w in words[1:] if w != "!shared"]
+            out.append((name, cls, samples))
+    return out
+
+
 def ours(dump, lang, path):
     out = subprocess.run([dump, lang, path], capture_output=True, check=True).stdout
     toks = json.loads(out.decode("utf-8"))
@@ -164,7 +140,10 @@ def ours(dump, lang, path):
 
 
 def theirs(lexer_name, text):
-    lexer = get_lexer_by_name(lexer_name, stripnl=False, stripall=False, ensurenl=False)
+    if isinstance(lexer_name, str):
+        lexer = get_lexer_by_name(lexer_name, stripnl=False, stripall=False, ensurenl=False)
+    else:
+        lexer = lexer_name(stripnl=False, stripall=False, ensurenl=False)
     classes = []
     for ttype, value in lexer.get_tokens(text):
         classes.extend([map_pygments(ttype)] * len(value))
@@ -181,16 +160,36 @@ def main():
     ap.add_argument("--examples", type=int, default=0, help="show K example snippets per confusion")
     ap.add_argument("--md", default="", help="write a markdown report to this path")
     ap.add_argument("--append", action="store_true", help="append a section to --md instead")
+    ap.add_argument("--via-table", action="store_true",
+                    help="lex ours with the Pygments table of the same name (table:NAME), to "
+                         "compare it with the hand-written lexer on the same files")
     ap.add_argument("--title", default="Lexer accuracy vs Pygments", help="markdown heading")
     args = ap.parse_args()
 
     rows = []
     total_strict = total_family = total_chars = 0
-    for lang in args.langs.split(","):
-        pyg_name, globs = CORPORA[lang]
-        files = sample_files(globs, args.files * (8 if lang == "bash" else 1))
-        if lang == "bash":
-            files = [f for f in files if is_shell_script(f)][: args.files]
+    tables = {}
+    if args.langs in ("all", "tables"):
+        tables = {name: (cls, samples) for name, cls, samples in table_languages(args.dump)}
+        langs = ([] if args.langs == "tables" else list(CORPORA)) + list(tables)
+    else:
+        langs = args.langs.split(",")
+    tmpdir = tempfile.mkdtemp(prefix="compare-")
+    for lang in langs:
+        if lang in tables:
+            pyg_name, samples = tables[lang]
+            files = []
+            for k, src in enumerate(samples):  # Pygments' ensurenl: the file ends with a newline
+                text = open(src, encoding="utf-8", errors="replace").read()
+                dst = os.path.join(tmpdir, f"{lang}-{k}")
+                with open(dst, "w", encoding="utf-8") as fh:
+                    fh.write(text if text.endswith("\n") else text + "\n")
+                files.append(dst)
+        else:
+            pyg_name, globs = CORPORA[lang]
+            files = sample_files(globs, args.files * (8 if lang == "bash" else 1))
+            if lang == "bash":
+                files = [f for f in files if is_shell_script(f)][: args.files]
         same = fam = chars = 0
         confusions = collections.Counter()
         examples = collections.defaultdict(list)
@@ -198,7 +197,7 @@ def main():
         for f in files:
             text = open(f, encoding="utf-8").read()
             try:
-                a = ours(args.dump, lang, f)
+                a = ours(args.dump, "table:" + pyg_name if args.via_table else lang, f)
             except subprocess.CalledProcessError as e:
                 print(f"dump_tokens failed on {f}: {e}", file=sys.stderr)
                 continue
@@ -256,8 +255,10 @@ def main():
             out.write("| language | files | chars | strict | family | corpus |\n")
             out.write("| --- | ---: | ---: | ---: | ---: | --- |\n")
             for lang, used, chars, strict, famp in rows:
+                corpus = ("golden samples (table)" if lang in tables else
+                          ", ".join("`" + g + "`" for g in CORPORA[lang][1]))
                 out.write(f"| {lang} | {used} | {chars} | {strict:.2f}% | {famp:.2f}% | "
-                          f"{', '.join('`' + g + '`' for g in CORPORA[lang][1])} |\n")
+                          f"{corpus} |\n")
             out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% | |\n")
 
 

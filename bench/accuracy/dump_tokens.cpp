@@ -1,10 +1,16 @@
 // dump_tokens LANG FILE: prints the token stream of FILE as JSON [["class","text"],...].
 // LANG is a language name or alias, or "auto" to detect from the file name and content.
 // Used by compare.py to measure agreement with Pygments; also handy for eyeballing a lexer.
+// dump_tokens --detect FILENAME: prints the language detected from the file name alone.
+// dump_tokens --compile-all: compiles every table regex, prints those PCRE2 refuses.
+// dump_tokens --stats LANG FILE: match attempts and limit trips of a table language.
+// LANG may be table:NAME, the Pygments table of that name even when hidden.
+// dump_tokens --list: prints every language (name, listed 0/1), one a line.
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "table_lexer.h"
 #include "token.h"
 
 namespace {
@@ -62,6 +68,46 @@ void appendJsonString(std::string& out, std::string_view s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--detect") {
+    std::printf("%s\n", render::languageName(render::detectLanguage(argv[2], "")));
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--list") {
+    for (size_t i = 0; i < render::languageCount(); ++i) {
+      auto lang = render::Language(i);
+      std::printf("%s %d\n", render::languageName(lang), render::languageListed(lang) ? 1 : 0);
+    }
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--compile-all") {
+    auto refused = render::table::compileAll();
+    for (auto& r : refused) std::printf("%s\n", r.c_str());
+    return refused.empty() ? 0 : 1;
+  }
+  if (argc == 4 && std::string_view(argv[1]) == "--stats") {
+    // --stats LANG FILE: match attempts and whether a limit tripped (table languages only).
+    std::string text;
+    render::Language lang;
+    std::string_view n = argv[2];
+    bool found = false;
+    for (uint32_t k = 0; k < render::table::kLexerCount && !found; ++k) {
+      if (n.substr(n.substr(0, 6) == "table:" ? 6 : 0) ==
+          render::table::str(render::table::kLexers[k].name)) {
+        lang = render::Language(size_t(render::Language::Count) + k);
+        found = true;
+      }
+    }
+    if (!readFile(argv[3], text) || !found) return 2;
+    std::vector<render::Token> toks;
+    render::lex::Sink sink(toks);
+    render::table::Stats st;
+    render::table::lex(uint32_t(size_t(lang) - size_t(render::Language::Count)), sink, text, 0, {},
+                       &st);
+    std::printf("attempts=%llu charged=%llu tripped=%d error=%d bytes=%zu\n",
+                (unsigned long long)st.attempts, (unsigned long long)st.bytesCharged,
+                st.limitTripped ? 1 : 0, st.error, text.size());
+    return 0;
+  }
   if (argc != 3) {
     std::fprintf(stderr, "usage: dump_tokens LANG|auto FILE\n");
     return 2;
@@ -75,6 +121,20 @@ int main(int argc, char** argv) {
   std::string_view name = argv[1];
   if (name == "auto") {
     lang = render::detectLanguage(argv[2], text);
+  } else if (name.substr(0, 6) == "table:") {
+    // table:NAME: the table exported from Pygments under that name, even when a hand-written
+    // language answers to it (to compare the two on the same files).
+    bool found = false;
+    for (uint32_t k = 0; k < render::table::kLexerCount && !found; ++k) {
+      if (name.substr(6) == render::table::str(render::table::kLexers[k].name)) {
+        lang = render::Language(size_t(render::Language::Count) + k);
+        found = true;
+      }
+    }
+    if (!found) {
+      std::fprintf(stderr, "no table %s\n", argv[1]);
+      return 2;
+    }
   } else if (!render::parseLanguage(name, lang)) {
     std::fprintf(stderr, "unknown language %s\n", argv[1]);
     return 2;

@@ -21,7 +21,7 @@ from pygments import highlight
 from pygments.formatters import ImageFormatter
 from pygments.lexers import get_lexer_by_name
 
-LEXERS = {"python": "python", "cpp": "cpp", "javascript": "javascript"}
+LEXERS = {"python": "python", "cpp": "cpp", "javascript": "javascript", "perl": "perl"}
 
 
 def png_size(data):

@@ -53,8 +53,10 @@ INPUTS=(
   "py50|python|/usr/lib/python3.11/textwrap.py|238|287"
   "cpp200|cpp|/usr/include/c++/12/optional|701|900"
   "js1000|javascript|node_modules/undici/lib/web/fetch/index.js|1|1000"
+  "pl50|perl|/usr/share/perl/5.36/Text/Wrap.pm|20|69"
 )
-ext() { case $1 in python) echo py ;; cpp) echo cpp ;; javascript) echo js ;; esac; }
+# pl50 is a table-driven language (Pygments' Perl rules run by PCRE2 in render.wasm).
+ext() { case $1 in python) echo py ;; cpp) echo cpp ;; javascript) echo js ;; perl) echo pl ;; esac; }
 pkg_of() {
   case $1 in
     node_modules/*) echo "npm undici@$UNDICI_VERSION (pinned by package-lock.json)" ;;

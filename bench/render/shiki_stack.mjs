@@ -27,7 +27,7 @@ const inputs = JSON.parse(readFileSync(manifestFile, 'utf8'));
 
 const font = readFileSync(FONT_FILE);
 await initWasm(readFileSync(path.join(path.dirname(require.resolve('@resvg/resvg-wasm')), 'index_bg.wasm')));
-const highlighter = await createHighlighter({ themes: [THEME], langs: ['python', 'cpp', 'javascript'] });
+const highlighter = await createHighlighter({ themes: [THEME], langs: ['python', 'cpp', 'javascript', 'perl'] });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const version = (name) => JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 

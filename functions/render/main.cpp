@@ -26,7 +26,8 @@ namespace {
 fn::Response languages() {
   json::JsonWriter w;
   w.beginObject().key("languages").beginArray();
-  for (size_t i = 0; i < size_t(render::Language::Count); i++) {
+  for (size_t i = 0; i < render::languageCount(); i++) {
+    if (!render::languageListed(render::Language(i))) continue;
     w.value(render::languageName(render::Language(i)));
   }
   w.endArray().endObject();

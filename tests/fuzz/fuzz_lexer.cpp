@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  auto lang = render::Language(data[0] % uint8_t(render::Language::Count));
+  auto lang = render::Language(data[0] % render::languageCount());
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   std::vector<render::Token> toks;
   render::tokenize(lang, text, toks);

@@ -94,3 +94,30 @@ test('/stats answers admins only', async () => {
   assert.match(admin, /Queue: \d+/);
   assert.match(other, /for administrators/);
 });
+
+test('the table-driven languages: listed, detected from the file name, and a hostile file still renders', async () => {
+  const langs = (await (await fetch(`${w.url}/render/languages`)).json()).languages;
+  assert.ok(langs.length >= 150, `only ${langs.length} languages`);
+  for (const name of ['python', 'elixir', 'haskell', 'zig', 'make', 'cmake', 'diff', 'nginx']) {
+    assert.ok(langs.includes(name), name);
+  }
+  const ex = await fetch(`${w.url}/render`, {
+    method: 'POST',
+    body: JSON.stringify({ code: 'defmodule Hi do\n  def hi, do: :ok\nend\n', filename: 'hi.ex' }),
+  });
+  assert.equal(ex.status, 200);
+  assert.equal(ex.headers.get('content-type'), 'image/png');
+  // Pygments' Perl here-document rule rescans the rest of the line from every "<<"; the engine's
+  // byte budget stops colouring instead of running for minutes, and the image still comes back.
+  const hostile = '<<'.repeat(3000);
+  const pl = await fetch(`${w.url}/render`, {
+    method: 'POST',
+    body: JSON.stringify({ code: `my $x = 1;\n${hostile}\n`, filename: 'x.pl', wrap: 100 }),
+  });
+  assert.equal(pl.status, 200, await pl.clone().text());
+  const bad = await fetch(`${w.url}/render`, {
+    method: 'POST',
+    body: JSON.stringify({ code: 'x', language: 'no-such-language' }),
+  });
+  assert.equal(bad.status, 400);
+});

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "lexer_internal.h"
+#include "table_lexer.h"
 
 namespace render {
 
@@ -22,6 +23,10 @@ constexpr LanguageInfo kLanguages[] = {
     RENDER_LANGUAGES(RENDER_X)
 #undef RENDER_X
 };
+
+bool parseHandWritten(std::string_view name, Language& out);
+bool parseTable(std::string_view name, Language& out);
+bool languageFromGlobs(std::string_view base, Language& out, bool exactOnly);
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -52,10 +57,7 @@ constexpr ExtEntry kExtensions[] = {
     {"tcc", Language::Cpp},
     {"cu", Language::Cpp},
     {"ino", Language::Cpp},
-    {"mm", Language::Cpp},
-    {"m", Language::C},
     {"csx", Language::CSharp},
-    {"gradle", Language::Kotlin},
     {"rake", Language::Ruby},
     {"gemspec", Language::Ruby},
     {"ru", Language::Ruby},
@@ -96,8 +98,6 @@ struct NameEntry {
 constexpr NameEntry kFileNames[] = {
     {"dockerfile", Language::Dockerfile},
     {"containerfile", Language::Dockerfile},
-    {"makefile", Language::Bash},
-    {"gnumakefile", Language::Bash},
     {"gemfile", Language::Ruby},
     {"rakefile", Language::Ruby},
     {"vagrantfile", Language::Ruby},
@@ -114,7 +114,6 @@ constexpr NameEntry kFileNames[] = {
     {"sconscript", Language::Python},
     {"build", Language::Python},
     {".clang-format", Language::Yaml},
-    {"cmakelists.txt", Language::PlainText},
 };
 
 bool languageFromExtension(std::string_view base, Language& out) {
@@ -129,6 +128,8 @@ bool languageFromExtension(std::string_view base, Language& out) {
     out = Language::Dockerfile;
     return true;
   }
+  // Whole file names of the table languages ("CMakeLists.txt", "Makefile") before extensions.
+  if (languageFromGlobs(base, out, /*exactOnly=*/true)) return true;
   size_t dot = base.rfind('.');
   if (dot == std::string_view::npos || dot + 1 >= base.size()) return false;
   std::string_view ext = base.substr(dot + 1);
@@ -144,7 +145,75 @@ bool languageFromExtension(std::string_view base, Language& out) {
     return true;
   }
   if (equalsNoCase(ext, "console")) return false;
-  return parseLanguage(ext, out);
+  return parseHandWritten(ext, out);
+}
+
+// Pygments' fnmatch globs: '*', '?', '[...]' ('[!...]' negated).
+bool globMatch(std::string_view g, std::string_view s, bool noCase) {
+  size_t gi = 0, si = 0, starG = std::string_view::npos, starS = 0;
+  auto same = [&](char a, char b) { return noCase ? lex::toLower(a) == lex::toLower(b) : a == b; };
+  while (si < s.size()) {
+    if (gi < g.size() && g[gi] == '*') {
+      starG = gi++;
+      starS = si;
+      continue;
+    }
+    if (gi < g.size() && g[gi] == '[') {
+      size_t close = g.find(']', gi + 2);
+      if (close != std::string_view::npos) {
+        bool neg = g[gi + 1] == '!';
+        bool hit = false;
+        for (size_t k = gi + 1 + (neg ? 1 : 0); k < close; ++k) {
+          if (k + 2 < close && g[k + 1] == '-') {
+            char c = noCase ? lex::toLower(s[si]) : s[si];
+            hit |= c >= (noCase ? lex::toLower(g[k]) : g[k]) &&
+                   c <= (noCase ? lex::toLower(g[k + 2]) : g[k + 2]);
+            k += 2;
+          } else {
+            hit |= same(g[k], s[si]);
+          }
+        }
+        if (hit != neg) {
+          gi = close + 1;
+          ++si;
+          continue;
+        }
+      }
+    } else if (gi < g.size() && (g[gi] == '?' || same(g[gi], s[si]))) {
+      ++gi;
+      ++si;
+      continue;
+    }
+    if (starG == std::string_view::npos) return false;
+    gi = starG + 1;
+    si = ++starS;
+  }
+  while (gi < g.size() && g[gi] == '*') ++gi;
+  return gi == g.size();
+}
+
+// The table languages' file name globs, in table_languages.txt order (the earlier wins); an exact
+// case match anywhere beats a case-insensitive one ("*.R" is R, "*.r" Rebol in Pygments).
+bool languageFromGlobs(std::string_view base, Language& out, bool exactOnly) {
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = size_t(Language::Count); i < languageCount(); ++i) {
+      Language lang = static_cast<Language>(i);
+      if (!languageListed(lang)) continue;
+      std::string_view globs = table::str(table::kLexers[i - size_t(Language::Count)].filenames);
+      while (!globs.empty()) {
+        size_t comma = globs.find(',');
+        std::string_view g = globs.substr(0, comma);
+        bool wild = g.find_first_of("*?[") != std::string_view::npos;
+        if (!g.empty() && !(exactOnly && wild) && globMatch(g, base, pass == 1)) {
+          out = lang;
+          return true;
+        }
+        if (comma == std::string_view::npos) break;
+        globs.remove_prefix(comma + 1);
+      }
+    }
+  }
+  return false;
 }
 
 bool languageFromShebang(std::string_view text, Language& out) {
@@ -185,13 +254,51 @@ bool languageFromShebang(std::string_view text, Language& out) {
       {"bun", Language::TypeScript},    {"ts-node", Language::TypeScript},
       {"ruby", Language::Ruby},         {"php", Language::Php},
       {"lua", Language::Lua},           {"luajit", Language::Lua},
-      {"make", Language::Bash},
   };
   for (const Entry& e : kProgs) {
     if (prog == e.prog) {
       out = e.lang;
       return true;
     }
+  }
+  // Interpreters of table languages, by the language's name or alias.
+  struct TableEntry {
+    std::string_view prog, language;
+  };
+  static constexpr TableEntry kTableProgs[] = {
+      {"make", "make"},
+      {"gmake", "make"},
+      {"perl", "perl"},
+      {"Rscript", "r"},
+      {"runhaskell", "haskell"},
+      {"runghc", "haskell"},
+      {"escript", "erlang"},
+      {"tclsh", "tcl"},
+      {"wish", "tcl"},
+      {"awk", "awk"},
+      {"gawk", "awk"},
+      {"mawk", "awk"},
+      {"pwsh", "powershell"},
+      {"groovy", "groovy"},
+      {"scala", "scala"},
+      {"elixir", "elixir"},
+      {"julia", "julia"},
+      {"guile", "scheme"},
+      {"racket", "racket"},
+      {"sbcl", "common-lisp"},
+      {"clisp", "common-lisp"},
+      {"ocaml", "ocaml"},
+      {"sed", "sed"},
+      {"crystal", "cr"},
+      {"moon", "moonscript"},
+      {"io", "io"},
+      {"hy", "hylang"},
+      {"fennel", "fennel"},
+      {"janet", "janet"},
+      {"nix-shell", "nixos"},
+  };
+  for (const TableEntry& e : kTableProgs) {
+    if (prog == e.prog && parseTable(e.language, out)) return true;
   }
   return false;
 }
@@ -214,6 +321,7 @@ bool lineStartsWith(std::string_view s, std::string_view w) {
 }
 
 Language languageFromContent(std::string_view text) {
+  Language out;
   // Heuristics look at the first 16 KiB only: detection must stay cheap on huge inputs.
   std::string_view s = text.substr(0, 16384);
   size_t first = lex::skipSpace(s, 0);
@@ -233,6 +341,10 @@ Language languageFromContent(std::string_view text) {
         head[j] == ']' || lex::isDigit(head[j])) {
       return Language::Json;
     }
+  }
+  if (lex::startsWith(head, 0, "diff --git ") ||
+      (lex::startsWith(head, 0, "--- ") && contains(s, "\n+++ ") && contains(s, "\n@@ "))) {
+    if (parseTable("diff", out)) return out;
   }
   if (lineStartsWith(s, "package main") ||
       (lineStartsWith(s, "package ") && contains(s, "func "))) {
@@ -388,10 +500,80 @@ const char* tokenClassName(TokenClass c) {
 
 const char* languageName(Language lang) {
   size_t i = static_cast<size_t>(lang);
-  return i < static_cast<size_t>(Language::Count) ? kLanguages[i].name : "text";
+  if (i < static_cast<size_t>(Language::Count)) return kLanguages[i].name;
+  i -= static_cast<size_t>(Language::Count);
+  return i < table::kLexerCount ? table::str(table::kLexers[i].name) : "text";
+}
+
+size_t languageCount() {
+  return size_t(Language::Count) + table::kLexerCount;
+}
+
+namespace {
+
+bool aliasListHas(std::string_view aliases, std::string_view name) {
+  while (!aliases.empty()) {
+    size_t comma = aliases.find(',');
+    std::string_view a = aliases.substr(0, comma);
+    if (!a.empty() && equalsNoCase(name, a)) return true;
+    if (comma == std::string_view::npos) break;
+    aliases.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// Which table lexers are listed: named in table_languages.txt and not answering to the name or an
+// alias of a hand-written language. Computed once.
+const std::vector<bool>& tableListed() {
+  static const std::vector<bool> listed = [] {
+    std::vector<bool> v(table::kLexerCount, false);
+    for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+      const table::LexerDef& L = table::kLexers[k];
+      if (!L.visible) continue;
+      Language hand;
+      bool clash = parseHandWritten(table::str(L.name), hand);
+      std::string_view aliases = table::str(L.aliases);
+      while (!clash && !aliases.empty()) {
+        size_t comma = aliases.find(',');
+        clash = parseHandWritten(aliases.substr(0, comma), hand);
+        if (comma == std::string_view::npos) break;
+        aliases.remove_prefix(comma + 1);
+      }
+      v[k] = !clash;
+    }
+    return v;
+  }();
+  return listed;
+}
+
+bool parseTable(std::string_view name, Language& out) {
+  for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+    if (!tableListed()[k]) continue;
+    const table::LexerDef& L = table::kLexers[k];
+    if (equalsNoCase(name, table::str(L.name)) || aliasListHas(table::str(L.aliases), name)) {
+      out = static_cast<Language>(size_t(Language::Count) + k);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool languageListed(Language lang) {
+  size_t i = static_cast<size_t>(lang);
+  if (i < size_t(Language::Count)) return true;
+  i -= size_t(Language::Count);
+  return i < table::kLexerCount && tableListed()[i];
 }
 
 bool parseLanguage(std::string_view name, Language& out) {
+  return parseHandWritten(name, out) || parseTable(name, out);
+}
+
+namespace {
+
+bool parseHandWritten(std::string_view name, Language& out) {
   for (size_t i = 0; i < static_cast<size_t>(Language::Count); ++i) {
     if (equalsNoCase(name, kLanguages[i].name)) {
       out = static_cast<Language>(i);
@@ -412,11 +594,14 @@ bool parseLanguage(std::string_view name, Language& out) {
   return false;
 }
 
+}  // namespace
+
 Language detectLanguage(std::string_view filename, std::string_view text) {
   size_t slash = filename.find_last_of("/\\");
   std::string_view base = slash == std::string_view::npos ? filename : filename.substr(slash + 1);
   Language lang;
   if (!base.empty() && languageFromExtension(base, lang)) return lang;
+  if (!base.empty() && languageFromGlobs(base, lang, false)) return lang;
   if (languageFromShebang(text, lang)) return lang;
   return languageFromContent(text);
 }
@@ -513,12 +698,42 @@ void lexPlain(Sink& sink, std::string_view src, size_t pos) {
   }
 }
 
+// Hand-written languages whose Pygments table is better (bench/results/accuracy.md) are lexed by
+// the table of that name. False when the build has no such table.
+bool lexTable(std::string_view name, Sink& sink, std::string_view src, size_t pos) {
+  static const auto find = [](std::string_view n) {
+    for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+      if (n == table::str(table::kLexers[k].name)) return static_cast<int64_t>(k);
+    }
+    return int64_t{-1};
+  };
+  static const int64_t css = find("css"), typescript = find("typescript");
+  int64_t k = name == "css" ? css : name == "typescript" ? typescript : find(name);
+  if (k < 0) return false;
+  table::lex(static_cast<uint32_t>(k), sink, src, pos);
+  return true;
+}
+
+bool lexedByTable(Language lang) {
+  const char* name = lang == Language::Css          ? "css"
+                     : lang == Language::TypeScript ? "typescript"
+                     : lang == Language::Php        ? "php"
+                                                    : nullptr;
+  if (!name) return false;
+  for (uint32_t k = 0; k < table::kLexerCount; ++k) {
+    if (std::string_view(name) == table::str(table::kLexers[k].name)) return true;
+  }
+  return false;
+}
+
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
   switch (lang) {
     case Language::Python:
       return lexPython(sink, src, pos);
+    case Language::TypeScript:  // the table: 100 % agreement with Pygments on real .ts (ours: 92 %)
+      if (lexTable("typescript", sink, src, pos)) return;
+      return lexCLike(lang, sink, src, pos);
     case Language::JavaScript:
-    case Language::TypeScript:
     case Language::Jsx:
     case Language::Tsx:
     case Language::C:
@@ -530,7 +745,8 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
     case Language::Rust:
     case Language::Swift:
       return lexCLike(lang, sink, src, pos);
-    case Language::Php:
+    case Language::Php:  // the table: 100 % agreement with Pygments on real PHP (ours: 94 %)
+      if (lexTable("php", sink, src, pos)) return;
       return lexPhp(sink, src, pos);
     case Language::Json:
       return lexJson(sink, src, pos);
@@ -542,7 +758,8 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
       return lexSql(sink, src, pos);
     case Language::Html:
       return lexHtml(sink, src, pos);
-    case Language::Css:
+    case Language::Css:  // the table agrees with Pygments on 100 % of real CSS (ours: 68 %)
+      if (lexTable("css", sink, src, pos)) return;
       return lexCss(sink, src, pos);
     case Language::Yaml:
       return lexYaml(sink, src, pos);
@@ -555,8 +772,15 @@ void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
     case Language::Lua:
       return lexLua(sink, src, pos);
     case Language::PlainText:
-    case Language::Count:
       break;
+    default: {  // Language::Count and after: the table lexers
+      size_t k = static_cast<size_t>(lang) - static_cast<size_t>(Language::Count);
+      if (static_cast<size_t>(lang) >= static_cast<size_t>(Language::Count) &&
+          k < table::kLexerCount) {
+        return table::lex(static_cast<uint32_t>(k), sink, src, pos);
+      }
+      break;
+    }
   }
   lexPlain(sink, src, pos);
 }

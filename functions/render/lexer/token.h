@@ -93,21 +93,30 @@ struct Token {
   X(Php, "php", "")                                              \
   X(Ruby, "ruby", "rb")                                          \
   X(Bash, "bash", "sh,shell,zsh,console")                        \
-  X(Sql, "sql", "postgresql,mysql,sqlite")                       \
-  X(Html, "html", "htm,xhtml,xml")                               \
-  X(Css, "css", "scss")                                          \
+  X(Sql, "sql", "postgresql,sqlite")                       \
+  X(Html, "html", "htm,xhtml")                               \
+  X(Css, "css", "")                                          \
   X(Yaml, "yaml", "yml")                                         \
   X(Toml, "toml", "")                                            \
   X(Markdown, "markdown", "md")                                  \
   X(Dockerfile, "dockerfile", "docker")                          \
   X(Lua, "lua", "")
 
-enum class Language : uint8_t {
+// The enumerators are the hand-written lexers. Table-driven languages (Pygments' rules exported at
+// build time, table_lexer.h) follow them: Language(size_t(Language::Count) + k) is table lexer k.
+enum class Language : uint16_t {
 #define RENDER_X(e, n, a) e,
   RENDER_LANGUAGES(RENDER_X)
 #undef RENDER_X
       Count
 };
+
+// Hand-written plus table-driven languages; valid values are Language(0 .. languageCount()-1).
+size_t languageCount();
+// True for the languages users can name and that detection picks (GET /render/languages): every
+// hand-written one but PlainText's aliases, and the table lexers named in table_languages.txt that
+// no hand-written language already answers to (the others are only reached through another).
+bool languageListed(Language lang);
 
 const char* languageName(Language lang);
 // Canonical name or alias, case-insensitive. False when unknown (the caller reports a 400).
