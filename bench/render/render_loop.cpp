@@ -65,8 +65,9 @@ int main(int argc, char** argv) {
     times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   std::sort(times.begin(), times.end());
-  std::printf("%dx%d %zu bytes, %s %u colours, %d pass(es); median %.3f ms, min %.3f ms (%d runs)\n",
-              r.width, r.height, r.bytes.size(), r.png.indexed ? "indexed" : "truecolour",
-              r.png.colors, r.png.passes, times[times.size() / 2], times[0], runs);
+  std::printf(
+      "%dx%d %zu bytes, %s %u colours, %d pass(es); median %.3f ms, min %.3f ms (%d runs)\n",
+      r.width, r.height, r.bytes.size(), r.png.indexed ? "indexed" : "truecolour", r.png.colors,
+      r.png.passes, times[times.size() / 2], times[0], runs);
   return 0;
 }

@@ -15,9 +15,12 @@ using config::Setting;
 
 // Claims the (kind, hour) slot; true when this run may send the alert.
 bool claim(const char* kind, double now) {
-  db::Result r = db::run(db::Stmt("INSERT INTO alerts_sent (kind, hour, sent_ms) VALUES (?1, ?2, ?3) "
-                                  "ON CONFLICT (kind, hour) DO NOTHING")
-                             .bind(kind).bind(int64_t(now / 3600000.0)).bind(now));
+  db::Result r =
+      db::run(db::Stmt("INSERT INTO alerts_sent (kind, hour, sent_ms) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT (kind, hour) DO NOTHING")
+                  .bind(kind)
+                  .bind(int64_t(now / 3600000.0))
+                  .bind(now));
   return r.ok() && r.changes() >= 1;
 }
 
@@ -45,16 +48,18 @@ int alerts(double now) {
        "🚨 " + std::to_string(s.stuck) + " stuck generations (alert above " +
            std::to_string(stuckMax) + ")"},
       {"webhook_errors", s.webhookErrorsLastHour > errorsMax,
-       "🚨 " + std::to_string(s.webhookErrorsLastHour) + " webhook errors in the last hour (alert above " +
-           std::to_string(errorsMax) + ")"},
+       "🚨 " + std::to_string(s.webhookErrorsLastHour) +
+           " webhook errors in the last hour (alert above " + std::to_string(errorsMax) + ")"},
   };
   tg::Bot bot;
   int sent = 0;
   for (const Check& c : checks) {
     if (!c.crossed || !claim(c.kind, now)) continue;
     tg::Sent r = bot.sendMessage(chatId, c.text);
-    if (r.ok) sent++;
-    else logger::warn(std::string("alert ") + c.kind + ": " + r.description);
+    if (r.ok)
+      sent++;
+    else
+      logger::warn(std::string("alert ") + c.kind + ": " + r.description);
   }
   return sent;
 }

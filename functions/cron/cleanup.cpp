@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "jobs.h"
-#include "shared/config.h"
 #include "shared/clients.h"
+#include "shared/config.h"
 #include "shared/db.h"
 #include "shared/generation.h"
 #include "shared/host.h"
@@ -115,9 +115,12 @@ CleanupReport cleanup(double now) {
       Stmt("DELETE FROM code_file_versions WHERE id IN (SELECT v.id FROM code_file_versions v "
            "JOIN code_files f ON f.id = v.file_id WHERE v.version <= f.latest_version - ?1 "
            "LIMIT ?2)")
-          .bind(kept).bind(batch * 10));
-  if (pruned.ok()) rep.versions = int(pruned.changes());
-  else logger::error("cleanup: versions: " + pruned.error());
+          .bind(kept)
+          .bind(batch * 10));
+  if (pruned.ok())
+    rep.versions = int(pruned.changes());
+  else
+    logger::error("cleanup: versions: " + pruned.error());
   return rep;
 }
 

@@ -18,8 +18,12 @@ using config::Setting;
 // One row per run, so operators (and tests) can see the triggers fire.
 void recordRun(const char* job, const fn::Event& ev) {
   db::Result r = db::run(
-      db::Stmt("INSERT INTO cron_runs (job, cron, scheduled_ms, started_ms) VALUES (?1, ?2, ?3, ?4)")
-          .bind(job).bind(ev.cron).bind(ev.scheduledMs).bind(host::nowMs()));
+      db::Stmt(
+          "INSERT INTO cron_runs (job, cron, scheduled_ms, started_ms) VALUES (?1, ?2, ?3, ?4)")
+          .bind(job)
+          .bind(ev.cron)
+          .bind(ev.scheduledMs)
+          .bind(host::nowMs()));
   if (!r.ok()) logger::error(std::string("cron ") + job + ": " + r.error());
 }
 
@@ -38,9 +42,18 @@ fn::Response scheduled(const fn::Event& ev) {
     logger::info("watchdog: failed " + std::to_string(r.failed) + ", notified " +
                  std::to_string(r.notified) + ", re-enqueued " + std::to_string(r.reenqueued) +
                  ", alerts " + std::to_string(alerts));
-    w.key("job").value("watchdog").key("failed").value(r.failed).key("notified").value(r.notified)
-        .key("kicked").value(r.kicked).key("reenqueued").value(r.reenqueued)
-        .key("alerts").value(alerts);
+    w.key("job")
+        .value("watchdog")
+        .key("failed")
+        .value(r.failed)
+        .key("notified")
+        .value(r.notified)
+        .key("kicked")
+        .value(r.kicked)
+        .key("reenqueued")
+        .value(r.reenqueued)
+        .key("alerts")
+        .value(alerts);
     cron::PaymentsReport p = cron::reconcilePayments(now);
     if (p.checked || p.refunds || p.failed) {
       logger::info("payments reconcile: checked " + std::to_string(p.checked) + ", credited " +
@@ -48,9 +61,19 @@ fn::Response scheduled(const fn::Event& ev) {
                    ", refunds " + std::to_string(p.refunds) + ", failed " +
                    std::to_string(p.failed));
     }
-    w.key("payments").beginObject().key("checked").value(p.checked)
-        .key("credited").value(p.credited).key("closed").value(p.closed)
-        .key("refunds").value(p.refunds).key("failed").value(p.failed).endObject();
+    w.key("payments")
+        .beginObject()
+        .key("checked")
+        .value(p.checked)
+        .key("credited")
+        .value(p.credited)
+        .key("closed")
+        .value(p.closed)
+        .key("refunds")
+        .value(p.refunds)
+        .key("failed")
+        .value(p.failed)
+        .endObject();
   } else if (ev.cron == "0 * * * *") {
     recordRun("cleanup", ev);
     cron::CleanupReport r = cron::cleanup(now);
@@ -60,12 +83,26 @@ fn::Response scheduled(const fn::Event& ev) {
                  std::to_string(r.events) + ", hidden images " + std::to_string(r.deleted) +
                  ", drafts " + std::to_string(r.drafts) + ", old versions " +
                  std::to_string(r.versions) + (r.more ? " (more next run)" : ""));
-    w.key("job").value("cleanup").key("images").value(r.images)
-        .key("references").value(r.references).key("updates").value(r.updates)
-        .key("rate_limits").value(r.rateLimits).key("events").value(r.events)
-        .key("deleted").value(r.deleted).key("drafts").value(r.drafts)
-        .key("versions").value(r.versions)
-        .key("more").value(r.more);
+    w.key("job")
+        .value("cleanup")
+        .key("images")
+        .value(r.images)
+        .key("references")
+        .value(r.references)
+        .key("updates")
+        .value(r.updates)
+        .key("rate_limits")
+        .value(r.rateLimits)
+        .key("events")
+        .value(r.events)
+        .key("deleted")
+        .value(r.deleted)
+        .key("drafts")
+        .value(r.drafts)
+        .key("versions")
+        .value(r.versions)
+        .key("more")
+        .value(r.more);
   } else {
     logger::warn("cron: no job for schedule '" + ev.cron + "'");
     w.key("job").null();

@@ -23,8 +23,9 @@ constexpr int kBatch = 50;
 // a second message rather than none.
 bool notify(const generation::Unnotified& g, double now) {
   tg::Bot bot;
-  tg::Sent s = bot.sendMessage(g.chatId, i18n::format(i18n::Msg::GenerationTimedOut,
-                                                      i18n::fromCode(g.lang), {{"credits", g.cost}}));
+  tg::Sent s = bot.sendMessage(
+      g.chatId,
+      i18n::format(i18n::Msg::GenerationTimedOut, i18n::fromCode(g.lang), {{"credits", g.cost}}));
   if (!s.ok && s.errorCode != 403) {  // 403: the user blocked the bot; nothing more to do
     logger::warn("watchdog: could not tell user about generation " + std::to_string(g.id) + ": " +
                  s.description);
@@ -81,7 +82,8 @@ WatchdogReport watchdog(double now) {
     models.insert(model);
   }
   for (const std::string& m : models) {
-    if (Status k = generation::kickQueue(m); !k) logger::warn("watchdog: kick " + m + ": " + k.detail());
+    if (Status k = generation::kickQueue(m); !k)
+      logger::warn("watchdog: kick " + m + ": " + k.detail());
     rep.kicked++;
   }
   return rep;

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "shared/config.h"
 #include "shared/clients.h"
+#include "shared/config.h"
 #include "shared/db.h"
 #include "shared/generation.h"
 #include "shared/host.h"
@@ -24,7 +24,8 @@ bool parseId(std::string_view s, int64_t& out) {
 
 // Diagnostics for tests and the benchmark: D1 rows and each queue's finished-job log.
 fn::Response diagnostics(const fn::Request& req) {
-  if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS)) return fn::Response::error(404, "no such route");
+  if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS))
+    return fn::Response::error(404, "no such route");
   if (req.path == "/generations/__diag/rows") {
     db::Result r = db::all(generation::diagAllRows());
     if (!r.ok()) return fn::Response::error(500, r.error());
@@ -40,7 +41,8 @@ fn::Response diagnostics(const fn::Request& req) {
     return fn::Response::json(200, R"({"ok":true})");
   }
   if (req.path == "/generations/__diag/done-log") {
-    Result<clients::Answer> r = clients::object("MODEL_QUEUE", req.queryParam("model"), "GET", "/done-log");
+    Result<clients::Answer> r =
+        clients::object("MODEL_QUEUE", req.queryParam("model"), "GET", "/done-log");
     if (!r) return fn::Response::error(500, r.detail());
     return fn::Response::json(200, r->text());
   }
@@ -52,7 +54,8 @@ fn::Response diagnostics(const fn::Request& req) {
 fn::Response api(const fn::Request& req) {
   if (req.path.rfind("/generations/__diag/", 0) == 0) return diagnostics(req);
   if (req.method != "GET") return fn::Response::error(405, "use GET");
-  std::string_view rest = std::string_view(req.path).substr(std::string_view("/generations/").size());
+  std::string_view rest =
+      std::string_view(req.path).substr(std::string_view("/generations/").size());
   bool ws = false;
   if (rest.size() > 3 && rest.substr(rest.size() - 3) == "/ws") {
     ws = true;
@@ -67,7 +70,8 @@ fn::Response api(const fn::Request& req) {
   const generation::Public& g = **found;
   const std::string& model = g.model;
   if (ws) {
-    if (req.header("upgrade") != "websocket") return fn::Response::error(426, "expected a WebSocket upgrade");
+    if (req.header("upgrade") != "websocket")
+      return fn::Response::error(426, "expected a WebSocket upgrade");
     // The host forwards this request to the named object, which holds the socket.
     fn::Response f = fn::Response::json(200, "{}");
     f.headers.emplace_back("x-host-forward-binding", "MODEL_QUEUE");

@@ -13,7 +13,7 @@ bool enhancementEnabled();
 struct Enhanced {
   std::string prompt;  // what goes to the model
   bool improved = false;
-  std::string note;    // why the original was kept (for the log)
+  std::string note;  // why the original was kept (for the log)
 };
 Enhanced enhancePrompt(std::string_view prompt);
 

@@ -4,8 +4,8 @@
 
 #include "enhance.h"
 #include "image.h"
-#include "shared/models.h"
 #include "providers.h"
+#include "shared/models.h"
 
 using namespace gen;
 
@@ -70,7 +70,11 @@ TEST_CASE("enhancer output is cleaned: fences, labels, quotes, whitespace, lengt
     CHECK(cleanEnhanced(c.in, 1000) == c.out);
   }
   CHECK(cleanEnhanced("абвгд", 3) == "абв");  // code points, not bytes
-  CHECK(cleanEnhanced("a\xff" "b", 10) == "a\xEF\xBF\xBD" "b");
+  CHECK(cleanEnhanced("a\xff"
+                      "b",
+                      10) ==
+        "a\xEF\xBF\xBD"
+        "b");
 }
 
 TEST_CASE("moderation answers are recognised; other errors are not", "[generate]") {
@@ -100,7 +104,8 @@ TEST_CASE("base64 and image sniffing", "[generate]") {
   REQUIRE(base64Decode("aGVsbG8=", out));
   CHECK(std::string(out.begin(), out.end()) == "hello");
   CHECK_FALSE(base64Decode("a*b", out));
-  std::vector<uint8_t> jpeg = {0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0x00, 0x02, 0x00, 0x03};
+  std::vector<uint8_t> jpeg = {0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11,
+                               0x08, 0x01, 0x00, 0x02, 0x00, 0x03};
   ImageInfo j = sniffImage(jpeg);
   CHECK(j.contentType == "image/jpeg");
   CHECK(j.width == 512);
@@ -120,7 +125,8 @@ TEST_CASE("model answers: flux's base64 JSON and SDXL's bytes both decode", "[ge
     b64 += i + 1 < png.size() ? kB64[v >> 6 & 63] : '=';
     b64 += i + 2 < png.size() ? kB64[v & 63] : '=';
   }
-  for (std::string json : {"{\"image\":\"" + b64 + "\"}", "{\"result\":{\"image\":\"" + b64 + "\"}}"}) {
+  for (std::string json :
+       {"{\"image\":\"" + b64 + "\"}", "{\"result\":{\"image\":\"" + b64 + "\"}}"}) {
     ImageResult r;
     INFO(json.substr(0, 20));
     REQUIRE(decodeModelAnswer(std::vector<uint8_t>(json.begin(), json.end()), r));

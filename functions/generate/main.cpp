@@ -25,9 +25,16 @@ fn::Response diagnostics(const fn::Event& ev) {
   if (ev.request.path == "/diag/set-alarm") {
     double now = host::nowMs();
     json::JsonWriter w;
-    w.beginObject().key("op").value("sql").key("sql")
+    w.beginObject()
+        .key("op")
+        .value("sql")
+        .key("sql")
         .value("INSERT INTO diag_alarm (set_ms, fired_ms) VALUES (?, NULL)")
-        .key("params").beginArray().value(now).endArray().endObject();
+        .key("params")
+        .beginArray()
+        .value(now)
+        .endArray()
+        .endObject();
     if (host::Reply ins = host::storage(w.str()); !ins.ok()) {
       return fn::Response::error(500, "storage: " + ins.error);
     }
@@ -50,9 +57,16 @@ fn::Response diagnostics(const fn::Event& ev) {
 fn::Response alarm(const fn::Event& ev) {
   if (ev.objectName == "__diagnostics") {
     json::JsonWriter w;
-    w.beginObject().key("op").value("sql").key("sql")
+    w.beginObject()
+        .key("op")
+        .value("sql")
+        .key("sql")
         .value("UPDATE diag_alarm SET fired_ms = ? WHERE fired_ms IS NULL")
-        .key("params").beginArray().value(host::nowMs()).endArray().endObject();
+        .key("params")
+        .beginArray()
+        .value(host::nowMs())
+        .endArray()
+        .endObject();
     host::Reply r = host::storage(w.str());
     if (!r.ok()) logger::error("diagnostics alarm: " + r.error);
   }
@@ -69,7 +83,8 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   if (ev.kind == "do_fetch") {
     if (ev.request.path == "/diag/abort") {
       // Tests: the host resets the object as an eviction would, cutting off the work in progress.
-      if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS)) return Response::error(404, "no such route");
+      if (!config::getBool(config::Setting::ENABLE_DIAGNOSTICS))
+        return Response::error(404, "no such route");
       Response r = Response::json(200, R"({"abort":true})");
       r.headers.emplace_back("x-host-abort", "1");
       return r;

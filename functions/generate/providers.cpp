@@ -139,15 +139,23 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
     b.beginObject().key("prompt").value(req.prompt);
     if (!m.negativePrompt.empty()) b.key("negative_prompt").value(m.negativePrompt);
     if (m.width) {
-      b.key("width").value(req.width ? req.width : m.width)
-          .key("height").value(req.height ? req.height : m.height);
+      b.key("width")
+          .value(req.width ? req.width : m.width)
+          .key("height")
+          .value(req.height ? req.height : m.height);
     }
     if (m.steps) b.key("num_steps").value(m.steps);
     if (m.seed) b.key("seed").value(int64_t(req.seed));
     b.endObject();
     bodyText = b.take();
-    w.key("url").value(m.target).key("method").value("POST").key("headers").beginObject()
-        .key("content-type").value("application/json");
+    w.key("url")
+        .value(m.target)
+        .key("method")
+        .value("POST")
+        .key("headers")
+        .beginObject()
+        .key("content-type")
+        .value("application/json");
     std::string_view key = config::get(Setting::MODEL_API_KEY);
     if (!key.empty()) w.key("authorization").value("Bearer " + std::string(key));
     w.endObject();
@@ -160,15 +168,24 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
 Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
   const Model& m = *req.model;
   json::JsonWriter w;
-  w.beginObject().key("model").value(m.target).key("timeout_ms").value(int64_t(timeoutMs))
-      .key("input").beginObject().key("prompt").value(req.prompt);
+  w.beginObject()
+      .key("model")
+      .value(m.target)
+      .key("timeout_ms")
+      .value(int64_t(timeoutMs))
+      .key("input")
+      .beginObject()
+      .key("prompt")
+      .value(req.prompt);
   // flux-1-schnell takes prompt + steps; SDXL takes width/height, num_steps (<= 20), a negative
   // prompt and a seed. Only what the model's params list is sent.
   bool isFlux = m.target.find("flux") != std::string::npos;
   if (m.steps) w.key(isFlux ? "steps" : "num_steps").value(m.steps);
   if (m.width) {
-    w.key("width").value(req.width ? req.width : m.width)
-        .key("height").value(req.height ? req.height : m.height);
+    w.key("width")
+        .value(req.width ? req.width : m.width)
+        .key("height")
+        .value(req.height ? req.height : m.height);
   }
   if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
   if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
@@ -180,8 +197,9 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
     std::string l = lower(r.error);
     t.kind = looksModerated(0, r.error) ? Try::Moderated
              : l.find("timeout") != std::string::npos || l.find("capacity") != std::string::npos ||
-                       l.find("network") != std::string::npos || l.find("internal") != std::string::npos ||
-                       l.find("429") != std::string::npos || l.find("rate") != std::string::npos
+                     l.find("network") != std::string::npos ||
+                     l.find("internal") != std::string::npos ||
+                     l.find("429") != std::string::npos || l.find("rate") != std::string::npos
                  ? Try::Retry
                  : Try::Fatal;
     return t;
@@ -235,7 +253,8 @@ ImageResult generateImage(const GenerateRequest& req) {
   }
   int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
   double perTry = double(config::getInt(Setting::MODEL_CONNECT_TIMEOUT, 30) +
-                         config::getInt(Setting::MODEL_READ_TIMEOUT, 120)) * 1000;
+                         config::getInt(Setting::MODEL_READ_TIMEOUT, 120)) *
+                  1000;
   double backoff = kBackoffBaseMs;
   for (int i = 1; i <= tries; i++) {
     double left = req.deadlineMs - host::nowMs();

@@ -15,8 +15,7 @@ std::string base64(const std::vector<uint8_t>& in) {
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   for (size_t i = 0; i < in.size(); i += 3) {
-    const uint32_t v = uint32_t(in[i]) << 16 |
-                       (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
+    const uint32_t v = uint32_t(in[i]) << 16 | (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
                        (i + 2 < in.size() ? uint32_t(in[i + 2]) : 0);
     out += k[v >> 18 & 63];
     out += k[v >> 12 & 63];
@@ -95,14 +94,14 @@ bool deliverThumbnail(int64_t chatId, i18n::Lang lang, std::string_view model,
   db::Result r = db::first(db::Stmt("SELECT credits FROM users WHERE id = ?1").bind(userId));
   if (auto row = r.first()) balance = json::getInt(*row, "credits").value_or(0);
   const bool pro = t.str("algorithm") == "pro";
-  std::string caption = i18n::format(
-      pro ? i18n::Msg::ThumbCaptionPro : i18n::Msg::ThumbCaptionPremium, lang,
-      {{"title", tg::escapeHtml(t.str("title"))},
-       {"template", tg::escapeHtml(t.str("template"))},
-       {"category", tg::escapeHtml(i18n::categoryName(t.str("category"), lang))},
-       {"model", tg::escapeHtml(model)},
-       {"cost", cost},
-       {"balance", balance}});
+  std::string caption =
+      i18n::format(pro ? i18n::Msg::ThumbCaptionPro : i18n::Msg::ThumbCaptionPremium, lang,
+                   {{"title", tg::escapeHtml(t.str("title"))},
+                    {"template", tg::escapeHtml(t.str("template"))},
+                    {"category", tg::escapeHtml(i18n::categoryName(t.str("category"), lang))},
+                    {"model", tg::escapeHtml(model)},
+                    {"cost", cost},
+                    {"balance", balance}});
   tg::Bot bot;
   tg::Keyboard kb{{{i18n::format(i18n::Msg::BtnGallery, lang), "gal:new", ""}}};
   tg::Photo p{"thumbnail.jpg", std::move(jpeg), caption};

@@ -54,10 +54,15 @@ Outcome createAndQueue(Ctx& c, const generation::NewGeneration& g, const generat
                        const Refusals& r) {
   if (Status created = generation::create(g); !created) {
     switch (created.error()) {
-      case Error::Duplicate: return resumeRetried(c, r.unavailable).value_or(Outcome::Done);
-      case Error::Conflict: say(c, Msg::GenActiveExists); return Outcome::Done;
-      case Error::InsufficientFunds: return r.noFunds();
-      case Error::LimitReached: return explainLimit(c, r);
+      case Error::Duplicate:
+        return resumeRetried(c, r.unavailable).value_or(Outcome::Done);
+      case Error::Conflict:
+        say(c, Msg::GenActiveExists);
+        return Outcome::Done;
+      case Error::InsufficientFunds:
+        return r.noFunds();
+      case Error::LimitReached:
+        return explainLimit(c, r);
       default:
         logger::error("generation: " + created.detail());
         say(c, Msg::Sorry);
@@ -67,7 +72,8 @@ Outcome createAndQueue(Ctx& c, const generation::NewGeneration& g, const generat
   if (Status s = generation::sendToQueue(g.model, job); !s) {
     logger::error("generation " + std::to_string(g.id) + ": " + s.detail());
     Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);
-    if (!a) logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());
+    if (!a)
+      logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());
     say(c, r.unavailable);
   }
   return Outcome::Done;

@@ -6,8 +6,8 @@
 #include <string>
 #include <unordered_set>
 
-#include "command.h"
 #include "bot_feature.h"
+#include "command.h"
 #include "payments.h"
 #include "shared/config.h"
 #include "shared/host.h"
@@ -161,8 +161,8 @@ Outcome dispatch(Ctx& c, const Update& u) {
       const CallbackQuery& q = u.callback;
       if (q.from.id == 0) return Outcome::Done;
       if (!prepareContext(c, q.from, q.chatId ? q.chatId : q.from.id, u.updateId)) {
-        c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, i18n::fromCode(q.from.languageCode)),
-                                  true);
+        c.bot.answerCallbackQuery(
+            q.id, i18n::format(Msg::Sorry, i18n::fromCode(q.from.languageCode)), true);
         return Outcome::StorageFailed;
       }
       return onCallback(c, q);
@@ -180,7 +180,8 @@ Outcome dispatch(Ctx& c, const Update& u) {
       if (!store::setActive(cm.from.id, !blocked, host::nowMs())) return Outcome::StorageFailed;
       return Outcome::Done;
     }
-    case UpdateKind::Unknown: return Outcome::Done;
+    case UpdateKind::Unknown:
+      return Outcome::Done;
   }
   return Outcome::Done;
 }

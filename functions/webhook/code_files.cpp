@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "command.h"
+#include "context.h"
 #include "lexer/token.h"
 #include "render_client.h"
 #include "shared/clients.h"
@@ -18,14 +19,13 @@
 #include "shared/stats.h"
 #include "shared/telegram.h"
 #include "shared/utf8.h"
-#include "context.h"
 #include "store.h"
 
 namespace webhook {
 namespace {
 
-using i18n::Msg;
 using config::Setting;
+using i18n::Msg;
 
 constexpr size_t kMaxFileBytes = 1024 * 1024;
 constexpr int64_t kFilesPerPage = 8;
@@ -48,14 +48,15 @@ bool looksLikeText(std::string_view s) {
 
 void reportRenderFailure(Ctx& c, const RenderOutput& img) {
   std::string id = errorId();
-  logger::warn("render failed [" + id + "] status " + std::to_string(img.status) + ": " + img.error);
+  logger::warn("render failed [" + id + "] status " + std::to_string(img.status) + ": " +
+               img.error);
   // 4xx messages from the render function describe the input (safe and useful); anything else
   // is ours, and the user sees only the id.
   std::string reason = img.status >= 400 && img.status < 500 ? tg::escapeHtml(img.error)
-                                                              : i18n::format(Msg::Sorry, c.lang);
-  tg::Sent s = c.bot.sendMessage(
-      c.chatId, i18n::format(Msg::RenderFailed, c.lang, {{"reason", reason}}) + " " +
-                    i18n::format(Msg::ErrorId, c.lang, {{"id", id}}));
+                                                             : i18n::format(Msg::Sorry, c.lang);
+  tg::Sent s =
+      c.bot.sendMessage(c.chatId, i18n::format(Msg::RenderFailed, c.lang, {{"reason", reason}}) +
+                                      " " + i18n::format(Msg::ErrorId, c.lang, {{"id", id}}));
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
 }
 
@@ -65,7 +66,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); i++) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); j++) {
-      size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+      size_t sub =
+          prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
     }
     std::swap(prev, cur);
@@ -82,8 +84,8 @@ void sayNotFound(Ctx& c, const std::string& name) {
     std::vector<std::pair<size_t, std::string>> close;
     for (const auto& f : rows) {
       size_t d = editDistance(name, f.name);
-      bool similar = d <= std::max<size_t>(2, name.size() / 3) ||
-                     f.name.find(name) != std::string::npos;
+      bool similar =
+          d <= std::max<size_t>(2, name.size() / 3) || f.name.find(name) != std::string::npos;
       if (similar) close.emplace_back(d, f.name);
     }
     std::sort(close.begin(), close.end());
@@ -128,23 +130,27 @@ bool renderAndSend(Ctx& c, const std::string& code, const std::string& filename,
     return false;
   }
   render::Language lang = languageOf(filename, code, language);
-  std::string caption = i18n::format(
-      Msg::Caption, c.lang,
-      {{"name", tg::escapeHtml(filename.empty() ? "code" : filename)},
-       {"language", render::languageName(lang)}, {"lines", countLines(code)}});
-  return sendImage(c, img.png, img.width, img.height, (filename.empty() ? "code" : filename) + ".png",
-                   "image/png", caption);
+  std::string caption =
+      i18n::format(Msg::Caption, c.lang,
+                   {{"name", tg::escapeHtml(filename.empty() ? "code" : filename)},
+                    {"language", render::languageName(lang)},
+                    {"lines", countLines(code)}});
+  return sendImage(c, img.png, img.width, img.height,
+                   (filename.empty() ? "code" : filename) + ".png", "image/png", caption);
 }
 
 store::CodeQuota codeQuota() {
   store::CodeQuota q;
   q.maxFiles = std::max<int64_t>(1, config::getInt(Setting::CODE_MAX_FILES, q.maxFiles));
   q.maxBytes = std::max<int64_t>(1, config::getInt(Setting::CODE_MAX_BYTES, q.maxBytes));
-  q.versionsKept = std::max<int64_t>(1, config::getInt(Setting::CODE_VERSIONS_KEPT, q.versionsKept));
+  q.versionsKept =
+      std::max<int64_t>(1, config::getInt(Setting::CODE_VERSIONS_KEPT, q.versionsKept));
   return q;
 }
 
-int64_t kib(int64_t bytes) { return (bytes + 1023) / 1024; }
+int64_t kib(int64_t bytes) {
+  return (bytes + 1023) / 1024;
+}
 
 // Over a cap: says which, what it is, and how to free space; nothing was written.
 Outcome refuseOverQuota(Ctx& c, const store::CodeQuota& q, const store::CodeUsage& u, bool files) {
@@ -163,7 +169,8 @@ Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
     say(c, Msg::EmptyFile, {{"name", tg::escapeHtml(name)}});
     return Outcome::Done;
   }
-  if (Status s = rateLimit(c, "save", config::getInt(Setting::CODE_SAVES_PER_MINUTE, 10), 60000); !s) {
+  if (Status s = rateLimit(c, "save", config::getInt(Setting::CODE_SAVES_PER_MINUTE, 10), 60000);
+      !s) {
     return stopWith(c, s);
   }
   const store::CodeQuota quota = codeQuota();
@@ -172,7 +179,8 @@ Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
   }
-  if (!usage->exists && usage->files >= quota.maxFiles) return refuseOverQuota(c, quota, *usage, true);
+  if (!usage->exists && usage->files >= quota.maxFiles)
+    return refuseOverQuota(c, quota, *usage, true);
   if (usage->afterSave > quota.maxBytes) return refuseOverQuota(c, quota, *usage, false);
   render::Language lang = languageOf(name, code, hint);
   auto saved = store::saveFile(c.userId, name, render::languageName(lang), code, countLines(code),
@@ -183,8 +191,10 @@ Outcome saveCode(Ctx& c, const std::string& name, const std::string& code,
   }
   if (saved->version == 0) return refuseOverQuota(c, quota, *usage, usage->files >= quota.maxFiles);
   say(c, Msg::Saved,
-      {{"name", tg::escapeHtml(name)}, {"version", saved->version},
-       {"lines", countLines(code)}, {"language", render::languageName(lang)}});
+      {{"name", tg::escapeHtml(name)},
+       {"version", saved->version},
+       {"lines", countLines(code)},
+       {"language", render::languageName(lang)}});
   return Outcome::Done;
 }
 
@@ -252,8 +262,10 @@ Outcome cmdImage(Ctx& c, const Message& m, const Command& cmd, bool preview) {
   if (cmd.args.empty()) {
     std::string code, hint;
     if (m.hasReply && extractCode(m.replyText, m.replyCodeBlocks, code, hint)) {
-      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
-      renderAndSend(c, code, "", hint, preview ? int(config::getInt(Setting::PREVIEW_LINES, 50)) : 0);
+      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s)
+        return stopWith(c, s);
+      renderAndSend(c, code, "", hint,
+                    preview ? int(config::getInt(Setting::PREVIEW_LINES, 50)) : 0);
       return Outcome::Done;
     }
     say(c, Msg::UsageImage);
@@ -298,19 +310,21 @@ Outcome showFiles(Ctx& c, int64_t page, int64_t messageId) {
     return Outcome::StorageFailed;
   }
   if (total == 0) {
-    if (messageId) c.bot.editMessageText(c.chatId, messageId, i18n::format(Msg::NoFiles, c.lang));
-    else say(c, Msg::NoFiles);
+    if (messageId)
+      c.bot.editMessageText(c.chatId, messageId, i18n::format(Msg::NoFiles, c.lang));
+    else
+      say(c, Msg::NoFiles);
     return Outcome::Done;
   }
   int64_t pages = (total + kFilesPerPage - 1) / kFilesPerPage;
   if (page > pages) return showFiles(c, pages, messageId);
-  std::string text = i18n::format(Msg::FilesHeader, c.lang,
-                                  {{"count", total}, {"page", page}, {"pages", pages}});
+  std::string text =
+      i18n::format(Msg::FilesHeader, c.lang, {{"count", total}, {"page", page}, {"pages", pages}});
   for (const auto& f : rows) {
     text += "\n" + i18n::format(Msg::FilesItem, c.lang,
-                                 {{"name", tg::escapeHtml(f.name)},
-                                  {"language", tg::escapeHtml(f.language)},
-                                  {"version", f.version}});
+                                {{"name", tg::escapeHtml(f.name)},
+                                 {"language", tg::escapeHtml(f.language)},
+                                 {"version", f.version}});
   }
   tg::Keyboard kb = filesKeyboard(c, rows, page, pages);
   tg::Sent s = messageId ? c.bot.editMessageText(c.chatId, messageId, text, &kb)
@@ -346,8 +360,10 @@ std::vector<std::string> themeNames() {
     for (auto el : *arr) {
       std::string_view s;
       json::Object t;
-      if (el.get(s) == simdjson::SUCCESS) out.emplace_back(s);
-      else if (el.get(t) == simdjson::SUCCESS) out.emplace_back(json::getString(t, "name").value_or(""));
+      if (el.get(s) == simdjson::SUCCESS)
+        out.emplace_back(s);
+      else if (el.get(t) == simdjson::SUCCESS)
+        out.emplace_back(json::getString(t, "name").value_or(""));
     }
   }
   return out;
@@ -405,7 +421,8 @@ tg::Keyboard themeKeyboard(const Ctx& c, const std::vector<std::string>& names, 
   if (pages > 1) {
     const size_t prev = page == 1 ? pages : page - 1, next = page == pages ? 1 : page + 1;
     kb.push_back({{"◀️", "tp:" + num(int64_t(prev)), ""},
-                  {i18n::format(Msg::ThemePage, c.lang, {{"page", int64_t(page)}, {"pages", int64_t(pages)}}),
+                  {i18n::format(Msg::ThemePage, c.lang,
+                                {{"page", int64_t(page)}, {"pages", int64_t(pages)}}),
                    "tp:-", ""},
                   {"▶️", "tp:" + num(int64_t(next)), ""}});
   }
@@ -419,7 +436,8 @@ Outcome cmdTheme(Ctx& c) {
   auto it = std::find(names.begin(), names.end(), current);
   const size_t page = it == names.end() ? 1 : size_t(it - names.begin()) / kThemesPerPage + 1;
   tg::Keyboard kb = themeKeyboard(c, names, page);
-  c.bot.sendMessage(c.chatId, i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(current)}}), &kb);
+  c.bot.sendMessage(
+      c.chatId, i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(current)}}), &kb);
   return Outcome::Done;
 }
 
@@ -438,9 +456,9 @@ Outcome onThemePage(Ctx& c, const CallbackQuery& q, std::string_view arg) {
   }
   c.bot.answerCallbackQuery(q.id);
   tg::Keyboard kb = themeKeyboard(c, names, size_t(page));
-  c.bot.editMessageText(c.chatId, q.messageId,
-                        i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(currentTheme(c))}}),
-                        &kb);
+  c.bot.editMessageText(
+      c.chatId, q.messageId,
+      i18n::format(Msg::ChooseTheme, c.lang, {{"theme", tg::escapeHtml(currentTheme(c))}}), &kb);
   return Outcome::Done;
 }
 
@@ -453,9 +471,10 @@ int effectiveFontSize(const store::Settings& s) {
 }
 
 std::string settingsText(const Ctx& c) {
-  return i18n::format(Msg::Settings, c.lang,
-                      {{"size", effectiveFontSize(c.settings)},
-                       {"numbers", i18n::format(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
+  return i18n::format(
+      Msg::Settings, c.lang,
+      {{"size", effectiveFontSize(c.settings)},
+       {"numbers", i18n::format(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
 }
 
 tg::Keyboard settingsKeyboard(const Ctx& c) {
@@ -516,9 +535,18 @@ Outcome onSettingsButton(Ctx& c, const CallbackQuery& q, std::string_view arg) {
 
 void scheduleBatch(const Ctx& c) {
   json::JsonWriter w;
-  w.beginObject().key("kind").value("deferred").key("task").value("image_all")
-      .key("chat_id").value(c.chatId).key("user_id").value(c.userId)
-      .key("lang").value(i18n::code(c.lang)).endObject();
+  w.beginObject()
+      .key("kind")
+      .value("deferred")
+      .key("task")
+      .value("image_all")
+      .key("chat_id")
+      .value(c.chatId)
+      .key("user_id")
+      .value(c.userId)
+      .key("lang")
+      .value(i18n::code(c.lang))
+      .endObject();
   host::defer(w.str());
 }
 
@@ -549,8 +577,7 @@ Outcome cmdImageAll(Ctx& c) {
   if (ask) {
     tg::Keyboard kb{{{i18n::format(Msg::Yes, c.lang), "all:yes", ""},
                      {i18n::format(Msg::Cancel, c.lang), "all:no", ""}}};
-    c.bot.sendMessage(c.chatId,
-                      i18n::format(Msg::ConfirmAll, c.lang, {{"n", total}, {"max", n}}),
+    c.bot.sendMessage(c.chatId, i18n::format(Msg::ConfirmAll, c.lang, {{"n", total}, {"max", n}}),
                       &kb);
     return Outcome::Done;
   }
@@ -564,10 +591,12 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   Outcome out = Outcome::Done;
   if ((kind == "img" || kind == "pv") && parseId(arg, id)) {
     c.bot.answerCallbackQuery(q.id);
-    if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
+    if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s)
+      return stopWith(c, s);
     Result<store::FileVersion> found = store::latestById(c.userId, id);
     if (!found) {
-      if (found.error() == Error::NotFound) return say(c, Msg::NotFound, {{"name", "?"}}), Outcome::Done;
+      if (found.error() == Error::NotFound)
+        return say(c, Msg::NotFound, {{"name", "?"}}), Outcome::Done;
       say(c, Msg::Sorry);
       return Outcome::StorageFailed;
     }
@@ -580,7 +609,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     Result<std::string> name = store::deleteFile(c.userId, id, "");
     if (name) {
       c.bot.answerCallbackQuery(
-          q.id, i18n::plainText(i18n::format(Msg::Deleted, c.lang, {{"name", tg::escapeHtml(*name)}})));
+          q.id,
+          i18n::plainText(i18n::format(Msg::Deleted, c.lang, {{"name", tg::escapeHtml(*name)}})));
     } else if (name.error() == Error::NotFound) {
       c.bot.answerCallbackQuery(q.id);
     } else {
@@ -643,7 +673,8 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     if (m.document) return onDocument(c, *m.document, "");
     std::string code, hint;
     if (extractCode(m.text, m.codeBlocks, code, hint)) {
-      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s) return stopWith(c, s);
+      if (Status s = rateLimit(c, "code_image", kCodeImagesPerMinute, 60000); !s)
+        return stopWith(c, s);
       renderAndSend(c, code, "", hint, 0);
       return Outcome::Done;
     }
@@ -662,7 +693,6 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
   return std::nullopt;
 }
 
-
 bool onDeferred(const fn::Event& ev, std::string_view task) {
   if (task != "image_all") return false;
   Ctx c;
@@ -680,8 +710,8 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
   // The user's theme and other settings, without touching their profile fields.
   if (auto s = store::settingsOf(c.userId)) c.settings = *s;
   int n = int(rows.size());
-  tg::Sent status = c.bot.sendMessage(
-      c.chatId, i18n::format(Msg::Progress, c.lang, {{"n", n}, {"k", 0}}));
+  tg::Sent status =
+      c.bot.sendMessage(c.chatId, i18n::format(Msg::Progress, c.lang, {{"n", n}, {"k", 0}}));
   int ok = 0;
   for (int k = 0; k < n; k++) {
     Result<store::FileVersion> found = store::latestById(c.userId, rows[k].id);
@@ -690,11 +720,12 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
       RenderJob job = jobFor(c, f.content, f.name, f.language);
       RenderOutput img = renderImage(job);
       if (img.ok) {
-        std::string caption = i18n::format(
-            Msg::Caption, c.lang,
-            {{"name", tg::escapeHtml(f.name)}, {"language", tg::escapeHtml(f.language)},
-             {"lines", f.lines}});
-        if (sendImage(c, img.png, img.width, img.height, f.name + ".png", "image/png", caption)) ok++;
+        std::string caption = i18n::format(Msg::Caption, c.lang,
+                                           {{"name", tg::escapeHtml(f.name)},
+                                            {"language", tg::escapeHtml(f.language)},
+                                            {"lines", f.lines}});
+        if (sendImage(c, img.png, img.width, img.height, f.name + ".png", "image/png", caption))
+          ok++;
       } else {
         logger::warn("image_all: " + img.error);
       }
@@ -706,8 +737,10 @@ bool onDeferred(const fn::Event& ev, std::string_view task) {
     }
   }
   std::string done = i18n::format(Msg::BatchDone, c.lang, {{"x", ok}, {"n", n}});
-  if (status.ok) c.bot.editMessageText(c.chatId, status.messageId, done);
-  else c.bot.sendMessage(c.chatId, done);
+  if (status.ok)
+    c.bot.editMessageText(c.chatId, status.messageId, done);
+  else
+    c.bot.sendMessage(c.chatId, done);
   return true;
 }
 

@@ -56,9 +56,8 @@ bool extractCode(std::string_view text, const std::vector<CodeBlock>& blocks, st
   if (lineEnd == std::string_view::npos) return false;
   std::string_view tag = trim(text.substr(open + 3, lineEnd - open - 3));
   size_t close = text.find("```", lineEnd + 1);
-  std::string_view inner = text.substr(lineEnd + 1, close == std::string_view::npos
-                                                        ? std::string_view::npos
-                                                        : close - lineEnd - 1);
+  std::string_view inner = text.substr(
+      lineEnd + 1, close == std::string_view::npos ? std::string_view::npos : close - lineEnd - 1);
   if (!inner.empty() && inner.back() == '\n') inner.remove_suffix(1);
   if (inner.empty()) return false;
   code = std::string(inner);

@@ -5,7 +5,9 @@
 #include "shared/host.h"
 
 namespace webhook {
-std::string num(int64_t n) { return std::to_string(n); }
+std::string num(int64_t n) {
+  return std::to_string(n);
+}
 
 int64_t countLines(std::string_view s) {
   if (s.empty()) return 0;

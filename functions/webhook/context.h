@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "command.h"
-#include "shared/result.h"
 #include "shared/i18n.h"
+#include "shared/result.h"
 #include "shared/telegram.h"
 #include "store.h"
 #include "update.h"
@@ -53,8 +53,7 @@ std::string errorId();
 
 // Applies a per-user limit, taking `cost` units at once. LimitReached when refused (the user has
 // been told how long to wait), Unavailable when D1 could not be asked.
-Status rateLimit(Ctx& c, std::string_view action, int64_t limit, double windowMs,
-                 int64_t cost = 1);
+Status rateLimit(Ctx& c, std::string_view action, int64_t limit, double windowMs, int64_t cost = 1);
 // The outcome of an update stopped by `s`: StorageFailed (Telegram retries) for Unavailable,
 // else Done (the user was told).
 Outcome stopWith(Ctx& c, const Status& s);

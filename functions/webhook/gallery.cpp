@@ -17,8 +17,8 @@
 #include <string>
 
 #include "bot_feature.h"
-#include "shared/config.h"
 #include "shared/clients.h"
+#include "shared/config.h"
 #include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/json.h"
@@ -114,7 +114,8 @@ tg::Keyboard filterRows(Ctx& c, const Filter& f) {
 std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& at,
                             const Filter& f) {
   const generation::GalleryFilter gf = filterOf(f, c.now);
-  Result<std::optional<Item>> page = generation::galleryItem(c.userId, move, at.createdMs, at.id, gf);
+  Result<std::optional<Item>> page =
+      generation::galleryItem(c.userId, move, at.createdMs, at.id, gf);
   if (!page) return Outcome::StorageFailed;
   // Past either end (the item moved or was deleted): fall back to the newest that matches.
   if (!*page && move != Move::Newest) {
@@ -149,8 +150,9 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
         Msg::GalleryItem, c.lang,
         {{"position", newer + 1},
          {"total", total},
-         {"kind", i18n::markup(i18n::format(
-                      it.kind == "thumbnail" ? Msg::GalleryKindThumb : Msg::GalleryKindImage, c.lang))},
+         {"kind",
+          i18n::markup(i18n::format(
+              it.kind == "thumbnail" ? Msg::GalleryKindThumb : Msg::GalleryKindImage, c.lang))},
          {"date", i18n::Arg::date(it.createdMs)},
          {"favourite", i18n::markup(it.favourite ? " · ⭐" : "")},
          {"prompt", tg::escapeHtml(shortPrompt(it.prompt))},
@@ -284,7 +286,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       c.bot.answerCallbackQuery(q.id);
       tg::Keyboard kb{{{i18n::format(Msg::Yes, c.lang), data('D', f, at), ""},
                        {i18n::format(Msg::Cancel, c.lang), data('s', f, at), ""}}};
-      c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GalConfirmDelete, c.lang), &kb);
+      c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GalConfirmDelete, c.lang),
+                            &kb);
       return Outcome::Done;
     }
     case 'D': {

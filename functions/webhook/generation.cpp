@@ -7,15 +7,15 @@
 
 #include "asking.h"
 #include "bot_feature.h"
-#include "shared/generation.h"
-#include "shared/models.h"
-#include "shared/result.h"
 #include "shared/config.h"
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
 #include "shared/ledger.h"
+#include "shared/models.h"
+#include "shared/result.h"
 #include "shared/utf8.h"
 
 namespace webhook {
@@ -38,8 +38,12 @@ int64_t charCount(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -47,7 +51,8 @@ std::string modelsLine(i18n::Lang lang) {
   std::string s;
   for (const gen::Model& m : gen::models()) {
     if (!s.empty()) s += lang == i18n::Lang::Fa ? "، " : ", ";
-    s += i18n::format(Msg::GenModelItem, lang, {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}});
+    s += i18n::format(Msg::GenModelItem, lang,
+                      {{"model", tg::escapeHtml(m.name)}, {"cost", m.cost}});
   }
   return s;
 }
@@ -96,8 +101,13 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   g.cost = free ? 0 : m.cost;
   g.freeTier = free;
   g.checkFree = free;
-  generation::QueueJob job{g.id,   c.userId, c.chatId, g.cost, std::string(i18n::code(c.lang)),
-                           prompt, free ? freePerDay - freeUsed - 1 : -1};
+  generation::QueueJob job{g.id,
+                           c.userId,
+                           c.chatId,
+                           g.cost,
+                           std::string(i18n::code(c.lang)),
+                           prompt,
+                           free ? freePerDay - freeUsed - 1 : -1};
   // A limit that is neither the queue's nor the hour's: the free allowance ran out meanwhile.
   return createAndQueue(c, g, job, {Msg::GenUnavailable, noCredits, noCredits});
 }
@@ -124,10 +134,14 @@ Outcome cmdImagine(Ctx& c, const Command& cmd) {
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
   // The prompt waits in D1 for the choice: callback data holds 64 bytes, a prompt up to 1000 chars.
-  db::Result ins = db::first(db::Stmt("INSERT INTO generation_drafts (user_id, prompt, source_update_id, created_ms) "
-                                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_update_id) DO UPDATE SET "
-                                      "prompt = excluded.prompt RETURNING id")
-                                 .bind(c.userId).bind(prompt).bind(c.updateId).bind(c.now));
+  db::Result ins = db::first(
+      db::Stmt("INSERT INTO generation_drafts (user_id, prompt, source_update_id, created_ms) "
+               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_update_id) DO UPDATE SET "
+               "prompt = excluded.prompt RETURNING id")
+          .bind(c.userId)
+          .bind(prompt)
+          .bind(c.updateId)
+          .bind(c.now));
   auto row = ins.first();
   if (!row) {
     say(c, Msg::Sorry);
@@ -139,7 +153,9 @@ Outcome cmdImagine(Ctx& c, const Command& cmd) {
     kb.push_back({{i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", m.cost}}),
                    "genm:" + m.name + ":" + num(draft), ""}});
   }
-  c.bot.sendMessage(c.chatId, i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}}), &kb);
+  c.bot.sendMessage(c.chatId,
+                    i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}}),
+                    &kb);
   return Outcome::Done;
 }
 
@@ -155,7 +171,8 @@ Outcome cmdCancel(Ctx& c) {
   }
   const generation::Row& row = **r;
   std::string prompt = row.prompt;
-  if (prompt.size() > 200) prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut sequence
+  if (prompt.size() > 200)
+    prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut sequence
   tg::Keyboard kb{{{i18n::format(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(row.id), ""},
                    {i18n::format(Msg::GenCancelNo, c.lang), "cancel_no", ""}}};
   const Msg status = row.status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing;
@@ -193,7 +210,8 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
   if (Status s = generation::cancelInQueue(row.model, id); !s) {
     logger::warn("cancel: " + s.detail());
   }
-  std::string note = row.cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", row.cost}}) : "";
+  std::string note =
+      row.cost > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", row.cost}}) : "";
   c.bot.editMessageText(c.chatId, q.messageId,
                         i18n::format(Msg::GenCancelled, c.lang, {{"refund", i18n::markup(note)}}));
   return Outcome::Done;
@@ -240,10 +258,15 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     c.bot.answerCallbackQuery(q.id);
     size_t colon = arg.find(':');
     int64_t draft = 0;
-    if (colon == std::string_view::npos || !parseId(arg.substr(colon + 1), draft)) return Outcome::Done;
+    if (colon == std::string_view::npos || !parseId(arg.substr(colon + 1), draft))
+      return Outcome::Done;
     const gen::Model* m = gen::findModel(arg.substr(0, colon));
-    db::Result r = db::first(db::Stmt("SELECT prompt FROM generation_drafts WHERE id = ?1 AND user_id = ?2 "
-                                      "AND created_ms > ?3").bind(draft).bind(c.userId).bind(c.now - kDraftTtlMs));
+    db::Result r =
+        db::first(db::Stmt("SELECT prompt FROM generation_drafts WHERE id = ?1 AND user_id = ?2 "
+                           "AND created_ms > ?3")
+                      .bind(draft)
+                      .bind(c.userId)
+                      .bind(c.now - kDraftTtlMs));
     if (!r.ok()) return Outcome::StorageFailed;
     auto row = r.first();
     if (!m || !row) {
@@ -257,7 +280,9 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   return std::nullopt;
 }
 
-bool onDeferred(const fn::Event&, std::string_view) { return false; }
+bool onDeferred(const fn::Event&, std::string_view) {
+  return false;
+}
 
 }  // namespace
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "shared/config.h"
-#include "shared/host.h"
-#include "shared/json.h"
 #include "shared/db.h"
 #include "shared/generation.h"
+#include "shared/host.h"
+#include "shared/json.h"
 #include "shared/ledger.h"
 
 namespace webhook {
@@ -50,7 +50,8 @@ fn::Response health(const fn::Event& ev) {
     std::string_view v;
     if ((*hostInfo)["version"].get(v) == simdjson::SUCCESS) version = v;
     json::Array fns;
-    if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS) functionsJson = simdjson::to_string(fns);
+    if ((*hostInfo)["functions"].get(fns) == simdjson::SUCCESS)
+      functionsJson = simdjson::to_string(fns);
     if (auto runtime = json::getObject(*hostInfo, "runtime")) {
       runtimeJson = simdjson::to_string(*runtime);
       // The Asyncify build of the modules suspends without JSPI (README, "Without JSPI").
@@ -98,8 +99,9 @@ fn::Response health(const fn::Event& ev) {
 
 void diagnosticCrash(int64_t updateId, std::string_view phase) {
   if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) return;
-  db::Result r = db::first(db::Stmt("DELETE FROM diagnostics WHERE k = ?1 RETURNING k")
-                               .bind("crash:" + std::string(phase) + ":" + std::to_string(updateId)));
+  db::Result r =
+      db::first(db::Stmt("DELETE FROM diagnostics WHERE k = ?1 RETURNING k")
+                    .bind("crash:" + std::string(phase) + ":" + std::to_string(updateId)));
   if (r.ok() && r.first()) __builtin_trap();
 }
 
@@ -113,14 +115,22 @@ fn::Response diagnostics(const fn::Request& req) {
     // Write a row and read it back: C++ awaits each D1 call through JSPI.
     std::string value = req.queryParam("value");
     json::JsonWriter q;
-    q.beginObject().key("op").value("run").key("sql")
-        .value("INSERT INTO diagnostics (k, v) VALUES ('d1', ?1) "
-               "ON CONFLICT(k) DO UPDATE SET v = excluded.v")
-        .key("params").beginArray().value(value).endArray().endObject();
+    q.beginObject()
+        .key("op")
+        .value("run")
+        .key("sql")
+        .value(
+            "INSERT INTO diagnostics (k, v) VALUES ('d1', ?1) "
+            "ON CONFLICT(k) DO UPDATE SET v = excluded.v")
+        .key("params")
+        .beginArray()
+        .value(value)
+        .endArray()
+        .endObject();
     host::Reply put = host::d1(q.str());
     if (!put.ok()) return fn::Response::error(500, bindingRoundTrip("d1 write", put));
-    host::Reply get = host::d1(
-        R"({"op":"first","sql":"SELECT v FROM diagnostics WHERE k = 'd1'","params":[]})");
+    host::Reply get =
+        host::d1(R"({"op":"first","sql":"SELECT v FROM diagnostics WHERE k = 'd1'","params":[]})");
     if (!get.ok()) return fn::Response::error(500, bindingRoundTrip("d1 read", get));
     return fn::Response::json(200, get.json);
   }
@@ -134,21 +144,30 @@ fn::Response diagnostics(const fn::Request& req) {
     host::Reply get = host::r2(R"({"op":"get","key":"diagnostics/r2.txt"})");
     if (!get.ok()) return fn::Response::error(500, bindingRoundTrip("r2 get", get));
     w.beginObject()
-        .key("meta").raw(get.json)
-        .key("body").value(std::string_view(reinterpret_cast<const char*>(get.body.data()),
-                                            get.body.size()))
+        .key("meta")
+        .raw(get.json)
+        .key("body")
+        .value(std::string_view(reinterpret_cast<const char*>(get.body.data()), get.body.size()))
         .endObject();
     return fn::Response::json(200, w.str());
   }
   if (req.path == "/__diag/alarm" || req.path == "/__diag/alarm-state") {
     // Ask the diagnostics Durable Object (in the generate module) to set or report its alarm.
     std::string sub = req.path == "/__diag/alarm" ? "/diag/set-alarm" : "/diag/state";
-    w.beginObject().key("binding").value("MODEL_QUEUE").key("name").value("__diagnostics")
-        .key("path").value(sub).key("method").value("POST").endObject();
+    w.beginObject()
+        .key("binding")
+        .value("MODEL_QUEUE")
+        .key("name")
+        .value("__diagnostics")
+        .key("path")
+        .value(sub)
+        .key("method")
+        .value("POST")
+        .endObject();
     host::Reply r = host::doFetch(w.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("durable object", r));
-    return fn::Response::json(200, std::string_view(reinterpret_cast<const char*>(r.body.data()),
-                                                    r.body.size()));
+    return fn::Response::json(
+        200, std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
   }
   if (req.path == "/__diag/cron-runs") {
     host::Reply r = host::d1(
@@ -159,9 +178,18 @@ fn::Response diagnostics(const fn::Request& req) {
   if (req.path == "/__diag/user") {
     std::string id = req.queryParam("id");
     json::JsonWriter q;
-    q.beginObject().key("op").value("first").key("sql")
-        .value("SELECT id, active, theme, ui_language, font_size, line_numbers, credits FROM users WHERE id = ?1")
-        .key("params").beginArray().value(int64_t(atoll(id.c_str()))).endArray().endObject();
+    q.beginObject()
+        .key("op")
+        .value("first")
+        .key("sql")
+        .value(
+            "SELECT id, active, theme, ui_language, font_size, line_numbers, credits FROM users "
+            "WHERE id = ?1")
+        .key("params")
+        .beginArray()
+        .value(int64_t(atoll(id.c_str())))
+        .endArray()
+        .endObject();
     host::Reply r = host::d1(q.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("d1", r));
     return fn::Response::json(200, r.json);
@@ -173,13 +201,19 @@ fn::Response diagnostics(const fn::Request& req) {
     std::string err;
     auto res = db::batch(
         {db::Stmt("INSERT INTO users (id, created_ms, updated_ms) VALUES (?1, 0, 0) "
-                  "ON CONFLICT (id) DO NOTHING").bind(id),
+                  "ON CONFLICT (id) DO NOTHING")
+             .bind(id),
          ledger::entry(id, delta, req.queryParam("reason"), req.queryParam("ref"), host::nowMs())},
         &err);
     auto bal = ledger::balance(id);
-    w.beginObject().key("applied").value(res.size() == 2 && res[1].changes() >= 1)
-        .key("insufficient").value(ledger::isInsufficientFunds(err))
-        .key("balance").value(bal.value_or(-1)).endObject();
+    w.beginObject()
+        .key("applied")
+        .value(res.size() == 2 && res[1].changes() >= 1)
+        .key("insufficient")
+        .value(ledger::isInsufficientFunds(err))
+        .key("balance")
+        .value(bal.value_or(-1))
+        .endObject();
     return fn::Response::json(200, w.str());
   }
   if (req.path == "/__diag/seed-generation") {
@@ -194,14 +228,14 @@ fn::Response diagnostics(const fn::Request& req) {
     int64_t credits = atoll(req.queryParam("credits").c_str());
     std::vector<db::Stmt> seed;
     seed.push_back(db::Stmt("INSERT INTO users (id, language_code, created_ms, updated_ms) VALUES "
-                            "(?1, 'en', 0, 0) ON CONFLICT (id) DO NOTHING").bind(user));
+                            "(?1, 'en', 0, 0) ON CONFLICT (id) DO NOTHING")
+                       .bind(user));
     if (credits != 0) {
       seed.push_back(ledger::entry(user, credits, ledger::kBonus,
                                    "seed:" + std::to_string(user) + ":" + std::to_string(credits),
                                    at));
     }
-    seed.push_back(
-        generation::diagSeed(user, model, status, cost, at));
+    seed.push_back(generation::diagSeed(user, model, status, cost, at));
     auto res = db::batch(seed, &err);
     if (res.size() != seed.size() || !res.back().first()) {
       return fn::Response::error(500, "seed: " + err);
@@ -214,8 +248,14 @@ fn::Response diagnostics(const fn::Request& req) {
       std::string key = "gen/" + std::to_string(id) + ".png";
       static const uint8_t kPng[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
       json::JsonWriter put;
-      put.beginObject().key("op").value("put").key("key").value(key)
-          .key("content_type").value("image/png").endObject();
+      put.beginObject()
+          .key("op")
+          .value("put")
+          .key("key")
+          .value(key)
+          .key("content_type")
+          .value("image/png")
+          .endObject();
       host::Reply r = host::r2(put.str(), kPng);
       if (!r.ok()) return fn::Response::error(500, "seed r2: " + r.error);
       more.push_back(generation::diagSetKey(id, key));
@@ -231,8 +271,10 @@ fn::Response diagnostics(const fn::Request& req) {
     db::Result r = db::first(generation::diagRow(id));
     if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
     w.beginObject().key("row");
-    if (auto row = r.first()) w.raw(simdjson::to_string(*row));
-    else w.null();
+    if (auto row = r.first())
+      w.raw(simdjson::to_string(*row));
+    else
+      w.null();
     w.endObject();
     return fn::Response::json(200, w.str());
   }
@@ -246,8 +288,14 @@ fn::Response diagnostics(const fn::Request& req) {
   if (req.path == "/__diag/r2-list") {
     // Every key in the bucket (first 1000), for tests that check no key was built from user text.
     json::JsonWriter list;
-    list.beginObject().key("op").value("list").key("prefix").value(req.queryParam("prefix"))
-        .key("limit").value(int64_t(1000)).endObject();
+    list.beginObject()
+        .key("op")
+        .value("list")
+        .key("prefix")
+        .value(req.queryParam("prefix"))
+        .key("limit")
+        .value(int64_t(1000))
+        .endObject();
     host::Reply r = host::r2(list.str());
     if (!r.ok()) return fn::Response::error(500, bindingRoundTrip("r2", r));
     return fn::Response::json(200, r.json);
@@ -283,10 +331,12 @@ fn::Response diagnostics(const fn::Request& req) {
     for (const Fault& f : kFaults) {
       if (!clear && f.name != name) continue;
       db::Result r = db::run(db::Stmt(clear ? f.drop : f.create));
-      if (!r.ok()) return fn::Response::error(500, "fault " + std::string(f.name) + ": " + r.error());
+      if (!r.ok())
+        return fn::Response::error(500, "fault " + std::string(f.name) + ": " + r.error());
       applied++;
     }
-    if (applied == 0) return fn::Response::error(400, "unknown fault; use claim, save, generation or ledger");
+    if (applied == 0)
+      return fn::Response::error(400, "unknown fault; use claim, save, generation or ledger");
     w.beginObject().key("applied").value(int64_t(applied)).endObject();
     return fn::Response::json(200, w.str());
   }
@@ -312,14 +362,19 @@ fn::Response diagnostics(const fn::Request& req) {
     db::Result p = db::first(db::Stmt("SELECT charge_id, user_id, pack, credits, amount, status, "
                                       "credited, refunded, note, processed_ms, checked_ms FROM "
                                       "payments WHERE provider = ?1 AND charge_id = ?2")
-                                 .bind(provider).bind(id));
+                                 .bind(provider)
+                                 .bind(id));
     db::Result r = db::all(db::Stmt("SELECT refund_id, amount, applied, outcome FROM "
                                     "payment_refunds WHERE provider = ?1 AND charge_id = ?2 "
-                                    "ORDER BY created_ms, refund_id").bind(provider).bind(id));
+                                    "ORDER BY created_ms, refund_id")
+                               .bind(provider)
+                               .bind(id));
     if (!p.ok() || !r.ok()) return fn::Response::error(500, "d1: " + p.error() + r.error());
     w.beginObject().key("row");
-    if (auto row = p.first()) w.raw(simdjson::to_string(*row));
-    else w.null();
+    if (auto row = p.first())
+      w.raw(simdjson::to_string(*row));
+    else
+      w.null();
     w.key("refunds").beginArray();
     for (size_t i = 0; i < r.size(); i++) w.raw(simdjson::to_string(r.row(i)));
     w.endArray().endObject();
@@ -327,7 +382,8 @@ fn::Response diagnostics(const fn::Request& req) {
   }
   if (req.path == "/__diag/crash-update") {
     std::string phase = req.queryParam("phase");
-    if (phase != "before" && phase != "after") return fn::Response::error(400, "phase: before or after");
+    if (phase != "before" && phase != "after")
+      return fn::Response::error(400, "phase: before or after");
     int64_t id = atoll(req.queryParam("update_id").c_str());
     db::Result r = db::run(db::Stmt("INSERT OR REPLACE INTO diagnostics (k, v) VALUES (?1, '1')")
                                .bind("crash:" + phase + ":" + std::to_string(id)));

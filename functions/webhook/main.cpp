@@ -4,13 +4,13 @@
 #include <string>
 
 #include "bot.h"
-#include "menu.h"
-#include "shared/telegram.h"
 #include "health.h"
+#include "menu.h"
 #include "shared/config.h"
 #include "shared/entry.h"
 #include "shared/host.h"
 #include "shared/stats.h"
+#include "shared/telegram.h"
 #include "store.h"
 #include "update.h"
 #include "yookassa.h"
@@ -21,7 +21,9 @@ namespace {
 
 constexpr size_t kMaxUpdateBytes = 1024 * 1024;
 
-fn::Response ok() { return fn::Response::json(200, R"({"ok":true})"); }
+fn::Response ok() {
+  return fn::Response::json(200, R"({"ok":true})");
+}
 
 // POST /telegram/setup (same secret header as updates): registers the command menu in every UI
 // language. `make set-commands` calls it on a deployed Worker.
@@ -65,7 +67,8 @@ fn::Response telegram(const fn::Request& req) {
   }
   // The claim is a lease (UPDATE_LEASE_SECONDS, longer than any handler runs): after a crash the
   // update runs again on a later delivery, and its effects stay exactly-once by their own keys.
-  const double leaseMs = double(std::max<int64_t>(1, config::getInt(Setting::UPDATE_LEASE_SECONDS, 120))) * 1000;
+  const double leaseMs =
+      double(std::max<int64_t>(1, config::getInt(Setting::UPDATE_LEASE_SECONDS, 120))) * 1000;
   switch (webhook::store::claimUpdate(u.updateId, host::nowMs(), leaseMs)) {
     case webhook::store::Claim::AlreadyHandled:
       logger::info("telegram: update " + std::to_string(u.updateId) + " already handled");
@@ -81,7 +84,8 @@ fn::Response telegram(const fn::Request& req) {
       stats::record("webhook_error", "claim", 0, host::nowMs());
       webhook::apologizeForRetry(u);
       return fn::Response::error(500, "storage unavailable, retry later");
-    case webhook::store::Claim::Mine: break;
+    case webhook::store::Claim::Mine:
+      break;
   }
   webhook::diagnosticCrash(u.updateId, "before");
   if (webhook::handleUpdate(u) == webhook::Outcome::StorageFailed) {
@@ -90,7 +94,8 @@ fn::Response telegram(const fn::Request& req) {
     return fn::Response::error(500, "storage unavailable, retry later");
   }
   webhook::diagnosticCrash(u.updateId, "after");
-  if (!webhook::store::finishUpdate(u.updateId)) logger::warn("telegram: could not mark update done");
+  if (!webhook::store::finishUpdate(u.updateId))
+    logger::warn("telegram: could not mark update done");
   return ok();
 }
 
@@ -107,10 +112,20 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
     double now = json::getDouble(ev.data, "now_ms").value_or(0);
     auto r = webhook::yookassa::reconcile(now > 0 ? now : host::nowMs());
     json::JsonWriter w;
-    w.beginObject().key("checked").value(r.checked).key("credited").value(r.credited)
-        .key("closed").value(r.closed).key("pending").value(r.pending)
-        .key("refunds").value(r.refunds)
-        .key("failed").value(r.failed).endObject();
+    w.beginObject()
+        .key("checked")
+        .value(r.checked)
+        .key("credited")
+        .value(r.credited)
+        .key("closed")
+        .value(r.closed)
+        .key("pending")
+        .value(r.pending)
+        .key("refunds")
+        .value(r.refunds)
+        .key("failed")
+        .value(r.failed)
+        .endObject();
     return Response::json(200, w.str());
   }
   if (ev.kind != "fetch") return Response::error(400, "unsupported event");

@@ -14,16 +14,26 @@ struct Entry {
 };
 
 constexpr Entry kMenu[] = {
-    {"start", Msg::MenuStart},       {"save", Msg::MenuSave},
-    {"files", Msg::MenuFiles},       {"image", Msg::MenuImage},
-    {"preview", Msg::MenuPreview},   {"image_all", Msg::MenuImageAll},
-    {"delete", Msg::MenuDelete},     {"theme", Msg::MenuTheme},
-    {"settings", Msg::MenuSettings}, {"imagine", Msg::MenuImagine},
-    {"cancel", Msg::MenuCancel},     {"generate", Msg::MenuGenerate},
-    {"gallery", Msg::MenuGallery},   {"balance", Msg::MenuBalance},
-    {"buy", Msg::MenuBuy},           {"topup", Msg::MenuTopup},
-    {"paysupport", Msg::MenuPaySupport}, {"lang", Msg::MenuLang},
-    {"help", Msg::MenuHelp},         {"support", Msg::MenuSupport},
+    {"start", Msg::MenuStart},
+    {"save", Msg::MenuSave},
+    {"files", Msg::MenuFiles},
+    {"image", Msg::MenuImage},
+    {"preview", Msg::MenuPreview},
+    {"image_all", Msg::MenuImageAll},
+    {"delete", Msg::MenuDelete},
+    {"theme", Msg::MenuTheme},
+    {"settings", Msg::MenuSettings},
+    {"imagine", Msg::MenuImagine},
+    {"cancel", Msg::MenuCancel},
+    {"generate", Msg::MenuGenerate},
+    {"gallery", Msg::MenuGallery},
+    {"balance", Msg::MenuBalance},
+    {"buy", Msg::MenuBuy},
+    {"topup", Msg::MenuTopup},
+    {"paysupport", Msg::MenuPaySupport},
+    {"lang", Msg::MenuLang},
+    {"help", Msg::MenuHelp},
+    {"support", Msg::MenuSupport},
 };
 
 }  // namespace
@@ -33,8 +43,12 @@ std::string commandMenuJson(i18n::Lang lang) {
   json::JsonWriter w;
   w.beginArray();
   for (const Entry& e : kMenu) {
-    w.beginObject().key("command").value(e.command).key("description")
-        .value(i18n::format(e.text, lang, {{"lines", previewLines}})).endObject();
+    w.beginObject()
+        .key("command")
+        .value(e.command)
+        .key("description")
+        .value(i18n::format(e.text, lang, {{"lines", previewLines}}))
+        .endObject();
   }
   w.endArray();
   return w.take();

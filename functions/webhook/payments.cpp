@@ -117,9 +117,9 @@ Outcome showStarPacks(Ctx& c) {
   std::string t = i18n::format(Msg::BuyTitle, c.lang);
   tg::Keyboard kb;
   for (const auto& p : packs) {
-    kb.push_back({{i18n::format(Msg::BuyPackButton, c.lang,
-                                {{"stars", p.stars}, {"credits", p.credits}}),
-                   "pay:stars:" + p.id, ""}});
+    kb.push_back(
+        {{i18n::format(Msg::BuyPackButton, c.lang, {{"stars", p.stars}, {"credits", p.credits}}),
+          "pay:stars:" + p.id, ""}});
   }
   if (packs.empty()) t += "\n" + std::string(i18n::format(Msg::BuyNoPacks, c.lang));
   if (yookassa::configProblem().empty()) {
@@ -150,19 +150,32 @@ Outcome sendStarInvoice(Ctx& c, std::string_view packId) {
   Outcome limited;
   if (!topupAllowed(c, limited)) return limited;
   std::string credits = num(p->credits);
-  std::string title = p->title.empty()
-                          ? i18n::format(Msg::InvoiceTitle, c.lang, {{"credits", credits}})
-                          : p->title;
+  std::string title =
+      p->title.empty() ? i18n::format(Msg::InvoiceTitle, c.lang, {{"credits", credits}}) : p->title;
   json::JsonWriter w;
-  w.beginObject().key("chat_id").value(c.chatId).key("title").value(title)
+  w.beginObject()
+      .key("chat_id")
+      .value(c.chatId)
+      .key("title")
+      .value(title)
       .key("description")
       .value(i18n::format(Msg::InvoiceDescription, c.lang,
                           {{"credits", credits}, {"bot", config::get(Setting::BOT_NAME)}}))
-      .key("payload").value(pay::starPayload(c.userId, *p))
-      .key("provider_token").value("")
-      .key("currency").value(kStars)
-      .key("prices").beginArray().beginObject().key("label").value(title)
-      .key("amount").value(p->stars).endObject().endArray()
+      .key("payload")
+      .value(pay::starPayload(c.userId, *p))
+      .key("provider_token")
+      .value("")
+      .key("currency")
+      .value(kStars)
+      .key("prices")
+      .beginArray()
+      .beginObject()
+      .key("label")
+      .value(title)
+      .key("amount")
+      .value(p->stars)
+      .endObject()
+      .endArray()
       .endObject();
   tg::Sent s = c.bot.sendInvoice(w.str());
   if (!s.ok) {
@@ -181,10 +194,10 @@ Outcome showMoneyPacks(Ctx& c) {
   auto packs = moneyPacks();
   tg::Keyboard kb;
   for (const auto& p : packs) {
-    kb.push_back({{i18n::format(Msg::TopupPackButton, c.lang,
-                                {{"amount", i18n::Arg::rubles(p.amountMinor)},
-                                 {"credits", p.credits}}),
-                   "topup:" + p.id, ""}});
+    kb.push_back(
+        {{i18n::format(Msg::TopupPackButton, c.lang,
+                       {{"amount", i18n::Arg::rubles(p.amountMinor)}, {"credits", p.credits}}),
+          "topup:" + p.id, ""}});
   }
   if (kb.empty()) {
     say(c, Msg::TopupUnavailable);
@@ -206,9 +219,9 @@ Outcome createTopup(Ctx& c, std::string_view packId) {
   if (!topupAllowed(c, limited)) return limited;
   // One payment per update: Telegram's retry of this update gets the same payment back.
   std::string key = "tg-" + num(c.updateId) + "-" + num(c.userId);
-  std::string desc = i18n::format(Msg::InvoiceDescription, i18n::Lang::En,
-                                  {{"credits", p->credits},
-                                   {"bot", config::get(Setting::BOT_NAME)}});
+  std::string desc =
+      i18n::format(Msg::InvoiceDescription, i18n::Lang::En,
+                   {{"credits", p->credits}, {"bot", config::get(Setting::BOT_NAME)}});
   yookassa::Payment pm;
   std::string err;
   if (yookassa::createPayment(*p, c.userId, key, desc, pm, err) != yookassa::Call::Ok) {
@@ -225,19 +238,22 @@ Outcome createTopup(Ctx& c, std::string_view packId) {
       Stmt("INSERT INTO payments (provider, charge_id, user_id, pack, credits, amount, currency, "
            "status, created_ms, updated_ms) VALUES ('yookassa', ?1, ?2, ?3, ?4, ?5, 'RUB', "
            "'pending', ?6, ?6) ON CONFLICT (provider, charge_id) DO NOTHING")
-          .bind(pm.id).bind(c.userId).bind(p->id).bind(p->credits).bind(p->amountMinor)
+          .bind(pm.id)
+          .bind(c.userId)
+          .bind(p->id)
+          .bind(p->credits)
+          .bind(p->amountMinor)
           .bind(c.now));
   // Without the row the notification still credits (from the payment's metadata and the pack).
   if (!r.ok()) {
     logger::warn("yookassa: could not record pending payment " + pm.id + ": " + r.error());
   }
   i18n::Arg amount = i18n::Arg::rubles(p->amountMinor);
-  tg::Keyboard kb{{{i18n::format(Msg::TopupPayButton, c.lang, {{"amount", amount}}), "",
-                    pm.confirmationUrl}},
-                  {{i18n::format(Msg::BtnCheckPayment, c.lang), "pay:check:" + pm.id, ""}}};
+  tg::Keyboard kb{
+      {{i18n::format(Msg::TopupPayButton, c.lang, {{"amount", amount}}), "", pm.confirmationUrl}},
+      {{i18n::format(Msg::BtnCheckPayment, c.lang), "pay:check:" + pm.id, ""}}};
   tg::Sent s = c.bot.sendMessage(
-      c.chatId,
-      i18n::format(Msg::TopupLink, c.lang, {{"amount", amount}, {"credits", p->credits}}),
+      c.chatId, i18n::format(Msg::TopupLink, c.lang, {{"amount", amount}, {"credits", p->credits}}),
       &kb);
   if (!s.ok) logger::warn("sendMessage failed: " + s.description);
   return Outcome::Done;
@@ -256,7 +272,8 @@ Outcome cmdTopup(Ctx& c, const Command& cmd) {
 Outcome cmdPaySupport(Ctx& c) {
   std::string contact(config::get(Setting::SUPPORT_CONTACT));
   say(c, Msg::PaySupport,
-      {{"contact", contact.empty() ? "/support" : tg::escapeHtml(contact)}, {"id", std::to_string(c.userId)}});
+      {{"contact", contact.empty() ? "/support" : tg::escapeHtml(contact)},
+       {"id", std::to_string(c.userId)}});
   return Outcome::Done;
 }
 
@@ -273,9 +290,9 @@ Outcome cmdRefund(Ctx& c, const Command& cmd) {
     say(c, Msg::RefundUsage);
     return Outcome::Done;
   }
-  db::Result r = db::first(
-      Stmt("SELECT user_id, credits, amount, status FROM payments "
-           "WHERE provider = 'stars' AND charge_id = ?1").bind(charge));
+  db::Result r = db::first(Stmt("SELECT user_id, credits, amount, status FROM payments "
+                                "WHERE provider = 'stars' AND charge_id = ?1")
+                               .bind(charge));
   if (!r.ok()) {
     say(c, Msg::Sorry);
     return Outcome::StorageFailed;
@@ -293,7 +310,11 @@ Outcome cmdRefund(Ctx& c, const Command& cmd) {
     return Outcome::Done;
   }
   json::JsonWriter w;
-  w.beginObject().key("user_id").value(user).key("telegram_payment_charge_id").value(charge)
+  w.beginObject()
+      .key("user_id")
+      .value(user)
+      .key("telegram_payment_charge_id")
+      .value(charge)
       .endObject();
   tg::Sent s = c.bot.call("refundStarPayment", w.str());
   if (!s.ok && s.description.find("CHARGE_ALREADY_REFUNDED") == std::string::npos) {
@@ -302,12 +323,12 @@ Outcome cmdRefund(Ctx& c, const Command& cmd) {
   }
   std::string ref = "stars:" + charge;
   std::string err;
-  auto res = db::batch(
-      {Stmt("UPDATE payments SET status = 'refunded', updated_ms = ?2 "
-            "WHERE provider = 'stars' AND charge_id = ?1 AND status = 'succeeded'")
-           .bind(charge).bind(c.now),
-       payments::debitUpTo(user, credits, ref, c.now)},
-      &err);
+  auto res = db::batch({Stmt("UPDATE payments SET status = 'refunded', updated_ms = ?2 "
+                             "WHERE provider = 'stars' AND charge_id = ?1 AND status = 'succeeded'")
+                            .bind(charge)
+                            .bind(c.now),
+                        payments::debitUpTo(user, credits, ref, c.now)},
+                       &err);
   if (res.size() != 2) {
     logger::error("refund: debit failed: " + err);
     say(c, Msg::Sorry);
@@ -319,7 +340,8 @@ Outcome cmdRefund(Ctx& c, const Command& cmd) {
   }
   int64_t debited = 0;
   db::Result d = db::first(Stmt("SELECT delta FROM credit_ledger WHERE reason = 'payment_refund' "
-                                "AND ref = ?1").bind(ref));
+                                "AND ref = ?1")
+                               .bind(ref));
   if (auto dr = d.first()) debited = -json::getInt(*dr, "delta").value_or(0);
   say(c, Msg::RefundDone, {{"stars", stars}, {"user", std::to_string(user)}, {"credits", debited}});
   payments::tellUser(user, Msg::RefundedToUser, {{"stars", stars}, {"credits", debited}});
@@ -339,7 +361,8 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
 Outcome checkYookassa(Ctx& c, const CallbackQuery& q, std::string_view id) {
   // Only the payer may check: the row names them.
   db::Result r = db::first(Stmt("SELECT user_id FROM payments WHERE provider = 'yookassa' "
-                                "AND charge_id = ?1").bind(id));
+                                "AND charge_id = ?1")
+                               .bind(id));
   if (!r.ok()) {
     c.bot.answerCallbackQuery(q.id, i18n::format(Msg::Sorry, c.lang), true);
     return Outcome::StorageFailed;
@@ -353,13 +376,25 @@ Outcome checkYookassa(Ctx& c, const CallbackQuery& q, std::string_view id) {
   using State = yookassa::Verdict::State;
   Msg m = Msg::TopupPending;
   switch (v.state) {
-    case State::Credited: c.bot.answerCallbackQuery(q.id); return Outcome::Done;  // told already
-    case State::AlreadyDone: m = Msg::TopupAlreadyCredited; break;
-    case State::Pending: m = Msg::TopupPending; break;
-    case State::Canceled: c.bot.answerCallbackQuery(q.id); return Outcome::Done;  // told already
-    case State::Refunded: m = Msg::TopupRefundedFirst; break;
+    case State::Credited:
+      c.bot.answerCallbackQuery(q.id);
+      return Outcome::Done;  // told already
+    case State::AlreadyDone:
+      m = Msg::TopupAlreadyCredited;
+      break;
+    case State::Pending:
+      m = Msg::TopupPending;
+      break;
+    case State::Canceled:
+      c.bot.answerCallbackQuery(q.id);
+      return Outcome::Done;  // told already
+    case State::Refunded:
+      m = Msg::TopupRefundedFirst;
+      break;
     case State::Refused:
-    case State::Failed: m = Msg::TopupFailed; break;
+    case State::Failed:
+      m = Msg::TopupFailed;
+      break;
   }
   c.bot.answerCallbackQuery(q.id, i18n::format(m, c.lang), true);
   return Outcome::Done;
@@ -383,7 +418,9 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   return Outcome::Done;
 }
 
-bool onDeferred(const fn::Event&, std::string_view) { return false; }
+bool onDeferred(const fn::Event&, std::string_view) {
+  return false;
+}
 
 }  // namespace
 
@@ -424,8 +461,13 @@ Outcome onSuccessfulPayment(Ctx& c, const Message& m) {
             "status, provider_charge_id, processed_ms, created_ms, updated_ms) "
             "VALUES ('stars', ?1, ?2, ?3, ?4, ?5, 'XTR', 'succeeded', ?6, ?7, ?7, ?7) "
             "ON CONFLICT (provider, charge_id) DO NOTHING")
-           .bind(sp.telegramChargeId).bind(c.userId).bind(payload->pack).bind(payload->credits)
-           .bind(sp.totalAmount).bind(sp.providerChargeId).bind(c.now),
+           .bind(sp.telegramChargeId)
+           .bind(c.userId)
+           .bind(payload->pack)
+           .bind(payload->credits)
+           .bind(sp.totalAmount)
+           .bind(sp.providerChargeId)
+           .bind(c.now),
        ledger::entry(c.userId, payload->credits, ledger::kTopupStars,
                      "stars:" + sp.telegramChargeId, c.now)},
       &err);
@@ -439,8 +481,7 @@ Outcome onSuccessfulPayment(Ctx& c, const Message& m) {
     return Outcome::Done;
   }
   auto bal = ledger::balance(c.userId);
-  say(c, Msg::TopupCredited,
-      {{"credits", payload->credits}, {"balance", bal.value_or(0)}});
+  say(c, Msg::TopupCredited, {{"credits", payload->credits}, {"balance", bal.value_or(0)}});
   return Outcome::Done;
 }
 
@@ -449,13 +490,16 @@ db::Stmt debitUpTo(int64_t userId, int64_t credits, std::string_view ref, double
       Stmt("INSERT INTO credit_ledger (user_id, delta, reason, ref, created_ms) "
            "SELECT ?1, -MIN(?2, credits), 'payment_refund', ?3, ?4 FROM users "
            "WHERE id = ?1 AND credits > 0 AND ?2 > 0 ON CONFLICT (reason, ref) DO NOTHING")
-          .bind(userId).bind(credits).bind(ref).bind(nowMs));
+          .bind(userId)
+          .bind(credits)
+          .bind(ref)
+          .bind(nowMs));
 }
 
 void tellUser(int64_t userId, i18n::Msg m, Values v) {
   std::string code = "en";
-  db::Result r = db::first(
-      Stmt("SELECT ui_language, language_code FROM users WHERE id = ?1").bind(userId));
+  db::Result r =
+      db::first(Stmt("SELECT ui_language, language_code FROM users WHERE id = ?1").bind(userId));
   if (auto row = r.first()) {
     code = std::string(json::getString(*row, "ui_language")
                            .value_or(json::getString(*row, "language_code").value_or("en")));

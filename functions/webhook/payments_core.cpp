@@ -8,7 +8,6 @@
 namespace webhook::pay {
 namespace {
 
-
 template <typename Pack, typename Fill>
 std::vector<Pack> parsePacks(std::string_view text, Fill fill) {
   std::vector<Pack> out;

@@ -38,7 +38,11 @@ std::optional<Settings> touchUser(const User& u, double now) {
            "first_name = excluded.first_name, last_name = excluded.last_name, "
            "language_code = excluded.language_code, active = 1, updated_ms = excluded.updated_ms "
            "RETURNING ui_language, theme, font_size, line_numbers, active")
-          .bind(u.id).bind(u.username).bind(u.firstName).bind(u.lastName).bind(u.languageCode)
+          .bind(u.id)
+          .bind(u.username)
+          .bind(u.firstName)
+          .bind(u.lastName)
+          .bind(u.languageCode)
           .bind(now));
   if (!r.ok()) {
     logger::error("touchUser: " + r.error());
@@ -50,28 +54,42 @@ std::optional<Settings> touchUser(const User& u, double now) {
 
 bool setActive(int64_t userId, bool active, double now) {
   db::Result r = db::run(Stmt("UPDATE users SET active = ?2, updated_ms = ?3 WHERE id = ?1")
-                             .bind(userId).bind(active).bind(now));
+                             .bind(userId)
+                             .bind(active)
+                             .bind(now));
   return r.ok();
 }
 
 bool setTheme(int64_t userId, const std::string& theme, double now) {
   return db::run(Stmt("UPDATE users SET theme = ?2, updated_ms = ?3 WHERE id = ?1")
-                     .bind(userId).bind(theme).bind(now)).ok();
+                     .bind(userId)
+                     .bind(theme)
+                     .bind(now))
+      .ok();
 }
 
 bool setUiLanguage(int64_t userId, const std::string& lang, double now) {
   return db::run(Stmt("UPDATE users SET ui_language = ?2, updated_ms = ?3 WHERE id = ?1")
-                     .bind(userId).bind(lang).bind(now)).ok();
+                     .bind(userId)
+                     .bind(lang)
+                     .bind(now))
+      .ok();
 }
 
 bool setFontSize(int64_t userId, int px, double now) {
   return db::run(Stmt("UPDATE users SET font_size = ?2, updated_ms = ?3 WHERE id = ?1")
-                     .bind(userId).bind(px).bind(now)).ok();
+                     .bind(userId)
+                     .bind(px)
+                     .bind(now))
+      .ok();
 }
 
 bool setLineNumbers(int64_t userId, bool on, double now) {
   return db::run(Stmt("UPDATE users SET line_numbers = ?2, updated_ms = ?3 WHERE id = ?1")
-                     .bind(userId).bind(on).bind(now)).ok();
+                     .bind(userId)
+                     .bind(on)
+                     .bind(now))
+      .ok();
 }
 
 Claim claimUpdate(int64_t updateId, double now, double leaseMs) {
@@ -81,14 +99,16 @@ Claim claimUpdate(int64_t updateId, double now, double leaseMs) {
       Stmt("INSERT INTO processed_updates (update_id, state, claimed_ms) VALUES (?1, 'processing', "
            "?2) ON CONFLICT (update_id) DO UPDATE SET claimed_ms = excluded.claimed_ms "
            "WHERE processed_updates.state = 'processing' AND processed_updates.claimed_ms < ?3")
-          .bind(updateId).bind(now).bind(now - leaseMs));
+          .bind(updateId)
+          .bind(now)
+          .bind(now - leaseMs));
   if (!r.ok()) {
     logger::error("claimUpdate: " + r.error());
     return Claim::Failed;
   }
   if (r.changes() == 1) return Claim::Mine;
-  db::Result held = db::first(
-      Stmt("SELECT state FROM processed_updates WHERE update_id = ?1").bind(updateId));
+  db::Result held =
+      db::first(Stmt("SELECT state FROM processed_updates WHERE update_id = ?1").bind(updateId));
   if (!held.ok()) return Claim::Failed;
   auto row = held.first();
   if (row && json::getString(*row, "state").value_or("") == "processing") return Claim::Busy;
@@ -97,13 +117,14 @@ Claim claimUpdate(int64_t updateId, double now, double leaseMs) {
 
 bool finishUpdate(int64_t updateId) {
   return db::run(Stmt("UPDATE processed_updates SET state = 'done' WHERE update_id = ?1")
-                     .bind(updateId)).ok();
+                     .bind(updateId))
+      .ok();
 }
 
 void releaseUpdate(int64_t updateId) {
-  db::Result r = db::run(
-      Stmt("DELETE FROM processed_updates WHERE update_id = ?1 AND state = 'processing'")
-          .bind(updateId));
+  db::Result r =
+      db::run(Stmt("DELETE FROM processed_updates WHERE update_id = ?1 AND state = 'processing'")
+                  .bind(updateId));
   if (!r.ok()) logger::error("releaseUpdate: " + r.error());
 }
 
@@ -117,9 +138,10 @@ constexpr const char* kQuotaFits =
     "f.latest_version + 1 - ?4)) + ?3 <= ?6) AND (EXISTS (SELECT 1 FROM code_files WHERE "
     "user_id = ?1 AND name = ?2) OR (SELECT COUNT(*) FROM code_files WHERE user_id = ?1) < ?5)";
 
-Stmt quotaBound(Stmt s, int64_t userId, const std::string& name, int64_t bytes, const CodeQuota& q) {
-  return std::move(s.bind(userId).bind(name).bind(bytes).bind(q.versionsKept).bind(q.maxFiles)
-                       .bind(q.maxBytes));
+Stmt quotaBound(Stmt s, int64_t userId, const std::string& name, int64_t bytes,
+                const CodeQuota& q) {
+  return std::move(
+      s.bind(userId).bind(name).bind(bytes).bind(q.versionsKept).bind(q.maxFiles).bind(q.maxBytes));
 }
 
 }  // namespace
@@ -158,32 +180,43 @@ std::optional<SavedVersion> saveFile(int64_t userId, const std::string& name,
   // does not fit writes nothing, even when two saves race for the last bytes.
   const int64_t bytes = int64_t(content.size());
   std::vector<Stmt> stmts;
-  stmts.push_back(quotaBound(
-      Stmt(std::string("INSERT INTO code_files (user_id, name, language, latest_version, "
-                       "created_ms, updated_ms) SELECT ?1, ?2, ?7, 0, ?8, ?8 WHERE ") +
-           kQuotaFits +
-           " ON CONFLICT (user_id, name) DO UPDATE SET language = excluded.language, "
-           "updated_ms = excluded.updated_ms"),
-      userId, name, bytes, q).bind(language).bind(now));
-  stmts.push_back(quotaBound(
-      Stmt(std::string("INSERT INTO code_file_versions (file_id, version, content, line_count, "
-                       "byte_size, source_update_id, created_ms) SELECT id, latest_version + 1, "
-                       "?7, ?8, ?3, ?9, ?10 FROM code_files WHERE user_id = ?1 AND name = ?2 AND ") +
-           kQuotaFits + " ON CONFLICT (source_update_id) DO NOTHING"),
-      userId, name, bytes, q).bind(content).bind(lines).bind(updateId).bind(now));
+  stmts.push_back(
+      quotaBound(
+          Stmt(std::string("INSERT INTO code_files (user_id, name, language, latest_version, "
+                           "created_ms, updated_ms) SELECT ?1, ?2, ?7, 0, ?8, ?8 WHERE ") +
+               kQuotaFits +
+               " ON CONFLICT (user_id, name) DO UPDATE SET language = excluded.language, "
+               "updated_ms = excluded.updated_ms"),
+          userId, name, bytes, q)
+          .bind(language)
+          .bind(now));
+  stmts.push_back(
+      quotaBound(
+          Stmt(std::string(
+                   "INSERT INTO code_file_versions (file_id, version, content, line_count, "
+                   "byte_size, source_update_id, created_ms) SELECT id, latest_version + 1, "
+                   "?7, ?8, ?3, ?9, ?10 FROM code_files WHERE user_id = ?1 AND name = ?2 AND ") +
+               kQuotaFits + " ON CONFLICT (source_update_id) DO NOTHING"),
+          userId, name, bytes, q)
+          .bind(content)
+          .bind(lines)
+          .bind(updateId)
+          .bind(now));
   stmts.push_back(
       Stmt("UPDATE code_files SET latest_version = (SELECT MAX(version) FROM code_file_versions "
            "WHERE file_id = code_files.id) WHERE user_id = ?1 AND name = ?2 AND EXISTS (SELECT 1 "
            "FROM code_file_versions WHERE file_id = code_files.id)")
-          .bind(userId).bind(name));
+          .bind(userId)
+          .bind(name));
   stmts.push_back(
       Stmt("DELETE FROM code_file_versions WHERE file_id = (SELECT id FROM code_files WHERE "
            "user_id = ?1 AND name = ?2) AND version <= (SELECT latest_version FROM code_files "
            "WHERE user_id = ?1 AND name = ?2) - ?3")
-          .bind(userId).bind(name).bind(q.versionsKept));
-  stmts.push_back(
-      Stmt("SELECT v.version FROM code_file_versions v WHERE v.source_update_id = ?1")
-          .bind(updateId));
+          .bind(userId)
+          .bind(name)
+          .bind(q.versionsKept));
+  stmts.push_back(Stmt("SELECT v.version FROM code_file_versions v WHERE v.source_update_id = ?1")
+                      .bind(updateId));
   std::string err;
   std::vector<db::Result> res = db::batch(stmts, &err);
   if (res.size() != stmts.size()) {
@@ -223,13 +256,15 @@ constexpr const char* kLatestSelect =
 Result<FileVersion> latestByName(int64_t userId, const std::string& name) {
   return readVersion(
       db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.name = ?2")
-                    .bind(userId).bind(name)));
+                    .bind(userId)
+                    .bind(name)));
 }
 
 Result<FileVersion> latestById(int64_t userId, int64_t fileId) {
   return readVersion(
       db::first(Stmt(std::string(kLatestSelect) + "WHERE f.user_id = ?1 AND f.id = ?2")
-                    .bind(userId).bind(fileId)));
+                    .bind(userId)
+                    .bind(fileId)));
 }
 
 bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRow>& out,
@@ -238,7 +273,9 @@ bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRo
   std::vector<db::Result> res = db::batch(
       {Stmt("SELECT id, name, language, latest_version FROM code_files WHERE user_id = ?1 "
             "ORDER BY name LIMIT ?2 OFFSET ?3")
-           .bind(userId).bind(limit).bind(offset),
+           .bind(userId)
+           .bind(limit)
+           .bind(offset),
        Stmt("SELECT COUNT(*) AS n FROM code_files WHERE user_id = ?1").bind(userId)},
       &err);
   if (res.size() != 2) {
@@ -261,19 +298,21 @@ Result<std::string> deleteFile(int64_t userId, std::optional<int64_t> fileId,
                                const std::string& nameIn) {
   db::Result found =
       fileId ? db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND id = ?2")
-                             .bind(userId).bind(*fileId))
+                             .bind(userId)
+                             .bind(*fileId))
              : db::first(Stmt("SELECT id, name FROM code_files WHERE user_id = ?1 AND name = ?2")
-                             .bind(userId).bind(nameIn));
+                             .bind(userId)
+                             .bind(nameIn));
   if (!found.ok()) return {Error::Unavailable, found.error()};
   auto row = found.first();
   if (!row) return {Error::NotFound};
   int64_t id = json::getInt(*row, "id").value_or(0);
   std::string name(json::getString(*row, "name").value_or(""));
   std::string err;
-  auto res = db::batch({Stmt("DELETE FROM code_file_versions WHERE file_id = ?1").bind(id),
-                        Stmt("DELETE FROM code_files WHERE id = ?1 AND user_id = ?2")
-                            .bind(id).bind(userId)},
-                       &err);
+  auto res = db::batch(
+      {Stmt("DELETE FROM code_file_versions WHERE file_id = ?1").bind(id),
+       Stmt("DELETE FROM code_files WHERE id = ?1 AND user_id = ?2").bind(id).bind(userId)},
+      &err);
   if (res.size() != 2) {
     logger::error("deleteFile: " + err);
     return {Error::Unavailable, err};
@@ -291,7 +330,11 @@ int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, doub
            "INSERT INTO rate_limit_events (user_id, action, at_ms) SELECT ?1, ?2, ?3 FROM n "
            "WHERE (SELECT COUNT(*) FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
            "AND at_ms > ?4) < ?5")
-          .bind(userId).bind(action).bind(now).bind(now - windowMs).bind(limit)
+          .bind(userId)
+          .bind(action)
+          .bind(now)
+          .bind(now - windowMs)
+          .bind(limit)
           .bind(std::max<int64_t>(1, cost)));
   if (!r.ok()) {
     logger::error("rateLimit: " + r.error());
@@ -301,7 +344,9 @@ int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, doub
   db::Result oldest = db::first(
       Stmt("SELECT MIN(at_ms) AS t FROM rate_limit_events WHERE user_id = ?1 AND action = ?2 "
            "AND at_ms > ?3")
-          .bind(userId).bind(action).bind(now - windowMs));
+          .bind(userId)
+          .bind(action)
+          .bind(now - windowMs));
   double t = now;
   if (auto row = oldest.first()) t = json::getDouble(*row, "t").value_or(now);
   int64_t secs = int64_t(std::ceil((t + windowMs - now) / 1000.0));

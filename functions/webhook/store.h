@@ -46,10 +46,10 @@ struct CodeQuota {
   int64_t maxFiles = 100, maxBytes = 5 << 20, versionsKept = 20;
 };
 struct CodeUsage {
-  int64_t files = 0;       // files the user has
-  int64_t bytes = 0;       // bytes of every version kept
-  bool exists = false;     // the file being saved is one of them
-  int64_t afterSave = 0;   // bytes kept once the new version is in and the oldest pruned
+  int64_t files = 0;      // files the user has
+  int64_t bytes = 0;      // bytes of every version kept
+  bool exists = false;    // the file being saved is one of them
+  int64_t afterSave = 0;  // bytes kept once the new version is in and the oldest pruned
 };
 std::optional<CodeUsage> codeUsage(int64_t userId, const std::string& name, int64_t newBytes,
                                    const CodeQuota& q);

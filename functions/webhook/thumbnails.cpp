@@ -21,13 +21,13 @@
 #include "asking.h"
 #include "bot_feature.h"
 #include "shared/clients.h"
+#include "shared/config.h"
 #include "shared/generation.h"
 #include "shared/host.h"
-#include "shared/models.h"
-#include "shared/result.h"
-#include "shared/config.h"
 #include "shared/json.h"
 #include "shared/ledger.h"
+#include "shared/models.h"
+#include "shared/result.h"
 #include "shared/utf8.h"
 
 namespace webhook {
@@ -85,7 +85,6 @@ Rendered renderThumbnail(std::string_view title, std::string_view subtitle,
 }
 
 // ---- premium / pro: a model-drawn background, through the model queue ----------------------
-
 
 struct Tier {
   const char* name;  // "premium" | "pro"
@@ -199,8 +198,9 @@ Outcome enqueuePremium(Ctx& c, const Tier& tier, const std::string& title,
   g.prompt = subtitle.empty() ? title : title + " | " + subtitle;
   g.paramsJson = params.str();
   g.cost = tier.price;
-  generation::QueueJob job{g.id,       c.userId, c.chatId, tier.price, std::string(i18n::code(c.lang)),
-                           background, -1,       thumb.str()};
+  generation::QueueJob job{
+      g.id,       c.userId, c.chatId,   tier.price, std::string(i18n::code(c.lang)),
+      background, -1,       thumb.str()};
   // Like an AI image: the queue and hourly limits are checked inside the INSERT, and the
   // reservation fails the batch when the balance moved meanwhile.
   return createAndQueue(c, g, job,
@@ -308,11 +308,14 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
     return Outcome::StorageFailed;
   }
   if (Status created = generation::create(g); !created) {
-    if (Status d = clients::r2::remove({g.completedR2Key}); !d) logger::warn("thumbnail: " + d.detail());
+    if (Status d = clients::r2::remove({g.completedR2Key}); !d)
+      logger::warn("thumbnail: " + d.detail());
     switch (created.error()) {
-      case Error::Duplicate: return Outcome::Done;  // a racing copy
+      case Error::Duplicate:
+        return Outcome::Done;  // a racing copy
       case Error::InsufficientFunds:
-      case Error::LimitReached: return noFree();
+      case Error::LimitReached:
+        return noFree();
       default:
         logger::error("thumbnail: " + created.detail());
         say(c, Msg::Sorry);
@@ -343,10 +346,10 @@ Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {
   for (const char* name : {"premium", "pro"}) {
     auto t = tierOf(name);
     if (t && gen::findModel(t->model)) {
-      upgrades.push_back({i18n::format(std::string_view(name) == "pro" ? Msg::BtnThumbPro
-                                                                       : Msg::BtnThumbPremium,
-                                       c.lang, {{"cost", t->price}}),
-                          "thumbup:" + std::string(name) + ":" + std::to_string(id), ""});
+      upgrades.push_back(
+          {i18n::format(std::string_view(name) == "pro" ? Msg::BtnThumbPro : Msg::BtnThumbPremium,
+                        c.lang, {{"cost", t->price}}),
+           "thumbup:" + std::string(name) + ":" + std::to_string(id), ""});
     }
   }
   if (!upgrades.empty()) kb.push_back(std::move(upgrades));

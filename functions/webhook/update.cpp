@@ -125,7 +125,8 @@ std::string parseUpdate(std::string_view body, Update& out) {
     if (auto from = getObject(*cq, "from")) readUser(*from, out.callback.from);
     if (auto msg = getObject(*cq, "message")) {
       out.callback.messageId = getInt(*msg, "message_id").value_or(0);
-      if (auto chat = getObject(*msg, "chat")) out.callback.chatId = getInt(*chat, "id").value_or(0);
+      if (auto chat = getObject(*msg, "chat"))
+        out.callback.chatId = getInt(*chat, "id").value_or(0);
     }
   } else if (auto pc = getObject(o, "pre_checkout_query")) {
     out.kind = UpdateKind::PreCheckoutQuery;

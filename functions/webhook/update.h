@@ -75,8 +75,14 @@ struct ChatMemberUpdate {
   std::string newStatus;  // "kicked" when the user blocked the bot
 };
 
-enum class UpdateKind { Message, EditedMessage, CallbackQuery, PreCheckoutQuery, MyChatMember,
-                        Unknown };
+enum class UpdateKind {
+  Message,
+  EditedMessage,
+  CallbackQuery,
+  PreCheckoutQuery,
+  MyChatMember,
+  Unknown
+};
 
 struct Update {
   int64_t updateId = 0;

@@ -9,7 +9,8 @@ using namespace webhook;
 
 TEST_CASE("updates parse into the fields the bot uses", "[webhook]") {
   Update u;
-  const char* kUpd1 = R"j({"update_id":7,"message":{"message_id":3,"chat":{"id":42,"type":"private"},
+  const char* kUpd1 =
+      R"j({"update_id":7,"message":{"message_id":3,"chat":{"id":42,"type":"private"},
     "from":{"id":42,"is_bot":false,"first_name":"Ada","language_code":"ru"},
     "text":"/save a.py\nprint(1)"}})j";
   REQUIRE(parseUpdate(kUpd1, u).empty());
@@ -48,7 +49,12 @@ TEST_CASE("updates parse into the fields the bot uses", "[webhook]") {
 }
 
 TEST_CASE("bodies that are not updates are refused with a reason", "[webhook]") {
-  const char* bad[] = {"", "{", "[]", "null", R"j({"message":{}})j", R"j({"update_id":"7"})j",
+  const char* bad[] = {"",
+                       "{",
+                       "[]",
+                       "null",
+                       R"j({"message":{}})j",
+                       R"j({"update_id":"7"})j",
                        "{\"update_id\":1,\"message\":\xFF}"};
   for (const char* b : bad) {
     Update u;
@@ -63,9 +69,10 @@ TEST_CASE("code blocks from entities use UTF-16 offsets", "[webhook]") {
   CHECK(utf16ToByteOffset(text, 100) == text.size());
   Update u;
   // The emoji as JSON escapes (a surrogate pair), as Telegram sends it.
-  std::string kUpd6 = std::string(R"j({"update_id":1,"message":{"message_id":1,"chat":{"id":1},)j") +
-                      R"j("from":{"id":1},"text":")j" + "\\ud83d\\ude00" +
-                      R"j( x=1","entities":[{"type":"pre","offset":3,"length":3,"language":"python"}]}})j";
+  std::string kUpd6 =
+      std::string(R"j({"update_id":1,"message":{"message_id":1,"chat":{"id":1},)j") +
+      R"j("from":{"id":1},"text":")j" + "\\ud83d\\ude00" +
+      R"j( x=1","entities":[{"type":"pre","offset":3,"length":3,"language":"python"}]}})j";
   REQUIRE(parseUpdate(kUpd6, u).empty());
   std::string code, lang;
   REQUIRE(extractCode(u.message.text, u.message.codeBlocks, code, lang));
@@ -154,12 +161,15 @@ TEST_CASE("successful_payment parses the fields a top-up is credited by", "[webh
   }
   Update plain;
   REQUIRE(parseUpdate(R"j({"update_id":2,"message":{"message_id":1,"chat":{"id":1},"text":"hi"}})j",
-                      plain).empty());
+                      plain)
+              .empty());
   CHECK_FALSE(plain.message.hasSuccessfulPayment);
 
   Update pc;
   REQUIRE(parseUpdate(R"j({"update_id":3,"pre_checkout_query":{"id":"q","from":{"id":5},
-    "currency":"XTR","total_amount":50,"invoice_payload":"stars:5:s100:100"}})j", pc).empty());
+    "currency":"XTR","total_amount":50,"invoice_payload":"stars:5:s100:100"}})j",
+                      pc)
+              .empty());
   CHECK(pc.kind == UpdateKind::PreCheckoutQuery);
   CHECK(pc.preCheckout.totalAmount == 50);
   CHECK(pc.preCheckout.payload == "stars:5:s100:100");
@@ -187,9 +197,10 @@ TEST_CASE("payment packs, payloads and amounts", "[webhook]") {
     const char* text;
     std::optional<int64_t> minor;
   };
-  const Amount amounts[] = {{"99.00", 9900}, {"99", 9900}, {"0.5", 50}, {"199.99", 19999},
-                            {"", std::nullopt}, {"-1.00", std::nullopt}, {"1.234", std::nullopt},
-                            {"1.", std::nullopt}, {"1e3", std::nullopt}, {".5", std::nullopt}};
+  const Amount amounts[] = {{"99.00", 9900},         {"99", 9900},         {"0.5", 50},
+                            {"199.99", 19999},       {"", std::nullopt},   {"-1.00", std::nullopt},
+                            {"1.234", std::nullopt}, {"1.", std::nullopt}, {"1e3", std::nullopt},
+                            {".5", std::nullopt}};
   for (const Amount& a : amounts) CHECK(pay::parseMinorUnits(a.text) == a.minor);
   CHECK(pay::formatMinorUnits(9900) == "99.00");
   CHECK(pay::formatMinorUnits(5) == "0.05");
@@ -218,8 +229,8 @@ TEST_CASE("a YooKassa payment credits what is left after refunds made before cre
   struct Net {
     int64_t credits, amount, refunded, expected;
   };
-  const Net nets[] = {{100, 9900, 0, 100},   {100, 9900, 4950, 50}, {100, 9900, 9900, 0},
-                      {100, 9900, 9899, 0},  {100, 9900, 1, 99},    {550, 44900, 100, 548},
+  const Net nets[] = {{100, 9900, 0, 100},  {100, 9900, 4950, 50}, {100, 9900, 9900, 0},
+                      {100, 9900, 9899, 0}, {100, 9900, 1, 99},    {550, 44900, 100, 548},
                       {100, 9900, 99000, 0}};
   for (const Net& n : nets) {
     CHECK(pay::netCredits(n.credits, n.amount, n.refunded) == n.expected);
@@ -246,10 +257,10 @@ TEST_CASE("YooKassa notification addresses", "[webhook]") {
                          "77.75.154.255", "2a02:5180::1", "2A02:5180:0:1509::15"}) {
     CHECK(pay::isYookassaAddress(ok));
   }
-  for (const char* bad : {"185.71.76.32", "185.71.78.1", "77.75.153.128", "77.75.156.12",
-                          "77.75.154.127", "127.0.0.1", "2a02:5181::1", "2a02::5180:1", "",
-                          "185.71.76", "185.71.76.1.2", "185.71.76.256", "1.2.3.4 ",
-                          "2a02:5180:zz::1"}) {
+  for (const char* bad :
+       {"185.71.76.32", "185.71.78.1", "77.75.153.128", "77.75.156.12", "77.75.154.127",
+        "127.0.0.1", "2a02:5181::1", "2a02::5180:1", "", "185.71.76", "185.71.76.1.2",
+        "185.71.76.256", "1.2.3.4 ", "2a02:5180:zz::1"}) {
     CHECK_FALSE(pay::isYookassaAddress(bad));
   }
 }

@@ -8,8 +8,8 @@
 #include "shared/db.h"
 #include "shared/host.h"
 #include "shared/json.h"
-#include "shared/result.h"
 #include "shared/ledger.h"
+#include "shared/result.h"
 
 namespace webhook::yookassa {
 namespace {
@@ -58,9 +58,17 @@ HttpReply call(std::string_view method, std::string_view path, std::string_view 
   std::string auth = "Basic " + base64(std::string(config::get(Setting::YOOKASSA_SHOP_ID)) + ":" +
                                        std::string(config::get(Setting::YOOKASSA_SECRET_KEY)));
   json::JsonWriter req;
-  req.beginObject().key("url").value(base + std::string(path)).key("method").value(method)
-      .key("headers").beginObject().key("authorization").value(auth)
-      .key("content-type").value("application/json");
+  req.beginObject()
+      .key("url")
+      .value(base + std::string(path))
+      .key("method")
+      .value(method)
+      .key("headers")
+      .beginObject()
+      .key("authorization")
+      .value(auth)
+      .key("content-type")
+      .value("application/json");
   if (!idempotenceKey.empty()) req.key("idempotence-key").value(idempotenceKey);
   req.endObject().key("timeout_ms").value(kTimeoutMs).endObject();
   host::Reply r = host::fetch(
@@ -136,7 +144,9 @@ constexpr const char* kStorage =
 Verdict fail(std::string text, Verdict::State st = Verdict::State::Refused) {
   return {false, st, std::move(text)};
 }
-Verdict done(std::string text, Verdict::State st) { return {true, st, std::move(text)}; }
+Verdict done(std::string text, Verdict::State st) {
+  return {true, st, std::move(text)};
+}
 
 // What we expect of a payment: from our own row when /topup made one, else from the pack named in
 // the payment's metadata (a row lost to a D1 failure after the API call).
@@ -150,9 +160,9 @@ struct Expected {
 // on sale; Unavailable when D1 failed.
 Result<Expected> expectedFor(const Payment& p) {
   Expected e;
-  db::Result r = db::first(
-      Stmt("SELECT user_id, pack, credits, amount, status FROM payments "
-           "WHERE provider = 'yookassa' AND charge_id = ?1").bind(p.id));
+  db::Result r = db::first(Stmt("SELECT user_id, pack, credits, amount, status FROM payments "
+                                "WHERE provider = 'yookassa' AND charge_id = ?1")
+                               .bind(p.id));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   if (auto row = r.first()) {
     e.userId = json::getInt(*row, "user_id").value_or(0);
@@ -214,12 +224,19 @@ Stmt pendingRow(std::string_view id, const Expected& e, double now) {
       Stmt("INSERT INTO payments (provider, charge_id, user_id, pack, credits, amount, currency, "
            "status, created_ms, updated_ms) VALUES ('yookassa', ?1, ?2, ?3, ?4, ?5, 'RUB', "
            "'pending', ?6, ?6) ON CONFLICT (provider, charge_id) DO NOTHING")
-          .bind(id).bind(e.userId).bind(e.pack).bind(e.credits).bind(e.amountMinor).bind(now));
+          .bind(id)
+          .bind(e.userId)
+          .bind(e.pack)
+          .bind(e.credits)
+          .bind(e.amountMinor)
+          .bind(now));
 }
 
 Stmt userRow(int64_t userId, double now) {
   return std::move(Stmt("INSERT INTO users (id, created_ms, updated_ms) VALUES (?1, ?2, ?2) "
-                        "ON CONFLICT (id) DO NOTHING").bind(userId).bind(now));
+                        "ON CONFLICT (id) DO NOTHING")
+                       .bind(userId)
+                       .bind(now));
 }
 
 Verdict succeeded(const Payment& p) {
@@ -241,12 +258,22 @@ Verdict succeeded(const Payment& p) {
   std::string err;
   auto res = db::batch(
       {userRow(e.userId, now),
-       Stmt(kCreditRow).bind(p.id).bind(e.userId).bind(e.pack).bind(e.credits)
-           .bind(e.amountMinor).bind(p.refundedMinor).bind(net).bind(now),
+       Stmt(kCreditRow)
+           .bind(p.id)
+           .bind(e.userId)
+           .bind(e.pack)
+           .bind(e.credits)
+           .bind(e.amountMinor)
+           .bind(p.refundedMinor)
+           .bind(net)
+           .bind(now),
        Stmt("INSERT INTO credit_ledger (user_id, delta, reason, ref, created_ms) "
             "SELECT user_id, credited, 'topup_yookassa', ?2, ?3 FROM payments "
             "WHERE provider = 'yookassa' AND charge_id = ?1 AND changes() > 0 AND credited > 0 "
-            "ON CONFLICT (reason, ref) DO NOTHING").bind(p.id).bind("yookassa:" + p.id).bind(now),
+            "ON CONFLICT (reason, ref) DO NOTHING")
+           .bind(p.id)
+           .bind("yookassa:" + p.id)
+           .bind(now),
        Stmt("SELECT status, credited FROM payments WHERE provider = 'yookassa' AND charge_id = ?1")
            .bind(p.id)},
       &err);
@@ -299,10 +326,11 @@ Verdict canceled(const Payment& p) {
     return fail("YooKassa says payment " + p.id + " is " + p.status + ", not canceled");
   }
   double now = host::nowMs();
-  db::Result r = db::run(
-      Stmt("UPDATE payments SET status = 'canceled', processed_ms = ?2, updated_ms = ?2 "
-           "WHERE provider = 'yookassa' AND charge_id = ?1 AND status = 'pending'")
-          .bind(p.id).bind(now));
+  db::Result r =
+      db::run(Stmt("UPDATE payments SET status = 'canceled', processed_ms = ?2, updated_ms = ?2 "
+                   "WHERE provider = 'yookassa' AND charge_id = ?1 AND status = 'pending'")
+                  .bind(p.id)
+                  .bind(now));
   if (!r.ok()) return fail(kStorage, Verdict::State::Failed);
   if (r.changes() < 1) {
     return done("payment " + p.id + " already closed: no-op", Verdict::State::AlreadyDone);
@@ -404,8 +432,10 @@ Verdict applyRefund(const std::string& refundId) {
     case Call::NotFound:
       return fail("payment " + rf.paymentId + " of refund " + refundId +
                   " not found at YooKassa: nothing debited");
-    case Call::Failed: return fail(err + ": nothing changed", Verdict::State::Failed);
-    case Call::Ok: break;
+    case Call::Failed:
+      return fail(err + ": nothing changed", Verdict::State::Failed);
+    case Call::Ok:
+      break;
   }
   if (p.id != rf.paymentId) return fail("YooKassa returned a different payment");
   if (p.refundedMinor < rf.amountMinor) {
@@ -425,13 +455,19 @@ Verdict applyRefund(const std::string& refundId) {
   std::string ref = "yookassa-refund:" + refundId;
   auto res = db::batch(
       {userRow(e.userId, now), pendingRow(p.id, e, now),
-       Stmt(kRecordRefund).bind(p.id).bind(refundId).bind(rf.amountMinor).bind(p.refundedMinor)
+       Stmt(kRecordRefund)
+           .bind(p.id)
+           .bind(refundId)
+           .bind(rf.amountMinor)
+           .bind(p.refundedMinor)
            .bind(now),
        Stmt(kApplyRefund).bind(p.id).bind(refundId).bind(p.refundedMinor).bind(now),
        Stmt(kDebitRefund).bind(p.id).bind(refundId).bind(ref).bind(now),
        Stmt("SELECT r.outcome, (SELECT -delta FROM credit_ledger WHERE reason = 'payment_refund' "
             "AND ref = ?2) AS debited FROM payment_refunds r "
-            "WHERE r.provider = 'yookassa' AND r.refund_id = ?1").bind(refundId).bind(ref)},
+            "WHERE r.provider = 'yookassa' AND r.refund_id = ?1")
+           .bind(refundId)
+           .bind(ref)},
       &err);
   if (res.size() != 6) {
     logger::error("yookassa: refund " + refundId + " failed: " + err);
@@ -472,14 +508,31 @@ Call createPayment(const pay::MoneyPack& pack, int64_t userId, std::string_view 
   std::string returnUrl = "https://t.me/" + std::string(config::get(Setting::BOT_NAME));
   json::JsonWriter w;
   w.beginObject()
-      .key("amount").beginObject().key("value").value(pay::formatMinorUnits(pack.amountMinor))
-      .key("currency").value(kCurrency).endObject()
-      .key("capture").value(true)
-      .key("confirmation").beginObject().key("type").value("redirect")
-      .key("return_url").value(returnUrl).endObject()
-      .key("description").value(description)
-      .key("metadata").beginObject().key("user_id").value(std::to_string(userId))
-      .key("pack").value(pack.id).endObject()
+      .key("amount")
+      .beginObject()
+      .key("value")
+      .value(pay::formatMinorUnits(pack.amountMinor))
+      .key("currency")
+      .value(kCurrency)
+      .endObject()
+      .key("capture")
+      .value(true)
+      .key("confirmation")
+      .beginObject()
+      .key("type")
+      .value("redirect")
+      .key("return_url")
+      .value(returnUrl)
+      .endObject()
+      .key("description")
+      .value(description)
+      .key("metadata")
+      .beginObject()
+      .key("user_id")
+      .value(std::to_string(userId))
+      .key("pack")
+      .value(pack.id)
+      .endObject()
       .endObject();
   HttpReply r = call("POST", "/v3/payments", w.str(), idempotenceKey);
   if (r.status != 200 && r.status != 201) {
@@ -540,7 +593,8 @@ fn::Response notification(const fn::Request& req) {
                     "payment " + std::string(id) + " not found at YooKassa: nothing credited");
     case Call::Failed:
       return answer(false, "error", err + ": nothing changed");
-    case Call::Ok: break;
+    case Call::Ok:
+      break;
   }
   if (p.id != id) return answer(false, "error", "YooKassa returned a different payment");
   return answer(event == "payment.succeeded" ? succeeded(p) : canceled(p));
@@ -551,9 +605,12 @@ Verdict checkPayment(std::string_view id) {
   Payment p;
   std::string err;
   switch (getPayment(id, p, err)) {
-    case Call::NotFound: return fail("payment not found at YooKassa");
-    case Call::Failed: return fail(err, Verdict::State::Failed);
-    case Call::Ok: break;
+    case Call::NotFound:
+      return fail("payment not found at YooKassa");
+    case Call::Failed:
+      return fail(err, Verdict::State::Failed);
+    case Call::Ok:
+      break;
   }
   if (p.status == "succeeded") return succeeded(p);
   if (p.status == "canceled") return canceled(p);
@@ -602,7 +659,8 @@ void sweepRefunds(double now, double after, ReconcileReport& rep) {
              "AND r.refund_id = json_extract(j.value, '$[0]')) "
              "AND EXISTS (SELECT 1 FROM payments p WHERE p.provider = 'yookassa' "
              "AND p.charge_id = json_extract(j.value, '$[1]')) LIMIT ?2")
-            .bind(pairs.str()).bind(int64_t(budget)));
+            .bind(pairs.str())
+            .bind(int64_t(budget)));
     if (!todo.ok()) {
       logger::error("yookassa reconcile: " + todo.error());
       rep.failed++;
@@ -612,8 +670,10 @@ void sweepRefunds(double now, double after, ReconcileReport& rep) {
       std::string id(json::getString(todo.row(i), "refund_id").value_or(""));
       Verdict v = applyRefund(id);
       logger::info("yookassa reconcile: " + v.text);
-      if (v.ok) rep.refunds++;
-      else rep.failed++;
+      if (v.ok)
+        rep.refunds++;
+      else
+        rep.failed++;
     }
     cursor = std::string(json::getString(list, "next_cursor").value_or(""));
     if (!pay::isSafeId(cursor)) break;
@@ -625,8 +685,8 @@ void sweepRefunds(double now, double after, ReconcileReport& rep) {
 ReconcileReport reconcile(double now) {
   ReconcileReport rep;
   if (!configProblem().empty()) return rep;
-  double after = double(std::max<int64_t>(config::getInt(Setting::YOOKASSA_RECONCILE_AFTER, 300),
-                                          0)) * 1000;
+  double after =
+      double(std::max<int64_t>(config::getInt(Setting::YOOKASSA_RECONCILE_AFTER, 300), 0)) * 1000;
   // Oldest first, each at most every quarter of its age (5 min old: every 5 min; a day old: every
   // 6 h), so abandoned payments cost few API calls; a batch a run keeps a run short.
   db::Result due = db::all(
@@ -634,7 +694,10 @@ ReconcileReport reconcile(double now) {
            "AND created_ms <= ?1 - ?2 AND created_ms > ?1 - ?3 "
            "AND (checked_ms IS NULL OR checked_ms <= ?1 - MAX(?2, (?1 - created_ms) / 4)) "
            "ORDER BY created_ms LIMIT ?4")
-          .bind(now).bind(after).bind(kReconcileMaxAgeMs).bind(int64_t(kReconcileBatch)));
+          .bind(now)
+          .bind(after)
+          .bind(kReconcileMaxAgeMs)
+          .bind(int64_t(kReconcileBatch)));
   if (!due.ok()) {
     logger::error("yookassa reconcile: " + due.error());
     rep.failed++;
@@ -644,7 +707,9 @@ ReconcileReport reconcile(double now) {
     std::string id(json::getString(due.row(i), "charge_id").value_or(""));
     rep.checked++;
     db::run(Stmt("UPDATE payments SET checked_ms = ?2 WHERE provider = 'yookassa' AND "
-                 "charge_id = ?1").bind(id).bind(now));
+                 "charge_id = ?1")
+                .bind(id)
+                .bind(now));
     Payment p;
     std::string err;
     Call c = getPayment(id, p, err);
@@ -655,18 +720,29 @@ ReconcileReport reconcile(double now) {
       continue;
     }
     Verdict v;
-    if (p.status == "succeeded") v = succeeded(p);
-    else if (p.status == "canceled") v = canceled(p);
-    else v = fail("payment " + id + " is still " + p.status, Verdict::State::Pending);
+    if (p.status == "succeeded")
+      v = succeeded(p);
+    else if (p.status == "canceled")
+      v = canceled(p);
+    else
+      v = fail("payment " + id + " is still " + p.status, Verdict::State::Pending);
     logger::info("yookassa reconcile: " + v.text);
     switch (v.state) {
-      case Verdict::State::Credited: rep.credited++; break;
+      case Verdict::State::Credited:
+        rep.credited++;
+        break;
       case Verdict::State::Canceled:
-      case Verdict::State::Refunded: rep.closed++; break;
+      case Verdict::State::Refunded:
+        rep.closed++;
+        break;
       case Verdict::State::AlreadyDone:
-      case Verdict::State::Pending: rep.pending++; break;
+      case Verdict::State::Pending:
+        rep.pending++;
+        break;
       case Verdict::State::Refused:
-      case Verdict::State::Failed: rep.failed++; break;
+      case Verdict::State::Failed:
+        rep.failed++;
+        break;
     }
   }
   sweepRefunds(now, after, rep);

@@ -15,8 +15,12 @@ typedef struct {
 static uint32_t gTempRet0;
 static uintptr_t gSetjmpId;
 
-uint32_t getTempRet0(void) { return gTempRet0; }
-void setTempRet0(uint32_t v) { gTempRet0 = v; }
+uint32_t getTempRet0(void) {
+  return gTempRet0;
+}
+void setTempRet0(uint32_t v) {
+  gTempRet0 = v;
+}
 
 SjljEntry* saveSetjmp(uintptr_t* env, uint32_t label, SjljEntry* table, uint32_t size) {
   *env = ++gSetjmpId;

@@ -36,7 +36,8 @@ Result<Answer> answerOf(host::Reply r, std::string_view what) {
 
 }  // namespace
 
-// ---- R2 ------------------------------------------------------------------------------------------
+// ---- R2
+// ------------------------------------------------------------------------------------------
 namespace r2 {
 
 Result<Object> get(std::string_view key) {
@@ -60,8 +61,13 @@ Result<Object> get(std::string_view key) {
 Status put(std::string_view key, std::span<const uint8_t> bytes, std::string_view contentType,
            std::string_view metadataJson) {
   json::JsonWriter w;
-  w.beginObject().key("op").value("put").key("key").value(key).key("content_type").value(
-      contentType);
+  w.beginObject()
+      .key("op")
+      .value("put")
+      .key("key")
+      .value(key)
+      .key("content_type")
+      .value(contentType);
   if (!metadataJson.empty()) w.key("metadata").raw(metadataJson);
   w.endObject();
   host::Reply r = host::r2(w.str(), bytes);
@@ -82,7 +88,13 @@ Status remove(const std::vector<std::string>& keys) {
 
 Result<Listing> list(std::string_view prefix, int64_t limit) {
   json::JsonWriter w;
-  w.beginObject().key("op").value("list").key("prefix").value(prefix).key("limit").value(limit)
+  w.beginObject()
+      .key("op")
+      .value("list")
+      .key("prefix")
+      .value(prefix)
+      .key("limit")
+      .value(limit)
       .endObject();
   host::Reply r = host::r2(w.str());
   if (!r.ok()) return {errorOf(r), "r2 list: " + r.error};
@@ -158,13 +170,22 @@ Result<Answer> event(std::string_view function, std::string_view kind,
 Result<Answer> object(std::string_view binding, std::string_view name, std::string_view method,
                       std::string_view path, std::string_view body) {
   json::JsonWriter req;
-  req.beginObject().key("binding").value(binding).key("name").value(name).key("path").value(path)
-      .key("method").value(method).endObject();
+  req.beginObject()
+      .key("binding")
+      .value(binding)
+      .key("name")
+      .value(name)
+      .key("path")
+      .value(path)
+      .key("method")
+      .value(method)
+      .endObject();
   return answerOf(host::doFetch(req.str(), bytesOf(body)),
                   std::string(binding) + "/" + std::string(name) + std::string(path));
 }
 
-// ---- chat LLM ------------------------------------------------------------------------------------
+// ---- chat LLM
+// ------------------------------------------------------------------------------------
 namespace llm {
 
 std::optional<Chat> configured(const Settings& s) {
@@ -175,8 +196,8 @@ std::optional<Chat> configured(const Settings& s) {
   chat.url = std::string(config::get(s.url));
   chat.urlName = config::settingName(s.url);
   chat.apiKey = std::string(config::get(config::Setting::ENHANCE_API_KEY));
-  chat.timeoutMs = std::clamp<int64_t>(config::getInt(s.timeoutMs, s.defaultTimeoutMs), 100,
-                                       s.maxTimeoutMs);
+  chat.timeoutMs =
+      std::clamp<int64_t>(config::getInt(s.timeoutMs, s.defaultTimeoutMs), 100, s.maxTimeoutMs);
   return chat;
 }
 
@@ -227,7 +248,8 @@ Result<std::string> complete(const Chat& chat, std::string_view system, std::str
   json::JsonWriter b;
   b.beginObject().key("model").value(chat.model).key("messages").raw(messagesJson);
   b.key("max_tokens").value(int64_t(chat.maxTokens)).key("temperature").value(chat.temperature);
-  if (chat.jsonAnswer) b.key("response_format").beginObject().key("type").value("json_object").endObject();
+  if (chat.jsonAnswer)
+    b.key("response_format").beginObject().key("type").value("json_object").endObject();
   b.endObject();
   json::JsonWriter w;
   w.beginObject().key("url").value(chat.url).key("method").value("POST");

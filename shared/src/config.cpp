@@ -25,7 +25,9 @@ std::array<std::string, size_t(Setting::Count)> gValues;
 
 }  // namespace
 
-const char* settingName(Setting s) { return kDefs[size_t(s)].name; }
+const char* settingName(Setting s) {
+  return kDefs[size_t(s)].name;
+}
 
 void load(std::string_view envJson) {
   for (auto& v : gValues) v.clear();
@@ -60,13 +62,14 @@ bool isPlaceholder(std::string_view v) {
   for (char c : v) lower.push_back(char(tolower((unsigned char)c)));
   while (!lower.empty() && isspace((unsigned char)lower.back())) lower.pop_back();
   if (lower.empty()) return true;
-  static const char* kExact[] = {"changeme", "change-me", "change_me", "placeholder", "secret",
-                                 "todo", "none", "null", "undefined", "xxx", "test", "token"};
+  static const char* kExact[] = {"changeme",  "change-me", "change_me", "placeholder",
+                                 "secret",    "todo",      "none",      "null",
+                                 "undefined", "xxx",       "test",      "token"};
   for (const char* p : kExact) {
     if (lower == p) return true;
   }
-  if (lower.rfind("your-", 0) == 0 || lower.rfind("your_", 0) == 0 ||
-      lower.rfind("<", 0) == 0 || lower.rfind("replace", 0) == 0) {
+  if (lower.rfind("your-", 0) == 0 || lower.rfind("your_", 0) == 0 || lower.rfind("<", 0) == 0 ||
+      lower.rfind("replace", 0) == 0) {
     return true;
   }
   // A run of one repeated character ("xxxxxxxx", "00000000") is a placeholder too.

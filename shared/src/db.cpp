@@ -83,9 +83,15 @@ Result runOne(std::string_view op, const Stmt& s, Read where) {
   return r;
 }
 
-Result all(const Stmt& s, Read where) { return runOne("all", s, where); }
-Result first(const Stmt& s, Read where) { return runOne("first", s, where); }
-Result run(const Stmt& s) { return runOne("run", s, Read::Primary); }
+Result all(const Stmt& s, Read where) {
+  return runOne("all", s, where);
+}
+Result first(const Stmt& s, Read where) {
+  return runOne("first", s, where);
+}
+Result run(const Stmt& s) {
+  return runOne("run", s, Read::Primary);
+}
 
 std::vector<Result> batch(const std::vector<Stmt>& stmts, std::string* error) {
   json::JsonWriter w;

@@ -135,8 +135,12 @@ fn::Response dispatch(const uint8_t* blob, size_t len) {
 
 }  // namespace
 
-GUEST_EXPORT("guest_alloc") void* guestAlloc(size_t n) { return malloc(n ? n : 1); }
-GUEST_EXPORT("guest_free") void guestFree(void* p) { free(p); }
+GUEST_EXPORT("guest_alloc") void* guestAlloc(size_t n) {
+  return malloc(n ? n : 1);
+}
+GUEST_EXPORT("guest_free") void guestFree(void* p) {
+  free(p);
+}
 GUEST_EXPORT("guest_init") void guestInit(const char* env, size_t len) {
   config::load(std::string_view(env, len));
 }
@@ -144,4 +148,6 @@ GUEST_EXPORT("guest_handle") size_t guestHandle(const uint8_t* blob, size_t len)
   setReply(dispatch(blob, len));
   return gReply.size();
 }
-GUEST_EXPORT("guest_result") const uint8_t* guestResult() { return gReply.data(); }
+GUEST_EXPORT("guest_result") const uint8_t* guestResult() {
+  return gReply.data();
+}

@@ -20,7 +20,9 @@ constexpr double kDayMs = 24 * kHourMs;
 std::string str(const json::Object& r, const char* k) {
   return std::string(json::getString(r, k).value_or(""));
 }
-int64_t num(const json::Object& r, const char* k) { return json::getInt(r, k).value_or(0); }
+int64_t num(const json::Object& r, const char* k) {
+  return json::getInt(r, k).value_or(0);
+}
 
 Result<std::optional<Row>> oneRow(const Stmt& s) {
   db::Result r = db::first(s);
@@ -50,8 +52,8 @@ constexpr const char* kRowColumns =
 // row, and (reason, ref) makes it once in any case.
 Result<bool> moveAndRefund(Stmt change, int64_t userId, int64_t refund, int64_t id, double now) {
   std::string err;
-  auto res = db::batch({std::move(change), ledger::refundIfChanged(userId, refund, ledgerRef(id), now)},
-                       &err);
+  auto res = db::batch(
+      {std::move(change), ledger::refundIfChanged(userId, refund, ledgerRef(id), now)}, &err);
   if (res.size() != 2) return {Error::Unavailable, err};
   return res[0].changes() >= 1;
 }
@@ -68,7 +70,9 @@ Status queueCall(std::string_view model, std::string_view path, std::string_view
 
 }  // namespace
 
-const char* kindName(Kind k) { return k == Kind::Thumbnail ? "thumbnail" : "image"; }
+const char* kindName(Kind k) {
+  return k == Kind::Thumbnail ? "thumbnail" : "image";
+}
 
 int64_t newId() {
   uint64_t r;
@@ -76,24 +80,31 @@ int64_t newId() {
   return int64_t(r & ((uint64_t(1) << 47) - 1)) + 1;
 }
 
-std::string ledgerRef(int64_t id) { return "gen:" + std::to_string(id); }
+std::string ledgerRef(int64_t id) {
+  return "gen:" + std::to_string(id);
+}
 
-double dayStart(double nowMs) { return double(int64_t(nowMs / kDayMs)) * kDayMs; }
+double dayStart(double nowMs) {
+  return double(int64_t(nowMs / kDayMs)) * kDayMs;
+}
 
 // ---- asking -------------------------------------------------------------------------------------
 
 // The free rows of today that count: of any kind for images, thumbnails for thumbnails.
-#define FREE_USED(user, since, kind)                                                       \
-  "(SELECT COUNT(*) FROM generations WHERE user_id = " user " AND free_tier = 1 AND "      \
-  "status NOT IN ('failed', 'cancelled') AND created_ms >= " since " AND (" kind " = '' OR " \
+#define FREE_USED(user, since, kind)                                             \
+  "(SELECT COUNT(*) FROM generations WHERE user_id = " user                      \
+  " AND free_tier = 1 AND "                                                      \
+  "status NOT IN ('failed', 'cancelled') AND created_ms >= " since " AND (" kind \
+  " = '' OR "                                                                    \
   "kind = " kind "))"
 
 Result<Usage> usageToday(int64_t userId, Kind kind, double nowMs) {
-  db::Result r = db::first(Stmt("SELECT (SELECT credits FROM users WHERE id = ?1) AS credits, " FREE_USED(
-                                    "?1", "?2", "?3") " AS free_used")
-                               .bind(userId)
-                               .bind(dayStart(nowMs))
-                               .bind(kind == Kind::Thumbnail ? "thumbnail" : ""));
+  db::Result r =
+      db::first(Stmt("SELECT (SELECT credits FROM users WHERE id = ?1) AS credits, " FREE_USED(
+                         "?1", "?2", "?3") " AS free_used")
+                    .bind(userId)
+                    .bind(dayStart(nowMs))
+                    .bind(kind == Kind::Thumbnail ? "thumbnail" : ""));
   auto row = r.first();
   if (!row) return {Error::Unavailable, r.error()};
   return Usage{num(*row, "credits"), num(*row, "free_used")};
@@ -112,16 +123,31 @@ Status create(const NewGeneration& g) {
       "WHEN ?16 = 1 AND " FREE_USED("?2", "?17", "?18") " >= ?14 THEN 'over_free' "
       "ELSE ?8 END, ?9, ?10, ?19, ?20, ?21, CASE WHEN ?8 = 'completed' THEN ?21 END, "
       "CASE WHEN ?8 = 'completed' THEN ?21 END, ?21)");
-  insert.bind(g.id).bind(g.userId).bind(g.chatId).bind(kindName(g.kind)).bind(g.model)
+  insert.bind(g.id)
+      .bind(g.userId)
+      .bind(g.chatId)
+      .bind(kindName(g.kind))
+      .bind(g.model)
       .bind(g.prompt);
-  if (g.paramsJson.empty()) insert.bindNull(); else insert.bind(g.paramsJson);
-  insert.bind(completed ? "completed" : "queued").bind(g.cost).bind(g.freeTier)
-      .bind(config::getInt(Setting::QUEUE_MAX_TOTAL, 100)).bind(g.nowMs - kHourMs)
+  if (g.paramsJson.empty())
+    insert.bindNull();
+  else
+    insert.bind(g.paramsJson);
+  insert.bind(completed ? "completed" : "queued")
+      .bind(g.cost)
+      .bind(g.freeTier)
+      .bind(config::getInt(Setting::QUEUE_MAX_TOTAL, 100))
+      .bind(g.nowMs - kHourMs)
       .bind(config::getInt(Setting::GENERATIONS_PER_HOUR, 10))
-      .bind(config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3)).bind(g.checkQueueLimits)
-      .bind(g.checkFree).bind(dayStart(g.nowMs))
+      .bind(config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3))
+      .bind(g.checkQueueLimits)
+      .bind(g.checkFree)
+      .bind(dayStart(g.nowMs))
       .bind(g.kind == Kind::Thumbnail ? "thumbnail" : "");
-  if (completed) insert.bind(g.completedR2Key); else insert.bindNull();
+  if (completed)
+    insert.bind(g.completedR2Key);
+  else
+    insert.bindNull();
   insert.bind(g.updateId).bind(g.nowMs);
   std::vector<Stmt> batch;
   batch.push_back(std::move(insert));
@@ -159,24 +185,38 @@ Result<std::optional<Row>> bySourceUpdate(int64_t updateId) {
 }
 
 Result<std::optional<Row>> activeOf(int64_t userId) {
-  return oneRow(Stmt(std::string(kRowColumns) + "user_id = ?1 AND status IN ('queued', 'processing')")
-                    .bind(userId));
+  return oneRow(
+      Stmt(std::string(kRowColumns) + "user_id = ?1 AND status IN ('queued', 'processing')")
+          .bind(userId));
 }
 
 Result<std::optional<Row>> owned(int64_t id, int64_t userId, std::optional<Kind> kind) {
-  return oneRow(Stmt(std::string(kRowColumns) + "id = ?1 AND user_id = ?2 AND (?3 = '' OR kind = ?3)")
-                    .bind(id)
-                    .bind(userId)
-                    .bind(kind ? kindName(*kind) : ""));
+  return oneRow(
+      Stmt(std::string(kRowColumns) + "id = ?1 AND user_id = ?2 AND (?3 = '' OR kind = ?3)")
+          .bind(id)
+          .bind(userId)
+          .bind(kind ? kindName(*kind) : ""));
 }
 
 // ---- the queue object ---------------------------------------------------------------------------
 
 Status sendToQueue(std::string_view model, const QueueJob& job) {
   json::JsonWriter body;
-  body.beginObject().key("id").value(job.id).key("user").value(job.userId).key("chat")
-      .value(job.chatId).key("lang").value(job.lang).key("prompt").value(job.prompt)
-      .key("cost").value(job.cost).key("free_left").value(job.freeLeft);
+  body.beginObject()
+      .key("id")
+      .value(job.id)
+      .key("user")
+      .value(job.userId)
+      .key("chat")
+      .value(job.chatId)
+      .key("lang")
+      .value(job.lang)
+      .key("prompt")
+      .value(job.prompt)
+      .key("cost")
+      .value(job.cost)
+      .key("free_left")
+      .value(job.freeLeft);
   if (!job.thumbJson.empty()) body.key("thumb").raw(job.thumbJson);
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
@@ -186,7 +226,9 @@ Status cancelInQueue(std::string_view model, int64_t id) {
   return queueCall(model, "/cancel", "{\"id\":" + std::to_string(id) + "}");
 }
 
-Status kickQueue(std::string_view model) { return queueCall(model, "/kick", ""); }
+Status kickQueue(std::string_view model) {
+  return queueCall(model, "/kick", "");
+}
 
 Result<int64_t> ensureQueued(std::string_view model, const std::vector<int64_t>& ids) {
   json::JsonWriter body;
@@ -198,8 +240,8 @@ Result<int64_t> ensureQueued(std::string_view model, const std::vector<int64_t>&
   simdjson::dom::parser p;
   json::Object o;
   if (a->status != 200 || p.parse(a->text()).get(o) != simdjson::SUCCESS) {
-    return {Error::Unavailable, "queue " + std::string(model) + "/ensure answered " +
-                                    std::to_string(a->status)};
+    return {Error::Unavailable,
+            "queue " + std::string(model) + "/ensure answered " + std::to_string(a->status)};
   }
   return json::getInt(o, "added").value_or(0);
 }
@@ -208,14 +250,16 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
   if (row.status != "queued") return true;
   const bool thumb = row.kind == "thumbnail";
   if (thumb && row.thumbJson.empty()) return true;  // a basic thumbnail has no job
-  if (!gen::findModel(row.model)) return true;       // no longer configured: the watchdog ends it
-  QueueJob job{row.id, row.userId, row.chatId, row.cost, std::string(lang),
-               thumb ? row.backgroundPrompt : row.prompt, -1, row.thumbJson};
+  if (!gen::findModel(row.model)) return true;      // no longer configured: the watchdog ends it
+  QueueJob job{row.id,   row.userId,        row.chatId,
+               row.cost, std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
+               -1,       row.thumbJson};
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
   Result<bool> a = abandon(row.id, row.userId, row.cost, nowMs);
-  if (!a) logger::error("generation " + std::to_string(row.id) + ": could not abandon: " + a.detail());
+  if (!a)
+    logger::error("generation " + std::to_string(row.id) + ": could not abandon: " + a.detail());
   return false;
 }
 
@@ -257,21 +301,23 @@ Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view err
 }
 
 Result<bool> abandon(int64_t id, int64_t userId, int64_t cost, double nowMs) {
-  return moveAndRefund(Stmt("UPDATE generations SET status = 'failed', error = 'queue unavailable', "
-                            "finished_ms = ?2, updated_ms = ?2 WHERE id = ?1 AND status = 'queued'")
-                           .bind(id)
-                           .bind(nowMs),
-                       userId, cost, id, nowMs);
+  return moveAndRefund(
+      Stmt("UPDATE generations SET status = 'failed', error = 'queue unavailable', "
+           "finished_ms = ?2, updated_ms = ?2 WHERE id = ?1 AND status = 'queued'")
+          .bind(id)
+          .bind(nowMs),
+      userId, cost, id, nowMs);
 }
 
 Result<bool> cancel(int64_t id, int64_t userId, int64_t cost, double nowMs) {
-  return moveAndRefund(Stmt("UPDATE generations SET status = 'cancelled', error = 'cancelled by the "
-                            "user', finished_ms = ?3, updated_ms = ?3 WHERE id = ?1 AND user_id = ?2 "
-                            "AND status IN ('queued', 'processing')")
-                           .bind(id)
-                           .bind(userId)
-                           .bind(nowMs),
-                       userId, cost, id, nowMs);
+  return moveAndRefund(
+      Stmt("UPDATE generations SET status = 'cancelled', error = 'cancelled by the "
+           "user', finished_ms = ?3, updated_ms = ?3 WHERE id = ?1 AND user_id = ?2 "
+           "AND status IN ('queued', 'processing')")
+          .bind(id)
+          .bind(userId)
+          .bind(nowMs),
+      userId, cost, id, nowMs);
 }
 
 Result<std::string> status(int64_t id) {
@@ -282,7 +328,8 @@ Result<std::string> status(int64_t id) {
 }
 
 Status setEnhancedPrompt(int64_t id, std::string_view prompt) {
-  db::Result r = db::run(Stmt("UPDATE generations SET enhanced_prompt = ?2 WHERE id = ?1").bind(id).bind(prompt));
+  db::Result r = db::run(
+      Stmt("UPDATE generations SET enhanced_prompt = ?2 WHERE id = ?1").bind(id).bind(prompt));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   return {};
 }
@@ -332,7 +379,8 @@ Result<std::vector<Unnotified>> unnotifiedTimeouts(int64_t limit) {
 }
 
 Status markNotified(int64_t id, double nowMs) {
-  db::Result r = db::run(Stmt("UPDATE generations SET notified_ms = ?2 WHERE id = ?1").bind(id).bind(nowMs));
+  db::Result r =
+      db::run(Stmt("UPDATE generations SET notified_ms = ?2 WHERE id = ?1").bind(id).bind(nowMs));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   return {};
 }
@@ -343,7 +391,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> queued(int64_t limit) {
                              .bind(limit));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   std::vector<std::pair<std::string, int64_t>> out;
-  for (size_t i = 0; i < r.size(); i++) out.emplace_back(str(r.row(i), "model"), num(r.row(i), "id"));
+  for (size_t i = 0; i < r.size(); i++)
+    out.emplace_back(str(r.row(i), "model"), num(r.row(i), "id"));
   return out;
 }
 
@@ -378,7 +427,8 @@ namespace {
 Result<std::vector<Stored>> storedOf(db::Result r) {
   if (!r.ok()) return {Error::Unavailable, r.error()};
   std::vector<Stored> out;
-  for (size_t i = 0; i < r.size(); i++) out.push_back({num(r.row(i), "id"), str(r.row(i), "r2_key")});
+  for (size_t i = 0; i < r.size(); i++)
+    out.push_back({num(r.row(i), "id"), str(r.row(i), "r2_key")});
   return out;
 }
 }  // namespace
@@ -409,7 +459,8 @@ Status clearKeys(const std::vector<int64_t>& ids, double nowMs) {
   return {};
 }
 
-// ---- the gallery ----------------------------------------------------------------------------------
+// ---- the gallery
+// ----------------------------------------------------------------------------------
 
 namespace {
 
@@ -536,7 +587,8 @@ Status clearKey(int64_t userId, int64_t id) {
   return {};
 }
 
-// ---- reading for others --------------------------------------------------------------------------
+// ---- reading for others
+// --------------------------------------------------------------------------
 
 Result<std::optional<Public>> publicStatus(int64_t id) {
   db::Result r = db::first(Stmt("SELECT id, model, status, created_ms, started_ms, finished_ms "

@@ -38,7 +38,9 @@ Reply collect(int32_t len) {
 
 }  // namespace
 
-Reply d1(std::string_view req) { return collect(host_d1(req.data(), req.size())); }
+Reply d1(std::string_view req) {
+  return collect(host_d1(req.data(), req.size()));
+}
 Reply r2(std::string_view req, std::span<const uint8_t> body) {
   return collect(host_r2(req.data(), req.size(), body.data(), body.size()));
 }
@@ -48,7 +50,9 @@ Reply fetch(std::string_view req, std::span<const uint8_t> body) {
 Reply doFetch(std::string_view req, std::span<const uint8_t> body) {
   return collect(host_do_fetch(req.data(), req.size(), body.data(), body.size()));
 }
-Reply storage(std::string_view req) { return collect(host_storage(req.data(), req.size())); }
+Reply storage(std::string_view req) {
+  return collect(host_storage(req.data(), req.size()));
+}
 Reply ai(std::string_view req, std::span<const uint8_t> body) {
   return collect(host_ai(req.data(), req.size(), body.data(), body.size()));
 }
@@ -62,15 +66,29 @@ void sleepMs(int64_t ms) {
   collect(host_sleep(req.data(), req.size()));
 }
 
-double nowMs() { return host_now_ms(); }
-void randomBytes(void* dst, size_t len) { host_random(dst, len); }
-void defer(std::string_view event) { host_defer(event.data(), event.size()); }
+double nowMs() {
+  return host_now_ms();
+}
+void randomBytes(void* dst, size_t len) {
+  host_random(dst, len);
+}
+void defer(std::string_view event) {
+  host_defer(event.data(), event.size());
+}
 
 }  // namespace host
 
 namespace logger {
-void debug(std::string_view m) { host_log(0, m.data(), m.size()); }
-void info(std::string_view m) { host_log(1, m.data(), m.size()); }
-void warn(std::string_view m) { host_log(2, m.data(), m.size()); }
-void error(std::string_view m) { host_log(3, m.data(), m.size()); }
+void debug(std::string_view m) {
+  host_log(0, m.data(), m.size());
+}
+void info(std::string_view m) {
+  host_log(1, m.data(), m.size());
+}
+void warn(std::string_view m) {
+  host_log(2, m.data(), m.size());
+}
+void error(std::string_view m) {
+  host_log(3, m.data(), m.size());
+}
 }  // namespace logger

@@ -34,14 +34,32 @@ void host_random(void* dst, size_t len) {
   auto* p = static_cast<unsigned char*>(dst);
   for (size_t i = 0; i < len; i++) p[i] = static_cast<unsigned char>(rd());
 }
-void host_take_result(void* dst, size_t len) { memcpy(dst, gResult.data(), len); }
+void host_take_result(void* dst, size_t len) {
+  memcpy(dst, gResult.data(), len);
+}
 void host_defer(const char*, size_t) {}
-int32_t host_d1(const char*, size_t) { return noBinding(); }
-int32_t host_r2(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
-int32_t host_fetch(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
-int32_t host_do_fetch(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
-int32_t host_storage(const char*, size_t) { return noBinding(); }
-int32_t host_sleep(const char*, size_t) { return noBinding(); }
-int32_t host_invoke(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
-int32_t host_ai(const char*, size_t, const uint8_t*, size_t) { return noBinding(); }
+int32_t host_d1(const char*, size_t) {
+  return noBinding();
+}
+int32_t host_r2(const char*, size_t, const uint8_t*, size_t) {
+  return noBinding();
+}
+int32_t host_fetch(const char*, size_t, const uint8_t*, size_t) {
+  return noBinding();
+}
+int32_t host_do_fetch(const char*, size_t, const uint8_t*, size_t) {
+  return noBinding();
+}
+int32_t host_storage(const char*, size_t) {
+  return noBinding();
+}
+int32_t host_sleep(const char*, size_t) {
+  return noBinding();
+}
+int32_t host_invoke(const char*, size_t, const uint8_t*, size_t) {
+  return noBinding();
+}
+int32_t host_ai(const char*, size_t, const uint8_t*, size_t) {
+  return noBinding();
+}
 }

@@ -12,12 +12,12 @@ struct Row {
 
 constexpr Row kRows[] = {
 #define I18N_X(id, en, ru, he, fa) {#id, {en, ru, he, fa}},
-#include "shared/i18n/core.inc"
-#include "shared/i18n/generate.inc"
-#include "shared/i18n/payments.inc"
-#include "shared/i18n/gallery.inc"
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/core.inc"
+#include "shared/i18n/gallery.inc"
+#include "shared/i18n/generate.inc"
 #include "shared/i18n/menu.inc"
+#include "shared/i18n/payments.inc"
 #include "shared/i18n/trust.inc"
 #undef I18N_X
 };
@@ -57,8 +57,12 @@ bool insideTag(const std::string& out) {
   return lt != std::string::npos && out.find('>', lt) == std::string::npos;
 }
 
-bool asciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool asciiWord(char c) { return asciiAlpha(c) || (c >= '0' && c <= '9') || c == '_'; }
+bool asciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool asciiWord(char c) {
+  return asciiAlpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
 
 // Renders one template. In a right-to-left language it isolates, besides every value, the Latin
 // islands written in the template itself: a <code> span as a whole (isolates outside the tag, so
@@ -139,13 +143,27 @@ struct Renderer {
         continue;
       }
       switch (v->kind()) {
-        case Arg::Kind::Text: value(v->text()); break;
-        case Arg::Kind::Number: value(number(loc, v->number())); break;
-        case Arg::Kind::Markup: out.append(v->text()); break;
-        case Arg::Kind::Rubles: value(rubles(loc, v->number())); break;
-        case Arg::Kind::Signed: value(signedNumber(loc, v->number())); break;
-        case Arg::Kind::Date: value(date(loc, double(v->number()), true)); break;
-        case Arg::Kind::Duration: value(duration(loc, v->number())); break;
+        case Arg::Kind::Text:
+          value(v->text());
+          break;
+        case Arg::Kind::Number:
+          value(number(loc, v->number()));
+          break;
+        case Arg::Kind::Markup:
+          out.append(v->text());
+          break;
+        case Arg::Kind::Rubles:
+          value(rubles(loc, v->number()));
+          break;
+        case Arg::Kind::Signed:
+          value(signedNumber(loc, v->number()));
+          break;
+        case Arg::Kind::Date:
+          value(date(loc, double(v->number()), true));
+          break;
+        case Arg::Kind::Duration:
+          value(duration(loc, v->number()));
+          break;
       }
       i = end;
     }
@@ -199,17 +217,23 @@ std::string digitsFor(Locale loc, std::string s) {
 
 std::string_view groupSeparator(Locale loc) {
   switch (loc.lang) {
-    case Lang::Ru: return "\xC2\xA0";  // no-break space
-    case Lang::Fa: return loc.nativeDigits ? "\xD9\xAC" : ",";  // U+066C Arabic thousands sep.
-    default: return ",";
+    case Lang::Ru:
+      return "\xC2\xA0";  // no-break space
+    case Lang::Fa:
+      return loc.nativeDigits ? "\xD9\xAC" : ",";  // U+066C Arabic thousands sep.
+    default:
+      return ",";
   }
 }
 
 std::string_view decimalSeparator(Locale loc) {
   switch (loc.lang) {
-    case Lang::Ru: return ",";
-    case Lang::Fa: return loc.nativeDigits ? "\xD9\xAB" : ".";  // U+066B Arabic decimal sep.
-    default: return ".";
+    case Lang::Ru:
+      return ",";
+    case Lang::Fa:
+      return loc.nativeDigits ? "\xD9\xAB" : ".";  // U+066B Arabic decimal sep.
+    default:
+      return ".";
   }
 }
 
@@ -224,7 +248,9 @@ std::string grouped(Locale loc, uint64_t n) {
   return digitsFor(loc, out);
 }
 
-std::string twoDigits(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+std::string twoDigits(int v) {
+  return (v < 10 ? "0" : "") + std::to_string(v);
+}
 
 // Howard Hinnant's civil_from_days: days since 1970-01-01 -> y, m (1-12), d.
 void civil(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
@@ -279,17 +305,21 @@ const char* code(Lang lang) {
   return kCodes[size_t(lang)];
 }
 
-bool isRtl(Lang lang) { return lang == Lang::He || lang == Lang::Fa; }
+bool isRtl(Lang lang) {
+  return lang == Lang::He || lang == Lang::Fa;
+}
 
-const char* msgName(Msg m) { return kRows[size_t(m)].name; }
+const char* msgName(Msg m) {
+  return kRows[size_t(m)].name;
+}
 
 std::string categoryName(std::string_view category, Lang lang) {
   static const std::pair<std::string_view, Msg> kCategories[] = {
-      {"general", Msg::CategoryGeneral},     {"gaming", Msg::CategoryGaming},
-      {"tech", Msg::CategoryTech},           {"education", Msg::CategoryEducation},
-      {"vlog", Msg::CategoryVlog},           {"music", Msg::CategoryMusic},
-      {"news", Msg::CategoryNews},           {"cooking", Msg::CategoryCooking},
-      {"fitness", Msg::CategoryFitness},     {"business", Msg::CategoryBusiness},
+      {"general", Msg::CategoryGeneral}, {"gaming", Msg::CategoryGaming},
+      {"tech", Msg::CategoryTech},       {"education", Msg::CategoryEducation},
+      {"vlog", Msg::CategoryVlog},       {"music", Msg::CategoryMusic},
+      {"news", Msg::CategoryNews},       {"cooking", Msg::CategoryCooking},
+      {"fitness", Msg::CategoryFitness}, {"business", Msg::CategoryBusiness},
       {"travel", Msg::CategoryTravel}};
   for (const auto& [name, m] : kCategories) {
     if (name == category) return text(m, lang);
@@ -308,8 +338,10 @@ const char* pluralName(Plural p) {
 Plural pluralOf(Lang lang, int64_t n) {
   uint64_t i = uint64_t(n < 0 ? -n : n);
   switch (lang) {
-    case Lang::En: return i == 1 ? Plural::One : Plural::Other;
-    case Lang::Fa: return i <= 1 ? Plural::One : Plural::Other;  // i = 0 or n = 1
+    case Lang::En:
+      return i == 1 ? Plural::One : Plural::Other;
+    case Lang::Fa:
+      return i <= 1 ? Plural::One : Plural::Other;  // i = 0 or n = 1
     case Lang::Ru: {
       uint64_t m10 = i % 10, m100 = i % 100;
       if (m10 == 1 && m100 != 11) return Plural::One;
@@ -321,11 +353,14 @@ Plural pluralOf(Lang lang, int64_t n) {
       if (i == 2) return Plural::Two;
       if (i > 10 && i % 10 == 0) return Plural::Many;
       return Plural::Other;
-    default: return Plural::Other;
+    default:
+      return Plural::Other;
   }
 }
 
-const char* text(Msg m, Lang lang) { return kRows[size_t(m)].texts[size_t(lang)]; }
+const char* text(Msg m, Lang lang) {
+  return kRows[size_t(m)].texts[size_t(lang)];
+}
 
 std::string formatText(std::string_view tmpl, Locale loc, i18n::Values values) {
   return formatText(tmpl, loc, ValueSpan(values.begin(), values.size()));
@@ -335,7 +370,9 @@ std::string format(Msg m, Locale loc, i18n::Values values) {
   return formatText(text(m, loc.lang), loc, ValueSpan(values.begin(), values.size()));
 }
 
-std::string format(Msg m, Locale loc) { return formatText(text(m, loc.lang), loc, ValueSpan()); }
+std::string format(Msg m, Locale loc) {
+  return formatText(text(m, loc.lang), loc, ValueSpan());
+}
 
 std::string format(Msg m, Locale loc, ValueSpan values) {
   return formatText(text(m, loc.lang), loc, values);
@@ -348,7 +385,6 @@ std::string formatText(std::string_view tmpl, Locale loc, ValueSpan values) {
   r.run(tmpl, nullptr);
   return out;
 }
-
 
 std::string plainText(std::string_view html) {
   std::string out;
@@ -408,15 +444,21 @@ std::string date(Locale loc, double epochMs, bool withTime) {
                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   static const char* kRu[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
                               "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
-  static const char* kHe[] = {"בינואר", "בפברואר", "במרץ",     "באפריל",   "במאי",     "ביוני",
+  static const char* kHe[] = {"בינואר", "בפברואר", "במרץ",    "באפריל",   "במאי",    "ביוני",
                               "ביולי",  "באוגוסט", "בספטמבר", "באוקטובר", "בנובמבר", "בדצמבר"};
-  static const char* kFa[] = {"فروردین", "اردیبهشت", "خرداد", "تیر",  "مرداد", "شهریور",
-                              "مهر",     "آبان",     "آذر",   "دی",   "بهمن",  "اسفند"};
+  static const char* kFa[] = {"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+                              "مهر",     "آبان",     "آذر",   "دی",  "بهمن",  "اسفند"};
   std::string out;
   switch (loc.lang) {
-    case Lang::En: out = std::to_string(d) + " " + kEn[m - 1] + " " + std::to_string(y); break;
-    case Lang::Ru: out = std::to_string(d) + " " + kRu[m - 1] + " " + std::to_string(y); break;
-    case Lang::He: out = std::to_string(d) + " " + kHe[m - 1] + " " + std::to_string(y); break;
+    case Lang::En:
+      out = std::to_string(d) + " " + kEn[m - 1] + " " + std::to_string(y);
+      break;
+    case Lang::Ru:
+      out = std::to_string(d) + " " + kRu[m - 1] + " " + std::to_string(y);
+      break;
+    case Lang::He:
+      out = std::to_string(d) + " " + kHe[m - 1] + " " + std::to_string(y);
+      break;
     case Lang::Fa: {
       int64_t jy;
       int jm, jd;
@@ -425,10 +467,12 @@ std::string date(Locale loc, double epochMs, bool withTime) {
             digitsFor(loc, std::to_string(jy));
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (withTime) {
-    std::string hm = digitsFor(loc, twoDigits(int(sod / 3600)) + ":" + twoDigits(int(sod / 60 % 60)));
+    std::string hm =
+        digitsFor(loc, twoDigits(int(sod / 3600)) + ":" + twoDigits(int(sod / 60 % 60)));
     out += (loc.lang == Lang::Fa ? "\xD8\x8C " : ", ") + hm + " UTC";  // Persian comma U+060C
   }
   return out;
@@ -439,26 +483,38 @@ std::string duration(Locale loc, int64_t seconds) {
   auto n = [&](int64_t v) { return number(loc, v); };
   auto secs = [&](int64_t s) -> std::string {
     switch (loc.lang) {
-      case Lang::Ru: return n(s) + " с";
-      case Lang::He: return s == 1 ? "שנייה" : n(s) + " שניות";
-      case Lang::Fa: return n(s) + " ثانیه";
-      default: return n(s) + " s";
+      case Lang::Ru:
+        return n(s) + " с";
+      case Lang::He:
+        return s == 1 ? "שנייה" : n(s) + " שניות";
+      case Lang::Fa:
+        return n(s) + " ثانیه";
+      default:
+        return n(s) + " s";
     }
   };
   auto mins = [&](int64_t v) -> std::string {
     switch (loc.lang) {
-      case Lang::Ru: return n(v) + " мин";
-      case Lang::He: return v == 1 ? "דקה" : n(v) + " דקות";
-      case Lang::Fa: return n(v) + " دقیقه";
-      default: return n(v) + " min";
+      case Lang::Ru:
+        return n(v) + " мин";
+      case Lang::He:
+        return v == 1 ? "דקה" : n(v) + " דקות";
+      case Lang::Fa:
+        return n(v) + " دقیقه";
+      default:
+        return n(v) + " min";
     }
   };
   auto hours = [&](int64_t v) -> std::string {
     switch (loc.lang) {
-      case Lang::Ru: return n(v) + " ч";
-      case Lang::He: return v == 1 ? "שעה" : v == 2 ? "שעתיים" : n(v) + " שעות";
-      case Lang::Fa: return n(v) + " ساعت";
-      default: return n(v) + " h";
+      case Lang::Ru:
+        return n(v) + " ч";
+      case Lang::He:
+        return v == 1 ? "שעה" : v == 2 ? "שעתיים" : n(v) + " שעות";
+      case Lang::Fa:
+        return n(v) + " ساعت";
+      default:
+        return n(v) + " h";
     }
   };
   if (seconds < 60) return secs(seconds);
@@ -467,9 +523,12 @@ std::string duration(Locale loc, int64_t seconds) {
   int64_t h = totalMin / 60, m = totalMin % 60;
   if (m == 0) return hours(h);
   switch (loc.lang) {
-    case Lang::He: return hours(h) + " ו\xD6\xBE" + mins(m);  // ו־5 דקות (maqaf)
-    case Lang::Fa: return hours(h) + " و " + mins(m);
-    default: return hours(h) + " " + mins(m);
+    case Lang::He:
+      return hours(h) + " ו\xD6\xBE" + mins(m);  // ו־5 דקות (maqaf)
+    case Lang::Fa:
+      return hours(h) + " و " + mins(m);
+    default:
+      return hours(h) + " " + mins(m);
   }
 }
 

@@ -32,9 +32,9 @@ std::string visible(std::string s) {
 // Telegram's HTML parse mode: only these tags, properly nested; '<', '>' and '&' only as markup
 // or entities. Returns an empty string when the text parses, else what is wrong.
 std::string telegramHtmlError(std::string_view t) {
-  static const std::set<std::string> kTags = {"b", "strong", "i", "em", "u", "ins", "s", "strike",
-                                              "del", "code", "pre", "a", "tg-spoiler", "span",
-                                              "blockquote", "tg-emoji"};
+  static const std::set<std::string> kTags = {
+      "b",   "strong", "i",   "em", "u",          "ins",  "s",          "strike",
+      "del", "code",   "pre", "a",  "tg-spoiler", "span", "blockquote", "tg-emoji"};
   std::vector<std::string> open;
   for (size_t i = 0; i < t.size(); i++) {
     if (t[i] == '>') return "stray '>' at " + std::to_string(i);
@@ -93,7 +93,8 @@ std::vector<std::pair<std::string, std::string_view>> branches(std::string_view 
 
 // Placeholders of a template (plural keys included, branch contents looked into) and the
 // categories each plural construct names.
-void scan(std::string_view t, std::set<std::string>& keys, std::vector<std::set<std::string>>& plurals) {
+void scan(std::string_view t, std::set<std::string>& keys,
+          std::vector<std::set<std::string>>& plurals) {
   for (size_t i = 0; i < t.size(); i++) {
     if (t[i] != '{') continue;
     size_t e = closingBrace(t, i);
@@ -134,14 +135,18 @@ TEST_CASE("plural categories follow CLDR for each language", "[i18n]") {
   const int64_t ns[] = {0, 1, 2, 3, 5, 11, 12, 14, 21, 22, 25, 100, 101, 111};
   // Expected category per number, in the order of ns.
   const std::map<Lang, std::vector<const char*>> want = {
-      {Lang::En, {"other", "one", "other", "other", "other", "other", "other", "other", "other",
-                  "other", "other", "other", "other", "other"}},
-      {Lang::Fa, {"one", "one", "other", "other", "other", "other", "other", "other", "other",
-                  "other", "other", "other", "other", "other"}},
-      {Lang::Ru, {"many", "one", "few", "few", "many", "many", "many", "many", "one", "few",
-                  "many", "many", "one", "many"}},
-      {Lang::He, {"other", "one", "two", "other", "other", "other", "other", "other", "other",
-                  "other", "other", "many", "other", "other"}},
+      {Lang::En,
+       {"other", "one", "other", "other", "other", "other", "other", "other", "other", "other",
+        "other", "other", "other", "other"}},
+      {Lang::Fa,
+       {"one", "one", "other", "other", "other", "other", "other", "other", "other", "other",
+        "other", "other", "other", "other"}},
+      {Lang::Ru,
+       {"many", "one", "few", "few", "many", "many", "many", "many", "one", "few", "many", "many",
+        "one", "many"}},
+      {Lang::He,
+       {"other", "one", "two", "other", "other", "other", "other", "other", "other", "other",
+        "other", "many", "other", "other"}},
   };
   for (const auto& [lang, cats] : want) {
     for (size_t k = 0; k < std::size(ns); k++) {
@@ -155,18 +160,22 @@ TEST_CASE("a count agrees with its noun in every language", "[i18n]") {
   const int64_t ns[] = {0, 1, 2, 3, 5, 11, 12, 14, 21, 22, 25, 100, 101, 111};
   // /balance's title, as the reader sees it (digits per language, no isolates).
   const std::map<Lang, std::vector<std::string>> want = {
-      {Lang::En, {"0 credits", "1 credit", "2 credits", "3 credits", "5 credits", "11 credits",
-                  "12 credits", "14 credits", "21 credits", "22 credits", "25 credits",
-                  "100 credits", "101 credits", "111 credits"}},
-      {Lang::Ru, {"0 кредитов", "1 кредит", "2 кредита", "3 кредита", "5 кредитов", "11 кредитов",
-                  "12 кредитов", "14 кредитов", "21 кредит", "22 кредита", "25 кредитов",
-                  "100 кредитов", "101 кредит", "111 кредитов"}},
-      {Lang::He, {"0 קרדיטים", "קרדיט אחד", "2 קרדיטים", "3 קרדיטים", "5 קרדיטים", "11 קרדיטים",
-                  "12 קרדיטים", "14 קרדיטים", "21 קרדיטים", "22 קרדיטים", "25 קרדיטים",
-                  "100 קרדיטים", "101 קרדיטים", "111 קרדיטים"}},
-      {Lang::Fa, {"۰ اعتبار", "۱ اعتبار", "۲ اعتبار", "۳ اعتبار", "۵ اعتبار", "۱۱ اعتبار",
-                  "۱۲ اعتبار", "۱۴ اعتبار", "۲۱ اعتبار", "۲۲ اعتبار", "۲۵ اعتبار", "۱۰۰ اعتبار",
-                  "۱۰۱ اعتبار", "۱۱۱ اعتبار"}},
+      {Lang::En,
+       {"0 credits", "1 credit", "2 credits", "3 credits", "5 credits", "11 credits", "12 credits",
+        "14 credits", "21 credits", "22 credits", "25 credits", "100 credits", "101 credits",
+        "111 credits"}},
+      {Lang::Ru,
+       {"0 кредитов", "1 кредит", "2 кредита", "3 кредита", "5 кредитов", "11 кредитов",
+        "12 кредитов", "14 кредитов", "21 кредит", "22 кредита", "25 кредитов", "100 кредитов",
+        "101 кредит", "111 кредитов"}},
+      {Lang::He,
+       {"0 קרדיטים", "קרדיט אחד", "2 קרדיטים", "3 קרדיטים", "5 קרדיטים", "11 קרדיטים", "12 קרדיטים",
+        "14 קרדיטים", "21 קרדיטים", "22 קרדיטים", "25 קרדיטים", "100 קרדיטים", "101 קרדיטים",
+        "111 קרדיטים"}},
+      {Lang::Fa,
+       {"۰ اعتبار", "۱ اعتبار", "۲ اعتبار", "۳ اعتبار", "۵ اعتبار", "۱۱ اعتبار", "۱۲ اعتبار",
+        "۱۴ اعتبار", "۲۱ اعتبار", "۲۲ اعتبار", "۲۵ اعتبار", "۱۰۰ اعتبار", "۱۰۱ اعتبار",
+        "۱۱۱ اعتبار"}},
   };
   for (const auto& [lang, forms] : want) {
     for (size_t k = 0; k < std::size(ns); k++) {
@@ -187,10 +196,11 @@ TEST_CASE("a count agrees with its noun in every language", "[i18n]") {
   // Hebrew has a dual for days; files, lines and images agree in every language.
   CHECK(visible(i18n::format(Msg::GalleryExpired, Lang::He, {{"days", 2}})).find("יומיים") !=
         std::string::npos);
-  CHECK(visible(i18n::format(Msg::Caption, Lang::En, {{"name", "a"}, {"language", "Go"},
-                                                      {"lines", 1}})) == "<b>a</b> · Go · 1 line");
-  CHECK(visible(i18n::format(Msg::Caption, Lang::Ru, {{"name", "a"}, {"language", "Go"},
-                                                      {"lines", 22}})) ==
+  CHECK(visible(i18n::format(Msg::Caption, Lang::En,
+                             {{"name", "a"}, {"language", "Go"}, {"lines", 1}})) ==
+        "<b>a</b> · Go · 1 line");
+  CHECK(visible(i18n::format(Msg::Caption, Lang::Ru,
+                             {{"name", "a"}, {"language", "Go"}, {"lines", 22}})) ==
         "<b>a</b> · Go · 22 строки");
   CHECK(visible(i18n::format(Msg::PreviewMoreLines, Lang::Ru, {{"count", 5}})) ==
         "… и ещё 5 строк");
@@ -243,13 +253,15 @@ TEST_CASE("numbers, money, dates and durations are written the reader's way", "[
   CHECK(i18n::duration(Lang::He, 7200) == "שעתיים");
   CHECK(i18n::duration(Lang::Fa, 120) == "۲ دقیقه");
   CHECK(visible(i18n::format(Msg::GenQueued, Lang::En,
-                             {{"position", 3}, {"model", "flux"}, {"wait", i18n::Arg::duration(120)},
-                              {"note", ""}})) ==
-        "🕐 #3 in the flux queue, about 2 min");
+                             {{"position", 3},
+                              {"model", "flux"},
+                              {"wait", i18n::Arg::duration(120)},
+                              {"note", ""}})) == "🕐 #3 in the flux queue, about 2 min");
   CHECK(visible(i18n::format(Msg::GenQueued, Lang::Fa,
-                             {{"position", 3}, {"model", "flux"}, {"wait", i18n::Arg::duration(120)},
-                              {"note", ""}})) ==
-        "🕐 نفر ۳ در صف flux؛ حدود ۲ دقیقه انتظار");
+                             {{"position", 3},
+                              {"model", "flux"},
+                              {"wait", i18n::Arg::duration(120)},
+                              {"note", ""}})) == "🕐 نفر ۳ در صف flux؛ حدود ۲ دقیقه انتظار");
 }
 
 TEST_CASE("values in right-to-left messages are isolated; tags stay intact", "[i18n]") {
@@ -270,7 +282,8 @@ TEST_CASE("values in right-to-left messages are isolated; tags stay intact", "[i
   std::string id = i18n::format(Msg::ErrorId, Lang::He, {{"id", "E12ab"}});
   CHECK(id.find(kFsi + "<code>E12ab</code>" + kPdi) != std::string::npos);
   // Numbers, amounts and signed changes are values too.
-  std::string pay = i18n::format(Msg::TopupPayButton, Lang::He, {{"amount", i18n::Arg::rubles(9900)}});
+  std::string pay =
+      i18n::format(Msg::TopupPayButton, Lang::He, {{"amount", i18n::Arg::rubles(9900)}});
   CHECK(pay == "לתשלום " + kFsi + "99\u00A0₽" + kPdi);
   std::string mv = i18n::format(Msg::BalanceMovement, Lang::He,
                                 {{"delta", i18n::Arg::signedNumber(-5)},
@@ -279,7 +292,8 @@ TEST_CASE("values in right-to-left messages are isolated; tags stay intact", "[i
   CHECK(mv.rfind(kFsi + "−5" + kPdi + " · יצירה · " + kFsi, 0) == 0);
   // Markup (a piece of another message) is substituted as it is.
   std::string note = i18n::format(Msg::GenRefunded, Lang::Fa, {{"cost", 2}});
-  std::string cancelled = i18n::format(Msg::GenCancelled, Lang::Fa, {{"refund", i18n::markup(note)}});
+  std::string cancelled =
+      i18n::format(Msg::GenCancelled, Lang::Fa, {{"refund", i18n::markup(note)}});
   CHECK(cancelled == "✅ تولید تصویر لغو شد. " + note);
   // A user's text with markup characters stays escaped and the isolates stay outside its tags.
   std::string prompt = i18n::format(Msg::GenChooseModel, Lang::He, {{"prompt", "a &lt;b&gt; c"}});
@@ -337,8 +351,10 @@ TEST_CASE("the catalog is complete and every message is well formed", "[i18n]") 
 
 TEST_CASE("ru, he and fa leave no English behind; labels fit", "[i18n]") {
   // Words that stay as they are in every language: product and brand names, units.
-  const std::set<std::string> kept = {"Telegram", "Stars", "YooKassa", "Kassa", "AI", "UTC", "MB",
-                                      "px", "TELEGRAM_PAYMENT_CHARGE_ID", "ID", "YouTube"};
+  const std::set<std::string> kept = {"Telegram", "Stars",  "YooKassa",
+                                      "Kassa",    "AI",     "UTC",
+                                      "MB",       "px",     "TELEGRAM_PAYMENT_CHARGE_ID",
+                                      "ID",       "YouTube"};
   for (size_t m = 0; m < size_t(Msg::Count); m++) {
     for (Lang lang : {Lang::Ru, Lang::He, Lang::Fa}) {
       std::string t = i18n::format(Msg(m), lang, {});
@@ -371,20 +387,38 @@ TEST_CASE("ru, he and fa leave no English behind; labels fit", "[i18n]") {
             i++;
           continue;
         }
-        if (isalpha((unsigned char)c)) word.push_back(c);
-        else flush();
+        if (isalpha((unsigned char)c))
+          word.push_back(c);
+        else
+          flush();
       }
       flush();
     }
   }
   // Buttons: short enough for one row on a phone.
-  const Msg buttons[] = {Msg::Yes, Msg::Cancel, Msg::BtnPreview, Msg::BtnDelete,
-                         Msg::LineNumbersButton, Msg::GenRegenerate, Msg::GenCancelYes,
-                         Msg::GenCancelNo, Msg::BtnTopUp, Msg::BtnCheckPayment, Msg::BtnGallery,
-                         Msg::GalBtnNewer, Msg::GalBtnOlder, Msg::GalBtnFav, Msg::GalBtnUnfav,
-                         Msg::GalBtnOpen, Msg::GalFilterAll, Msg::GalFilterImages,
-                         Msg::GalFilterThumbs, Msg::GalFilter7, Msg::GalFilter30,
-                         Msg::GalFilterAnyTime, Msg::GalFilterFav};
+  const Msg buttons[] = {Msg::Yes,
+                         Msg::Cancel,
+                         Msg::BtnPreview,
+                         Msg::BtnDelete,
+                         Msg::LineNumbersButton,
+                         Msg::GenRegenerate,
+                         Msg::GenCancelYes,
+                         Msg::GenCancelNo,
+                         Msg::BtnTopUp,
+                         Msg::BtnCheckPayment,
+                         Msg::BtnGallery,
+                         Msg::GalBtnNewer,
+                         Msg::GalBtnOlder,
+                         Msg::GalBtnFav,
+                         Msg::GalBtnUnfav,
+                         Msg::GalBtnOpen,
+                         Msg::GalFilterAll,
+                         Msg::GalFilterImages,
+                         Msg::GalFilterThumbs,
+                         Msg::GalFilter7,
+                         Msg::GalFilter30,
+                         Msg::GalFilterAnyTime,
+                         Msg::GalFilterFav};
   auto chars = [](std::string_view s) {
     size_t n = 0;
     for (unsigned char c : s) n += (c & 0xC0) != 0x80;

@@ -46,10 +46,11 @@ std::vector<Model> parseModels(std::string_view text, std::string* error) {
     Model m;
     m.name = std::string(json::getString(o, "name").value_or(""));
     m.provider = std::string(json::getString(o, "provider").value_or("builtin"));
-    m.target = std::string(json::getString(o, "model").value_or(json::getString(o, "url").value_or("")));
+    m.target =
+        std::string(json::getString(o, "model").value_or(json::getString(o, "url").value_or("")));
     m.cost = json::getInt(o, "cost").value_or(1);
-    m.concurrency = int(json::getInt(o, "concurrency").value_or(
-        config::getInt(config::Setting::QUEUE_CONCURRENCY, 1)));
+    m.concurrency = int(json::getInt(o, "concurrency")
+                            .value_or(config::getInt(config::Setting::QUEUE_CONCURRENCY, 1)));
     if (m.concurrency < 1) m.concurrency = 1;
     if (m.concurrency > 8) m.concurrency = 8;
     bool known = m.provider == "builtin" || m.provider == "workers-ai" ||

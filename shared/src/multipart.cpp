@@ -26,7 +26,9 @@ std::string sanitizeParam(std::string_view s) {
   return out;
 }
 
-void Builder::append(std::string_view s) { body_.insert(body_.end(), s.begin(), s.end()); }
+void Builder::append(std::string_view s) {
+  body_.insert(body_.end(), s.begin(), s.end());
+}
 
 void Builder::header(std::string_view name, std::string_view filename,
                      std::string_view contentType) {
@@ -62,7 +64,9 @@ void Builder::file(std::string_view name, std::string_view filename, std::string
   append("\r\n");
 }
 
-std::string Builder::contentType() const { return "multipart/form-data; boundary=" + boundary_; }
+std::string Builder::contentType() const {
+  return "multipart/form-data; boundary=" + boundary_;
+}
 
 std::vector<uint8_t> Builder::finish() {
   append("--");

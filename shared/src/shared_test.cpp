@@ -46,7 +46,9 @@ TEST_CASE("utf8 validation", "[shared]") {
   };
   for (const Row& r : rows) CHECK(utf8::isValid(r.text) == r.valid);
   size_t i = 0;
-  CHECK(utf8::next("\xFF" "a", i) == 0xFFFD);
+  CHECK(utf8::next("\xFF"
+                   "a",
+                   i) == 0xFFFD);
   CHECK(i == 1);
 }
 
@@ -56,9 +58,14 @@ TEST_CASE("secrets: placeholders and short values are refused without echoing th
     bool placeholder;
   };
   const Row rows[] = {
-      {"", true},           {"changeme", true},       {"CHANGEME", true},
-      {"your-token", true}, {"<bot token>", true},     {"xxxxxxxxxxxxxxxx", true},
-      {"123456:AAE-real-looking-token-value", false}, {"s3cr3t-Value-42x", false},
+      {"", true},
+      {"changeme", true},
+      {"CHANGEME", true},
+      {"your-token", true},
+      {"<bot token>", true},
+      {"xxxxxxxxxxxxxxxx", true},
+      {"123456:AAE-real-looking-token-value", false},
+      {"s3cr3t-Value-42x", false},
   };
   for (const Row& r : rows) CHECK(config::isPlaceholder(r.value) == r.placeholder);
 

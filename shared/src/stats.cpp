@@ -15,7 +15,9 @@ using db::Stmt;
 std::string str(const json::Object& row, const char* key) {
   return std::string(json::getString(row, key).value_or(""));
 }
-int64_t num(const json::Object& row, const char* key) { return json::getInt(row, key).value_or(0); }
+int64_t num(const json::Object& row, const char* key) {
+  return json::getInt(row, key).value_or(0);
+}
 
 // Prometheus label values escape backslash, quote and newline.
 std::string label(std::string_view v) {
@@ -45,21 +47,25 @@ Stats collect(double now, double timeoutMs) {
   Stats s;
   std::string err;
   std::vector<Stmt> q;
-  q.push_back(Stmt("SELECT label, COUNT(*) AS n FROM metric_events WHERE kind = 'code_image' "
-                   "GROUP BY label"));
-  q.push_back(Stmt("SELECT value FROM metric_events WHERE kind = 'code_image' AND label = 'ok' "
-                   "ORDER BY id DESC LIMIT 1000"));
+  q.push_back(
+      Stmt("SELECT label, COUNT(*) AS n FROM metric_events WHERE kind = 'code_image' "
+           "GROUP BY label"));
+  q.push_back(
+      Stmt("SELECT value FROM metric_events WHERE kind = 'code_image' AND label = 'ok' "
+           "ORDER BY id DESC LIMIT 1000"));
   q.push_back(generation::countByModelAndStatus());
   q.push_back(generation::countStuck(now - timeoutMs));
   q.push_back(Stmt("SELECT COUNT(*) AS n, SUM(CASE WHEN at_ms > ?1 THEN 1 ELSE 0 END) AS h "
-                   "FROM metric_events WHERE kind = 'webhook_error'").bind(now - 3600000.0));
+                   "FROM metric_events WHERE kind = 'webhook_error'")
+                  .bind(now - 3600000.0));
   q.push_back(Stmt("SELECT reason, SUM(delta) AS total FROM credit_ledger GROUP BY reason"));
   std::vector<db::Result> r = db::batch(q, &err);
   if (r.size() != q.size()) {
     s.missing.push_back("d1: " + err);
     return s;
   }
-  for (size_t i = 0; i < r[0].size(); i++) s.codeImages[str(r[0].row(i), "label")] = num(r[0].row(i), "n");
+  for (size_t i = 0; i < r[0].size(); i++)
+    s.codeImages[str(r[0].row(i), "label")] = num(r[0].row(i), "n");
   for (size_t i = 0; i < r[1].size(); i++) {
     s.renderMs.push_back(json::getDouble(r[1].row(i), "value").value_or(0));
   }
@@ -82,15 +88,19 @@ Stats collect(double now, double timeoutMs) {
     const json::Object& row = r[5].row(i);
     std::string reason = str(row, "reason");
     int64_t total = num(row, "total");
-    if (reason == "refund") s.creditsRefunded += total;
-    else if (reason == "reserve") s.creditsSpent += -total;
+    if (reason == "refund")
+      s.creditsRefunded += total;
+    else if (reason == "reserve")
+      s.creditsSpent += -total;
     else if (reason == "topup_stars" || reason == "topup_yookassa" || reason == "bonus" ||
-             reason == "admin") s.creditsIssued += total;
+             reason == "admin")
+      s.creditsIssued += total;
   }
   // Payments live in their own table (migrations/0005); read it separately so a missing table
   // does not hide the rest.
-  db::Result p = db::all(Stmt("SELECT provider, status, COUNT(*) AS n FROM payments "
-                              "GROUP BY provider, status"));
+  db::Result p =
+      db::all(Stmt("SELECT provider, status, COUNT(*) AS n FROM payments "
+                   "GROUP BY provider, status"));
   if (p.ok()) {
     for (size_t i = 0; i < p.size(); i++) {
       s.payments[{str(p.row(i), "provider"), str(p.row(i), "status")}] = num(p.row(i), "n");
@@ -106,7 +116,8 @@ std::string prometheus(const Stats& s) {
   auto head = [&](const char* name, const char* type, const char* help) {
     o += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
   };
-  head("codeimage_code_images_total", "counter", "Code images made for Telegram users, by outcome.");
+  head("codeimage_code_images_total", "counter",
+       "Code images made for Telegram users, by outcome.");
   for (const char* st : {"ok", "failed"}) {
     auto it = s.codeImages.find(st);
     o += "codeimage_code_images_total{status=\"" + std::string(st) + "\"} " +
@@ -117,12 +128,13 @@ std::string prometheus(const Stats& s) {
   double sum = 0;
   for (double v : s.renderMs) sum += v;
   for (double b : kBucketsMs) {
-    int64_t n = std::count_if(s.renderMs.begin(), s.renderMs.end(), [&](double v) { return v <= b; });
+    int64_t n =
+        std::count_if(s.renderMs.begin(), s.renderMs.end(), [&](double v) { return v <= b; });
     o += "codeimage_render_duration_seconds_bucket{le=\"" + fmt(b / 1000) + "\"} " +
          std::to_string(n) + "\n";
   }
-  o += "codeimage_render_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(s.renderMs.size()) +
-       "\n";
+  o += "codeimage_render_duration_seconds_bucket{le=\"+Inf\"} " +
+       std::to_string(s.renderMs.size()) + "\n";
   o += "codeimage_render_duration_seconds_sum " + fmt(sum / 1000) + "\n";
   o += "codeimage_render_duration_seconds_count " + std::to_string(s.renderMs.size()) + "\n";
   head("codeimage_generations", "gauge", "Generations by model and status.");
@@ -143,9 +155,11 @@ std::string prometheus(const Stats& s) {
     o += "codeimage_payments{provider=\"" + label(k.first) + "\",status=\"" + label(k.second) +
          "\"} " + std::to_string(n) + "\n";
   }
-  head("codeimage_credits_issued_total", "counter", "Credits added by top-ups, bonuses and admins.");
+  head("codeimage_credits_issued_total", "counter",
+       "Credits added by top-ups, bonuses and admins.");
   o += "codeimage_credits_issued_total " + std::to_string(s.creditsIssued) + "\n";
-  head("codeimage_credits_refunded_total", "counter", "Credits returned for failed or cancelled generations.");
+  head("codeimage_credits_refunded_total", "counter",
+       "Credits returned for failed or cancelled generations.");
   o += "codeimage_credits_refunded_total " + std::to_string(s.creditsRefunded) + "\n";
   head("codeimage_credits_spent_total", "counter", "Credits reserved by generations.");
   o += "codeimage_credits_spent_total " + std::to_string(s.creditsSpent) + "\n";
@@ -171,13 +185,18 @@ std::string summaryHtml(const Stats& s) {
     if (k.second == "succeeded") paid += n;
   }
   o += "Payments succeeded: " + std::to_string(paid);
-  if (!s.missing.empty()) o += "\n⚠️ Not available: " + std::to_string(s.missing.size()) + " source(s)";
+  if (!s.missing.empty())
+    o += "\n⚠️ Not available: " + std::to_string(s.missing.size()) + " source(s)";
   return o;
 }
 
 void record(const std::string& kind, const std::string& lbl, double value, double nowMs) {
   db::Result r = db::run(Stmt("INSERT INTO metric_events (kind, label, value, at_ms) VALUES "
-                              "(?1, ?2, ?3, ?4)").bind(kind).bind(lbl).bind(value).bind(nowMs));
+                              "(?1, ?2, ?3, ?4)")
+                             .bind(kind)
+                             .bind(lbl)
+                             .bind(value)
+                             .bind(nowMs));
   if (!r.ok()) logger::warn("stats: could not record " + kind + ": " + r.error());
 }
 

@@ -1,5 +1,5 @@
-#include <algorithm>
 #include "shared/telegram.h"
+#include <algorithm>
 
 #include "shared/config.h"
 #include "shared/host.h"
@@ -10,7 +10,7 @@
 namespace tg {
 namespace {
 
-constexpr int kMaxAttempts = 4;            // the first try and three retries
+constexpr int kMaxAttempts = 4;              // the first try and three retries
 constexpr int64_t kMaxRetryAfterMs = 15000;  // longer waits are the caller's to schedule
 constexpr int64_t kTimeoutMs = 30000;
 
@@ -47,11 +47,20 @@ std::string escapeHtml(std::string_view s) {
     }
     if (n == 1) {
       switch (s[i]) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        default: out.push_back(s[i]);
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        default:
+          out.push_back(s[i]);
       }
     } else {
       out.append(s.substr(i, n));
@@ -87,9 +96,19 @@ Sent Bot::send(std::string_view method, std::string_view contentType,
   int64_t backoffMs = 500;
   for (int attempt = 1; attempt <= kMaxAttempts; attempt++) {
     json::JsonWriter req;
-    req.beginObject().key("url").value(apiUrl(method)).key("method").value("POST")
-        .key("headers").beginObject().key("content-type").value(contentType).endObject()
-        .key("timeout_ms").value(kTimeoutMs).endObject();
+    req.beginObject()
+        .key("url")
+        .value(apiUrl(method))
+        .key("method")
+        .value("POST")
+        .key("headers")
+        .beginObject()
+        .key("content-type")
+        .value(contentType)
+        .endObject()
+        .key("timeout_ms")
+        .value(kTimeoutMs)
+        .endObject();
     host::Reply r = host::fetch(req.str(), body);
     bool retryable = false;
     int64_t waitMs = backoffMs;
@@ -101,7 +120,8 @@ Sent Bot::send(std::string_view method, std::string_view contentType,
       simdjson::dom::parser meta;
       json::Object m;
       int64_t status = 0;
-      if (meta.parse(r.json).get(m) == simdjson::SUCCESS) status = json::getInt(m, "status").value_or(0);
+      if (meta.parse(r.json).get(m) == simdjson::SUCCESS)
+        status = json::getInt(m, "status").value_or(0);
       simdjson::dom::parser parser;
       json::Object o;
       std::string_view text(reinterpret_cast<const char*>(r.body.data()), r.body.size());
@@ -139,7 +159,7 @@ Sent Bot::send(std::string_view method, std::string_view contentType,
     }
     if (!retryable || attempt == kMaxAttempts) break;
     logger::warn("telegram " + std::string(method) + ": " + out.description + "; retrying in " +
-              std::to_string(waitMs) + " ms");
+                 std::to_string(waitMs) + " ms");
     host::sleepMs(waitMs);
     backoffMs *= 2;
   }
@@ -158,12 +178,24 @@ Sent Bot::upload(std::string_view method, std::string_view contentType,
 
 Sent Bot::sendMessage(int64_t chatId, std::string_view html, const Keyboard* kb, int64_t replyTo) {
   json::JsonWriter w;
-  w.beginObject().key("chat_id").value(chatId).key("text").value(html)
-      .key("parse_mode").value("HTML").key("disable_web_page_preview").value(true);
+  w.beginObject()
+      .key("chat_id")
+      .value(chatId)
+      .key("text")
+      .value(html)
+      .key("parse_mode")
+      .value("HTML")
+      .key("disable_web_page_preview")
+      .value(true);
   if (kb) w.key("reply_markup").raw(keyboardJson(*kb));
   if (replyTo) {
-    w.key("reply_parameters").beginObject().key("message_id").value(replyTo)
-        .key("allow_sending_without_reply").value(true).endObject();
+    w.key("reply_parameters")
+        .beginObject()
+        .key("message_id")
+        .value(replyTo)
+        .key("allow_sending_without_reply")
+        .value(true)
+        .endObject();
   }
   w.endObject();
   return call("sendMessage", w.str());
@@ -172,8 +204,15 @@ Sent Bot::sendMessage(int64_t chatId, std::string_view html, const Keyboard* kb,
 Sent Bot::editMessageText(int64_t chatId, int64_t messageId, std::string_view html,
                           const Keyboard* kb) {
   json::JsonWriter w;
-  w.beginObject().key("chat_id").value(chatId).key("message_id").value(messageId)
-      .key("text").value(html).key("parse_mode").value("HTML");
+  w.beginObject()
+      .key("chat_id")
+      .value(chatId)
+      .key("message_id")
+      .value(messageId)
+      .key("text")
+      .value(html)
+      .key("parse_mode")
+      .value("HTML");
   if (kb) w.key("reply_markup").raw(keyboardJson(*kb));
   w.endObject();
   return call("editMessageText", w.str());
@@ -235,8 +274,9 @@ Sent Bot::sendImage(int64_t chatId, const Photo& image, std::string_view content
   constexpr size_t kPhotoMaxBytes = 10 * 1024 * 1024;
   constexpr uint32_t kPhotoMaxSidesSum = 10000, kPhotoMaxRatio = 20;
   const uint32_t lo = std::min(width, height), hi = std::max(width, height);
-  const bool photoOk = image.bytes.size() <= kPhotoMaxBytes && width + height <= kPhotoMaxSidesSum &&
-                       lo > 0 && hi / lo <= kPhotoMaxRatio && contentType != "image/webp";
+  const bool photoOk = image.bytes.size() <= kPhotoMaxBytes &&
+                       width + height <= kPhotoMaxSidesSum && lo > 0 && hi / lo <= kPhotoMaxRatio &&
+                       contentType != "image/webp";
   if (photoOk) {
     Sent s = sendPhoto(chatId, image, kb);
     // A 400 here means Telegram judged the photo itself (dimensions, size): send the file.
@@ -276,7 +316,9 @@ Sent Bot::setMyCommands(std::string_view commandsJson, std::string_view language
   return call("setMyCommands", w.str());
 }
 
-Sent Bot::sendInvoice(std::string_view paramsJson) { return call("sendInvoice", paramsJson); }
+Sent Bot::sendInvoice(std::string_view paramsJson) {
+  return call("sendInvoice", paramsJson);
+}
 
 Sent Bot::answerPreCheckoutQuery(std::string_view id, bool ok, std::string_view error) {
   json::JsonWriter w;
@@ -316,8 +358,14 @@ std::optional<std::vector<uint8_t>> Bot::downloadFile(std::string_view filePath,
                     std::string(config::get(config::Setting::TELEGRAM_BOT_TOKEN)) + "/" +
                     std::string(filePath);
   json::JsonWriter req;
-  req.beginObject().key("url").value(url).key("method").value("GET")
-      .key("timeout_ms").value(kTimeoutMs).endObject();
+  req.beginObject()
+      .key("url")
+      .value(url)
+      .key("method")
+      .value("GET")
+      .key("timeout_ms")
+      .value(kTimeoutMs)
+      .endObject();
   host::Reply r = host::fetch(req.str());
   if (!r.ok()) {
     if (err) *err = r.error;

@@ -40,7 +40,9 @@ char32_t next(std::string_view s, size_t& i) {
   size_t n = validSequenceLength(s, i);
   unsigned char c = s[i];
   switch (n) {
-    case 1: i += 1; return c;
+    case 1:
+      i += 1;
+      return c;
     case 2: {
       char32_t cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
       i += 2;
@@ -57,7 +59,9 @@ char32_t next(std::string_view s, size_t& i) {
       i += 4;
       return cp;
     }
-    default: i += 1; return 0xFFFD;
+    default:
+      i += 1;
+      return 0xFFFD;
   }
 }
 

@@ -34,8 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   body += "\",\"theme\":\"";
   body += kThemes[data[0] % 4];
-  body += "\",\"scale\":" + std::to_string(1 + (data[0] >> 7)) + ",\"wrap\":" +
-          std::to_string((data[0] & 1) ? 40 : 0);
+  body += "\",\"scale\":" + std::to_string(1 + (data[0] >> 7)) +
+          ",\"wrap\":" + std::to_string((data[0] & 1) ? 40 : 0);
   if (data[0] & 4) body += ",\"highlight_lines\":[1,3]";
   const bool jpeg = data[0] & 8;
   if (jpeg) body += ",\"format\":\"jpeg\"";

@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The same bytes as message text.
   webhook::Command c = webhook::parseCommand(body);
-  if (!c.name.empty() && c.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                             std::string::npos) {
+  if (!c.name.empty() &&
+      c.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     __builtin_trap();
   }
   std::string code, lang;

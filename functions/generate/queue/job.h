@@ -25,7 +25,7 @@ struct Job {
   std::string state;  // "queued" (waiting for a slot) | "running" (claimed by a runner)
   Stage stage = Stage::Queued;
   bool stageKnown = true;  // false: storage holds a stage this build does not know
-  std::string stageText;  // the stored name
+  std::string stageText;   // the stored name
   std::string prompt, enhanced, r2Key, contentType;
   std::string thumb;  // JSON: a premium/pro thumbnail's request; empty for an AI image
   uint32_t width = 0, height = 0;

@@ -35,8 +35,8 @@ constexpr double kPassBudgetMs = 30000;
 constexpr double kRefreshEveryMs = 1000;
 
 void recoverStale(const std::string& model) {
-  for (auto& [id, stage] : store::recoverStale(host::nowMs() - schedule::staleMs(),
-                                               schedule::incarnation())) {
+  for (auto& [id, stage] :
+       store::recoverStale(host::nowMs() - schedule::staleMs(), schedule::incarnation())) {
     logger::warn("queue " + model + ": job " + std::to_string(id) + " lost its runner in stage " +
                  stage + "; resuming it");
   }
@@ -87,11 +87,13 @@ bool pump(const std::string& model) {
 fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   simdjson::dom::parser p;
   json::Object b;
-  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS) return fn::Response::error(400, "bad body");
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS)
+    return fn::Response::error(400, "bad body");
   store::NewJob n;
   n.genId = json::getInt(b, "id").value_or(0);
   n.prompt = std::string(json::getString(b, "prompt").value_or(""));
-  if (n.genId <= 0 || n.prompt.empty()) return fn::Response::error(400, "id and prompt are required");
+  if (n.genId <= 0 || n.prompt.empty())
+    return fn::Response::error(400, "id and prompt are required");
   uint32_t seed;
   host::randomBytes(&seed, sizeof seed);
   n.seed = seed;
@@ -149,7 +151,8 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
 fn::Response cancel(const std::string& model, const fn::Event& ev) {
   simdjson::dom::parser p;
   json::Object b;
-  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS) return fn::Response::error(400, "bad body");
+  if (p.parse(ev.request.body).get(b) != simdjson::SUCCESS)
+    return fn::Response::error(400, "bad body");
   const int64_t id = json::getInt(b, "id").value_or(0);
   auto job = store::load(id);
   if (!job) return fn::Response::json(200, R"({"found":false})");
@@ -182,10 +185,12 @@ fn::Response jobInfo(const std::string& model, const fn::Event& ev) {
 
 // For the benchmark and tests (ENABLE_DIAGNOSTICS): the finished jobs in order.
 fn::Response doneLog() {
-  if (!config::getBool(Setting::ENABLE_DIAGNOSTICS)) return fn::Response::error(404, "no such route");
-  store::Rows r = store::sql(db::Stmt("SELECT gen_id, seq, outcome, claims, enqueued_ms, "
-                                      "started_ms, model_ms, finished_ms FROM done_log ORDER BY "
-                                      "started_ms, seq"));
+  if (!config::getBool(Setting::ENABLE_DIAGNOSTICS))
+    return fn::Response::error(404, "no such route");
+  store::Rows r =
+      store::sql(db::Stmt("SELECT gen_id, seq, outcome, claims, enqueued_ms, "
+                          "started_ms, model_ms, finished_ms FROM done_log ORDER BY "
+                          "started_ms, seq"));
   json::JsonWriter w;
   w.beginObject().key("jobs").beginArray();
   for (const json::Object& row : r.rows) w.raw(simdjson::to_string(row));

@@ -16,7 +16,6 @@
 
 namespace gen::queue {
 
-
 // POST /enqueue, /cancel; GET /job?id=; /ws/<id> (WebSocket upgrade). `name` is the model.
 fn::Response onFetch(const fn::Event& ev);
 fn::Response onAlarm(const fn::Event& ev);

@@ -41,24 +41,36 @@ std::string refundNote(i18n::Lang lang, int64_t cost) {
 
 }  // namespace
 
-double ObjectPorts::now() { return host::nowMs(); }
+double ObjectPorts::now() {
+  return host::nowMs();
+}
 
-std::optional<Job> ObjectPorts::reload(int64_t genId) { return store::load(genId); }
+std::optional<Job> ObjectPorts::reload(int64_t genId) {
+  return store::load(genId);
+}
 
-bool ObjectPorts::saveStage(Job& j, Stage s) { return store::setStage(j, s); }
+bool ObjectPorts::saveStage(Job& j, Stage s) {
+  return store::setStage(j, s);
+}
 
 bool ObjectPorts::saveStarted(const Job& j) {
-  return sql(db::Stmt("UPDATE jobs SET started_ms = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.startedMs))
+  return sql(db::Stmt("UPDATE jobs SET started_ms = ?2 WHERE gen_id = ?1")
+                 .bind(j.genId)
+                 .bind(j.startedMs))
       .ok();
 }
 
 bool ObjectPorts::saveEnhanced(const Job& j) {
-  return sql(db::Stmt("UPDATE jobs SET enhanced = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.enhanced))
+  return sql(db::Stmt("UPDATE jobs SET enhanced = ?2 WHERE gen_id = ?1")
+                 .bind(j.genId)
+                 .bind(j.enhanced))
       .ok();
 }
 
 bool ObjectPorts::saveModelMs(const Job& j) {
-  return sql(db::Stmt("UPDATE jobs SET model_ms = ?2 WHERE gen_id = ?1").bind(j.genId).bind(j.modelMs))
+  return sql(db::Stmt("UPDATE jobs SET model_ms = ?2 WHERE gen_id = ?1")
+                 .bind(j.genId)
+                 .bind(j.modelMs))
       .ok();
 }
 
@@ -84,7 +96,9 @@ Result<bool> ObjectPorts::complete(const Job& j) {
   return generation::complete(j.genId, j.r2Key, host::nowMs());
 }
 
-Result<std::string> ObjectPorts::rowStatus(int64_t genId) { return generation::status(genId); }
+Result<std::string> ObjectPorts::rowStatus(int64_t genId) {
+  return generation::status(genId);
+}
 
 void ObjectPorts::recordEnhanced(const Job& j) {
   if (Status s = generation::setEnhancedPrompt(j.genId, j.enhanced); !s) {
@@ -92,7 +106,9 @@ void ObjectPorts::recordEnhanced(const Job& j) {
   }
 }
 
-bool ObjectPorts::enhancementEnabled() { return gen::enhancementEnabled(); }
+bool ObjectPorts::enhancementEnabled() {
+  return gen::enhancementEnabled();
+}
 
 Enhanced ObjectPorts::enhance(std::string_view prompt) {
   Enhanced e = enhancePrompt(prompt);
@@ -114,7 +130,11 @@ Result<std::vector<uint8_t>> ObjectPorts::compose(const Job& j,
 
 bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
   json::JsonWriter meta;
-  meta.beginObject().key("generation").value(std::to_string(j.genId)).key("model").value(model_)
+  meta.beginObject()
+      .key("generation")
+      .value(std::to_string(j.genId))
+      .key("model")
+      .value(model_)
       .endObject();
   Status s = clients::r2::put(j.r2Key, bytes, j.contentType, meta.str());
   if (!s) logger::error(s.detail());
@@ -132,7 +152,8 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
     return deliverThumbnail(j.chatId, j.ui(), model_, j.thumb, j.cost, j.userId, std::move(bytes));
   }
   tg::Bot bot;
-  tg::Keyboard kb{{{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
+  tg::Keyboard kb{
+      {{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
   const std::string ext = j.contentType == "image/jpeg"   ? ".jpg"
                           : j.contentType == "image/webp" ? ".webp"
                                                           : ".png";
@@ -146,26 +167,29 @@ void ObjectPorts::progress(const Job& j, Stage s) {
   const i18n::Lang lang = j.ui();
   switch (s) {
     case Stage::Enhancing:
-      status::show(model_, j.genId, i18n::format(Msg::GenStageEnhancing, lang, {{"model", model_}}), false);
+      status::show(model_, j.genId, i18n::format(Msg::GenStageEnhancing, lang, {{"model", model_}}),
+                   false);
       status::broadcast(j, "enhancing", "processing");
       break;
     case Stage::Generating:
-      status::show(model_, j.genId, i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}), false);
+      status::show(model_, j.genId,
+                   i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}), false);
       status::broadcast(j, "generating", "processing");
       break;
     case Stage::Delivering:
       status::show(model_, j.genId, i18n::format(Msg::GenStageUploading, lang), false);
       status::broadcast(j, "uploading", "processing");
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
 bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
   Result<bool> changed = generation::fail(j.genId, j.userId, j.cost, detail, host::nowMs());
   if (!changed) {
-    logger::error("generation " + std::to_string(j.genId) + ": could not record the failure: " +
-                  changed.detail());
+    logger::error("generation " + std::to_string(j.genId) +
+                  ": could not record the failure: " + changed.detail());
     return false;
   }
   logger::warn("generation " + std::to_string(j.genId) + " (" + model_ + ") failed: " + detail);
@@ -193,8 +217,8 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
 }
 
 void ObjectPorts::discard(Job& j, std::string_view why) {
-  logger::info("generation " + std::to_string(j.genId) + " (" + model_ + ") discarded: " +
-               std::string(why));
+  logger::info("generation " + std::to_string(j.genId) + " (" + model_ +
+               ") discarded: " + std::string(why));
   if (!j.r2Key.empty()) {
     if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
   }
@@ -206,7 +230,8 @@ void ObjectPorts::finish(Job& j, Delivery d) {
   const i18n::Lang lang = j.ui();
   std::string done = i18n::format(Msg::GenStageDone, lang);
   if (d == Delivery::Failed) {
-    logger::error("generation " + std::to_string(j.genId) + ": delivery failed; the image stays in R2");
+    logger::error("generation " + std::to_string(j.genId) +
+                  ": delivery failed; the image stays in R2");
     done = i18n::format(Msg::GenDeliveryFailed, lang, {{"id", std::to_string(j.genId)}});
   } else if (d == Delivery::Unknown) {
     logger::warn("generation " + std::to_string(j.genId) + ": resumed after an interrupted upload");

@@ -5,11 +5,13 @@
 namespace gen::queue {
 
 namespace {
-constexpr const char* kStageNames[] = {"queued",   "enhancing",  "generating",
-                                       "stored",   "delivering", "sending"};
+constexpr const char* kStageNames[] = {"queued", "enhancing",  "generating",
+                                       "stored", "delivering", "sending"};
 }  // namespace
 
-std::string_view stageName(Stage s) { return kStageNames[int(s)]; }
+std::string_view stageName(Stage s) {
+  return kStageNames[int(s)];
+}
 
 std::optional<Stage> stageFromName(std::string_view name) {
   for (int i = 0; i < int(std::size(kStageNames)); i++) {
@@ -31,7 +33,9 @@ namespace {
 // What one stage did: go on with the job's (new) stage, or stop.
 enum class Step { Next, Done, Retry };
 
-Run runOf(Step s) { return s == Step::Retry ? Run::Retry : Run::Done; }
+Run runOf(Step s) {
+  return s == Step::Retry ? Run::Retry : Run::Done;
+}
 
 Step gone(std::string_view modelName, Job& j, Ports& p) {
   const std::string why = "model " + std::string(modelName) + " is no longer configured";
@@ -75,8 +79,8 @@ Step stepEnhancing(Job& j, Ports& p) {
   return p.saveStage(j, Stage::Generating) ? Step::Next : Step::Retry;
 }
 
-Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p,
-                    double timeoutMs, std::vector<uint8_t>& image) {
+Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p, double timeoutMs,
+                    std::vector<uint8_t>& image) {
   p.progress(j, Stage::Generating);
   GenerateRequest req;
   req.model = m;
@@ -171,11 +175,20 @@ Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double t
       s = p.fail(j, Fail::TimedOut, "generation timeout") ? Step::Done : Step::Retry;
     } else {
       switch (j.stage) {
-        case Stage::Queued: break;
-        case Stage::Enhancing: s = stepEnhancing(j, p); break;
-        case Stage::Generating: s = stepGenerating(m, modelName, j, p, timeoutMs, image); break;
-        case Stage::Stored: s = stepStored(j, p); break;
-        case Stage::Delivering: s = stepDelivering(j, p, image); break;
+        case Stage::Queued:
+          break;
+        case Stage::Enhancing:
+          s = stepEnhancing(j, p);
+          break;
+        case Stage::Generating:
+          s = stepGenerating(m, modelName, j, p, timeoutMs, image);
+          break;
+        case Stage::Stored:
+          s = stepStored(j, p);
+          break;
+        case Stage::Delivering:
+          s = stepDelivering(j, p, image);
+          break;
         case Stage::Sending:
           // The object stopped during an upload: whether Telegram got the photo is unknown. At
           // most once: say so and point at the gallery, where the image is.

@@ -30,7 +30,7 @@ struct FakePorts : Ports {
   bool deliveryOk = true;
   std::vector<std::string> told;  // what the user saw, in order
   std::vector<Stage> saved;       // every stage persisted, in order
-  std::string ending;             // "sent" | "delivery failed" | "unknown" | "failed" | "discarded: ..."
+  std::string ending;  // "sent" | "delivery failed" | "unknown" | "failed" | "discarded: ..."
   // Fires once, when the runner persists this stage (a cancel or the watchdog arriving).
   std::optional<Stage> onSave;
   std::function<void()> atSave;
@@ -172,8 +172,8 @@ TEST_CASE("runner: a job goes from queued to delivered, each stage persisted fir
   const Model m = flux();
   FakePorts p = withJob();
   REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
-  CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Stored, Stage::Delivering,
-                                      Stage::Sending});
+  CHECK(p.saved ==
+        std::vector<Stage>{Stage::Generating, Stage::Stored, Stage::Delivering, Stage::Sending});
   CHECK(p.row == "completed");
   CHECK(p.modelCalls == 1);
   CHECK(p.storedImages == 1);
@@ -218,7 +218,8 @@ TEST_CASE("runner: a restarted runner resumes from the persisted stage", "[gener
   }
 }
 
-TEST_CASE("runner: a cancel or the watchdog that won the race makes the runner discard", "[generate]") {
+TEST_CASE("runner: a cancel or the watchdog that won the race makes the runner discard",
+          "[generate]") {
   const Model m = flux();
   SECTION("cancelled while queued in D1: never started") {
     FakePorts p = withJob();
@@ -282,7 +283,8 @@ TEST_CASE("runner: a model no longer configured fails the job with the refund", 
   CHECK(p.told.back() == "failed: model gone is no longer configured");
 }
 
-TEST_CASE("runner: storage failing hands the job back for a retry without losing it", "[generate]") {
+TEST_CASE("runner: storage failing hands the job back for a retry without losing it",
+          "[generate]") {
   const Model m = flux();
   SECTION("the object's storage") {
     FakePorts p = withJob();
@@ -319,7 +321,8 @@ TEST_CASE("runner: a stage this build does not know fails the job", "[generate]"
   CHECK(p.told.back() == "failed: unknown stage teleporting");
 }
 
-TEST_CASE("runner: a premium thumbnail's background is composed before it is stored", "[generate]") {
+TEST_CASE("runner: a premium thumbnail's background is composed before it is stored",
+          "[generate]") {
   const Model m = flux();
   SECTION("composed, stored as the thumbnail") {
     FakePorts p = withJob();

@@ -20,8 +20,12 @@ void setAlarm(double atMs) {
 }
 }  // namespace
 
-void setIncarnation(std::string_view id) { gIncarnation = std::string(id); }
-const std::string& incarnation() { return gIncarnation; }
+void setIncarnation(std::string_view id) {
+  gIncarnation = std::string(id);
+}
+const std::string& incarnation() {
+  return gIncarnation;
+}
 
 int concurrencyOf(const std::string& model) {
   const Model* m = findModel(model);
@@ -61,8 +65,18 @@ void next(const std::string& model) {
 
 void defer(const std::string& model, std::string_view task, int64_t genId) {
   json::JsonWriter w;
-  w.beginObject().key("kind").value("deferred").key("task").value(task).key("object").value(model)
-      .key("incarnation").value(gIncarnation).key("gen_id").value(genId).endObject();
+  w.beginObject()
+      .key("kind")
+      .value("deferred")
+      .key("task")
+      .value(task)
+      .key("object")
+      .value(model)
+      .key("incarnation")
+      .value(gIncarnation)
+      .key("gen_id")
+      .value(genId)
+      .endObject();
   host::defer(w.str());
 }
 

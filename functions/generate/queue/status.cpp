@@ -53,10 +53,10 @@ void show(const std::string& model, int64_t genId, const std::string& text, bool
   const int64_t msg = json::getInt(*row, "status_message_id").value_or(0);
   if (!msg || json::getString(*row, "shown_text").value_or("") == text) return;
   // An edit already waits for its turn: the newest text takes its place.
-  store::Rows waiting = sql(
-      db::Stmt("UPDATE pending_edits SET text = ?2 WHERE message_id = ?1 RETURNING at_ms")
-          .bind(msg)
-          .bind(text));
+  store::Rows waiting =
+      sql(db::Stmt("UPDATE pending_edits SET text = ?2 WHERE message_id = ?1 RETURNING at_ms")
+              .bind(msg)
+              .bind(text));
   if (!waiting.rows.empty()) return;
   const double allowed = allowedAt(*row);
   if (host::nowMs() < allowed) {
@@ -105,9 +105,10 @@ void flushEdits() {
 }
 
 void refreshPositions(const std::string& model) {
-  store::Rows r = sql(db::Stmt("SELECT gen_id, seq, lang, shown_position, last_edit_ms, "
-                               "edit_after_ms FROM jobs WHERE state = 'queued' AND "
-                               "status_message_id IS NOT NULL ORDER BY seq"));
+  store::Rows r =
+      sql(db::Stmt("SELECT gen_id, seq, lang, shown_position, last_edit_ms, "
+                   "edit_after_ms FROM jobs WHERE state = 'queued' AND "
+                   "status_message_id IS NOT NULL ORDER BY seq"));
   const int64_t running =
       store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'running'"), "n");
   const double avg = store::averageJobMs();

@@ -133,7 +133,9 @@ bool setStage(Job& j, Stage s) {
 }
 
 void heartbeat(int64_t genId) {
-  sql(db::Stmt("UPDATE jobs SET heartbeat_ms = ?2 WHERE gen_id = ?1").bind(genId).bind(host::nowMs()));
+  sql(db::Stmt("UPDATE jobs SET heartbeat_ms = ?2 WHERE gen_id = ?1")
+          .bind(genId)
+          .bind(host::nowMs()));
 }
 
 bool add(const NewJob& n, bool& failed) {
@@ -141,9 +143,18 @@ bool add(const NewJob& n, bool& failed) {
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
       "enqueued_ms, thumb) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8, ?9) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
-  insert.bind(n.genId).bind(n.userId).bind(n.chatId).bind(n.lang).bind(n.prompt).bind(n.cost)
-      .bind(n.seed).bind(n.enqueuedMs);
-  if (n.thumb) insert.bind(*n.thumb); else insert.bindNull();
+  insert.bind(n.genId)
+      .bind(n.userId)
+      .bind(n.chatId)
+      .bind(n.lang)
+      .bind(n.prompt)
+      .bind(n.cost)
+      .bind(n.seed)
+      .bind(n.enqueuedMs);
+  if (n.thumb)
+    insert.bind(*n.thumb);
+  else
+    insert.bindNull();
   Rows ins = sql(insert);
   failed = !ins.ok();
   return ins.ok() && !ins.rows.empty();
@@ -167,7 +178,7 @@ void requeue(int64_t genId) {
 }
 
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
-                                                         const std::string& incarnation) {
+                                                          const std::string& incarnation) {
   Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state = 'running' AND "
                         "(heartbeat_ms < ?1 OR (?2 != '' AND runner IS NOT ?2)) RETURNING "
                         "gen_id, stage")
@@ -200,8 +211,8 @@ void logDone(const Job& j, std::string_view outcome) {
 }
 
 bool inDoneLog(int64_t genId) {
-  return scalar(db::Stmt("SELECT COUNT(*) AS n FROM done_log WHERE gen_id = ?1").bind(genId),
-                "n") > 0;
+  return scalar(db::Stmt("SELECT COUNT(*) AS n FROM done_log WHERE gen_id = ?1").bind(genId), "n") >
+         0;
 }
 
 void markCancelled(int64_t genId) {
@@ -209,8 +220,9 @@ void markCancelled(int64_t genId) {
 }
 
 Counts counts() {
-  Rows r = sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS "
-                        "running, (SELECT MIN(at_ms) FROM pending_edits) AS edit_at FROM jobs"));
+  Rows r =
+      sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS "
+                   "running, (SELECT MIN(at_ms) FROM pending_edits) AS edit_at FROM jobs"));
   Counts c;
   if (auto row = r.first()) {
     c.queued = json::getInt(*row, "queued").value_or(0);

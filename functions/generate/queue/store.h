@@ -49,7 +49,7 @@ std::optional<Job> claim(int concurrency, const std::string& incarnation);
 void requeue(int64_t genId);
 // Running jobs whose runner vanished go back to queued; answers (genId, stage) of each.
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
-                                                         const std::string& incarnation);
+                                                          const std::string& incarnation);
 // Moves a finished job to the done log (kept to the last 5000).
 void logDone(const Job& j, std::string_view outcome);
 bool inDoneLog(int64_t genId);

@@ -19,20 +19,20 @@ typedef uint32_t U4 __attribute__((vector_size(16)));
 
 // ITU T.81 Annex K: the example quantisation tables (natural order), scaled by quality as the
 // IJG library does, and the example Huffman tables (code counts per length, then the symbols).
-constexpr uint8_t kLumaQuant[64] = {
-    16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
-    14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
-    18, 22, 37, 56, 68,  109, 103, 77,  24, 35, 55, 64, 81,  104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+constexpr uint8_t kLumaQuant[64] = {16,  11,  10,  16,  24, 40, 51,  61,  12,  12,  14,  19,  26,
+                                    58,  60,  55,  14,  13, 16, 24,  40,  57,  69,  56,  14,  17,
+                                    22,  29,  51,  87,  80, 62, 18,  22,  37,  56,  68,  109, 103,
+                                    77,  24,  35,  55,  64, 81, 104, 113, 92,  49,  64,  78,  87,
+                                    103, 121, 120, 101, 72, 92, 95,  98,  112, 100, 103, 99};
 constexpr uint8_t kChromaQuant[64] = {
     17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99,
     99, 99, 47, 66, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
     99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99};
 // Zigzag position -> natural index (row * 8 + column).
-constexpr uint8_t kZigzag[64] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
-    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+constexpr uint8_t kZigzag[64] = {0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
+                                 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28,
+                                 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+                                 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
 // Position in codeBlock's transposed coefficients (horizontal frequency u * 8 + vertical v) ->
 // zigzag position.
@@ -50,12 +50,10 @@ struct HuffSpec {
   uint8_t symbols[162];
   int n;
 };
-constexpr HuffSpec kDcLuma = {{0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0},
-                              {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
-                              12};
-constexpr HuffSpec kDcChroma = {{0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0},
-                                {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
-                                12};
+constexpr HuffSpec kDcLuma = {
+    {0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12};
+constexpr HuffSpec kDcChroma = {
+    {0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12};
 constexpr HuffSpec kAcLuma = {
     {0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d},
     {0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61,
@@ -103,8 +101,8 @@ struct HuffCodes {
 };
 
 // The AAN scale factors of the float DCT (jfdctflt), folded into the quantisation.
-constexpr float kAan[8] = {1.0f,         1.387039845f, 1.306562965f, 1.175875602f,
-                           1.0f,         0.785694958f, 0.541196100f, 0.275899379f};
+constexpr float kAan[8] = {1.0f, 1.387039845f, 1.306562965f, 1.175875602f,
+                           1.0f, 0.785694958f, 0.541196100f, 0.275899379f};
 
 // One 1-D AAN forward DCT over eight vectors, four independent transforms at once.
 inline void dct8(F4* d) {
@@ -293,7 +291,8 @@ inline uint32_t flatten(uint32_t c, Rgba matte) {
 
 void quantTable(const uint8_t* base, int quality, uint8_t id, uint8_t* scaled, Writer& w) {
   const int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
-  for (int i = 0; i < 64; i++) scaled[i] = uint8_t(std::clamp((base[i] * scale + 50) / 100, 1, 255));
+  for (int i = 0; i < 64; i++)
+    scaled[i] = uint8_t(std::clamp((base[i] * scale + 50) / 100, 1, 255));
   w.byte(id);
   for (int k = 0; k < 64; k++) w.byte(scaled[kZigzag[k]]);
 }
@@ -314,8 +313,8 @@ bool encodeJpeg(const std::vector<uint32_t>& rgba, int w, int h, int quality, Rg
   }
   quality = std::clamp(quality, 1, 100);
   Writer wr(out);
-  static const uint8_t kHead[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1,
-                                  0,    0,    1,    0,    1, 0,  0};
+  static const uint8_t kHead[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F',
+                                  0,    1,    1,    0,    0, 1,  0,   1,   0,   0};
   wr.bytes(kHead, sizeof kHead);
   uint8_t lumaQ[64], chromaQ[64];
   wr.word(0xFFDB);
@@ -328,9 +327,16 @@ bool encodeJpeg(const std::vector<uint32_t>& rgba, int w, int h, int quality, Rg
   // not.
   const bool subsample = quality <= 90;
   const int mcu = subsample ? 16 : 8;
-  const uint8_t sof[] = {0xFF, 0xC0, 0, 17, 8, uint8_t(h >> 8), uint8_t(h), uint8_t(w >> 8),
-                         uint8_t(w), 3, 1, uint8_t(subsample ? 0x22 : 0x11), 0, 2, 0x11, 1, 3,
-                         0x11, 1};
+  const uint8_t sof[] = {0xFF,       0xC0,
+                         0,          17,
+                         8,          uint8_t(h >> 8),
+                         uint8_t(h), uint8_t(w >> 8),
+                         uint8_t(w), 3,
+                         1,          uint8_t(subsample ? 0x22 : 0x11),
+                         0,          2,
+                         0x11,       1,
+                         3,          0x11,
+                         1};
   wr.bytes(sof, sizeof sof);
   wr.word(0xFFC4);
   wr.word(uint16_t(2 + 4 * 17 + kDcLuma.n + kAcLuma.n + kDcChroma.n + kAcChroma.n));
@@ -394,7 +400,8 @@ bool encodeJpeg(const std::vector<uint32_t>& rgba, int w, int h, int quality, Rg
           // Two rows summed, then neighbouring columns: eight pixels -> four samples of four.
           auto pairs = [&](F4* sum, const F4* v) {
             const F4 a = sum[i] + v[i], c = sum[i + 1] + v[i + 1];
-            return __builtin_shufflevector(a, c, 0, 2, 4, 6) + __builtin_shufflevector(a, c, 1, 3, 5, 7);
+            return __builtin_shufflevector(a, c, 0, 2, 4, 6) +
+                   __builtin_shufflevector(a, c, 1, 3, 5, 7);
           };
           const F4 rs = pairs(sumR, r), gs = pairs(sumG, g), bs = pairs(sumB, b);
           // The sums are of four pixels: the coefficients carry a quarter.

@@ -5,9 +5,9 @@
 //   render::tokenize(lang, text, toks);                          // byte spans into `text`
 //   for (auto& t : toks) use(render::tokenClassName(t.cls), text.substr(t.begin, t.length));
 //
-// Tokens cover the input exactly: consecutive, non-overlapping, summing to text.size(). Lexers never
-// fail: bytes they do not understand (including invalid UTF-8) become TokenClass::Text, so a file in
-// a half-supported dialect still renders. Class names follow Pygments ("keyword.type").
+// Tokens cover the input exactly: consecutive, non-overlapping, summing to text.size(). Lexers
+// never fail: bytes they do not understand (including invalid UTF-8) become TokenClass::Text, so a
+// file in a half-supported dialect still renders. Class names follow Pygments ("keyword.type").
 #pragma once
 
 #include <cstdint>
@@ -18,44 +18,44 @@ namespace render {
 
 // X-macro: (Enumerator, "pygments.style.name"). The order is the ABI of the --tokens output only by
 // name, never by number, so new classes may be inserted anywhere.
-#define RENDER_TOKEN_CLASSES(X)              \
-  X(Text, "text")                            \
-  X(Whitespace, "whitespace")                \
-  X(Keyword, "keyword")                      \
-  X(KeywordType, "keyword.type")             \
-  X(KeywordConstant, "keyword.constant")     \
+#define RENDER_TOKEN_CLASSES(X)                \
+  X(Text, "text")                              \
+  X(Whitespace, "whitespace")                  \
+  X(Keyword, "keyword")                        \
+  X(KeywordType, "keyword.type")               \
+  X(KeywordConstant, "keyword.constant")       \
   X(KeywordDeclaration, "keyword.declaration") \
-  X(KeywordNamespace, "keyword.namespace")   \
-  X(Name, "name")                            \
-  X(NameFunction, "name.function")           \
-  X(NameClass, "name.class")                 \
-  X(NameBuiltin, "name.builtin")             \
-  X(NameDecorator, "name.decorator")         \
-  X(NameTag, "name.tag")                     \
-  X(NameAttribute, "name.attribute")         \
-  X(NameVariable, "name.variable")           \
-  X(NameConstant, "name.constant")           \
-  X(NameLabel, "name.label")                 \
-  X(NameProperty, "name.property")           \
-  X(String, "string")                        \
-  X(StringEscape, "string.escape")           \
-  X(StringInterpol, "string.interpol")       \
-  X(StringDoc, "string.doc")                 \
-  X(StringRegex, "string.regex")             \
-  X(StringChar, "string.char")               \
-  X(Number, "number")                        \
-  X(Comment, "comment")                      \
-  X(CommentDoc, "comment.doc")               \
-  X(CommentPreproc, "comment.preproc")       \
-  X(Operator, "operator")                    \
-  X(OperatorWord, "operator.word")           \
-  X(Punctuation, "punctuation")              \
-  X(GenericHeading, "generic.heading")       \
-  X(GenericSubheading, "generic.subheading") \
-  X(GenericEmph, "generic.emph")             \
-  X(GenericStrong, "generic.strong")         \
-  X(GenericInserted, "generic.inserted")     \
-  X(GenericDeleted, "generic.deleted")       \
+  X(KeywordNamespace, "keyword.namespace")     \
+  X(Name, "name")                              \
+  X(NameFunction, "name.function")             \
+  X(NameClass, "name.class")                   \
+  X(NameBuiltin, "name.builtin")               \
+  X(NameDecorator, "name.decorator")           \
+  X(NameTag, "name.tag")                       \
+  X(NameAttribute, "name.attribute")           \
+  X(NameVariable, "name.variable")             \
+  X(NameConstant, "name.constant")             \
+  X(NameLabel, "name.label")                   \
+  X(NameProperty, "name.property")             \
+  X(String, "string")                          \
+  X(StringEscape, "string.escape")             \
+  X(StringInterpol, "string.interpol")         \
+  X(StringDoc, "string.doc")                   \
+  X(StringRegex, "string.regex")               \
+  X(StringChar, "string.char")                 \
+  X(Number, "number")                          \
+  X(Comment, "comment")                        \
+  X(CommentDoc, "comment.doc")                 \
+  X(CommentPreproc, "comment.preproc")         \
+  X(Operator, "operator")                      \
+  X(OperatorWord, "operator.word")             \
+  X(Punctuation, "punctuation")                \
+  X(GenericHeading, "generic.heading")         \
+  X(GenericSubheading, "generic.subheading")   \
+  X(GenericEmph, "generic.emph")               \
+  X(GenericStrong, "generic.strong")           \
+  X(GenericInserted, "generic.inserted")       \
+  X(GenericDeleted, "generic.deleted")         \
   X(Error, "error")
 
 enum class TokenClass : uint8_t {
@@ -74,32 +74,32 @@ struct Token {
 };
 
 // X-macro: (Enumerator, "canonical name", "aliases, comma separated").
-#define RENDER_LANGUAGES(X)                                      \
-  X(PlainText, "text", "plain,txt,plaintext")                    \
-  X(Python, "python", "py,python3,py3")                          \
-  X(JavaScript, "javascript", "js,mjs,cjs,node")                 \
-  X(TypeScript, "typescript", "ts,mts,cts")                      \
-  X(Jsx, "jsx", "react")                                         \
-  X(Tsx, "tsx", "")                                              \
-  X(Json, "json", "jsonc")                                       \
-  X(C, "c", "h")                                                 \
-  X(Cpp, "cpp", "c++,cxx,cc,hpp")                                \
-  X(CSharp, "csharp", "c#,cs")                                   \
-  X(Java, "java", "")                                            \
-  X(Kotlin, "kotlin", "kt,kts")                                  \
-  X(Go, "go", "golang")                                          \
-  X(Rust, "rust", "rs")                                          \
-  X(Swift, "swift", "")                                          \
-  X(Php, "php", "")                                              \
-  X(Ruby, "ruby", "rb")                                          \
-  X(Bash, "bash", "sh,shell,zsh,console")                        \
-  X(Sql, "sql", "postgresql,sqlite")                       \
-  X(Html, "html", "htm,xhtml")                               \
-  X(Css, "css", "")                                          \
-  X(Yaml, "yaml", "yml")                                         \
-  X(Toml, "toml", "")                                            \
-  X(Markdown, "markdown", "md")                                  \
-  X(Dockerfile, "dockerfile", "docker")                          \
+#define RENDER_LANGUAGES(X)                      \
+  X(PlainText, "text", "plain,txt,plaintext")    \
+  X(Python, "python", "py,python3,py3")          \
+  X(JavaScript, "javascript", "js,mjs,cjs,node") \
+  X(TypeScript, "typescript", "ts,mts,cts")      \
+  X(Jsx, "jsx", "react")                         \
+  X(Tsx, "tsx", "")                              \
+  X(Json, "json", "jsonc")                       \
+  X(C, "c", "h")                                 \
+  X(Cpp, "cpp", "c++,cxx,cc,hpp")                \
+  X(CSharp, "csharp", "c#,cs")                   \
+  X(Java, "java", "")                            \
+  X(Kotlin, "kotlin", "kt,kts")                  \
+  X(Go, "go", "golang")                          \
+  X(Rust, "rust", "rs")                          \
+  X(Swift, "swift", "")                          \
+  X(Php, "php", "")                              \
+  X(Ruby, "ruby", "rb")                          \
+  X(Bash, "bash", "sh,shell,zsh,console")        \
+  X(Sql, "sql", "postgresql,sqlite")             \
+  X(Html, "html", "htm,xhtml")                   \
+  X(Css, "css", "")                              \
+  X(Yaml, "yaml", "yml")                         \
+  X(Toml, "toml", "")                            \
+  X(Markdown, "markdown", "md")                  \
+  X(Dockerfile, "dockerfile", "docker")          \
   X(Lua, "lua", "")
 
 // The enumerators are the hand-written lexers. Table-driven languages (Pygments' rules exported at

@@ -140,7 +140,7 @@ TEST_CASE("an indexed canvas's palette: shades may share a colour, fills may not
   IndexedPixels p(32);  // the last 2 entries are kept for fills
   auto grey = [](uint32_t v) { return Rgba{uint8_t(v), uint8_t(v), uint8_t(v), 255}.packed(); };
   for (uint32_t i = 0; i < 30; i++) CHECK(p.encode(grey(i * 8)) == i);  // new colours, in order
-  CHECK(p.encode(grey(16)) == 2);                                         // known: its index
+  CHECK(p.encode(grey(16)) == 2);                                       // known: its index
   CHECK(p.colors() == 30);
   // Past 30, a new shade takes the nearest colour when one is within a few steps...
   CHECK(p.encodeShade(grey(17)) == 2);

@@ -4,9 +4,11 @@
 //   // a.category == Category::Gaming, a.mood == Mood::Exciting
 //
 // Keywords are listed in English, Russian, Hebrew and Persian and matched as word prefixes on
-// lower-cased text (Cyrillic lower-cased too; Hebrew and Persian have no case), so "играх" finds
-// "игр" and "بازی‌ها" finds "بازی". Colour words ("red", "красный", "אדום", "قرمز") become
-// the palette's accent. The rules are the offline baseline; llm.h may replace their answer.
+// lower-cased text (Cyrillic lower-cased too; Hebrew and Persian have no case):
+//   "играх" finds "игр", "بازی‌ها" finds "بازی".
+// Colour words become the palette's accent:
+//   "red", "красный", "אדום", "قرمز".
+// The rules are the offline baseline; llm.h may replace their answer.
 #pragma once
 
 #include <cstdint>
@@ -17,11 +19,20 @@
 
 namespace thumb {
 
-#define THUMB_CATEGORIES(X)                                                                       \
-  X(General, "general")                                                                           \
-  X(Gaming, "gaming") X(Tech, "tech") X(Education, "education") X(Vlog, "vlog") X(Music, "music") \
-      X(News, "news") X(Cooking, "cooking") X(Fitness, "fitness") X(Business, "business")         \
-          X(Travel, "travel")
+// clang-format off
+#define THUMB_CATEGORIES(X) \
+  X(General, "general")     \
+  X(Gaming, "gaming")       \
+  X(Tech, "tech")           \
+  X(Education, "education") \
+  X(Vlog, "vlog")           \
+  X(Music, "music")         \
+  X(News, "news")           \
+  X(Cooking, "cooking")     \
+  X(Fitness, "fitness")     \
+  X(Business, "business")   \
+  X(Travel, "travel")
+// clang-format on
 
 enum class Category : uint8_t {
 #define THUMB_X(id, name) id,

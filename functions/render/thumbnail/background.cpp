@@ -36,28 +36,28 @@ namespace {
 
 // Scene words per category: what a designer would put behind such a title.
 constexpr const char* kScenes[] = {
-    "an eye-catching abstract scene",                                      // general
-    "a dramatic video game world with glowing effects",                    // gaming
-    "sleek modern technology, devices and circuit light trails",           // tech
-    "a bright study desk with books, diagrams and a chalkboard mood",      // education
-    "a lively everyday lifestyle scene, warm natural light",               // vlog
-    "a concert stage with lights, instruments and sound waves",            // music
-    "a newsroom atmosphere with a city skyline and broadcast lights",      // news
-    "delicious food on a kitchen table, appetising close-up",              // cooking
-    "an energetic gym with weights and dynamic motion",                    // fitness
-    "a modern office and financial charts, professional and confident",    // business
-    "a breathtaking travel landscape with mountains, sea and open sky",    // travel
+    "an eye-catching abstract scene",                                    // general
+    "a dramatic video game world with glowing effects",                  // gaming
+    "sleek modern technology, devices and circuit light trails",         // tech
+    "a bright study desk with books, diagrams and a chalkboard mood",    // education
+    "a lively everyday lifestyle scene, warm natural light",             // vlog
+    "a concert stage with lights, instruments and sound waves",          // music
+    "a newsroom atmosphere with a city skyline and broadcast lights",    // news
+    "delicious food on a kitchen table, appetising close-up",            // cooking
+    "an energetic gym with weights and dynamic motion",                  // fitness
+    "a modern office and financial charts, professional and confident",  // business
+    "a breathtaking travel landscape with mountains, sea and open sky",  // travel
 };
 static_assert(std::size(kScenes) == size_t(Category::Count));
 
 constexpr const char* kStyles[] = {
-    "modern digital art, clean composition",     // modern
-    "bold high-contrast colours, dynamic angles",  // bold
-    "minimalist, soft gradients, lots of empty space",  // minimal
+    "modern digital art, clean composition",                          // modern
+    "bold high-contrast colours, dynamic angles",                     // bold
+    "minimalist, soft gradients, lots of empty space",                // minimal
     "neon synthwave lighting, dark background with glowing accents",  // neon
 };
-constexpr const char* kMoods[] = {"balanced mood", "exciting, energetic mood",
-                                  "calm, relaxed mood", "serious, dramatic mood"};
+constexpr const char* kMoods[] = {"balanced mood", "exciting, energetic mood", "calm, relaxed mood",
+                                  "serious, dramatic mood"};
 
 // The nearest everyday colour word: image models follow words better than hex codes.
 const char* colourWord(render::Rgba c) {
@@ -182,8 +182,8 @@ void overBlack(std::vector<uint32_t>& px) {
   for (uint32_t& c : px) {
     const uint32_t a = c >> 24;
     if (a == 255) continue;
-    c = (c & 255) * a / 255 | ((c >> 8 & 255) * a / 255) << 8 |
-        ((c >> 16 & 255) * a / 255) << 16 | 0xff000000u;
+    c = (c & 255) * a / 255 | ((c >> 8 & 255) * a / 255) << 8 | ((c >> 16 & 255) * a / 255) << 16 |
+        0xff000000u;
   }
 }
 
@@ -226,8 +226,9 @@ bool decodePng(std::span<const uint8_t> bytes, Image& out, std::string& why) {
   }
   // The RGBA result, the chunk copy, and libpng's two rows (16-bit RGBA at most).
   if (!withinLimits(img.width, img.height, why) ||
-      !withinBudget(int64_t(img.width) * img.height * 4 + int64_t(chunks.size()) +
-                        int64_t(img.width) * 16, why)) {
+      !withinBudget(
+          int64_t(img.width) * img.height * 4 + int64_t(chunks.size()) + int64_t(img.width) * 16,
+          why)) {
     png_image_free(&img);
     return false;
   }
@@ -266,7 +267,8 @@ bool decodeJpeg(std::span<const uint8_t> bytes, Image& out, std::string& why) {
   // stb's planes (one byte a sample, up to 2x padding for subsampled MCUs counted as the full
   // size), its coefficients when progressive (2 bytes a sample), its RGBA result and our copy.
   const int64_t pixels = int64_t(w) * h;
-  if (!withinBudget(pixels * components * (progressive ? 3 : 1) + pixels * 4 * 2, why)) return false;
+  if (!withinBudget(pixels * components * (progressive ? 3 : 1) + pixels * 4 * 2, why))
+    return false;
   const int headerW = w, headerH = h;
   uint8_t* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 4);
   if (!px) {

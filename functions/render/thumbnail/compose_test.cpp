@@ -108,8 +108,8 @@ TEST_CASE("composed: a JPEG background, cropped to 16:9 from its centre", "[thum
   std::vector<uint32_t> px(size_t(n) * n);
   for (int y = 0; y < n; y++)
     for (int x = 0; x < n; x++)
-      px[size_t(y) * n + x] = (x < n / 2 ? render::Rgba{220, 30, 30} : render::Rgba{30, 200, 60})
-                                  .packed();
+      px[size_t(y) * n + x] =
+          (x < n / 2 ? render::Rgba{220, 30, 30} : render::Rgba{30, 200, 60}).packed();
   std::vector<uint8_t> jpeg;
   REQUIRE(render::encodeJpeg(px, n, n, 95, render::Rgba{}, jpeg));
   Image img;
@@ -151,11 +151,12 @@ TEST_CASE("POST /thumbnail rules for premium, pro and backgrounds", "[thumbnail]
   CHECK(ok.algorithm == Algorithm::Premium);
   CHECK(!ok.background.empty());
   ThumbnailRequest pro;
-  REQUIRE(parseThumbnailRequest(
-              R"({"title":"x","algorithm":"pro","mood":"calm","colors":["#ff0000"],"background":")" +
-                  b64 + "\"}",
-              pro)
-              .ok());
+  REQUIRE(
+      parseThumbnailRequest(
+          R"({"title":"x","algorithm":"pro","mood":"calm","colors":["#ff0000"],"background":")" +
+              b64 + "\"}",
+          pro)
+          .ok());
   CHECK(pro.algorithm == Algorithm::Pro);
   CHECK(pro.hasMood);
   CHECK(pro.colors.size() == 1);
@@ -223,17 +224,18 @@ TEST_CASE("an LLM's analysis: accepted answers", "[thumbnail]") {
   Analysis a;
   std::string why;
   REQUIRE(parseLlmAnswer(
-      R"({"category":"cooking","style":"bold","mood":"exciting","colors":["#FF0000","#00ff00"]})", a,
-      why));
+      R"({"category":"cooking","style":"bold","mood":"exciting","colors":["#FF0000","#00ff00"]})",
+      a, why));
   CHECK(a.category == Category::Cooking);
   CHECK(a.style == Style::Bold);
   CHECK(a.mood == Mood::Exciting);
   REQUIRE(a.colors.size() == 2);
   CHECK(a.colors[0] == render::Rgba{255, 0, 0});
   // A fenced answer, no colours, extra keys the model volunteered.
-  REQUIRE(parseLlmAnswer(
-      "```json\n{\"category\":\"travel\",\"style\":\"minimal\",\"mood\":\"calm\",\"why\":\"x\"}\n```",
-      a, why));
+  REQUIRE(
+      parseLlmAnswer("```json\n{\"category\":\"travel\",\"style\":\"minimal\",\"mood\":\"calm\","
+                     "\"why\":\"x\"}\n```",
+                     a, why));
   CHECK(a.category == Category::Travel);
   CHECK(a.colors.empty());
   REQUIRE(parseLlmAnswer(R"({"category":"news","style":"modern","mood":"serious","colors":[]})", a,

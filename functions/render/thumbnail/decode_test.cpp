@@ -55,7 +55,9 @@ std::vector<uint8_t> chunk(const char* type, const std::string& data) {
   return out;
 }
 
-uint32_t rgb(int r, int g, int b) { return uint32_t(r) | uint32_t(g) << 8 | uint32_t(b) << 16; }
+uint32_t rgb(int r, int g, int b) {
+  return uint32_t(r) | uint32_t(g) << 8 | uint32_t(b) << 16;
+}
 
 }  // namespace
 
@@ -173,8 +175,8 @@ TEST_CASE("decodeImage: damaged or oversized files are refused", "[thumbnail]") 
   // what was written.
   std::vector<uint8_t> flipped = png;
   const size_t idat = idatOffset(png);
-  const size_t idatLength = size_t(png[idat]) << 24 | png[idat + 1] << 16 | png[idat + 2] << 8 |
-                            png[idat + 3];
+  const size_t idatLength =
+      size_t(png[idat]) << 24 | png[idat + 1] << 16 | png[idat + 2] << 8 | png[idat + 3];
   flipped[idat + 8 + idatLength] ^= 0x10;
   std::vector<uint8_t> wideJpeg;
   REQUIRE(render::encodeJpeg(std::vector<uint32_t>(5000 * 2, 0xff808080u), 5000, 2, 80,
@@ -214,7 +216,8 @@ double psnr(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
 TEST_CASE("our JPEGs decode to the image they were made from", "[thumbnail]") {
   // What thumbnails hold: a smooth gradient, flat areas and hard-edged shapes; sizes that are and
   // are not whole 16x16 blocks.
-  for (auto [w, h] : {std::pair{1280, 720}, std::pair{37, 23}, std::pair{1, 1}, std::pair{300, 17}}) {
+  for (auto [w, h] :
+       {std::pair{1280, 720}, std::pair{37, 23}, std::pair{1, 1}, std::pair{300, 17}}) {
     std::vector<uint32_t> px(size_t(w) * size_t(h));
     const int cell = std::max(5, std::min(w, h) / 8);
     for (int y = 0; y < h; y++) {

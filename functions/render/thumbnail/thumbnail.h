@@ -41,7 +41,7 @@ enum class Format : uint8_t { Jpeg, Png };
 struct ThumbnailRequest {
   std::string title;
   std::string subtitle;
-  std::string watermark;     // drawn small in the bottom-left corner when non-empty
+  std::string watermark;  // drawn small in the bottom-left corner when non-empty
   // The reader's language is Hebrew or Persian (field locale "he" | "fa"): a title with any
   // right-to-left word reads right to left, even when it opens with a Latin name.
   bool rtlReader = false;
@@ -74,15 +74,15 @@ const Template& effectiveTemplate(const ThumbnailRequest& req, const Analysis& a
 // colors (up to 3 "#rrggbb"), algorithm ("basic" | "premium" | "pro"), background (base64 PNG or
 // JPEG; required by premium/pro, which compose the title over it: the model-drawn background is
 // the bot's paid feature, an HTTP caller brings its own image), format ("jpeg" | "png"), quality
-// (40-100), watermark (string), locale (en | ru | he | fa). 400 with a message naming the field; 413 past kMaxBodyBytes.
-// With `plan` (POST /thumbnail/plan), premium/pro need no background: nothing is drawn.
+// (40-100), watermark (string), locale (en | ru | he | fa). 400 with a message naming the field;
+// 413 past kMaxBodyBytes. With `plan` (POST /thumbnail/plan), premium/pro need no background:
+// nothing is drawn.
 [[nodiscard]] render::RequestError parseThumbnailRequest(std::string_view body,
                                                          ThumbnailRequest& out, bool plan = false);
 
 // The prompt for a premium/pro background (background.h), with the empty space asked for on
 // the side the template puts this title (left or right for a start-aligned one, by direction).
-std::string planBackgroundPrompt(const ThumbnailRequest& req, const Analysis& a,
-                                 const Template& t);
+std::string planBackgroundPrompt(const ThumbnailRequest& req, const Analysis& a, const Template& t);
 
 // "Title | Subtitle" as the bot command takes it; both trimmed.
 void splitTitle(std::string_view text, std::string& title, std::string& subtitle);

@@ -267,8 +267,10 @@ TEST_CASE("a Hebrew reader's title with a Latin name reads right to left", "[thu
       leftGapEn += a.titleLines[l].x - box.x;
       leftGapHe += b.titleLines[l].x - box.x;
     }
-    if (startAligned) CHECK(leftGapHe > leftGapEn);
-    else CHECK(leftGapHe < leftGapEn);
+    if (startAligned)
+      CHECK(leftGapHe > leftGapEn);
+    else
+      CHECK(leftGapHe < leftGapEn);
     CHECK(a.bytes != b.bytes);
     return;  // one start- or end-aligned template is enough
   }

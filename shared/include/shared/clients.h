@@ -73,7 +73,8 @@ Result<Answer> event(std::string_view function, std::string_view kind,
 Result<Answer> object(std::string_view binding, std::string_view name, std::string_view method,
                       std::string_view path, std::string_view body = {});
 
-// ---- a chat LLM ----------------------------------------------------------------------------------
+// ---- a chat LLM
+// ----------------------------------------------------------------------------------
 namespace llm {
 struct Chat {
   std::string provider;  // "workers-ai" (the AI binding) | "openai" (an OpenAI-compatible URL)

@@ -37,12 +37,12 @@ struct Event {
   // "fetch" (HTTP), "scheduled" (cron), "alarm" (Durable Object), "do_fetch" (request to a Durable
   // Object), "deferred" (work scheduled with host::defer), "health".
   std::string kind;
-  Request request;          // fetch and do_fetch
-  std::string cron;         // scheduled
-  double scheduledMs = 0;   // scheduled
-  std::string objectName;   // do_fetch and alarm: the Durable Object's name
-  json::Object data;        // the whole event object, for kinds that carry more
-  std::string_view body;    // the event's bytes
+  Request request;         // fetch and do_fetch
+  std::string cron;        // scheduled
+  double scheduledMs = 0;  // scheduled
+  std::string objectName;  // do_fetch and alarm: the Durable Object's name
+  json::Object data;       // the whole event object, for kinds that carry more
+  std::string_view body;   // the event's bytes
 };
 
 struct Response {

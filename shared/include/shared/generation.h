@@ -92,8 +92,8 @@ Result<std::optional<Row>> owned(int64_t id, int64_t userId, std::optional<Kind>
 struct QueueJob {
   int64_t id = 0, userId = 0, chatId = 0, cost = 0;
   std::string lang, prompt;
-  int64_t freeLeft = -1;   // shown in the "#N in the queue" message when >= 0
-  std::string thumbJson;   // a premium/pro thumbnail's request, or empty
+  int64_t freeLeft = -1;  // shown in the "#N in the queue" message when >= 0
+  std::string thumbJson;  // a premium/pro thumbnail's request, or empty
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -169,8 +169,8 @@ struct Item {
   bool favourite = false;
 };
 struct GalleryFilter {
-  std::string kind;   // "" | "image" | "thumbnail"
-  double since = 0;   // created_ms at or after
+  std::string kind;  // "" | "image" | "thumbnail"
+  double since = 0;  // created_ms at or after
   bool favourites = false;
 };
 enum class Move { Newest, Older, Newer, AtOrOlder };

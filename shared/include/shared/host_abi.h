@@ -1,4 +1,5 @@
-// Every function the JavaScript host (host/worker.mjs) gives a wasm module: the one list of imports.
+// Every function the JavaScript host (host/worker.mjs) gives a wasm module: the one list of
+// imports.
 //
 // Synchronous imports return at once. Asynchronous ones (D1, R2, fetch, Durable Objects, Workers
 // AI) are wrapped by the host in `WebAssembly.Suspending`, so C++ calls them as ordinary blocking
@@ -14,7 +15,8 @@
 //   guest_alloc(n) -> ptr, guest_free(ptr), guest_init(ptr, n) with the settings as JSON,
 //   guest_handle(ptr, n) -> reply length for one event blob, guest_result() -> reply pointer.
 //
-// ---- Events (guest_handle's blob: {"kind", ...} then the body bytes; shared/include/shared/entry.h)
+// ---- Events (guest_handle's blob: {"kind", ...} then the body bytes;
+// shared/include/shared/entry.h)
 //   fetch               {"request": {"method","url","path","query","headers"}} + body: an HTTP
 //                       request routed by host/worker.mjs's ROUTES table (path prefix -> module,
 //                       with its body cap, its secret header check and its rate limiter, all
@@ -96,7 +98,8 @@ HOST_IMPORT("r2") int32_t host_r2(const char* req, size_t len, const uint8_t* bo
 //   -> {"status","headers":{...}} + body, or {"error":"..."} on a network failure or timeout.
 HOST_IMPORT("fetch")
 int32_t host_fetch(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
-// A request to a Durable Object: {"binding","name","path","method","headers"} + body, reply as fetch.
+// A request to a Durable Object: {"binding","name","path","method","headers"} + body, reply as
+// fetch.
 HOST_IMPORT("do_fetch")
 int32_t host_do_fetch(const char* req, size_t len, const uint8_t* body, size_t bodyLen);
 // The current Durable Object's storage: {"op":"sql","sql","params"} -> {"rows":[...]},

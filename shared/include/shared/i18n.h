@@ -31,12 +31,12 @@ enum class Lang { En, Ru, He, Fa, Count };
 //   I18N_X(id, English, Russian, Hebrew, Persian)
 enum class Msg {
 #define I18N_X(id, en, ru, he, fa) id,
-#include "shared/i18n/core.inc"
-#include "shared/i18n/generate.inc"
-#include "shared/i18n/payments.inc"
-#include "shared/i18n/gallery.inc"
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/core.inc"
+#include "shared/i18n/gallery.inc"
+#include "shared/i18n/generate.inc"
 #include "shared/i18n/menu.inc"
+#include "shared/i18n/payments.inc"
 #include "shared/i18n/trust.inc"
 #undef I18N_X
   Count
@@ -71,9 +71,9 @@ Plural pluralOf(Lang lang, int64_t n);
 class Arg {
  public:
   enum class Kind { Text, Number, Markup, Rubles, Signed, Date, Duration };
-  Arg(std::string_view s) : kind_(Kind::Text), text_(s) {}  // NOLINT
+  Arg(std::string_view s) : kind_(Kind::Text), text_(s) {}    // NOLINT
   Arg(const std::string& s) : kind_(Kind::Text), text_(s) {}  // NOLINT
-  Arg(const char* s) : kind_(Kind::Text), text_(s) {}  // NOLINT
+  Arg(const char* s) : kind_(Kind::Text), text_(s) {}         // NOLINT
   template <std::integral T>
     requires(!std::same_as<T, bool> && !std::same_as<T, char>)
   Arg(T n) : kind_(Kind::Number), number_(int64_t(n)) {}  // NOLINT
@@ -100,7 +100,9 @@ class Arg {
   std::string_view text_;
   int64_t number_ = 0;
 };
-inline Arg markup(std::string_view s) { return Arg::markup(s); }
+inline Arg markup(std::string_view s) {
+  return Arg::markup(s);
+}
 using Values = std::initializer_list<std::pair<std::string_view, Arg>>;
 using ValueSpan = std::span<const std::pair<std::string_view, Arg>>;
 
@@ -108,7 +110,8 @@ using ValueSpan = std::span<const std::pair<std::string_view, Arg>>;
 const char* text(Msg m, Lang lang);
 // A message without values, as the reader sees it (right-to-left commands isolated).
 std::string format(Msg m, Locale loc);
-std::string format(Msg m, Locale loc, std::initializer_list<std::pair<std::string_view, Arg>> values);
+std::string format(Msg m, Locale loc,
+                   std::initializer_list<std::pair<std::string_view, Arg>> values);
 // The same for a template that is not in the catalog (tests, the catalog check).
 std::string formatText(std::string_view tmpl, Locale loc,
                        std::initializer_list<std::pair<std::string_view, Arg>> values);

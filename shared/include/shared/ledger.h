@@ -27,8 +27,9 @@ inline constexpr std::string_view kAdmin = "admin";
 inline constexpr std::string_view kBonus = "bonus";
 
 // An entry that applies once per (reason, ref); its Result's changes() is 0 when it was a repeat
-// (D1 counts the trigger's balance update too, so test changes() >= 1, not == 1). A negative delta larger than the balance makes the
-// batch fail (CHECK credits >= 0); callers check the balance first for a friendly message.
+// (D1 counts the trigger's balance update too, so test changes() >= 1, not == 1). A negative delta
+// larger than the balance makes the batch fail (CHECK credits >= 0); callers check the balance
+// first for a friendly message.
 db::Stmt entry(int64_t userId, int64_t delta, std::string_view reason, std::string_view ref,
                double nowMs);
 

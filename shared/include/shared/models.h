@@ -1,7 +1,8 @@
 // Image models, from the MODELS setting (JSON), shared by the webhook (prices, validation) and the
 // queue object (how to call each one). Nothing about a model is hard-coded beyond the defaults.
 //
-//   MODELS = [{"name":"flux","provider":"workers-ai","model":"@cf/black-forest-labs/flux-1-schnell",
+//   MODELS =
+//   [{"name":"flux","provider":"workers-ai","model":"@cf/black-forest-labs/flux-1-schnell",
 //              "cost":1,"params":{"steps":4}}, ...]
 //
 // provider: "builtin" (draws offline), "workers-ai" (the AI binding; "model" is the model id),
@@ -24,9 +25,9 @@ struct Model {
   // Parameters the model takes; 0 / empty means "the model does not have it".
   int width = 0, height = 0, steps = 0;
   std::string negativePrompt;
-  bool seed = false;              // send a random seed (recorded with the generation)
-  std::string answer = "auto";    // workers-ai: "base64-json" (flux) | "bytes" (sdxl) | "auto"
-  int concurrency = 1;            // jobs run at once by this model's queue
+  bool seed = false;            // send a random seed (recorded with the generation)
+  std::string answer = "auto";  // workers-ai: "base64-json" (flux) | "bytes" (sdxl) | "auto"
+  int concurrency = 1;          // jobs run at once by this model's queue
 };
 
 // The configured models (MODELS, or the built-in offline defaults when it is empty). A model entry

@@ -76,17 +76,28 @@ using Status = Result<void>;
 
 inline const char* errorName(Error e) {
   switch (e) {
-    case Error::None: return "ok";
-    case Error::BadInput: return "bad_input";
-    case Error::NotFound: return "not_found";
-    case Error::Duplicate: return "duplicate";
-    case Error::Conflict: return "conflict";
-    case Error::LimitReached: return "limit_reached";
-    case Error::InsufficientFunds: return "insufficient_funds";
-    case Error::Unavailable: return "unavailable";
-    case Error::Timeout: return "timeout";
-    case Error::Refused: return "refused";
-    case Error::Internal: return "internal";
+    case Error::None:
+      return "ok";
+    case Error::BadInput:
+      return "bad_input";
+    case Error::NotFound:
+      return "not_found";
+    case Error::Duplicate:
+      return "duplicate";
+    case Error::Conflict:
+      return "conflict";
+    case Error::LimitReached:
+      return "limit_reached";
+    case Error::InsufficientFunds:
+      return "insufficient_funds";
+    case Error::Unavailable:
+      return "unavailable";
+    case Error::Timeout:
+      return "timeout";
+    case Error::Refused:
+      return "refused";
+    case Error::Internal:
+      return "internal";
   }
   return "internal";
 }

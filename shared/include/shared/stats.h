@@ -10,19 +10,19 @@
 namespace stats {
 
 struct Stats {
-  std::map<std::string, int64_t> codeImages;              // status -> count
-  std::vector<double> renderMs;                           // recent render durations
+  std::map<std::string, int64_t> codeImages;                           // status -> count
+  std::vector<double> renderMs;                                        // recent render durations
   std::map<std::pair<std::string, std::string>, int64_t> generations;  // (model, status) -> count
-  std::map<std::string, int64_t> queueDepth;              // model -> queued + processing
+  std::map<std::string, int64_t> queueDepth;  // model -> queued + processing
   int64_t queueTotal = 0;
-  int64_t stuck = 0;                                      // processing longer than the timeout
+  int64_t stuck = 0;  // processing longer than the timeout
   int64_t webhookErrorsTotal = 0;
   int64_t webhookErrorsLastHour = 0;
   std::map<std::pair<std::string, std::string>, int64_t> payments;  // (provider, status) -> count
-  int64_t creditsIssued = 0;                              // top-ups, bonuses, admin grants
-  int64_t creditsRefunded = 0;                            // refunds of generations
-  int64_t creditsSpent = 0;                               // reserves (positive number)
-  std::vector<std::string> missing;                       // sources that could not be read
+  int64_t creditsIssued = 0;         // top-ups, bonuses, admin grants
+  int64_t creditsRefunded = 0;       // refunds of generations
+  int64_t creditsSpent = 0;          // reserves (positive number)
+  std::vector<std::string> missing;  // sources that could not be read
 };
 
 // Reads everything at `nowMs`; a failing part is listed in `missing`, the rest still filled.

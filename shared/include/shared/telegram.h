@@ -28,10 +28,10 @@ using Keyboard = std::vector<std::vector<Button>>;
 
 struct Sent {
   bool ok = false;
-  int errorCode = 0;         // Telegram's error_code, or 0 for a network failure
-  std::string description;   // Telegram's description or the network error
-  int64_t messageId = 0;     // for methods that return a Message
-  std::string resultJson;    // the raw "result" for other methods
+  int errorCode = 0;        // Telegram's error_code, or 0 for a network failure
+  std::string description;  // Telegram's description or the network error
+  int64_t messageId = 0;    // for methods that return a Message
+  std::string resultJson;   // the raw "result" for other methods
 };
 
 struct Photo {
@@ -74,8 +74,7 @@ class Bot {
   Sent call(std::string_view method, std::string_view paramsJson);
 
  private:
-  Sent upload(std::string_view method, std::string_view contentType,
-              std::span<const uint8_t> body);
+  Sent upload(std::string_view method, std::string_view contentType, std::span<const uint8_t> body);
   Sent send(std::string_view method, std::string_view contentType, std::span<const uint8_t> body);
 };
 
