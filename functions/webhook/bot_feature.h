@@ -22,6 +22,7 @@ struct Feature {
 };
 
 // functions/webhook/code_files.cpp: saved files and code images.
+extern const Feature kAppearance;
 extern const Feature kCodeFiles;
 // functions/webhook/generation.cpp: /image=MODEL=PROMPT, /imagine, regenerate, /cancel.
 extern const Feature kGeneration;

@@ -1,5 +1,9 @@
 #include "render_client.h"
 
+#include "context.h"
+#include "shared/config.h"
+#include "shared/i18n.h"
+
 #include <cstring>
 
 #include "shared/clients.h"
@@ -46,6 +50,22 @@ RenderOutput renderImage(const RenderJob& job) {
   }
   out.ok = true;
   return out;
+}
+
+RenderJob jobFor(const Ctx& c, const std::string& code, const std::string& filename,
+                 const std::string& language) {
+  RenderJob j;
+  j.code = code;
+  j.filename = filename;
+  j.language = language;
+  j.title = filename;
+  j.theme = c.settings.theme;
+  j.fontSize = c.settings.fontSize;
+  j.lineNumbers = c.settings.lineNumbers;
+  j.watermark = std::string(config::get(config::Setting::BOT_NAME));
+  if (!j.watermark.empty() && j.watermark[0] != '@') j.watermark = "@" + j.watermark;
+  j.locale = i18n::code(c.lang);
+  return j;
 }
 
 }  // namespace webhook

@@ -26,4 +26,9 @@ struct RenderOutput {
 
 RenderOutput renderImage(const RenderJob& job);
 
+struct Ctx;
+// A job for the user's settings (theme, font size, line numbers), language and the watermark.
+RenderJob jobFor(const Ctx& c, const std::string& code, const std::string& filename,
+                 const std::string& language);
+
 }  // namespace webhook
