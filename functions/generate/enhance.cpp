@@ -20,13 +20,7 @@ constexpr const char* kSystem =
     "quotes, no markdown, at most 80 words.";
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+  return utf8::trimSpace(s);
 }
 
 bool startsWithNoCase(std::string_view s, std::string_view p) {

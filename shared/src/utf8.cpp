@@ -83,4 +83,11 @@ void append(std::string& out, char32_t cp) {
   }
 }
 
+std::string_view trimSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace utf8

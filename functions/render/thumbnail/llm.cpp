@@ -6,6 +6,7 @@
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "shared/utf8.h"
 
 namespace thumb {
 
@@ -24,13 +25,7 @@ constexpr const char* kSystem =
     "the title (an empty array when none stands out)}. The title may be in any language.";
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+  return utf8::trimSpace(s);
 }
 
 }  // namespace

@@ -17,13 +17,7 @@ render::RequestError bad(std::string m) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
+  return utf8::trimSpace(s);
 }
 
 size_t charCount(std::string_view s) {

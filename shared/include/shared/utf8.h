@@ -19,4 +19,7 @@ char32_t next(std::string_view s, size_t& i);
 
 void append(std::string& out, char32_t cp);
 
+// `s` without leading and trailing spaces, tabs, carriage returns and newlines.
+std::string_view trimSpace(std::string_view s);
+
 }  // namespace utf8
