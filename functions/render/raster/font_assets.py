@@ -132,12 +132,24 @@ def main():
         with open(table_file) as f, open(out_cpp, "w") as o:
             o.write(f.read())
         return
-    rows, cover = [], []
-    for i, (name, src, index, kind, looked_up, extra) in enumerate(FONTS):
+    for name, src, index, kind, looked_up, extra in FONTS:
         if not os.path.exists(src):
             sys.stderr.write("font_assets: %s missing (scripts/setup.sh installs it)\n" % src)
             sys.exit(1)
-        data, covered = make_font(src, index, parse_ranges(looked_up), parse_ranges(extra))
+    # The fonts are independent: subset them on every core (the CJK and emoji ones take most of
+    # the minute each), largest first so no core waits for one at the end.
+    import concurrent.futures
+    jobs = [(src, index, parse_ranges(looked_up), parse_ranges(extra))
+            for name, src, index, kind, looked_up, extra in FONTS]
+    order = sorted(range(len(jobs)), key=lambda k: -os.path.getsize(jobs[k][0]))
+    made = [None] * len(jobs)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {pool.submit(make_font, *jobs[k]): k for k in order}
+        for fut in concurrent.futures.as_completed(futures):
+            made[futures[fut]] = fut.result()
+    rows, cover = [], []
+    for i, (name, src, index, kind, looked_up, extra) in enumerate(FONTS):
+        data, covered = made[i]
         if len(data) >= 25 << 20:
             sys.stderr.write("font_assets: %s is %d bytes, over the 25 MiB asset limit\n" %
                              (name, len(data)))
@@ -162,4 +174,5 @@ def main():
         f.write(key)
 
 
-main()
+if __name__ == "__main__":
+    main()
