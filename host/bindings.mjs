@@ -11,6 +11,41 @@ async function readAll(x) {
   return new Uint8Array(await new Response(x).arrayBuffer());
 }
 
+// Tests only (diagnostics on, AI_FAKE_URL set, no real AI binding): an object with the binding's
+// run(model, inputs) that forwards each call to a local fake server (tests/fakes/workers_ai.mjs),
+// so the request formats the guest builds are checked through the real host and Worker. The
+// fake answers as the binding does: JSON (returned as an object) or image bytes (a stream).
+function fakeAiBinding(env) {
+  if (env.ENABLE_DIAGNOSTICS !== 'true' || !env.AI_FAKE_URL) return null;
+  return {
+    async run(model, inputs) {
+      const url = `${env.AI_FAKE_URL}/ai/run/${model}`;
+      const init = inputs?.multipart
+        ? { method: 'POST', body: inputs.multipart.body, headers: { 'content-type': inputs.multipart.contentType }, duplex: 'half' }
+        : { method: 'POST', body: JSON.stringify(inputs), headers: { 'content-type': 'application/json' } };
+      const res = await fetch(url, init);
+      if (!res.ok) throw new Error(`AiError: ${res.status}: ${await res.text()}`);
+      if ((res.headers.get('content-type') ?? '').startsWith('image/')) return res.body;
+      return res.json();
+    },
+  };
+}
+
+// multipart requests (flux-2): {"multipart": {text fields}, "files": [{"name","type","size"}]}
+// + the files' bytes one after another -> the binding's {multipart: {body, contentType}} input.
+function multipartInput(req, body) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(req.multipart)) form.append(k, String(v));
+  let at = 0;
+  for (const f of req.files ?? []) {
+    const bytes = body.subarray(at, at + f.size);
+    at += f.size;
+    form.append(f.name, new Blob([bytes], { type: f.type }), f.name);
+  }
+  const r = new Response(form);
+  return { multipart: { body: r.body, contentType: r.headers.get('content-type') } };
+}
+
 export function workerBindings(env) {
   return {
     // Not an import: the loader of static asset files (host_abi.h host_asset), from the ASSETS
@@ -147,13 +182,15 @@ export function workerBindings(env) {
     },
 
     async ai(req, body) {
-      if (!env.AI) throw new Error('Workers AI binding AI is not configured');
+      const ai = env.AI ?? fakeAiBinding(env);
+      if (!ai) throw new Error('Workers AI binding AI is not configured');
       // An optional deadline: the binding itself has none.
       let timer;
       const deadline = req.timeout_ms ? new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('timeout')), req.timeout_ms);
       }) : null;
-      const call = env.AI.run(req.model, req.input ?? {});
+      const input = req.multipart ? multipartInput(req, body ?? new Uint8Array(0)) : (req.input ?? {});
+      const call = ai.run(req.model, input);
       const out = await (deadline ? Promise.race([call, deadline]) : call).finally(() => clearTimeout(timer));
       if (out instanceof ReadableStream || out instanceof Uint8Array || out instanceof ArrayBuffer) {
         return [{ type: 'bytes' }, await readAll(out)];

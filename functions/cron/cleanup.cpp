@@ -19,6 +19,7 @@ using db::Stmt;
 constexpr double kDayMs = 86400000.0;
 // Reference images (user uploads that guide a generation) live under this R2 prefix.
 constexpr const char* kReferencePrefix = "ref/";
+constexpr int kReferencePages = 10;
 
 bool deleteKeys(const std::vector<std::string>& keys) {
   Status s = clients::r2::remove(keys);
@@ -78,17 +79,31 @@ CleanupReport cleanup(double now) {
     rep.more = rep.more || int64_t(hidden->size()) == batch;
   }
 
-  // Reference images: by R2's own upload time, one listing page per run.
-  if (Result<clients::r2::Listing> listed = clients::r2::list(kReferencePrefix, batch)) {
-    std::vector<std::string> refs;
-    for (const clients::r2::Listed& o : listed->objects) {
-      if (o.uploadedMs < refBefore) refs.push_back(o.key);
+  // Reference photos: by R2's own upload time. Listing is in key order, not age order, so the
+  // run walks up to kReferencePages pages (young photos first in key order must not hide old
+  // ones behind them) and deletes at most one batch.
+  std::vector<std::string> refs;
+  std::string cursor;
+  for (int page = 0; page < kReferencePages && int64_t(refs.size()) < batch; page++) {
+    Result<clients::r2::Listing> listed = clients::r2::list(kReferencePrefix, 1000, cursor);
+    if (!listed) {
+      logger::error("cleanup: " + listed.detail());
+      break;
     }
-    rep.more = rep.more || listed->truncated;
-    if (deleteKeys(refs)) rep.references = int(refs.size());
-  } else {
-    logger::error("cleanup: " + listed.detail());
+    for (const clients::r2::Listed& o : listed->objects) {
+      if (o.uploadedMs < refBefore && int64_t(refs.size()) < batch) refs.push_back(o.key);
+    }
+    if (!listed->truncated || listed->cursor.empty()) break;
+    cursor = listed->cursor;
+    if (page + 1 == kReferencePages) rep.more = true;
   }
+  rep.more = rep.more || int64_t(refs.size()) == batch;
+  if (deleteKeys(refs)) rep.references = int(refs.size());
+  // An album's noted photos wait a few seconds for their caption; a day is plenty.
+  rep.albumPhotos = deleteOld(
+      "DELETE FROM album_photos WHERE update_id IN (SELECT update_id FROM album_photos WHERE "
+      "created_ms < ?1 LIMIT ?2)",
+      now - kDayMs, batch * 10);
 
   rep.updates = deleteOld(
       "DELETE FROM processed_updates WHERE update_id IN (SELECT update_id FROM processed_updates "

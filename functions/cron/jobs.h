@@ -16,15 +16,16 @@ struct WatchdogReport {
 WatchdogReport watchdog(double nowMs);
 
 struct CleanupReport {
-  int images = 0;      // generated images and thumbnails removed from R2
-  int references = 0;  // reference images removed from R2
-  int updates = 0;     // processed update ids forgotten
-  int rateLimits = 0;  // rate-limit rows removed
-  int events = 0;      // metric events removed
-  int deleted = 0;     // images hidden in /gallery whose R2 delete a crash cut short
-  int drafts = 0;      // /imagine drafts older than DRAFT_TTL_HOURS removed
-  int versions = 0;    // code-file versions beyond CODE_VERSIONS_KEPT removed
-  bool more = false;   // a batch was full: the next run goes on
+  int images = 0;       // generated images and thumbnails removed from R2
+  int references = 0;   // reference images removed from R2
+  int updates = 0;      // processed update ids forgotten
+  int rateLimits = 0;   // rate-limit rows removed
+  int events = 0;       // metric events removed
+  int deleted = 0;      // images hidden in /gallery whose R2 delete a crash cut short
+  int drafts = 0;       // /imagine drafts older than DRAFT_TTL_HOURS removed
+  int versions = 0;     // code-file versions beyond CODE_VERSIONS_KEPT removed
+  int albumPhotos = 0;  // album photos noted more than a day ago (references.h) forgotten
+  bool more = false;    // a batch was full: the next run goes on
 };
 CleanupReport cleanup(double nowMs);
 

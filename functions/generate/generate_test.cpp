@@ -110,7 +110,7 @@ TEST_CASE("base64 and image sniffing", "[generate]") {
   CHECK(j.contentType == "image/jpeg");
   CHECK(j.width == 512);
   CHECK(j.height == 256);
-  CHECK(sniffImage({'{', '}'}).contentType.empty());
+  CHECK(sniffImage(std::vector<uint8_t>{'{', '}'}).contentType.empty());
 }
 
 TEST_CASE("model answers: flux's base64 JSON and SDXL's bytes both decode", "[generate]") {

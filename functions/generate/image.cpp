@@ -32,10 +32,6 @@ void chunk(std::vector<uint8_t>& out, const char* type, const uint8_t* data, siz
   put32(out, uint32_t(crc));
 }
 
-uint32_t be32(const uint8_t* p) {
-  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
-}
-
 }  // namespace
 
 std::vector<uint8_t> encodeRgbPng(const std::vector<uint8_t>& rgb, int w, int h) {
@@ -91,35 +87,19 @@ std::vector<uint8_t> drawBuiltin(std::string_view prompt, uint64_t seed, int w, 
   return encodeRgbPng(rgb, w, h);
 }
 
-ImageInfo sniffImage(const std::vector<uint8_t>& b) {
-  ImageInfo info;
-  if (b.size() >= 24 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-    info.contentType = "image/png";
-    info.width = be32(&b[16]);
-    info.height = be32(&b[20]);
-    return info;
+std::string base64Encode(std::span<const uint8_t> in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const uint32_t v = uint32_t(in[i]) << 16 | (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
+                       (i + 2 < in.size() ? uint32_t(in[i + 2]) : 0);
+    out += k[v >> 18 & 63];
+    out += k[v >> 12 & 63];
+    out += i + 1 < in.size() ? k[v >> 6 & 63] : '=';
+    out += i + 2 < in.size() ? k[v & 63] : '=';
   }
-  if (b.size() >= 4 && b[0] == 0xff && b[1] == 0xd8) {
-    info.contentType = "image/jpeg";
-    // Walk the markers to the first start-of-frame for the size.
-    size_t i = 2;
-    while (i + 9 < b.size()) {
-      if (b[i] != 0xff) break;
-      uint8_t m = b[i + 1];
-      size_t len = size_t(b[i + 2]) << 8 | b[i + 3];
-      if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
-        info.height = uint32_t(b[i + 5]) << 8 | b[i + 6];
-        info.width = uint32_t(b[i + 7]) << 8 | b[i + 8];
-        break;
-      }
-      i += 2 + len;
-    }
-    return info;
-  }
-  if (b.size() >= 12 && memcmp(b.data(), "RIFF", 4) == 0 && memcmp(b.data() + 8, "WEBP", 4) == 0) {
-    info.contentType = "image/webp";
-  }
-  return info;
+  return out;
 }
 
 bool base64Decode(std::string_view in, std::vector<uint8_t>& out) {

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "shared/image_info.h"
 
 namespace gen {
 
@@ -15,12 +18,11 @@ std::vector<uint8_t> drawBuiltin(std::string_view prompt, uint64_t seed, int wid
 // RGB (3 bytes a pixel) -> PNG with zlib; empty on failure.
 std::vector<uint8_t> encodeRgbPng(const std::vector<uint8_t>& rgb, int width, int height);
 
-struct ImageInfo {
-  std::string contentType;  // image/png, image/jpeg, image/webp; empty when not an image
-  uint32_t width = 0, height = 0;
-};
-ImageInfo sniffImage(const std::vector<uint8_t>& bytes);
+using img::ImageInfo;
+using img::sniffImage;
 
+// Standard base64 with padding.
+std::string base64Encode(std::span<const uint8_t> in);
 // Standard or URL-safe base64, whitespace ignored; false on anything else.
 bool base64Decode(std::string_view in, std::vector<uint8_t>& out);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "image.h"
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
@@ -146,6 +147,14 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
     }
     if (m.steps) b.key("num_steps").value(m.steps);
     if (m.seed) b.key("seed").value(int64_t(req.seed));
+    // Reference photos: the first as "image_b64" (the SDXL img2img field), all as "images_b64".
+    if (!req.refs.empty()) {
+      b.key("image_b64").value(base64Encode(req.refs[0].bytes));
+      b.key("images_b64").beginArray();
+      for (const Reference& r : req.refs) b.value(base64Encode(r.bytes));
+      b.endArray();
+      if (m.strength > 0) b.key("strength").value(m.strength);
+    }
     b.endObject();
     bodyText = b.take();
     w.key("url")
@@ -165,32 +174,7 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
   return classifyHttp(host::fetch(w.str(), body));
 }
 
-Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
-  const Model& m = *req.model;
-  json::JsonWriter w;
-  w.beginObject()
-      .key("model")
-      .value(m.target)
-      .key("timeout_ms")
-      .value(int64_t(timeoutMs))
-      .key("input")
-      .beginObject()
-      .key("prompt")
-      .value(req.prompt);
-  // flux-1-schnell takes prompt + steps; SDXL takes width/height, num_steps (<= 20), a negative
-  // prompt and a seed. Only what the model's params list is sent.
-  bool isFlux = m.target.find("flux") != std::string::npos;
-  if (m.steps) w.key(isFlux ? "steps" : "num_steps").value(m.steps);
-  if (m.width) {
-    w.key("width")
-        .value(req.width ? req.width : m.width)
-        .key("height")
-        .value(req.height ? req.height : m.height);
-  }
-  if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
-  if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
-  w.endObject().endObject();
-  host::Reply r = host::ai(w.str());
+Try classifyAi(const host::Reply& r) {
   Try t;
   if (!r.ok()) {
     t.detail = r.error;
@@ -220,6 +204,79 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
   return t;
 }
 
+// flux-2 on Workers AI takes multipart form data, even for a prompt alone: the host builds the
+// form from "multipart" (text fields) and "files" (slices of the body, in order).
+host::Reply callMultipart(const GenerateRequest& req, double timeoutMs) {
+  const Model& m = *req.model;
+  json::JsonWriter w;
+  w.beginObject()
+      .key("model")
+      .value(m.target)
+      .key("timeout_ms")
+      .value(int64_t(timeoutMs))
+      .key("multipart")
+      .beginObject()
+      .key("prompt")
+      .value(req.prompt);
+  if (m.steps) w.key("steps").value(std::to_string(m.steps));
+  if (m.width) {
+    w.key("width")
+        .value(std::to_string(req.width ? req.width : m.width))
+        .key("height")
+        .value(std::to_string(req.height ? req.height : m.height));
+  }
+  if (m.seed) w.key("seed").value(std::to_string(req.seed % 4294967295ull));
+  w.endObject().key("files").beginArray();
+  std::vector<uint8_t> body;
+  for (size_t i = 0; i < req.refs.size(); i++) {
+    w.beginObject()
+        .key("name")
+        .value("input_image_" + std::to_string(i))
+        .key("type")
+        .value(req.refs[i].contentType)
+        .key("size")
+        .value(int64_t(req.refs[i].bytes.size()))
+        .endObject();
+    body.insert(body.end(), req.refs[i].bytes.begin(), req.refs[i].bytes.end());
+  }
+  w.endArray().endObject();
+  return host::ai(w.str(), body);
+}
+
+Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
+  const Model& m = *req.model;
+  if (m.format == "multipart") return classifyAi(callMultipart(req, timeoutMs));
+  json::JsonWriter w;
+  w.beginObject()
+      .key("model")
+      .value(m.target)
+      .key("timeout_ms")
+      .value(int64_t(timeoutMs))
+      .key("input")
+      .beginObject()
+      .key("prompt")
+      .value(req.prompt);
+  // img2img and inpainting (stable-diffusion-v1-5-img2img/-inpainting): the photo as base64.
+  if (!req.refs.empty()) {
+    w.key("image_b64").value(base64Encode(req.refs[0].bytes));
+    if (m.strength > 0) w.key("strength").value(m.strength);
+  }
+  // flux-1-schnell takes prompt + steps; SDXL takes width/height, num_steps (<= 20), a negative
+  // prompt and a seed. Only what the model's params list is sent.
+  bool isFlux = m.target.find("flux") != std::string::npos;
+  if (m.steps) w.key(isFlux ? "steps" : "num_steps").value(m.steps);
+  if (m.width) {
+    w.key("width")
+        .value(req.width ? req.width : m.width)
+        .key("height")
+        .value(req.height ? req.height : m.height);
+  }
+  if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
+  if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
+  w.endObject().endObject();
+  return classifyAi(host::ai(w.str()));
+}
+
 }  // namespace
 
 bool looksModerated(int status, std::string_view body) {
@@ -233,9 +290,80 @@ bool looksModerated(int status, std::string_view body) {
   return false;
 }
 
-ImageResult generateImage(const GenerateRequest& req) {
-  const Model& m = *req.model;
+namespace {
+
+// The render module decodes a reference (hostile bytes) and answers a clean image: a JPEG that
+// fits `maxSide` (Normalize), or the built-in provider's drawing from it (mode "builtin").
+Result<clients::Answer> throughRender(const Reference& ref, std::string_view fields) {
+  return clients::event("render", "reference", fields, ref.bytes);
+}
+
+ImageResult badReference(std::string detail) {
   ImageResult out;
+  out.outcome = Outcome::BadReference;
+  out.detail = std::move(detail);
+  out.tries = 0;
+  return out;
+}
+
+// Replaces every reference with its decoded and re-encoded copy; an ImageResult when one fails.
+std::optional<ImageResult> normalizeReferences(std::vector<Reference>& refs) {
+  for (Reference& r : refs) {
+    Result<clients::Answer> a = throughRender(r, R"({"mode":"normalize","max_side":1024})");
+    if (!a) {
+      ImageResult out;
+      out.detail = "render: " + a.detail();
+      return out;  // Failed: the render module was unreachable, not the photo's fault
+    }
+    if (a->status != 200) return badReference(a->errorMessage("the photo cannot be read"));
+    r.bytes = std::move(a->body);
+    r.contentType = "image/jpeg";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ImageResult generateImage(const GenerateRequest& reqIn) {
+  const Model& m = *reqIn.model;
+  ImageResult out;
+  if (m.provider == "builtin" && !reqIn.refs.empty()) {
+    // Offline with a photo: a recoloured, mirrored copy of the first one, decoded by render.
+    int w = reqIn.width ? reqIn.width : m.width ? m.width : 512;
+    int h = reqIn.height ? reqIn.height : m.height ? m.height : 512;
+    json::JsonWriter f;
+    f.beginObject()
+        .key("mode")
+        .value("builtin")
+        .key("width")
+        .value(w)
+        .key("height")
+        .value(h)
+        .key("seed")
+        .value(int64_t(reqIn.seed % 4294967295ull))
+        .endObject();
+    Result<clients::Answer> a = throughRender(reqIn.refs[0], f.str());
+    out.tries = 1;
+    if (!a) {
+      out.detail = "render: " + a.detail();
+      return out;
+    }
+    if (a->status != 200) return badReference(a->errorMessage("the photo cannot be read"));
+    out.bytes = std::move(a->body);
+    out.outcome = Outcome::Ok;
+    out.contentType = "image/png";
+    out.width = uint32_t(w);
+    out.height = uint32_t(h);
+    return out;
+  }
+  GenerateRequest withRefs;
+  const GenerateRequest* use = &reqIn;
+  if (!reqIn.refs.empty()) {
+    withRefs = reqIn;
+    if (auto failed = normalizeReferences(withRefs.refs)) return *failed;
+    use = &withRefs;
+  }
+  const GenerateRequest& req = *use;
   if (m.provider == "builtin") {
     int w = req.width ? req.width : m.width ? m.width : 512;
     int h = req.height ? req.height : m.height ? m.height : 512;

@@ -16,7 +16,8 @@
 
 namespace gen {
 
-enum class Outcome { Ok, Moderated, Failed, TimedOut };
+// BadReference: a reference photo could not be decoded (nothing was sent to the model).
+enum class Outcome { Ok, Moderated, Failed, TimedOut, BadReference };
 
 struct ImageResult {
   Outcome outcome = Outcome::Failed;
@@ -27,8 +28,19 @@ struct ImageResult {
   int tries = 0;
 };
 
+// A reference photo as stored (ref/... in R2): the user's bytes, not yet checked.
+struct Reference {
+  std::vector<uint8_t> bytes;
+  std::string contentType;
+};
+
 struct GenerateRequest {
   const Model* model = nullptr;
+  // Reference photos (issue 22), at most model->maxImages. Each is decoded and re-encoded by the
+  // render module before anything is sent (hostile bytes, EXIF): an undecodable one ends the job
+  // with Outcome::BadReference. The built-in provider draws a recoloured, mirrored copy of the
+  // first.
+  std::vector<Reference> refs;
   std::string prompt;
   uint64_t seed = 0;
   double deadlineMs = 0;  // absolute: no try starts or runs past it

@@ -1,5 +1,6 @@
 #include "thumbnail_job.h"
 
+#include "image.h"
 #include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/db.h"
@@ -9,21 +10,6 @@
 
 namespace gen {
 namespace {
-
-std::string base64(const std::vector<uint8_t>& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < in.size(); i += 3) {
-    const uint32_t v = uint32_t(in[i]) << 16 | (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
-                       (i + 2 < in.size() ? uint32_t(in[i + 2]) : 0);
-    out += k[v >> 18 & 63];
-    out += k[v >> 12 & 63];
-    out += i + 1 < in.size() ? k[v >> 6 & 63] : '=';
-    out += i + 2 < in.size() ? k[v & 63] : '=';
-  }
-  return out;
-}
 
 struct Thumb {
   simdjson::dom::parser parser;
@@ -76,7 +62,7 @@ Result<std::vector<uint8_t>> composeThumbnail(std::string_view thumbJson,
       if (c.get(s) == simdjson::SUCCESS) body.value(s);
     }
   }
-  body.endArray().key("format").value("jpeg").key("background").value(base64(background));
+  body.endArray().key("format").value("jpeg").key("background").value(base64Encode(background));
   body.endObject();
   Result<clients::Answer> r = clients::route("render", "POST", "/thumbnail", body.str());
   if (!r) return {r.error(), "render: " + r.detail()};

@@ -7,10 +7,14 @@
 //   GET  /render/languages  {"languages": [...]}
 //   POST /thumbnail         JSON (thumbnail/thumbnail.h) -> 1280x720 image/jpeg or image/png
 //   POST /thumbnail/plan    same body -> the analysis, template and premium background prompt
+// and one event from the other modules (never an HTTP route):
+//   reference {"mode": "normalize"|"builtin", "max_side", "width", "height", "seed"} + the photo's
+//             bytes -> the image (reference/reference.h); 422 {"error"} when it cannot be decoded
 #include <optional>
 #include <string>
 
 #include "lexer/token.h"
+#include "reference/reference.h"
 #include "render.h"
 #include "request.h"
 #include "shared/config.h"
@@ -229,9 +233,28 @@ fn::Response getOnly(const fn::Request& req, fn::Response (*handler)()) {
   return handler();
 }
 
+fn::Response referenceEvent(const fn::Event& ev) {
+  refimg::Options o;
+  o.mode = json::getString(ev.data, "mode").value_or("") == "builtin" ? refimg::Mode::Builtin
+                                                                      : refimg::Mode::Normalize;
+  o.maxSide = int(json::getInt(ev.data, "max_side").value_or(1024));
+  o.width = int(json::getInt(ev.data, "width").value_or(512));
+  o.height = int(json::getInt(ev.data, "height").value_or(512));
+  o.seed = uint64_t(json::getInt(ev.data, "seed").value_or(0));
+  refimg::Output out;
+  std::string why;
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(ev.body.data()), ev.body.size());
+  if (!refimg::process(bytes, o, out, why)) return fn::Response::error(422, why);
+  fn::Response r = fn::Response::bytes(200, out.contentType, std::move(out.bytes));
+  r.headers.emplace_back("x-width", std::to_string(out.width));
+  r.headers.emplace_back("x-height", std::to_string(out.height));
+  return r;
+}
+
 }  // namespace
 
 fn::Response fn::handleEvent(const fn::Event& ev) {
+  if (ev.kind == "reference") return referenceEvent(ev);
   if (ev.kind != "fetch") return Response::error(400, "render handles HTTP requests only");
   const Request& req = ev.request;
   if (req.path == "/render") return renderRoute(req, false);

@@ -69,6 +69,15 @@ Outcome createAndQueue(Ctx& c, const generation::NewGeneration& g, const generat
         return Outcome::StorageFailed;
     }
   }
+  if (r.beforeQueue) {
+    bool failed = false;
+    if (!r.beforeQueue(failed)) {
+      Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);
+      if (!a)
+        logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());
+      return Outcome::Done;
+    }
+  }
   if (Status s = generation::sendToQueue(g.model, job); !s) {
     logger::error("generation " + std::to_string(g.id) + ": " + s.detail());
     Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);

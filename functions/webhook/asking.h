@@ -23,6 +23,9 @@ struct Refusals {
   i18n::Msg unavailable;                // the queue object could not be reached
   std::function<Outcome()> noFunds;     // the reservation found the balance too low
   std::function<Outcome()> otherLimit;  // a limit other than the queue's or the hour's
+  // Work between the row's creation and the queue call (storing reference photos): false ends
+  // it there, the row abandoned and refunded (the user was told why).
+  std::function<bool(bool& failed)> beforeQueue;
 };
 // Records `g` (limits checked inside the INSERT, the price reserved in the same batch) and sends
 // `job` to the model's queue; a queue that cannot take it gets the row abandoned and refunded.

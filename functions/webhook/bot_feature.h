@@ -32,5 +32,7 @@ extern const Feature kPayments;
 extern const Feature kThumbnails;
 // functions/webhook/gallery.cpp: /gallery and its buttons.
 extern const Feature kGallery;
+// functions/webhook/privacy.cpp: /forget (delete everything of the user's, after a confirmation).
+extern const Feature kPrivacy;
 
 }  // namespace webhook

@@ -7,6 +7,7 @@
 
 #include "asking.h"
 #include "bot_feature.h"
+#include "references.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/generation.h"
@@ -62,14 +63,42 @@ bool validPrompt(Ctx& c, std::string_view prompt) {
   return true;
 }
 
-// Creates the generation (or finds the one this update already created) and queues it.
-Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
+// Whether `m` can take `photos` reference photos; tells the user when not.
+bool acceptsPhotos(Ctx& c, const gen::Model& m, size_t photos) {
+  if (photos > 0 && !m.takesImages()) {
+    const std::string can = gen::imageModelNames();
+    if (can.empty()) {
+      say(c, Msg::RefNoModel, {{"model", tg::escapeHtml(m.name)}});
+    } else {
+      say(c, Msg::RefModelCannot,
+          {{"model", tg::escapeHtml(m.name)}, {"models", tg::escapeHtml(can)}});
+    }
+    return false;
+  }
+  if (photos == 0 && m.requiresImage) {
+    say(c, Msg::RefModelNeedsPhoto, {{"model", tg::escapeHtml(m.name)}});
+    return false;
+  }
+  return true;
+}
+
+// Creates the generation (or finds the one this update already created) and queues it, with
+// the reference photos `photos` (at most the model's maxImages are used), or with photos already
+// stored for an earlier generation of the user's (`storedKeys`, a JSON array: 🔁 on a result made
+// from photos draws from the same photos while they are kept).
+Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
+                std::vector<refs::Source> photos = {}, const std::string& storedKeys = {}) {
   std::string prompt(trim(promptIn));
   if (prompt.empty()) {
     say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
     return Outcome::Done;
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
+  if (!acceptsPhotos(c, m, storedKeys.empty() ? photos.size() : 1)) return Outcome::Done;
+  if (photos.size() > size_t(m.maxImages)) {
+    say(c, Msg::RefUsingFirst, {{"n", m.maxImages}, {"model", tg::escapeHtml(m.name)}});
+    photos.resize(size_t(m.maxImages));
+  }
   // Before any check: a retried update must find its own job, not "no credits" or "already active".
   if (auto done = resumeRetried(c, Msg::GenUnavailable)) return *done;
 
@@ -95,15 +124,87 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn) {
   g.cost = free ? 0 : m.cost;
   g.freeTier = free;
   g.checkFree = free;
+  std::string refKeys = storedKeys;
+  if (!photos.empty()) refKeys = refs::keysFor(c.userId, g.id, photos.size());
+  if (!refKeys.empty()) g.paramsJson = "{\"refs\":" + refKeys + "}";
   generation::QueueJob job{g.id,
                            c.userId,
                            c.chatId,
                            g.cost,
                            std::string(i18n::code(c.lang)),
                            prompt,
-                           free ? freePerDay - freeUsed - 1 : -1};
+                           free ? freePerDay - freeUsed - 1 : -1,
+                           {},
+                           refKeys};
+  Refusals refusals{Msg::GenUnavailable, noCredits, noCredits, nullptr};
+  // The photos are downloaded only once the row (and its price) is in: a user over a limit costs
+  // no download. The job reads them from R2 by the keys the row holds.
+  if (!photos.empty()) {
+    refusals.beforeQueue = [&](bool& failed) { return refs::store(c, g.id, photos, failed); };
+  }
   // A limit that is neither the queue's nor the hour's: the free allowance ran out meanwhile.
-  return createAndQueue(c, g, job, {Msg::GenUnavailable, noCredits, noCredits});
+  return createAndQueue(c, g, job, refusals);
+}
+
+// An album's captioned message: its photos arrive as separate updates, mostly after it. The
+// deferred task waits until no new photo was noted for a moment (at most kAlbumWaitMs), then
+// asks with the album's photos. The generation's source is the captioned update, so a retried
+// update and a repeated task make one generation.
+constexpr int64_t kAlbumSettleMs = 1200;
+constexpr int64_t kAlbumWaitMs = 6000;
+
+void scheduleAlbum(const Ctx& c, const gen::Model& m, const Message& msg, std::string_view prompt) {
+  json::JsonWriter w;
+  w.beginObject()
+      .key("kind")
+      .value("deferred")
+      .key("task")
+      .value("album")
+      .key("chat_id")
+      .value(c.chatId)
+      .key("user_id")
+      .value(c.userId)
+      .key("update_id")
+      .value(c.updateId)
+      .key("lang")
+      .value(i18n::code(c.lang))
+      .key("model")
+      .value(m.name)
+      .key("prompt")
+      .value(prompt)
+      .key("group")
+      .value(msg.mediaGroupId)
+      .endObject();
+  host::defer(w.str());
+}
+
+bool runAlbum(const fn::Event& ev) {
+  Ctx c;
+  c.chatId = json::getInt(ev.data, "chat_id").value_or(0);
+  c.userId = json::getInt(ev.data, "user_id").value_or(0);
+  c.updateId = json::getInt(ev.data, "update_id").value_or(0);
+  c.lang = i18n::fromCode(json::getString(ev.data, "lang").value_or("en"));
+  const std::string group(json::getString(ev.data, "group").value_or(""));
+  const gen::Model* m = gen::findModel(json::getString(ev.data, "model").value_or(""));
+  if (!c.chatId || !c.userId || group.empty() || !m) return true;
+  // Waits (a timer, no CPU) until the album's count holds still.
+  int64_t last = -1;
+  for (int64_t waited = 0; waited < kAlbumWaitMs; waited += kAlbumSettleMs) {
+    Result<int64_t> n = refs::albumCount(c.userId, group);
+    if (n && *n == last) break;
+    if (n) last = *n;
+    host::sleepMs(kAlbumSettleMs);
+  }
+  Result<std::vector<refs::Source>> photos = refs::album(c.userId, group, 10);
+  c.now = host::nowMs();
+  if (!photos) {
+    tg::Bot().sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
+    return true;
+  }
+  Outcome o = enqueue(c, *m, json::getString(ev.data, "prompt").value_or(""), std::move(*photos));
+  if (o == Outcome::StorageFailed || c.apologyPending)
+    c.bot.sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
+  return true;
 }
 
 // "/image=flux=a fox" arrives as name "image", args "flux=a fox". Only a configured model name
@@ -120,22 +221,59 @@ const gen::Model* imageModel(const Command& cmd, std::string& prompt) {
   return m;
 }
 
-Outcome cmdImagine(Ctx& c, const Command& cmd) {
+std::string photosJson(const std::vector<refs::Source>& photos) {
+  json::JsonWriter w;
+  w.beginArray();
+  for (const refs::Source& p : photos) {
+    w.beginObject().key("file_id").value(p.fileId).key("file_size").value(p.fileSize).endObject();
+  }
+  w.endArray();
+  return w.take();
+}
+
+std::vector<refs::Source> photosFrom(std::string_view text) {
+  std::vector<refs::Source> out;
+  simdjson::dom::parser p;
+  json::Array a;
+  if (text.empty() || p.parse(text).get(a) != simdjson::SUCCESS) return out;
+  for (json::Element e : a) {
+    json::Object o;
+    if (e.get(o) != simdjson::SUCCESS) continue;
+    out.push_back({std::string(json::getString(o, "file_id").value_or("")),
+                   json::getInt(o, "file_size").value_or(0)});
+  }
+  return out;
+}
+
+// /imagine PROMPT (also as a photo's caption): the prompt (and the photos' file ids) wait in a
+// draft, and the buttons show each model that can take them with its price.
+Outcome cmdImagine(Ctx& c, const Message& msg, const Command& cmd) {
   std::string prompt(trim(cmd.args + (cmd.body.empty() ? "" : "\n" + cmd.body)));
   if (prompt.empty()) {
     say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
     return Outcome::Done;
   }
   if (!validPrompt(c, prompt)) return Outcome::Done;
+  bool notImage = false;
+  std::vector<refs::Source> photos = refs::of(msg, notImage);
+  if (notImage) {
+    say(c, Msg::RefNotImage);
+    return Outcome::Done;
+  }
+  if (!photos.empty() && gen::imageModelNames().empty()) {
+    say(c, Msg::RefNoModel, {{"model", "/imagine"}});
+    return Outcome::Done;
+  }
   // The prompt waits in D1 for the choice: callback data holds 64 bytes, a prompt up to 1000 chars.
   db::Result ins = db::first(
-      db::Stmt("INSERT INTO generation_drafts (user_id, prompt, source_update_id, created_ms) "
-               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_update_id) DO UPDATE SET "
-               "prompt = excluded.prompt RETURNING id")
+      db::Stmt("INSERT INTO generation_drafts (user_id, prompt, source_update_id, created_ms, "
+               "photos) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source_update_id) DO UPDATE SET "
+               "prompt = excluded.prompt, photos = excluded.photos RETURNING id")
           .bind(c.userId)
           .bind(prompt)
           .bind(c.updateId)
-          .bind(c.now));
+          .bind(c.now)
+          .bind(photos.empty() ? std::string() : photosJson(photos)));
   auto row = ins.first();
   if (!row) {
     say(c, Msg::Sorry);
@@ -144,6 +282,7 @@ Outcome cmdImagine(Ctx& c, const Command& cmd) {
   int64_t draft = json::getInt(*row, "id").value_or(0);
   tg::Keyboard kb;
   for (const gen::Model& m : gen::models()) {
+    if (!photos.empty() ? !m.takesImages() : m.requiresImage) continue;
     kb.push_back({{i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", m.cost}}),
                    "genm:" + m.name + ":" + num(draft), ""}});
   }
@@ -217,10 +356,37 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     std::string prompt;
     const gen::Model* model = imageModel(cmd, prompt);
     if (!model) return std::nullopt;
-    return enqueue(c, *model, prompt);
+    if (!m.mediaGroupId.empty()) {
+      // The captioned photo of an album: note it with the others and ask once they are in.
+      if (!acceptsPhotos(c, *model, 1)) return Outcome::Done;
+      if (!validPrompt(c, trim(prompt))) return Outcome::Done;
+      if (!refs::noteAlbumPhoto(c, m)) {
+        say(c, Msg::Sorry);
+        return Outcome::StorageFailed;
+      }
+      scheduleAlbum(c, *model, m, prompt);
+      return Outcome::Done;
+    }
+    bool notImage = false;
+    std::vector<refs::Source> photos = refs::of(m, notImage);
+    if (notImage) {
+      say(c, Msg::RefNotImage);
+      return Outcome::Done;
+    }
+    return enqueue(c, *model, prompt, std::move(photos));
+  }
+  if (n.empty() &&
+      (!m.photo.empty() || (m.document && m.document->mimeType.substr(0, 6) == "image/"))) {
+    // A photo without a command: one of an album (noted for its captioned sibling), or a hint.
+    if (!m.mediaGroupId.empty()) {
+      if (!refs::noteAlbumPhoto(c, m)) return Outcome::StorageFailed;
+      return Outcome::Done;
+    }
+    say(c, Msg::RefPhotoHint, {{"models", tg::escapeHtml(gen::imageModelNames())}});
+    return Outcome::Done;
   }
   // (/generate is the thumbnails' command, gallery feature.)
-  if (n == "imagine") return cmdImagine(c, cmd);
+  if (n == "imagine") return cmdImagine(c, m, cmd);
   if (n == "cancel") return cmdCancel(c);
   return std::nullopt;
 }
@@ -238,6 +404,15 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     if (!parseId(arg, id)) return Outcome::Done;
     return cancelGeneration(c, q, id);
   }
+  if (kind == "edit") {
+    // The result is a photo in this chat: a reply to it with /image=MODEL=... uses it.
+    c.bot.answerCallbackQuery(q.id);
+    const std::string can = gen::imageModelNames();
+    if (can.empty()) return Outcome::Done;
+    std::string first = can.substr(0, can.find(','));
+    say(c, Msg::RefEditHow, {{"model", tg::escapeHtml(first)}, {"models", tg::escapeHtml(can)}});
+    return Outcome::Done;
+  }
   if (kind == "regen") {
     c.bot.answerCallbackQuery(q.id);
     int64_t id = 0;
@@ -246,7 +421,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     if (!r) return Outcome::StorageFailed;
     const gen::Model* m = *r ? gen::findModel((*r)->model) : nullptr;
     if (!m) return Outcome::Done;
-    return enqueue(c, *m, (*r)->prompt);
+    return enqueue(c, *m, (*r)->prompt, {}, (*r)->kind == "image" ? (*r)->refsJson : "");
   }
   if (kind == "genm") {
     c.bot.answerCallbackQuery(q.id);
@@ -256,8 +431,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       return Outcome::Done;
     const gen::Model* m = gen::findModel(arg.substr(0, colon));
     db::Result r =
-        db::first(db::Stmt("SELECT prompt FROM generation_drafts WHERE id = ?1 AND user_id = ?2 "
-                           "AND created_ms > ?3")
+        db::first(db::Stmt("SELECT prompt, photos FROM generation_drafts WHERE id = ?1 AND "
+                           "user_id = ?2 AND created_ms > ?3")
                       .bind(draft)
                       .bind(c.userId)
                       .bind(c.now - kDraftTtlMs));
@@ -269,12 +444,14 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     }
     // The choice message keeps the prompt but loses its buttons: one tap, one job.
     c.bot.editMessageReplyMarkup(c.chatId, q.messageId, nullptr);
-    return enqueue(c, *m, json::getString(*row, "prompt").value_or(""));
+    return enqueue(c, *m, json::getString(*row, "prompt").value_or(""),
+                   photosFrom(json::getString(*row, "photos").value_or("")));
   }
   return std::nullopt;
 }
 
-bool onDeferred(const fn::Event&, std::string_view) {
+bool onDeferred(const fn::Event& ev, std::string_view task) {
+  if (task == "album") return runAlbum(ev);
   return false;
 }
 

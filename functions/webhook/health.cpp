@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/generation.h"
@@ -350,6 +351,15 @@ fn::Response diagnostics(const fn::Request& req) {
     if (!r.ok()) return fn::Response::error(500, "d1: " + r.error());
     w.beginObject().key("rows").beginArray();
     for (size_t i = 0; i < r.size(); i++) w.raw(simdjson::to_string(r.row(i)));
+    w.endArray().endObject();
+    return fn::Response::json(200, w.str());
+  }
+  if (req.path == "/__diag/r2") {
+    // The keys under a prefix (one page), for tests that check what R2 holds.
+    Result<clients::r2::Listing> l = clients::r2::list(req.queryParam("prefix"), 1000);
+    if (!l) return fn::Response::error(500, l.detail());
+    w.beginObject().key("keys").beginArray();
+    for (const clients::r2::Listed& o : l->objects) w.value(o.key);
     w.endArray().endObject();
     return fn::Response::json(200, w.str());
   }

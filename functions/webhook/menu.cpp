@@ -34,6 +34,7 @@ constexpr Entry kMenu[] = {
     {"lang", Msg::MenuLang},
     {"help", Msg::MenuHelp},
     {"support", Msg::MenuSupport},
+    {"forget", Msg::MenuForget},
 };
 
 }  // namespace

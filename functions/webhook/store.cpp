@@ -320,6 +320,18 @@ Result<std::string> deleteFile(int64_t userId, std::optional<int64_t> fileId,
   return name;
 }
 
+Result<int64_t> deleteAllFiles(int64_t userId) {
+  std::string err;
+  auto res = db::batch(
+      {Stmt("DELETE FROM code_file_versions WHERE file_id IN (SELECT id FROM code_files WHERE "
+            "user_id = ?1)")
+           .bind(userId),
+       Stmt("DELETE FROM code_files WHERE user_id = ?1").bind(userId)},
+      &err);
+  if (res.size() != 2) return {Error::Unavailable, err};
+  return res[1].changes();
+}
+
 int64_t rateLimit(int64_t userId, const std::string& action, int64_t limit, double windowMs,
                   double now, int64_t cost) {
   // Count and insert in one statement, so two concurrent requests cannot both take the last slot.

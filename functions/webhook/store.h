@@ -85,6 +85,9 @@ bool listFiles(int64_t userId, int64_t offset, int64_t limit, std::vector<FileRo
 Result<std::string> deleteFile(int64_t userId, std::optional<int64_t> fileId,
                                const std::string& nameIn);
 
+// /forget: deletes every saved file of the user's with all its versions; the count of files.
+Result<int64_t> deleteAllFiles(int64_t userId);
+
 // Records an action of `cost` units if fewer than `limit` units were used in the last windowMs.
 // Returns 0 when allowed, otherwise the seconds until the oldest counted unit leaves the window;
 // -1 on failure.

@@ -199,13 +199,14 @@ Outcome enqueuePremium(Ctx& c, const Tier& tier, const std::string& title,
   g.paramsJson = params.str();
   g.cost = tier.price;
   generation::QueueJob job{
-      g.id,       c.userId, c.chatId,   tier.price, std::string(i18n::code(c.lang)),
-      background, -1,       thumb.str()};
+      g.id,       c.userId, c.chatId,    tier.price, std::string(i18n::code(c.lang)),
+      background, -1,       thumb.str(), {}};
   // Like an AI image: the queue and hourly limits are checked inside the INSERT, and the
   // reservation fails the batch when the balance moved meanwhile.
-  return createAndQueue(c, g, job,
-                        {Msg::ThumbPremiumUnavailable,
-                         [&] { return needCredits(c, tier, credits, title, subtitle); }, nullptr});
+  return createAndQueue(
+      c, g, job,
+      {Msg::ThumbPremiumUnavailable, [&] { return needCredits(c, tier, credits, title, subtitle); },
+       nullptr, nullptr});
 }
 
 Outcome cmdGenerate(Ctx& c, const Message& m, const Command& cmd) {

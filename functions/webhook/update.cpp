@@ -35,6 +35,25 @@ std::optional<Document> readDocument(const json::Object& msg) {
   return doc;
 }
 
+std::vector<PhotoSize> readPhoto(const json::Object& msg) {
+  std::vector<PhotoSize> out;
+  auto sizes = json::getArray(msg, "photo");
+  if (!sizes) return out;
+  for (auto el : *sizes) {
+    json::Object o;
+    if (el.get(o) != simdjson::SUCCESS) continue;
+    PhotoSize p;
+    p.fileId = str(o, "file_id");
+    p.width = getInt(o, "width").value_or(0);
+    p.height = getInt(o, "height").value_or(0);
+    p.fileSize = getInt(o, "file_size").value_or(0);
+    if (p.fileId.empty() || p.fileId.size() > 256) continue;
+    out.push_back(std::move(p));
+    if (out.size() == 8) break;
+  }
+  return out;
+}
+
 std::vector<CodeBlock> readCodeBlocks(const json::Object& msg, std::string_view text,
                                       std::string_view key) {
   std::vector<CodeBlock> out;
@@ -69,6 +88,9 @@ void readMessage(const json::Object& m, Message& msg) {
     msg.codeBlocks = readCodeBlocks(m, msg.text, "caption_entities");
   }
   msg.document = readDocument(m);
+  msg.photo = readPhoto(m);
+  msg.mediaGroupId = str(m, "media_group_id");
+  if (msg.mediaGroupId.size() > 64) msg.mediaGroupId.clear();
   if (auto sp = getObject(m, "successful_payment")) {
     msg.hasSuccessfulPayment = true;
     msg.payment.currency = str(*sp, "currency");
@@ -86,6 +108,7 @@ void readMessage(const json::Object& m, Message& msg) {
       msg.replyText = std::string(*c);
     }
     msg.replyDocument = readDocument(*r);
+    msg.replyPhoto = readPhoto(*r);
   }
 }
 

@@ -21,6 +21,13 @@ struct Document {
   int64_t fileSize = 0;
 };
 
+// One size of a Telegram photo (PhotoSize); a message's `photo` lists the same picture in several
+// sizes, smallest first.
+struct PhotoSize {
+  std::string fileId;
+  int64_t width = 0, height = 0, fileSize = 0;
+};
+
 // A "pre" entity (a code block in Telegram's formatting), as byte offsets into the text.
 struct CodeBlock {
   size_t begin = 0, length = 0;
@@ -44,6 +51,8 @@ struct Message {
   std::string text;  // text or caption
   std::vector<CodeBlock> codeBlocks;
   std::optional<Document> document;
+  std::vector<PhotoSize> photo;  // at most 8 sizes are read
+  std::string mediaGroupId;      // set on each message of an album
   bool hasSuccessfulPayment = false;
   SuccessfulPayment payment;  // when hasSuccessfulPayment
   // The message this one replies to: only what /save and /image need from it.
@@ -51,6 +60,7 @@ struct Message {
   std::string replyText;
   std::vector<CodeBlock> replyCodeBlocks;
   std::optional<Document> replyDocument;
+  std::vector<PhotoSize> replyPhoto;
 };
 
 struct CallbackQuery {

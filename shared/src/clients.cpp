@@ -86,16 +86,11 @@ Status remove(const std::vector<std::string>& keys) {
   return {};
 }
 
-Result<Listing> list(std::string_view prefix, int64_t limit) {
+Result<Listing> list(std::string_view prefix, int64_t limit, std::string_view cursor) {
   json::JsonWriter w;
-  w.beginObject()
-      .key("op")
-      .value("list")
-      .key("prefix")
-      .value(prefix)
-      .key("limit")
-      .value(limit)
-      .endObject();
+  w.beginObject().key("op").value("list").key("prefix").value(prefix).key("limit").value(limit);
+  if (!cursor.empty()) w.key("cursor").value(cursor);
+  w.endObject();
   host::Reply r = host::r2(w.str());
   if (!r.ok()) return {errorOf(r), "r2 list: " + r.error};
   Listing out;
@@ -111,6 +106,7 @@ Result<Listing> list(std::string_view prefix, int64_t limit) {
     }
   }
   out.truncated = json::getBool(o, "truncated").value_or(false);
+  out.cursor = std::string(json::getString(o, "cursor").value_or(""));
   return out;
 }
 
@@ -151,8 +147,8 @@ Result<Answer> route(std::string_view function, std::string_view method, std::st
                   std::string(function) + " " + std::string(path));
 }
 
-Result<Answer> event(std::string_view function, std::string_view kind,
-                     std::string_view fieldsJson) {
+Result<Answer> event(std::string_view function, std::string_view kind, std::string_view fieldsJson,
+                     std::span<const uint8_t> body) {
   // {"kind": kind, ...fields}: the fields object's members after the kind.
   std::string ev = "{\"kind\":";
   json::appendQuoted(ev, kind);
@@ -164,7 +160,7 @@ Result<Answer> event(std::string_view function, std::string_view kind,
   ev += std::string(inner.empty() ? "}" : inner);
   json::JsonWriter req;
   req.beginObject().key("function").value(function).key("event").raw(ev).endObject();
-  return answerOf(host::invoke(req.str()), std::string(function) + " " + std::string(kind));
+  return answerOf(host::invoke(req.str(), body), std::string(function) + " " + std::string(kind));
 }
 
 Result<Answer> object(std::string_view binding, std::string_view name, std::string_view method,

@@ -40,13 +40,14 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.status = str(*row, "status");
   g.thumbJson = str(*row, "thumb");
   g.backgroundPrompt = str(*row, "bg");
+  g.refsJson = str(*row, "refs");
   return std::optional<Row>(std::move(g));
 }
 
 constexpr const char* kRowColumns =
     "SELECT id, user_id, chat_id, cost, kind, model, prompt, status, "
-    "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg "
-    "FROM generations WHERE ";
+    "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
+    "json_extract(params, '$.refs') AS refs FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
 // row, and (reason, ref) makes it once in any case.
@@ -218,6 +219,7 @@ Status sendToQueue(std::string_view model, const QueueJob& job) {
       .key("free_left")
       .value(job.freeLeft);
   if (!job.thumbJson.empty()) body.key("thumb").raw(job.thumbJson);
+  if (!job.refsJson.empty()) body.key("refs").raw(job.refsJson);
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
 }
@@ -253,7 +255,7 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
   if (!gen::findModel(row.model)) return true;      // no longer configured: the watchdog ends it
   QueueJob job{row.id,   row.userId,        row.chatId,
                row.cost, std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
-               -1,       row.thumbJson};
+               -1,       row.thumbJson,     row.refsJson};
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
@@ -402,7 +404,8 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
            // A thumbnail's job asks the model for its planned background, not the title.
            "CASE WHEN g.kind = 'thumbnail' THEN json_extract(g.params, '$.background_prompt') "
            "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
-           "json_extract(g.params, '$.thumb') END AS thumb, "
+           "json_extract(g.params, '$.thumb') END AS thumb, json_extract(g.params, '$.refs') AS "
+           "refs, "
            "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
            "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
            "AND g.model = ?2")
@@ -420,6 +423,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
   q.lang = str(*row, "lang");
   if (q.lang.empty()) q.lang = "en";
   q.thumbJson = str(*row, "thumb");
+  q.refsJson = str(*row, "refs");
   return std::optional<Requeue>(std::move(q));
 }
 
@@ -618,11 +622,34 @@ Stmt countStuck(double beforeMs) {
                        .bind(beforeMs));
 }
 
+Result<Forgotten> forgetUser(int64_t userId, double nowMs) {
+  // Keys first (a crash after the UPDATE leaves hidden rows with keys: the hourly cleanup's
+  // hiddenWithImage() finishes them), then the rows, in one statement.
+  db::Result keys = db::all(Stmt("SELECT id, r2_key FROM generations WHERE user_id = ?1 AND "
+                                 "r2_key IS NOT NULL AND status NOT IN ('queued', 'processing')")
+                                .bind(userId));
+  if (!keys.ok()) return {Error::Unavailable, keys.error()};
+  Forgotten f;
+  for (size_t i = 0; i < keys.size(); i++) {
+    f.images.push_back({num(keys.row(i), "id"), str(keys.row(i), "r2_key")});
+  }
+  db::Result r = db::run(
+      Stmt("UPDATE generations SET deleted_ms = COALESCE(deleted_ms, ?2), prompt = '-', "
+           "enhanced_prompt = NULL, params = NULL, error = NULL, updated_ms = ?2 WHERE user_id "
+           "= ?1 AND status NOT IN ('queued', 'processing')")
+          .bind(userId)
+          .bind(nowMs));
+  if (!r.ok()) return {Error::Unavailable, r.error()};
+  f.rows = r.changes();
+  return f;
+}
+
 Stmt diagAllRows() {
   return Stmt(
       "SELECT g.id, g.user_id, g.kind, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, "
       "g.free_tier, g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, "
-      "g.finished_ms, g.deleted_ms, u.credits, (SELECT COUNT(*) FROM credit_ledger l WHERE l.ref "
+      "g.finished_ms, g.deleted_ms, g.params, u.credits, (SELECT COUNT(*) FROM credit_ledger l "
+      "WHERE l.ref "
       "= 'gen:' || g.id AND l.reason = 'refund') AS refunds, (SELECT COUNT(*) FROM credit_ledger "
       "l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves FROM generations g "
       "JOIN users u ON u.id = g.user_id ORDER BY g.created_ms");

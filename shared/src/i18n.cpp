@@ -18,6 +18,7 @@ constexpr Row kRows[] = {
 #include "shared/i18n/generate.inc"
 #include "shared/i18n/menu.inc"
 #include "shared/i18n/payments.inc"
+#include "shared/i18n/references.inc"
 #include "shared/i18n/trust.inc"
 #undef I18N_X
 };

@@ -1,5 +1,7 @@
 #include "shared/models.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "shared/config.h"
@@ -11,7 +13,8 @@ namespace {
 
 // Local runs and tests work with no account: both default models draw offline.
 constexpr const char* kBuiltinDefaults =
-    R"([{"name":"flux","provider":"builtin","cost":1,"params":{"steps":4,"width":512,"height":512}},)"
+    R"([{"name":"flux","provider":"builtin","cost":1,"inputs":["text","images:4"],)"
+    R"("params":{"steps":4,"width":512,"height":512}},)"
     R"({"name":"sdxl","provider":"builtin","cost":2,"params":{"width":512,"height":512,"steps":20,)"
     R"("negative_prompt":"blurry, low quality","seed":true}}])";
 
@@ -68,6 +71,32 @@ std::vector<Model> parseModels(std::string_view text, std::string* error) {
       m.seed = json::getBool(*p, "seed").value_or(false);
     }
     m.answer = std::string(json::getString(o, "answer").value_or("auto"));
+    if (auto in = json::getArray(o, "inputs")) {
+      for (json::Element e : *in) {
+        std::string_view v;
+        if (e.get(v) != simdjson::SUCCESS) continue;
+        if (v == "image") {
+          m.maxImages = std::max(m.maxImages, 1);
+        } else if (v.substr(0, 7) == "images:") {
+          int n = atoi(std::string(v.substr(7)).c_str());
+          m.maxImages = std::max(m.maxImages, n < 1 ? 1 : n > 10 ? 10 : n);
+        }
+      }
+    }
+    if (m.provider == "http-get" && m.maxImages > 0) {
+      // A GET request carries no photo.
+      if (error) *error = "MODELS entry '" + m.name + "': an http-get model cannot take images";
+      m.maxImages = 0;
+    }
+    m.requiresImage = m.maxImages > 0 && json::getBool(o, "requires_image").value_or(false);
+    m.format = std::string(json::getString(o, "format").value_or(""));
+    if (m.format.empty() && m.provider == "workers-ai" && m.maxImages > 0) {
+      m.format = m.target.find("flux-2") != std::string::npos ? "multipart" : "image_b64";
+    }
+    if (auto p = json::getObject(o, "params")) {
+      double st = json::getDouble(*p, "strength").value_or(0);
+      m.strength = st < 0 ? 0 : st > 1 ? 1 : st;
+    }
     out.push_back(std::move(m));
   }
   return out;
@@ -96,6 +125,16 @@ const Model* findModel(std::string_view name) {
 std::string modelNames() {
   std::string s;
   for (const Model& m : models()) {
+    if (!s.empty()) s += ", ";
+    s += m.name;
+  }
+  return s;
+}
+
+std::string imageModelNames() {
+  std::string s;
+  for (const Model& m : models()) {
+    if (!m.takesImages()) continue;
     if (!s.empty()) s += ", ";
     s += m.name;
   }

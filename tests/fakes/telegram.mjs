@@ -184,7 +184,11 @@ export async function startFakeTelegram({ token }) {
           notify();
           return send(400, { ok: false, error_code: 400, description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' });
         }
-        result = message({ photo: [{ file_id: `photo-${nextMessageId}`, ...size }], caption: params.caption });
+        // As on Telegram, a photo the bot sent can be downloaded again by its file_id (a user
+        // replying to it hands the bot that id).
+        const fileId = `photo-${nextMessageId}`;
+        files.set(fileId, { path: `photos/${fileId}.png`, bytes: Buffer.from(upload.photo.bytes) });
+        result = message({ photo: [{ file_id: fileId, file_size: upload.photo.bytes.length, ...size }], caption: params.caption });
         break;
       }
       case 'sendDocument':
@@ -202,6 +206,7 @@ export async function startFakeTelegram({ token }) {
       default:
         result = true;
     }
+    call.result = result;
     calls.push(call);
     notify();
     send(200, { ok: true, result });

@@ -120,6 +120,27 @@ ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
   GenerateRequest r = req;
   const int64_t id = j.genId;
   r.heartbeat = [id] { store::heartbeat(id); };
+  // Reference photos: read from R2 by the keys the enqueue checked (this user's ref/ only).
+  if (!j.refs.empty()) {
+    simdjson::dom::parser p;
+    json::Array keys;
+    if (p.parse(j.refs).get(keys) == simdjson::SUCCESS) {
+      const std::string mine = "ref/" + std::to_string(j.userId) + "/";
+      for (json::Element e : keys) {
+        std::string_view k;
+        if (e.get(k) != simdjson::SUCCESS || k.substr(0, mine.size()) != mine) continue;
+        if (req.model && int(r.refs.size()) >= req.model->maxImages) break;
+        Result<clients::r2::Object> o = clients::r2::get(k);
+        if (!o) {
+          ImageResult out;
+          out.outcome = o.error() == Error::NotFound ? Outcome::BadReference : Outcome::Failed;
+          out.detail = "reference " + std::string(k) + ": " + o.detail();
+          return out;
+        }
+        r.refs.push_back({std::move(o->bytes), o->contentType});
+      }
+    }
+  }
   return generateImage(r);
 }
 
@@ -154,6 +175,10 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
   tg::Bot bot;
   tg::Keyboard kb{
       {{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
+  // ✏️ Edit: the result becomes the photo of a new prompt (a reply to it, references.h).
+  if (!imageModelNames().empty()) {
+    kb[0].push_back({i18n::format(Msg::RefEdit, j.ui()), "edit:" + std::to_string(j.genId), ""});
+  }
   const std::string ext = j.contentType == "image/jpeg"   ? ".jpg"
                           : j.contentType == "image/webp" ? ".webp"
                                                           : ".png";
@@ -202,6 +227,8 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
       text = i18n::format(Msg::GenModeration, lang, {{"refund", i18n::markup(note)}});
     } else if (why == Fail::TimedOut) {
       text = i18n::format(Msg::GenTimedOut, lang, {{"refund", i18n::markup(note)}});
+    } else if (why == Fail::BadReference) {
+      text = i18n::format(Msg::RefUnreadable, lang, {{"refund", i18n::markup(note)}});
     } else {
       text = i18n::format(Msg::GenFailed, lang,
                           {{"refund", i18n::markup(note)}, {"id", "E" + std::to_string(j.genId)}});

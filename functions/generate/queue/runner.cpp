@@ -99,9 +99,10 @@ Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p
       p.discard(j, "cancelled");
       return Step::Done;
     }
-    const Fail why = res.outcome == Outcome::Moderated  ? Fail::Moderated
-                     : res.outcome == Outcome::TimedOut ? Fail::TimedOut
-                                                        : Fail::Error;
+    const Fail why = res.outcome == Outcome::Moderated      ? Fail::Moderated
+                     : res.outcome == Outcome::TimedOut     ? Fail::TimedOut
+                     : res.outcome == Outcome::BadReference ? Fail::BadReference
+                                                            : Fail::Error;
     return p.fail(j, why, res.detail + " after " + std::to_string(res.tries) + " tries")
                ? Step::Done
                : Step::Retry;

@@ -19,7 +19,7 @@
 
 namespace gen::queue {
 
-enum class Fail { Error, Moderated, TimedOut };
+enum class Fail { Error, Moderated, TimedOut, BadReference };
 enum class Delivery { Sent, Failed, Unknown };
 
 class Ports {

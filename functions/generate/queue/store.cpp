@@ -81,6 +81,8 @@ bool ensureSchema(const std::string& object) {
   // The thumbnail request of a premium/pro job (thumbnail_job.h); objects made before it get the
   // column here, and "duplicate column" is the expected answer everywhere else (not logged).
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN thumb TEXT"));
+  // Reference photos (issue 22): the same for objects made before them.
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN refs TEXT"));
   ready.insert(object);
   return true;
 }
@@ -104,6 +106,7 @@ Job jobFrom(const json::Object& r) {
   j.r2Key = std::string(json::getString(r, "r2_key").value_or(""));
   j.contentType = std::string(json::getString(r, "content_type").value_or(""));
   j.thumb = std::string(json::getString(r, "thumb").value_or(""));
+  j.refs = std::string(json::getString(r, "refs").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -141,7 +144,8 @@ void heartbeat(int64_t genId) {
 bool add(const NewJob& n, bool& failed) {
   db::Stmt insert(
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-      "enqueued_ms, thumb) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8, ?9) "
+      "enqueued_ms, thumb, refs) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8, ?9, "
+      "?10) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
   insert.bind(n.genId)
       .bind(n.userId)
@@ -153,6 +157,10 @@ bool add(const NewJob& n, bool& failed) {
       .bind(n.enqueuedMs);
   if (n.thumb)
     insert.bind(*n.thumb);
+  else
+    insert.bindNull();
+  if (!n.refs.empty())
+    insert.bind(n.refs);
   else
     insert.bindNull();
   Rows ins = sql(insert);

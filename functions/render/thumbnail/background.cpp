@@ -307,8 +307,8 @@ bool decodeImage(std::span<const uint8_t> bytes, Image& out, std::string& why) {
 
 namespace {
 
-void coverRows(const Image& src, uint32_t* dst) {
-  if (src.width <= 0 || src.height <= 0) return;
+void coverRows(const Image& src, uint32_t* dst, int kWidth, int kHeight) {
+  if (src.width <= 0 || src.height <= 0 || kWidth <= 0 || kHeight <= 0) return;
   // Source pixels per destination pixel; the crop window is centred.
   const double scale = std::min(double(src.width) / kWidth, double(src.height) / kHeight);
   const double x0 = (src.width - kWidth * scale) / 2, y0 = (src.height - kHeight * scale) / 2;
@@ -348,13 +348,17 @@ void coverRows(const Image& src, uint32_t* dst) {
 }  // namespace
 
 void coverInto(const Image& src, std::vector<uint32_t>& dst) {
-  dst.assign(size_t(kWidth) * kHeight, 0xff000000u);
-  coverRows(src, dst.data());
+  coverInto(src, kWidth, kHeight, dst);
+}
+
+void coverInto(const Image& src, int width, int height, std::vector<uint32_t>& dst) {
+  dst.assign(size_t(width) * height, 0xff000000u);
+  coverRows(src, dst.data(), width, height);
 }
 
 void coverInto(const Image& src, render::Canvas& dst) {
   // A whole-image canvas: its rows are contiguous.
-  coverRows(src, dst.row(0));
+  coverRows(src, dst.row(0), kWidth, kHeight);
 }
 
 std::string backgroundPrompt(const Analysis& a, std::string_view title, Algorithm algorithm,

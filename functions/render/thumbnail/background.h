@@ -50,6 +50,8 @@ struct Image {
 // Scales `src` to cover kWidth x kHeight (aspect kept, centre cropped), averaging the source
 // pixels under each destination pixel so a large image does not alias. `dst` is resized.
 void coverInto(const Image& src, std::vector<uint32_t>& dst);
+// The same into any width x height (a reference photo's copy, reference.h).
+void coverInto(const Image& src, int width, int height, std::vector<uint32_t>& dst);
 // The same into a kWidth x kHeight canvas (every pixel written).
 void coverInto(const Image& src, render::Canvas& dst);
 

@@ -41,8 +41,9 @@ struct Listed {
 struct Listing {
   std::vector<Listed> objects;
   bool truncated = false;
+  std::string cursor;  // where the next page starts, when truncated
 };
-Result<Listing> list(std::string_view prefix, int64_t limit);
+Result<Listing> list(std::string_view prefix, int64_t limit, std::string_view cursor = {});
 }  // namespace r2
 
 // ---- other function modules and Durable Objects ------------------------------------------------
@@ -67,8 +68,9 @@ Result<Answer> route(std::string_view function, std::string_view method, std::st
                      std::string_view jsonBody = {});
 // A named event of another function module ({"kind": kind, ...fields}), e.g. the cron asking
 // the webhook to reconcile payments. `fieldsJson`: the event's other members as an object's text.
+// `body`: bytes the event carries beside its fields (a reference photo for render's "reference").
 Result<Answer> event(std::string_view function, std::string_view kind,
-                     std::string_view fieldsJson = "{}");
+                     std::string_view fieldsJson = "{}", std::span<const uint8_t> body = {});
 // A route of the Durable Object `name` of namespace `binding` (e.g. MODEL_QUEUE / "flux").
 Result<Answer> object(std::string_view binding, std::string_view name, std::string_view method,
                       std::string_view path, std::string_view body = {});

@@ -79,6 +79,7 @@ struct Row {
   std::string kind, model, prompt, status;
   std::string thumbJson;         // a premium/pro thumbnail's planned request ($.thumb)
   std::string backgroundPrompt;  // its model prompt ($.background_prompt)
+  std::string refsJson;          // reference photos' R2 keys ($.refs, a JSON array), or empty
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -94,6 +95,7 @@ struct QueueJob {
   std::string lang, prompt;
   int64_t freeLeft = -1;  // shown in the "#N in the queue" message when >= 0
   std::string thumbJson;  // a premium/pro thumbnail's request, or empty
+  std::string refsJson;   // reference photos: a JSON array of R2 keys under ref/, or empty
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -146,7 +148,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> queued(int64_t limit);
 struct Requeue {
   int64_t userId = 0, chatId = 0, cost = 0;
   double createdMs = 0;
-  std::string prompt, lang, thumbJson;
+  std::string prompt, lang, thumbJson, refsJson;
 };
 Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);
 
@@ -189,6 +191,15 @@ Result<bool> toggleFavourite(int64_t userId, int64_t id, double nowMs);
 // had none); nullopt when the item is not there.
 Result<std::optional<std::string>> hide(int64_t userId, int64_t id, double nowMs);
 Status clearKey(int64_t userId, int64_t id);
+
+// /forget: hides every finished generation of the user's and blanks what it said (prompt,
+// enhanced prompt, params); the rows stay, so the limits still count them. Answers the R2 keys
+// of their images (for the caller to delete, then clearKeys) and how many rows it blanked.
+struct Forgotten {
+  std::vector<Stored> images;
+  int64_t rows = 0;
+};
+Result<Forgotten> forgetUser(int64_t userId, double nowMs);
 
 // ---- reading for others ----------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ enum class Msg {
 #include "shared/i18n/generate.inc"
 #include "shared/i18n/menu.inc"
 #include "shared/i18n/payments.inc"
+#include "shared/i18n/references.inc"
 #include "shared/i18n/trust.inc"
 #undef I18N_X
   Count

@@ -8,6 +8,14 @@
 // provider: "builtin" (draws offline), "workers-ai" (the AI binding; "model" is the model id),
 // "http-get" (Flux-style worker: GET url?prompt=..., no auth), "http-post" (SDXL-style worker:
 // POST JSON with "Authorization: Bearer MODEL_API_KEY").
+//
+// inputs: what the model accepts besides the prompt (issue 22), default text only:
+//   "inputs": ["text", "image"]       one reference photo (SDXL img2img)
+//   "inputs": ["text", "images:4"]    up to 4 reference photos (flux-2)
+//   "inputs": ["image", "text"], "requires_image": true   refuses a prompt without a photo
+// "format" (workers-ai only) says how the photos travel: "image_b64" (img2img
+// models: JSON with "image_b64" and "strength") or "multipart" (flux-2: form data with
+// "input_image_0".."input_image_3"); when absent it follows the model id.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +36,11 @@ struct Model {
   bool seed = false;            // send a random seed (recorded with the generation)
   std::string answer = "auto";  // workers-ai: "base64-json" (flux) | "bytes" (sdxl) | "auto"
   int concurrency = 1;          // jobs run at once by this model's queue
+  int maxImages = 0;            // reference photos it takes (0: text only)
+  bool requiresImage = false;   // a prompt alone is refused
+  double strength = 0;          // img2img: how far from the photo (0: the model's default)
+  std::string format;           // workers-ai with photos: "image_b64" | "multipart"
+  bool takesImages() const { return maxImages > 0; }
 };
 
 // The configured models (MODELS, or the built-in offline defaults when it is empty). A model entry
@@ -36,6 +49,8 @@ const std::vector<Model>& models();
 const Model* findModel(std::string_view name);
 // "flux, sdxl" for messages.
 std::string modelNames();
+// The models that take reference photos, "flux, edit" (empty when none does).
+std::string imageModelNames();
 // For tests: parse a MODELS value.
 std::vector<Model> parseModels(std::string_view json, std::string* error);
 

@@ -1,0 +1,345 @@
+// Reference photos (issue 22) end to end in local workerd: photos sent as Telegram `photo` arrays,
+// image documents, replies to a photo and albums (media groups) reach the models that take them;
+// the built-in provider draws from the photo offline; the Workers AI request formats (SDXL
+// img2img as JSON with image_b64, flux-2 as multipart form data) are checked by a fake AI binding
+// (tests/fakes/workers_ai.mjs); hostile files are refused before anything is charged, and a
+// photo that cannot be decoded, a model failure and a timeout refund.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { startWorker, waitFor } from './harness.mjs';
+import { botClient } from './bot.mjs';
+import { startFakeTelegram } from '../fakes/telegram.mjs';
+import { startFakeWorkersAi } from '../fakes/workers_ai.mjs';
+import { TEST_SECRETS } from './harness.mjs';
+import { toRgba } from './png.mjs';
+
+let w;
+let tg;
+let ai;
+let bot;
+let nextUser = 52000;
+let nextFile = 1;
+
+before(async () => {
+  tg = await startFakeTelegram({ token: TEST_SECRETS.TELEGRAM_BOT_TOKEN });
+  ai = await startFakeWorkersAi();
+  const models = [
+    { name: 'flux', provider: 'builtin', cost: 1, inputs: ['text', 'images:4'], params: { width: 128, height: 96 } },
+    { name: 'sdxl', provider: 'builtin', cost: 2, params: { width: 128, height: 128 } },
+    { name: 'edit', provider: 'workers-ai', model: '@cf/runwayml/stable-diffusion-v1-5-img2img', cost: 2,
+      inputs: ['text', 'image'], requires_image: true, params: { strength: 0.6, steps: 10 } },
+    { name: 'flux2', provider: 'workers-ai', model: '@cf/black-forest-labs/flux-2-dev', cost: 3,
+      inputs: ['text', 'images:4'], params: { width: 256, height: 256 } },
+  ];
+  w = await startWorker({
+    vars: {
+      TELEGRAM_API_BASE: tg.url,
+      AI_FAKE_URL: ai.url,
+      MODELS: JSON.stringify(models),
+      FREE_GENERATIONS_PER_DAY: '0',
+      MODEL_RETRIES: '1',
+      MODEL_READ_TIMEOUT: '2',
+      MODEL_CONNECT_TIMEOUT: '1',
+      GENERATION_TIMEOUT: '4',
+    },
+  });
+  bot = botClient(w, tg, { firstUpdate: 520000 });
+});
+after(async () => {
+  await w?.stop();
+  await tg?.stop();
+  await ai?.stop();
+});
+beforeEach(() => {
+  tg.reset();
+  ai.reset();
+});
+
+// A JPEG as Telegram stores a photo: the left half red, the right half white.
+async function halfRed(width = 300, height = 200) {
+  const left = await sharp({ create: { width: width / 2, height, channels: 3, background: '#e01010' } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([{ input: left, left: 0, top: 0 }]).jpeg({ quality: 90 }).toBuffer();
+}
+// Registers a file with the fake Bot API; returns a Telegram `photo` array (two sizes).
+function photoOf(bytes, { width = 300, height = 200, size } = {}) {
+  const id = `ref-photo-${nextFile++}`;
+  tg.addFile(id, `photos/${id}.jpg`, bytes);
+  return [
+    { file_id: `${id}-thumb`, file_unique_id: `${id}-t`, width: 90, height: 60, file_size: 900 },
+    { file_id: id, file_unique_id: `${id}-u`, width, height, file_size: size ?? bytes.length },
+  ];
+}
+function documentOf(bytes, mime, name = 'photo.png') {
+  const id = `ref-doc-${nextFile++}`;
+  tg.addFile(id, `documents/${id}`, bytes);
+  return { file_id: id, file_unique_id: `${id}-u`, file_name: name, mime_type: mime, file_size: bytes.length };
+}
+function photoMessage(from, { caption, photo, document, reply, group } = {}) {
+  const u = bot.messageUpdate(from, undefined);
+  delete u.message.text;
+  if (caption !== undefined) u.message.caption = caption;
+  if (photo) u.message.photo = photo;
+  if (document) u.message.document = document;
+  if (reply) u.message.reply_to_message = reply;
+  if (group) u.message.media_group_id = group;
+  return u;
+}
+const photosTo = (chat) => bot.callsTo(chat).filter((c) => c.method === 'sendPhoto' && !c.failed);
+const waitPhoto = (chat) => tg.waitFor(() => photosTo(chat).length >= 1, 20000);
+const waitText = (chat, re) => tg.waitFor(() => bot.textsTo(chat).some((t) => re.test(t)), 20000);
+async function rowsOf(userId) {
+  const rows = (await (await fetch(`${w.url}/generations/__diag/rows`)).json()).rows;
+  return rows.filter((r) => r.user_id === userId);
+}
+async function settled(userId, status) {
+  return waitFor(async () => {
+    const [r] = await rowsOf(userId);
+    return r && status.includes(r.status) ? r : null;
+  }, { timeoutMs: 20000, what: `user ${userId}'s generation to be ${status}` });
+}
+function mean(rgba, x0, x1, y0, y1) {
+  const { width, data } = rgba;
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      for (let k = 0; k < 3; k++) sum[k] += data[(y * width + x) * 4 + k];
+      n++;
+    }
+  }
+  return sum.map((v) => v / n);
+}
+
+test('a photo with /image=flux=PROMPT: the built-in model draws from the photo (offline), stored under ref/, paid once', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.post(photoMessage(u, { caption: '/image=flux=the same, but stranger', photo: photoOf(await halfRed()) }));
+  await waitPhoto(u.id);
+  const png = photosTo(u.id)[0].files.photo.bytes;
+  const img = toRgba(png);
+  assert.equal(img.width, 128);
+  assert.equal(img.height, 96);
+  // Drawn from the photo: mirrored (the coloured half is now on the right, the white on the
+  // left) and recoloured (no longer red).
+  const left = mean(img, 4, 60, 8, 88);
+  const right = mean(img, 68, 124, 8, 88);
+  assert.ok(left.every((v) => v > 200), `left half stays white: ${left}`);
+  assert.ok(right.some((v) => v < 150), `right half is coloured: ${right}`);
+  assert.ok(!(right[0] > 180 && right[1] < 80 && right[2] < 80), `and not red any more: ${right}`);
+  const [row] = await rowsOf(u.id);
+  assert.equal(row.status, 'completed');
+  assert.deepEqual(JSON.parse(row.params).refs, [`ref/${u.id}/${row.id}/0`]);
+  assert.equal(row.credits, 4);
+  assert.equal(row.refunds, 0);
+});
+
+test('a model that cannot use a photo says so and names the ones that can; a photo-only model asks for one', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.post(photoMessage(u, { caption: '/image=sdxl=a cat', photo: photoOf(await halfRed()) }));
+  await waitText(u.id, /sdxl<\/b> cannot use a photo\. Models that can: flux, edit, flux2\./);
+  await bot.send(u, '/image=edit=a cat');
+  await waitText(u.id, /edit<\/b> needs a photo/);
+  assert.equal((await rowsOf(u.id)).length, 0, 'nothing was asked for');
+  // A photo without a command gets the hint, not the welcome text.
+  await bot.post(photoMessage(u, { photo: photoOf(await halfRed()) }));
+  await waitText(u.id, /To draw from this photo.*Models that take photos: flux, edit, flux2/s);
+});
+
+test('replying /image=edit=... to a photo: SDXL img2img gets the photo as image_b64 (a re-encoded JPEG) with its strength', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  const original = await sharp(await halfRed()).withMetadata({ exif: { IFD0: { Copyright: 'secret-gps-here' } } }).jpeg().toBuffer();
+  const photoMsg = { message_id: 1, date: 1, chat: { id: u.id, type: 'private' }, from: u, photo: photoOf(original) };
+  const reply = bot.messageUpdate(u, '/image=edit=turn it into a watercolour');
+  reply.message.reply_to_message = photoMsg;
+  await bot.post(reply);
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  const call = ai.calls[0];
+  assert.equal(call.model, '@cf/runwayml/stable-diffusion-v1-5-img2img');
+  assert.equal(call.format, 'json');
+  assert.equal(call.fields.prompt, 'turn it into a watercolour');
+  assert.equal(call.fields.strength, 0.6);
+  assert.equal(call.fields.num_steps, 10);
+  const sent = Buffer.from(call.fields.image_b64, 'base64');
+  assert.equal(sent[0], 0xff, 'a JPEG');
+  assert.ok(!sent.includes(Buffer.from('secret-gps-here')), 'the EXIF of the original is gone');
+  const meta = await sharp(sent).metadata();
+  assert.equal(meta.width, 300);
+  assert.equal(meta.height, 200);
+  // The fake answers green for one photo: what the user got is the model's answer.
+  const px = toRgba(photosTo(u.id)[0].files.photo.bytes).data;
+  assert.deepEqual([px[0], px[1], px[2]], [30, 200, 60]);
+  const rows = await rowsOf(u.id);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].credits, 3);
+});
+
+test('an album of three photos with one caption: flux-2 gets all three as multipart input_image_0..2', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  const group = `album-${u.id}`;
+  // Telegram sends each photo as its own update; the caption rides on the first.
+  await bot.post(photoMessage(u, { caption: '/image=flux2=these three, together', photo: photoOf(await halfRed()), group }));
+  await bot.post(photoMessage(u, { photo: photoOf(await halfRed(200, 200), { width: 200, height: 200 }), group }));
+  await bot.post(photoMessage(u, { photo: photoOf(await halfRed(100, 300), { width: 100, height: 300 }), group }));
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  const call = ai.calls[0];
+  assert.equal(call.model, '@cf/black-forest-labs/flux-2-dev');
+  assert.equal(call.format, 'multipart');
+  assert.equal(call.fields.prompt, 'these three, together');
+  assert.equal(call.fields.width, '256');
+  assert.deepEqual(call.files.map((f) => [f.name, f.type]),
+    [['input_image_0', 'image/jpeg'], ['input_image_1', 'image/jpeg'], ['input_image_2', 'image/jpeg']]);
+  const sizes = await Promise.all(call.files.map(async (f) => { const m = await sharp(f.bytes).metadata(); return [m.width, m.height]; }));
+  assert.deepEqual(sizes, [[300, 200], [200, 200], [100, 300]], 'in the order they were sent');
+  const px = toRgba(photosTo(u.id)[0].files.photo.bytes).data;
+  assert.deepEqual([px[0], px[1], px[2]], [220, 40, 40]);
+  const rows = await rowsOf(u.id);
+  assert.equal(rows.length, 1, 'one generation for the album');
+  assert.equal(JSON.parse(rows[0].params).refs.length, 3);
+  assert.equal(rows[0].credits, 2);
+});
+
+test('an image document works like a photo; a file that is not an image, or too large, is refused and nothing is kept charged', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const png = await sharp(await halfRed()).png().toBuffer();
+  await bot.post(photoMessage(u, { caption: '/image=flux2=from a document', document: documentOf(png, 'image/png') }));
+  await waitPhoto(u.id);
+  assert.equal(ai.calls[0].files.length, 1);
+  assert.equal(ai.calls[0].files[0].type, 'image/jpeg', 'normalised to JPEG');
+
+  tg.reset();
+  // Claims to be a PNG, is not.
+  await bot.post(photoMessage(u, { caption: '/image=flux=x', document: documentOf(Buffer.from('not an image at all'), 'image/png') }));
+  await waitText(u.id, /not a photo a model can use/);
+  // A PDF.
+  await bot.post(photoMessage(u, { caption: '/image=flux=x', document: documentOf(Buffer.from('%PDF-1.4'), 'application/pdf', 'a.pdf') }));
+  await waitText(u.id, /not a photo a model can use/);
+  // A PNG header declaring 5000 x 5000 (25 megapixels).
+  const huge = Buffer.from(png);
+  huge.writeUInt32BE(5000, 16);
+  huge.writeUInt32BE(5000, 20);
+  await bot.post(photoMessage(u, { caption: '/image=flux=x', document: documentOf(huge, 'image/png') }));
+  await waitText(u.id, /too many pixels: at most 16 megapixels/);
+  // A photo Telegram says is 30 MB: refused from its size, not downloaded.
+  await bot.post(photoMessage(u, { caption: '/image=flux=x', photo: photoOf(await halfRed(), { size: 30 * 1024 * 1024 }).slice(1) }));
+  await waitText(u.id, /too large: at most 10 MB/);
+  const rows = await rowsOf(u.id);
+  const refused = rows.filter((r) => r.prompt === 'x');
+  assert.ok(refused.every((r) => r.status === 'failed' && r.refunds === 1), JSON.stringify(refused));
+  assert.equal(rows.at(-1).credits, 7, 'only the document generation was paid');
+});
+
+test('a photo that passes the header check but cannot be decoded fails the job and refunds', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  const jpeg = await halfRed();
+  const truncated = jpeg.subarray(0, Math.floor(jpeg.length / 3));
+  await bot.post(photoMessage(u, { caption: '/image=flux2=broken', photo: photoOf(truncated) }));
+  await waitText(u.id, /The photo could not be read.*returned to your balance/s);
+  const row = await settled(u.id, ['failed']);
+  assert.equal(row.refunds, 1);
+  assert.equal(row.credits, 5);
+  assert.equal(ai.calls.length, 0, 'nothing reached the model');
+});
+
+test('a model failure and a timeout with a photo refund the price', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 6);
+  await bot.post(photoMessage(u, { caption: '/image=flux2=[ai-fail] please', photo: photoOf(await halfRed()) }));
+  const failed = await settled(u.id, ['failed']);
+  assert.equal(failed.refunds, 1);
+  assert.equal(failed.credits, 6);
+  const v = bot.user(nextUser++);
+  await bot.give(v.id, 6);
+  await bot.post(photoMessage(v, { caption: '/image=flux2=[ai-slow:8000] please', photo: photoOf(await halfRed()) }));
+  await waitText(v.id, /took too long/);
+  const timedOut = await settled(v.id, ['failed']);
+  assert.equal(timedOut.refunds, 1);
+  assert.equal(timedOut.credits, 6);
+});
+
+test('/imagine as a photo caption: only models that take photos are offered, with their prices; the choice draws from the photo', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.post(photoMessage(u, { caption: '/imagine a lighthouse', photo: photoOf(await halfRed()) }));
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && c.params.reply_markup), 20000);
+  const ask = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && c.params.reply_markup);
+  const kb = typeof ask.params.reply_markup === 'string' ? JSON.parse(ask.params.reply_markup) : ask.params.reply_markup;
+  const buttons = kb.inline_keyboard.map((row) => row[0]);
+  assert.deepEqual(buttons.map((b) => b.callback_data.split(':')[1]), ['flux', 'edit', 'flux2']);
+  assert.match(buttons[2].text, /flux2.*3/);
+  const id = 529000 + u.id % 1000;
+  await bot.post({ update_id: id, callback_query: { id: `cb${id}`, from: u, chat_instance: 'x', data: buttons[2].callback_data,
+    message: { message_id: 1, date: 1, chat: { id: u.id, type: 'private' }, text: '' } } });
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  assert.equal(ai.calls[0].files.length, 1);
+  assert.equal(ai.calls[0].fields.prompt, 'a lighthouse');
+  const [row] = await rowsOf(u.id);
+  assert.equal(row.credits, 2);
+});
+
+test('/forget, after a confirmation, deletes the photos, images, prompts and files; the limits still count', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.post(photoMessage(u, { caption: '/image=flux=a private portrait', photo: photoOf(await halfRed()) }));
+  await waitPhoto(u.id);
+  await bot.send(u, '/save secret.py\nprint("mine")');
+  await waitText(u.id, /secret\.py/);
+  const r2 = async (prefix) => (await (await fetch(`${w.url}/__diag/r2?prefix=${encodeURIComponent(prefix)}`)).json()).keys;
+  const [before] = await rowsOf(u.id);
+  assert.equal((await r2(`ref/${u.id}/`)).length, 1);
+  assert.ok(before.r2_key);
+  assert.deepEqual(await r2(before.r2_key), [before.r2_key]);
+
+  tg.reset();
+  await bot.send(u, '/forget');
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && c.params.reply_markup), 20000);
+  const ask = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && c.params.reply_markup);
+  assert.match(ask.params.text, /Delete everything of yours\?/);
+  const id = 528000 + u.id % 1000;
+  await bot.post({ update_id: id, callback_query: { id: `cb${id}`, from: u, chat_instance: 'x', data: 'forget:yes',
+    message: { message_id: 1, date: 1, chat: { id: u.id, type: 'private' }, text: '' } } });
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'editMessageText' && /Deleted: 1 file, 1 image, 1 photo/.test(c.params.text)), 20000);
+  assert.deepEqual(await r2(`ref/${u.id}/`), []);
+  assert.deepEqual(await r2(before.r2_key), []);
+  const [after] = await rowsOf(u.id);
+  assert.equal(after.prompt, '-');
+  assert.equal(after.params, null);
+  assert.ok(after.deleted_ms);
+  assert.equal(after.r2_key, null);
+  assert.equal(after.credits, 4, 'the balance stays');
+  const files = (await (await fetch(`${w.url}/__diag/sql?q=${encodeURIComponent(`SELECT COUNT(*) AS n FROM code_files WHERE user_id = ${u.id}`)}`)).json()).rows;
+  assert.equal(files[0].n, 0);
+});
+
+test('✏️ Edit under a result says how; a reply to the result with /image=flux2=... sends the result as the photo', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  await bot.send(u, '/image=flux=a small house');
+  await waitPhoto(u.id);
+  const result = photosTo(u.id)[0];
+  const kb = typeof result.params.reply_markup === 'string' ? JSON.parse(result.params.reply_markup) : result.params.reply_markup;
+  const edit = kb.inline_keyboard[0].find((b) => b.callback_data.startsWith('edit:'));
+  assert.ok(edit, JSON.stringify(kb));
+  const id = 527000 + u.id % 1000;
+  await bot.post({ update_id: id, callback_query: { id: `cb${id}`, from: u, chat_instance: 'x', data: edit.callback_data,
+    message: { message_id: result.result.message_id, date: 1, chat: { id: u.id, type: 'private' } } } });
+  await waitText(u.id, /Reply to the picture with <code>\/image=flux=what to change<\/code>/);
+  tg.reset();
+  const reply = bot.messageUpdate(u, '/image=flux2=now at night');
+  reply.message.reply_to_message = result.result;
+  await bot.post(reply);
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  const [file] = ai.calls[0].files;
+  const meta = await sharp(file.bytes).metadata();
+  assert.deepEqual([meta.width, meta.height], [128, 96], 'the earlier result, as the photo');
+});
