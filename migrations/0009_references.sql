@@ -21,3 +21,7 @@ CREATE INDEX album_photos_created ON album_photos (created_ms);
 -- /imagine as a photo's caption: the photos wait with the prompt for the model choice (a JSON
 -- array of {"file_id", "file_size"}), so the price is shown before anything runs.
 ALTER TABLE generation_drafts ADD COLUMN photos TEXT;
+
+-- Style presets and preferences (issue 22): the model and style /settings remembers for /imagine.
+ALTER TABLE users ADD COLUMN preferred_model TEXT;
+ALTER TABLE users ADD COLUMN preferred_style TEXT;

@@ -73,6 +73,14 @@ bool decodeModelAnswer(std::vector<uint8_t> body, ImageResult& out) {
 
 namespace {
 
+// The model's negative prompt with the style's after it. Models whose params list no negative
+// prompt get none (flux takes none).
+std::string negativeOf(const GenerateRequest& req) {
+  const std::string& m = req.model->negativePrompt;
+  if (req.negativePrompt.empty()) return m;
+  return m.empty() ? req.negativePrompt : m + ", " + req.negativePrompt;
+}
+
 Try classifyHttp(const host::Reply& r) {
   Try t;
   if (!r.ok()) {
@@ -133,12 +141,12 @@ Try callHttp(const GenerateRequest& req, double timeoutMs) {
              "&height=" + std::to_string(req.height ? req.height : m.height);
     }
     if (m.seed) url += "&seed=" + std::to_string(req.seed);
-    if (!m.negativePrompt.empty()) url += "&negative_prompt=" + urlEncode(m.negativePrompt);
+    if (!m.negativePrompt.empty()) url += "&negative_prompt=" + urlEncode(negativeOf(req));
     w.key("url").value(url).key("method").value("GET");
   } else {
     json::JsonWriter b;
     b.beginObject().key("prompt").value(req.prompt);
-    if (!m.negativePrompt.empty()) b.key("negative_prompt").value(m.negativePrompt);
+    if (!m.negativePrompt.empty()) b.key("negative_prompt").value(negativeOf(req));
     if (m.width) {
       b.key("width")
           .value(req.width ? req.width : m.width)
@@ -271,7 +279,7 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
         .key("height")
         .value(req.height ? req.height : m.height);
   }
-  if (!m.negativePrompt.empty()) w.key("negative_prompt").value(m.negativePrompt);
+  if (!m.negativePrompt.empty()) w.key("negative_prompt").value(negativeOf(req));
   if (m.seed) w.key("seed").value(int64_t(req.seed % 4294967295ull));
   w.endObject().endObject();
   return classifyAi(host::ai(w.str()));

@@ -41,6 +41,8 @@ struct GenerateRequest {
   // with Outcome::BadReference. The built-in provider draws a recoloured, mirrored copy of the
   // first.
   std::vector<Reference> refs;
+  // A style's negative prompt, added to the model's own; sent only to models that take one.
+  std::string negativePrompt;
   std::string prompt;
   uint64_t seed = 0;
   double deadlineMs = 0;  // absolute: no try starts or runs past it

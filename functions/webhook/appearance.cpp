@@ -12,6 +12,7 @@
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
+#include "shared/models.h"
 #include "shared/telegram.h"
 #include "store.h"
 
@@ -142,10 +143,27 @@ int effectiveFontSize(const store::Settings& s) {
 }
 
 std::string settingsText(const Ctx& c) {
+  const gen::Model* model = gen::findModel(c.settings.preferredModel);
+  const gen::Style* style = gen::findStyle(c.settings.preferredStyle);
   return i18n::format(
-      Msg::Settings, c.lang,
-      {{"size", effectiveFontSize(c.settings)},
-       {"numbers", i18n::format(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}});
+             Msg::Settings, c.lang,
+             {{"size", effectiveFontSize(c.settings)},
+              {"numbers", i18n::format(c.settings.lineNumbers ? Msg::On : Msg::Off, c.lang)}}) +
+         i18n::format(
+             Msg::SettingsImagine, c.lang,
+             {{"model",
+               model ? i18n::format(Msg::GenModelItem, c.lang,
+                                    {{"model", tg::escapeHtml(model->name)}, {"cost", model->cost}})
+                     : i18n::format(Msg::Off, c.lang)},
+              {"style", style ? tg::escapeHtml(style->name) : i18n::format(Msg::Off, c.lang)}});
+}
+
+// Rows of at most `perRow` buttons.
+void addRows(tg::Keyboard& kb, const std::vector<tg::Button>& buttons, size_t perRow) {
+  for (size_t i = 0; i < buttons.size(); i += perRow) {
+    kb.emplace_back(buttons.begin() + ptrdiff_t(i),
+                    buttons.begin() + ptrdiff_t(std::min(buttons.size(), i + perRow)));
+  }
 }
 
 tg::Keyboard settingsKeyboard(const Ctx& c) {
@@ -158,7 +176,20 @@ tg::Keyboard settingsKeyboard(const Ctx& c) {
   }
   std::string numbers = std::string(c.settings.lineNumbers ? "✅ " : "⬜ ") +
                         std::string(i18n::format(Msg::LineNumbersButton, c.lang));
-  return {sizes, {{numbers, c.settings.lineNumbers ? "st:ln:0" : "st:ln:1", ""}}};
+  tg::Keyboard kb{sizes, {{numbers, c.settings.lineNumbers ? "st:ln:0" : "st:ln:1", ""}}};
+  // The preferred model and style for /imagine (⭐ marks the choice; tapping it again clears it).
+  std::vector<tg::Button> models, styles;
+  for (const gen::Model& m : gen::models()) {
+    const bool on = m.name == c.settings.preferredModel;
+    models.push_back({(on ? "⭐ " : "") + m.name, "st:pm:" + (on ? "-" : m.name), ""});
+  }
+  for (const gen::Style& st : gen::styles()) {
+    const bool on = st.name == c.settings.preferredStyle;
+    styles.push_back({(on ? "⭐ " : "🎨 ") + st.name, "st:ps:" + (on ? "-" : st.name), ""});
+  }
+  addRows(kb, models, 4);
+  addRows(kb, styles, 3);
+  return kb;
 }
 
 Outcome cmdSettings(Ctx& c) {
@@ -181,6 +212,19 @@ Outcome onSettingsButton(Ctx& c, const CallbackQuery& q, std::string_view arg) {
     changed = int(px) != effectiveFontSize(c.settings);
     ok = !changed || store::setFontSize(c.userId, int(px), c.now);
     if (ok) c.settings.fontSize = int(px);
+  } else if (arg.starts_with("pm:") || arg.starts_with("ps:")) {
+    const bool isModel = arg.starts_with("pm:");
+    std::string name(arg.substr(3));
+    if (name == "-") name.clear();
+    if (!name.empty() && (isModel ? !gen::findModel(name) : !gen::findStyle(name))) {
+      c.bot.answerCallbackQuery(q.id);  // a model or style no longer configured
+      return Outcome::Done;
+    }
+    std::string& current = isModel ? c.settings.preferredModel : c.settings.preferredStyle;
+    changed = name != current;
+    ok = !changed || (isModel ? store::setPreferredModel(c.userId, name, c.now)
+                              : store::setPreferredStyle(c.userId, name, c.now));
+    if (ok) current = name;
   } else if (arg == "ln:0" || arg == "ln:1") {
     const bool on = arg == "ln:1";
     changed = on != c.settings.lineNumbers;

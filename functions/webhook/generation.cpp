@@ -87,12 +87,15 @@ bool acceptsPhotos(Ctx& c, const gen::Model& m, size_t photos) {
 // stored for an earlier generation of the user's (`storedKeys`, a JSON array: 🔁 on a result made
 // from photos draws from the same photos while they are kept).
 Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
-                std::vector<refs::Source> photos = {}, const std::string& storedKeys = {}) {
+                std::vector<refs::Source> photos = {}, const std::string& storedKeys = {},
+                const gen::Style* style = nullptr) {
   std::string prompt(trim(promptIn));
   if (prompt.empty()) {
     say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
     return Outcome::Done;
   }
+  // A style preset wraps the prompt; the row keeps what the model was asked.
+  if (style) prompt = style->apply(prompt);
   if (!validPrompt(c, prompt)) return Outcome::Done;
   if (!acceptsPhotos(c, m, storedKeys.empty() ? photos.size() : 1)) return Outcome::Done;
   if (photos.size() > size_t(m.maxImages)) {
@@ -126,7 +129,17 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
   g.checkFree = free;
   std::string refKeys = storedKeys;
   if (!photos.empty()) refKeys = refs::keysFor(c.userId, g.id, photos.size());
-  if (!refKeys.empty()) g.paramsJson = "{\"refs\":" + refKeys + "}";
+  if (!refKeys.empty() || style) {
+    json::JsonWriter params;
+    params.beginObject();
+    if (!refKeys.empty()) params.key("refs").raw(refKeys);
+    if (style) {
+      params.key("style").value(style->name);
+      if (!style->negativePrompt.empty()) params.key("negative").value(style->negativePrompt);
+    }
+    params.endObject();
+    g.paramsJson = params.take();
+  }
   generation::QueueJob job{g.id,
                            c.userId,
                            c.chatId,
@@ -135,7 +148,8 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
                            prompt,
                            free ? freePerDay - freeUsed - 1 : -1,
                            {},
-                           refKeys};
+                           refKeys,
+                           style ? style->negativePrompt : std::string()};
   Refusals refusals{Msg::GenUnavailable, noCredits, noCredits, nullptr};
   // The photos are downloaded only once the row (and its price) is in: a user over a limit costs
   // no download. The job reads them from R2 by the keys the row holds.
@@ -153,7 +167,8 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
 constexpr int64_t kAlbumSettleMs = 1200;
 constexpr int64_t kAlbumWaitMs = 6000;
 
-void scheduleAlbum(const Ctx& c, const gen::Model& m, const Message& msg, std::string_view prompt) {
+void scheduleAlbum(const Ctx& c, const gen::Model& m, const Message& msg, std::string_view prompt,
+                   const gen::Style* style) {
   json::JsonWriter w;
   w.beginObject()
       .key("kind")
@@ -174,6 +189,8 @@ void scheduleAlbum(const Ctx& c, const gen::Model& m, const Message& msg, std::s
       .value(prompt)
       .key("group")
       .value(msg.mediaGroupId)
+      .key("style")
+      .value(style ? style->name : std::string())
       .endObject();
   host::defer(w.str());
 }
@@ -201,24 +218,55 @@ bool runAlbum(const fn::Event& ev) {
     tg::Bot().sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
     return true;
   }
-  Outcome o = enqueue(c, *m, json::getString(ev.data, "prompt").value_or(""), std::move(*photos));
+  Outcome o = enqueue(c, *m, json::getString(ev.data, "prompt").value_or(""), std::move(*photos),
+                      {}, gen::findStyle(json::getString(ev.data, "style").value_or("")));
   if (o == Outcome::StorageFailed || c.apologyPending)
     c.bot.sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
   return true;
 }
 
+std::string lowerCase(std::string s) {
+  for (char& ch : s) ch = char(tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
 // "/image=flux=a fox" arrives as name "image", args "flux=a fox". Only a configured model name
-// before the '=' makes it ours; anything else is a code file's name for code_files.cpp.
-const gen::Model* imageModel(const Command& cmd, std::string& prompt) {
+// (or a style preset's) before the '=' makes it ours; anything else is a code file's name for
+// code_files.cpp (whose names cannot hold '='). Forms: MODEL=PROMPT, MODEL=STYLE=PROMPT, and
+// STYLE=PROMPT (the style's model, else the first model).
+const gen::Model* imageModel(const Command& cmd, std::string& prompt, const gen::Style*& style) {
+  style = nullptr;
   size_t eq = cmd.args.find('=');
   if (eq == std::string::npos) return nullptr;
-  std::string name = cmd.args.substr(0, eq);
-  for (char& ch : name) ch = char(tolower(static_cast<unsigned char>(ch)));
+  const std::string name = lowerCase(cmd.args.substr(0, eq));
+  std::string rest = cmd.args.substr(eq + 1);
   const gen::Model* m = gen::findModel(name);
-  if (!m) return nullptr;
-  prompt = cmd.args.substr(eq + 1);
+  if (!m) {
+    style = gen::findStyle(name);
+    if (!style) return nullptr;
+    m = style->model.empty() ? &gen::models().front() : gen::findModel(style->model);
+    if (!m) return nullptr;
+  } else if (size_t eq2 = rest.find('='); eq2 != std::string::npos) {
+    if ((style = gen::findStyle(lowerCase(rest.substr(0, eq2))))) rest = rest.substr(eq2 + 1);
+  }
+  prompt = rest;
   if (!cmd.body.empty()) prompt += "\n" + cmd.body;
   return m;
+}
+
+// /styles: the presets, what each adds, and how to use one.
+Outcome cmdStyles(Ctx& c) {
+  std::string list;
+  for (const gen::Style& st : gen::styles()) {
+    list += i18n::format(
+        Msg::StyleItem, c.lang,
+        {{"style", tg::escapeHtml(st.name)},
+         {"example", tg::escapeHtml(st.apply("…"))},
+         {"model", tg::escapeHtml(st.model.empty() ? gen::models().front().name : st.model)}});
+  }
+  say(c, Msg::StylesList,
+      {{"styles", i18n::markup(list)}, {"model", tg::escapeHtml(gen::models().front().name)}});
+  return Outcome::Done;
 }
 
 std::string photosJson(const std::vector<refs::Source>& photos) {
@@ -281,14 +329,26 @@ Outcome cmdImagine(Ctx& c, const Message& msg, const Command& cmd) {
   }
   int64_t draft = json::getInt(*row, "id").value_or(0);
   tg::Keyboard kb;
+  const std::string& preferred = c.settings.preferredModel;
   for (const gen::Model& m : gen::models()) {
     if (!photos.empty() ? !m.takesImages() : m.requiresImage) continue;
-    kb.push_back({{i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", m.cost}}),
-                   "genm:" + m.name + ":" + num(draft), ""}});
+    std::string label =
+        i18n::format(Msg::GenModelButton, c.lang, {{"model", m.name}, {"cost", m.cost}});
+    tg::Button b{m.name == preferred ? "⭐ " + label : label, "genm:" + m.name + ":" + num(draft),
+                 ""};
+    // The preferred model (/settings) comes first.
+    if (m.name == preferred)
+      kb.insert(kb.begin(), {b});
+    else
+      kb.push_back({b});
   }
-  c.bot.sendMessage(c.chatId,
-                    i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}}),
-                    &kb);
+  std::string text =
+      i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}});
+  if (gen::findStyle(c.settings.preferredStyle)) {
+    text += i18n::format(Msg::StyleInUse, c.lang,
+                         {{"style", tg::escapeHtml(c.settings.preferredStyle)}});
+  }
+  c.bot.sendMessage(c.chatId, text, &kb);
   return Outcome::Done;
 }
 
@@ -354,7 +414,8 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
   const std::string& n = cmd.name;
   if (n == "image") {
     std::string prompt;
-    const gen::Model* model = imageModel(cmd, prompt);
+    const gen::Style* style = nullptr;
+    const gen::Model* model = imageModel(cmd, prompt, style);
     if (!model) return std::nullopt;
     if (!m.mediaGroupId.empty()) {
       // The captioned photo of an album: note it with the others and ask once they are in.
@@ -364,7 +425,7 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
         say(c, Msg::Sorry);
         return Outcome::StorageFailed;
       }
-      scheduleAlbum(c, *model, m, prompt);
+      scheduleAlbum(c, *model, m, prompt, style);
       return Outcome::Done;
     }
     bool notImage = false;
@@ -373,8 +434,9 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
       say(c, Msg::RefNotImage);
       return Outcome::Done;
     }
-    return enqueue(c, *model, prompt, std::move(photos));
+    return enqueue(c, *model, prompt, std::move(photos), {}, style);
   }
+  if (n == "styles") return cmdStyles(c);
   if (n.empty() &&
       (!m.photo.empty() || (m.document && m.document->mimeType.substr(0, 6) == "image/"))) {
     // A photo without a command: one of an album (noted for its captioned sibling), or a hint.
@@ -445,7 +507,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     // The choice message keeps the prompt but loses its buttons: one tap, one job.
     c.bot.editMessageReplyMarkup(c.chatId, q.messageId, nullptr);
     return enqueue(c, *m, json::getString(*row, "prompt").value_or(""),
-                   photosFrom(json::getString(*row, "photos").value_or("")));
+                   photosFrom(json::getString(*row, "photos").value_or("")), {},
+                   gen::findStyle(c.settings.preferredStyle));
   }
   return std::nullopt;
 }

@@ -354,7 +354,7 @@ fn::Response diagnostics(const fn::Request& req) {
     w.endArray().endObject();
     return fn::Response::json(200, w.str());
   }
-  if (req.path == "/__diag/r2") {
+  if (req.path == "/__diag/r2-keys") {
     // The keys under a prefix (one page), for tests that check what R2 holds.
     Result<clients::r2::Listing> l = clients::r2::list(req.queryParam("prefix"), 1000);
     if (!l) return fn::Response::error(500, l.detail());

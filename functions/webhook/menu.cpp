@@ -14,27 +14,17 @@ struct Entry {
 };
 
 constexpr Entry kMenu[] = {
-    {"start", Msg::MenuStart},
-    {"save", Msg::MenuSave},
-    {"files", Msg::MenuFiles},
-    {"image", Msg::MenuImage},
-    {"preview", Msg::MenuPreview},
-    {"image_all", Msg::MenuImageAll},
-    {"delete", Msg::MenuDelete},
-    {"theme", Msg::MenuTheme},
-    {"settings", Msg::MenuSettings},
-    {"imagine", Msg::MenuImagine},
-    {"cancel", Msg::MenuCancel},
-    {"generate", Msg::MenuGenerate},
-    {"gallery", Msg::MenuGallery},
-    {"balance", Msg::MenuBalance},
-    {"buy", Msg::MenuBuy},
-    {"topup", Msg::MenuTopup},
-    {"paysupport", Msg::MenuPaySupport},
-    {"lang", Msg::MenuLang},
-    {"help", Msg::MenuHelp},
-    {"support", Msg::MenuSupport},
-    {"forget", Msg::MenuForget},
+    {"start", Msg::MenuStart},       {"save", Msg::MenuSave},
+    {"files", Msg::MenuFiles},       {"image", Msg::MenuImage},
+    {"preview", Msg::MenuPreview},   {"image_all", Msg::MenuImageAll},
+    {"delete", Msg::MenuDelete},     {"theme", Msg::MenuTheme},
+    {"settings", Msg::MenuSettings}, {"imagine", Msg::MenuImagine},
+    {"styles", Msg::MenuStyles},     {"cancel", Msg::MenuCancel},
+    {"generate", Msg::MenuGenerate}, {"gallery", Msg::MenuGallery},
+    {"balance", Msg::MenuBalance},   {"buy", Msg::MenuBuy},
+    {"topup", Msg::MenuTopup},       {"paysupport", Msg::MenuPaySupport},
+    {"lang", Msg::MenuLang},         {"help", Msg::MenuHelp},
+    {"support", Msg::MenuSupport},   {"forget", Msg::MenuForget},
 };
 
 }  // namespace

@@ -18,14 +18,17 @@ Settings readSettings(const json::Object& row) {
   s.fontSize = int(json::getInt(row, "font_size").value_or(0));
   s.lineNumbers = json::getInt(row, "line_numbers").value_or(1) != 0;
   s.active = json::getInt(row, "active").value_or(1) != 0;
+  s.preferredModel = std::string(json::getString(row, "preferred_model").value_or(""));
+  s.preferredStyle = std::string(json::getString(row, "preferred_style").value_or(""));
   return s;
 }
 }  // namespace
 
 std::optional<Settings> settingsOf(int64_t userId) {
-  db::Result r = db::first(
-      Stmt("SELECT ui_language, theme, font_size, line_numbers, active FROM users WHERE id = ?1")
-          .bind(userId));
+  db::Result r =
+      db::first(Stmt("SELECT ui_language, theme, font_size, line_numbers, active, preferred_model, "
+                     "preferred_style FROM users WHERE id = ?1")
+                    .bind(userId));
   if (!r.ok() || !r.first()) return std::nullopt;
   return readSettings(*r.first());
 }
@@ -37,7 +40,8 @@ std::optional<Settings> touchUser(const User& u, double now) {
            "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
            "first_name = excluded.first_name, last_name = excluded.last_name, "
            "language_code = excluded.language_code, active = 1, updated_ms = excluded.updated_ms "
-           "RETURNING ui_language, theme, font_size, line_numbers, active")
+           "RETURNING ui_language, theme, font_size, line_numbers, active, preferred_model, "
+           "preferred_style")
           .bind(u.id)
           .bind(u.username)
           .bind(u.firstName)
@@ -50,6 +54,26 @@ std::optional<Settings> touchUser(const User& u, double now) {
   }
   if (auto row = r.first()) return readSettings(*row);
   return Settings{};
+}
+
+bool setPreferredModel(int64_t userId, const std::string& model, double now) {
+  Stmt st("UPDATE users SET preferred_model = ?2, updated_ms = ?3 WHERE id = ?1");
+  st.bind(userId);
+  if (model.empty())
+    st.bindNull();
+  else
+    st.bind(model);
+  return db::run(st.bind(now)).ok();
+}
+
+bool setPreferredStyle(int64_t userId, const std::string& style, double now) {
+  Stmt st("UPDATE users SET preferred_style = ?2, updated_ms = ?3 WHERE id = ?1");
+  st.bind(userId);
+  if (style.empty())
+    st.bindNull();
+  else
+    st.bind(style);
+  return db::run(st.bind(now)).ok();
 }
 
 bool setActive(int64_t userId, bool active, double now) {

@@ -19,6 +19,7 @@ struct Settings {
   int fontSize = 0;        // 0: DEFAULT_FONT_SIZE
   bool lineNumbers = true;
   bool active = true;
+  std::string preferredModel, preferredStyle;  // /settings, for /imagine; empty: none
 };
 
 // Creates or refreshes the user row and returns their settings.
@@ -31,6 +32,9 @@ bool setUiLanguage(int64_t userId, const std::string& lang, double nowMs);
 // on or off.
 bool setFontSize(int64_t userId, int px, double nowMs);
 bool setLineNumbers(int64_t userId, bool on, double nowMs);
+// Empty clears the preference.
+bool setPreferredModel(int64_t userId, const std::string& model, double nowMs);
+bool setPreferredStyle(int64_t userId, const std::string& style, double nowMs);
 
 // Mine: this delivery runs the update. AlreadyHandled: it finished before. Busy: another delivery
 // holds a lease younger than leaseMs (still running, or crashed and not yet expired).

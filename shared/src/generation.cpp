@@ -41,13 +41,15 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.thumbJson = str(*row, "thumb");
   g.backgroundPrompt = str(*row, "bg");
   g.refsJson = str(*row, "refs");
+  g.negative = str(*row, "negative");
   return std::optional<Row>(std::move(g));
 }
 
 constexpr const char* kRowColumns =
     "SELECT id, user_id, chat_id, cost, kind, model, prompt, status, "
     "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
-    "json_extract(params, '$.refs') AS refs FROM generations WHERE ";
+    "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative "
+    "FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
 // row, and (reason, ref) makes it once in any case.
@@ -220,6 +222,7 @@ Status sendToQueue(std::string_view model, const QueueJob& job) {
       .value(job.freeLeft);
   if (!job.thumbJson.empty()) body.key("thumb").raw(job.thumbJson);
   if (!job.refsJson.empty()) body.key("refs").raw(job.refsJson);
+  if (!job.negative.empty()) body.key("negative").value(job.negative);
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
 }
@@ -253,9 +256,10 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
   const bool thumb = row.kind == "thumbnail";
   if (thumb && row.thumbJson.empty()) return true;  // a basic thumbnail has no job
   if (!gen::findModel(row.model)) return true;      // no longer configured: the watchdog ends it
-  QueueJob job{row.id,   row.userId,        row.chatId,
-               row.cost, std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
-               -1,       row.thumbJson,     row.refsJson};
+  QueueJob job{row.id,      row.userId,        row.chatId,
+               row.cost,    std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
+               -1,          row.thumbJson,     row.refsJson,
+               row.negative};
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
@@ -405,7 +409,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
            "CASE WHEN g.kind = 'thumbnail' THEN json_extract(g.params, '$.background_prompt') "
            "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
            "json_extract(g.params, '$.thumb') END AS thumb, json_extract(g.params, '$.refs') AS "
-           "refs, "
+           "refs, json_extract(g.params, '$.negative') AS negative, "
            "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
            "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
            "AND g.model = ?2")
@@ -424,6 +428,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
   if (q.lang.empty()) q.lang = "en";
   q.thumbJson = str(*row, "thumb");
   q.refsJson = str(*row, "refs");
+  q.negative = str(*row, "negative");
   return std::optional<Requeue>(std::move(q));
 }
 

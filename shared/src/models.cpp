@@ -131,6 +131,75 @@ std::string modelNames() {
   return s;
 }
 
+namespace {
+
+constexpr const char* kDefaultStyles =
+    R"([{"name":"anime","prefix":"anime style illustration of ","suffix":", cel shading, vibrant )"
+    R"(colours","negative_prompt":"photo, realistic"},)"
+    R"({"name":"photo","prefix":"photograph of ","suffix":", 35mm, natural light, sharp focus",)"
+    R"("negative_prompt":"drawing, cartoon, illustration"},)"
+    R"({"name":"watercolor","prefix":"watercolour painting of ","suffix":", soft washes, paper )"
+    R"(texture","negative_prompt":"photo"},)"
+    R"({"name":"pixel","prefix":"pixel art of ","suffix":", 16-bit, limited palette",)"
+    R"("negative_prompt":"blurry, smooth gradients"},)"
+    R"({"name":"cinematic","prefix":"cinematic still of ","suffix":", dramatic lighting, )"
+    R"(anamorphic lens, film grain","negative_prompt":"cartoon"}])";
+
+std::string textField(const json::Object& o, std::string_view key, size_t max) {
+  std::string s(json::getString(o, key).value_or(""));
+  if (s.size() > max) s.resize(max);
+  return s;
+}
+
+}  // namespace
+
+std::vector<Style> parseStyles(std::string_view text, std::string* error) {
+  std::vector<Style> out;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  json::Array arr;
+  if (parser.parse(padded).get(arr) != simdjson::SUCCESS) {
+    if (error) *error = "STYLE_PRESETS is not a JSON array";
+    return out;
+  }
+  for (json::Element e : arr) {
+    json::Object o;
+    if (e.get(o) != simdjson::SUCCESS) continue;
+    Style s;
+    s.name = std::string(json::getString(o, "name").value_or(""));
+    if (!validName(s.name) || findModel(s.name)) {
+      // A style named like a model would make /image=NAME=... ambiguous.
+      if (error) *error = "STYLE_PRESETS entry '" + s.name + "' is invalid";
+      continue;
+    }
+    s.prefix = textField(o, "prefix", 200);
+    s.suffix = textField(o, "suffix", 200);
+    s.negativePrompt = textField(o, "negative_prompt", 300);
+    s.model = std::string(json::getString(o, "model").value_or(""));
+    out.push_back(std::move(s));
+    if (out.size() == 50) break;
+  }
+  return out;
+}
+
+const std::vector<Style>& styles() {
+  static std::vector<Style> cached = [] {
+    std::string_view v = config::get(config::Setting::STYLE_PRESETS);
+    std::string err;
+    std::vector<Style> s = parseStyles(v.empty() ? kDefaultStyles : v, &err);
+    if (!err.empty()) logger::warn("styles: " + err);
+    return s;
+  }();
+  return cached;
+}
+
+const Style* findStyle(std::string_view name) {
+  for (const Style& s : styles()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 std::string imageModelNames() {
   std::string s;
   for (const Model& m : models()) {

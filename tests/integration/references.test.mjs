@@ -12,7 +12,7 @@ import { botClient } from './bot.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { startFakeWorkersAi } from '../fakes/workers_ai.mjs';
 import { TEST_SECRETS } from './harness.mjs';
-import { toRgba } from './png.mjs';
+import { decodePng, toRgba } from './png.mjs';
 
 let w;
 let tg;
@@ -31,6 +31,8 @@ before(async () => {
       inputs: ['text', 'image'], requires_image: true, params: { strength: 0.6, steps: 10 } },
     { name: 'flux2', provider: 'workers-ai', model: '@cf/black-forest-labs/flux-2-dev', cost: 3,
       inputs: ['text', 'images:4'], params: { width: 256, height: 256 } },
+    { name: 'sd', provider: 'workers-ai', model: '@cf/stabilityai/stable-diffusion-xl-base-1.0', cost: 1,
+      params: { negative_prompt: 'blurry', steps: 8 } },
   ];
   w = await startWorker({
     vars: {
@@ -39,7 +41,7 @@ before(async () => {
       MODELS: JSON.stringify(models),
       FREE_GENERATIONS_PER_DAY: '0',
       MODEL_RETRIES: '1',
-      MODEL_READ_TIMEOUT: '2',
+      MODEL_READ_TIMEOUT: '10',
       MODEL_CONNECT_TIMEOUT: '1',
       GENERATION_TIMEOUT: '4',
     },
@@ -118,7 +120,7 @@ test('a photo with /image=flux=PROMPT: the built-in model draws from the photo (
   await bot.post(photoMessage(u, { caption: '/image=flux=the same, but stranger', photo: photoOf(await halfRed()) }));
   await waitPhoto(u.id);
   const png = photosTo(u.id)[0].files.photo.bytes;
-  const img = toRgba(png);
+  const img = toRgba(decodePng(png));
   assert.equal(img.width, 128);
   assert.equal(img.height, 96);
   // Drawn from the photo: mirrored (the coloured half is now on the right, the white on the
@@ -171,7 +173,7 @@ test('replying /image=edit=... to a photo: SDXL img2img gets the photo as image_
   assert.equal(meta.width, 300);
   assert.equal(meta.height, 200);
   // The fake answers green for one photo: what the user got is the model's answer.
-  const px = toRgba(photosTo(u.id)[0].files.photo.bytes).data;
+  const px = toRgba(decodePng(photosTo(u.id)[0].files.photo.bytes)).data;
   assert.deepEqual([px[0], px[1], px[2]], [30, 200, 60]);
   const rows = await rowsOf(u.id);
   assert.equal(rows.length, 1);
@@ -197,7 +199,7 @@ test('an album of three photos with one caption: flux-2 gets all three as multip
     [['input_image_0', 'image/jpeg'], ['input_image_1', 'image/jpeg'], ['input_image_2', 'image/jpeg']]);
   const sizes = await Promise.all(call.files.map(async (f) => { const m = await sharp(f.bytes).metadata(); return [m.width, m.height]; }));
   assert.deepEqual(sizes, [[300, 200], [200, 200], [100, 300]], 'in the order they were sent');
-  const px = toRgba(photosTo(u.id)[0].files.photo.bytes).data;
+  const px = toRgba(decodePng(photosTo(u.id)[0].files.photo.bytes)).data;
   assert.deepEqual([px[0], px[1], px[2]], [220, 40, 40]);
   const rows = await rowsOf(u.id);
   assert.equal(rows.length, 1, 'one generation for the album');
@@ -293,7 +295,13 @@ test('/forget, after a confirmation, deletes the photos, images, prompts and fil
   await waitPhoto(u.id);
   await bot.send(u, '/save secret.py\nprint("mine")');
   await waitText(u.id, /secret\.py/);
-  const r2 = async (prefix) => (await (await fetch(`${w.url}/__diag/r2?prefix=${encodeURIComponent(prefix)}`)).json()).keys;
+  const r2 = async (prefix) => {
+    const r = await fetch(`${w.url}/__diag/r2-keys?prefix=${encodeURIComponent(prefix)}`);
+    const body = await r.json();
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.ok(Array.isArray(body.keys), JSON.stringify(body));
+    return body.keys;
+  };
   const [before] = await rowsOf(u.id);
   assert.equal((await r2(`ref/${u.id}/`)).length, 1);
   assert.ok(before.r2_key);
@@ -342,4 +350,55 @@ test('✏️ Edit under a result says how; a reply to the result with /image=flu
   const [file] = ai.calls[0].files;
   const meta = await sharp(file.bytes).metadata();
   assert.deepEqual([meta.width, meta.height], [128, 96], 'the earlier result, as the photo');
+});
+
+function callback(u, data, messageId = 1) {
+  const id = 526000 + (nextCallback++);
+  return { update_id: id, callback_query: { id: `cb${id}`, from: u, chat_instance: 'x', data,
+    message: { message_id: messageId, date: 1, chat: { id: u.id, type: 'private' }, text: '' } } };
+}
+let nextCallback = 0;
+
+test('style presets: /styles lists them; /image=MODEL=STYLE=PROMPT wraps the prompt and adds the negative prompt', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.send(u, '/styles');
+  await waitText(u.id, /<b>anime<\/b> \(flux\): <i>anime style illustration of …, cel shading, vibrant colours<\/i>/);
+  await bot.send(u, '/image=sd=anime=a cat on a roof');
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  assert.equal(ai.calls[0].fields.prompt, 'anime style illustration of a cat on a roof, cel shading, vibrant colours');
+  assert.equal(ai.calls[0].fields.negative_prompt, 'blurry, photo, realistic');
+  const [row] = await rowsOf(u.id);
+  assert.equal(JSON.parse(row.params).style, 'anime');
+  // STYLE=PROMPT alone: the first model (the defaults name no model of their own).
+  tg.reset();
+  await bot.send(u, '/image=pixel=a dog');
+  await waitPhoto(u.id);
+  const rows = await rowsOf(u.id);
+  assert.equal(rows.at(-1).model, 'flux');
+  assert.equal(rows.at(-1).prompt, 'pixel art of a dog, 16-bit, limited palette');
+});
+
+test('/settings remembers a preferred model and style; /imagine offers the model first, with its price, and applies the style', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.send(u, '/settings');
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && /Preferred model/.test(c.params.text)), 20000);
+  await bot.post(callback(u, 'st:pm:flux2'));
+  await bot.post(callback(u, 'st:ps:watercolor'));
+  await tg.waitFor(() => bot.callsTo(u.id).filter((c) => c.method === 'editMessageText').length >= 2, 20000);
+  const last = bot.callsTo(u.id).filter((c) => c.method === 'editMessageText').at(-1);
+  assert.match(last.params.text, /Preferred model: <code>flux2<\/code> \(3 💎\)\nStyle: <b>watercolor<\/b>/);
+  tg.reset();
+  await bot.send(u, '/imagine a quiet harbour');
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && c.params.reply_markup), 20000);
+  const ask = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && c.params.reply_markup);
+  assert.match(ask.params.text, /Style: <b>watercolor<\/b>/);
+  const kb = typeof ask.params.reply_markup === 'string' ? JSON.parse(ask.params.reply_markup) : ask.params.reply_markup;
+  const first = kb.inline_keyboard[0][0];
+  assert.match(first.text, /^⭐ .*flux2.*3/);
+  await bot.post(callback(u, first.callback_data));
+  await waitPhoto(u.id);
+  assert.equal(ai.calls[0].fields.prompt, 'watercolour painting of a quiet harbour, soft washes, paper texture');
 });

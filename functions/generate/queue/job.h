@@ -27,8 +27,9 @@ struct Job {
   bool stageKnown = true;  // false: storage holds a stage this build does not know
   std::string stageText;   // the stored name
   std::string prompt, enhanced, r2Key, contentType;
-  std::string thumb;  // JSON: a premium/pro thumbnail's request; empty for an AI image
-  std::string refs;   // JSON array of reference photos' R2 keys (ref/...); empty: none
+  std::string thumb;     // JSON: a premium/pro thumbnail's request; empty for an AI image
+  std::string refs;      // JSON array of reference photos' R2 keys (ref/...); empty: none
+  std::string negative;  // a style's negative prompt (models.h Style); empty: none
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
   bool cancelled = false;

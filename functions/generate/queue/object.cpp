@@ -119,6 +119,8 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
     w.endArray();
     n.refs = w.take();
   }
+  n.negative = std::string(json::getString(b, "negative").value_or(""));
+  if (n.negative.size() > 600) n.negative.resize(600);
   bool failed = false;
   const bool fresh = store::add(n, failed);
   if (failed) return fn::Response::error(500, "storage");
@@ -283,6 +285,7 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     n.enqueuedMs = q.createdMs;
     if (!q.thumbJson.empty()) n.thumb = q.thumbJson;
     n.refs = q.refsJson;
+    n.negative = q.negative;
     bool failed = false;
     if (store::add(n, failed)) added++;
   }

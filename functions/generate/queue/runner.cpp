@@ -86,6 +86,7 @@ Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p
   req.model = m;
   req.prompt = j.enhanced.empty() ? j.prompt : j.enhanced;
   req.seed = uint64_t(j.seed);
+  req.negativePrompt = j.negative;
   req.deadlineMs = j.startedMs + timeoutMs;
   if (isThumbnail(j.thumb)) req.width = kThumbWidth, req.height = kThumbHeight;
   const double t0 = p.now();

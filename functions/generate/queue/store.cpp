@@ -83,6 +83,7 @@ bool ensureSchema(const std::string& object) {
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN thumb TEXT"));
   // Reference photos (issue 22): the same for objects made before them.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN refs TEXT"));
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN negative TEXT"));
   ready.insert(object);
   return true;
 }
@@ -107,6 +108,7 @@ Job jobFrom(const json::Object& r) {
   j.contentType = std::string(json::getString(r, "content_type").value_or(""));
   j.thumb = std::string(json::getString(r, "thumb").value_or(""));
   j.refs = std::string(json::getString(r, "refs").value_or(""));
+  j.negative = std::string(json::getString(r, "negative").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -144,8 +146,8 @@ void heartbeat(int64_t genId) {
 bool add(const NewJob& n, bool& failed) {
   db::Stmt insert(
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-      "enqueued_ms, thumb, refs) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, ?7, ?8, ?9, "
-      "?10) "
+      "enqueued_ms, thumb, refs, negative) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, "
+      "?7, ?8, ?9, ?10, ?11) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
   insert.bind(n.genId)
       .bind(n.userId)
@@ -161,6 +163,10 @@ bool add(const NewJob& n, bool& failed) {
     insert.bindNull();
   if (!n.refs.empty())
     insert.bind(n.refs);
+  else
+    insert.bindNull();
+  if (!n.negative.empty())
+    insert.bind(n.negative);
   else
     insert.bindNull();
   Rows ins = sql(insert);

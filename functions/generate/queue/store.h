@@ -40,7 +40,8 @@ struct NewJob {
   int64_t genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
   std::string lang, prompt;
   std::optional<std::string> thumb;
-  std::string refs;  // reference photos' R2 keys, a JSON array; empty: none
+  std::string refs;      // reference photos' R2 keys, a JSON array; empty: none
+  std::string negative;  // a style's negative prompt; empty: none
   double enqueuedMs = 0;
 };
 bool add(const NewJob& n, bool& failed);

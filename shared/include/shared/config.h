@@ -46,6 +46,7 @@ namespace config {
   X(IMAGE_TTL_DAYS, "30", 0)                                    \
   X(REFERENCE_TTL_DAYS, "7", 0)                                 \
   X(REFERENCE_MAX_BYTES, "10485760", 0)                         \
+  X(STYLE_PRESETS, "", 0)                                       \
   X(REFERENCE_MAX_PIXELS, "16777216", 0)                        \
   X(CLEANUP_BATCH, "200", 0)                                    \
   X(ALERT_QUEUE_DEPTH, "80", 0)                                 \

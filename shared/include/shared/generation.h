@@ -80,6 +80,7 @@ struct Row {
   std::string thumbJson;         // a premium/pro thumbnail's planned request ($.thumb)
   std::string backgroundPrompt;  // its model prompt ($.background_prompt)
   std::string refsJson;          // reference photos' R2 keys ($.refs, a JSON array), or empty
+  std::string negative;          // a style's negative prompt ($.negative)
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -96,6 +97,7 @@ struct QueueJob {
   int64_t freeLeft = -1;  // shown in the "#N in the queue" message when >= 0
   std::string thumbJson;  // a premium/pro thumbnail's request, or empty
   std::string refsJson;   // reference photos: a JSON array of R2 keys under ref/, or empty
+  std::string negative;   // a style's negative prompt ($.negative), or empty
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -148,7 +150,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> queued(int64_t limit);
 struct Requeue {
   int64_t userId = 0, chatId = 0, cost = 0;
   double createdMs = 0;
-  std::string prompt, lang, thumbJson, refsJson;
+  std::string prompt, lang, thumbJson, refsJson, negative;
 };
 Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);
 

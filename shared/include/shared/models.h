@@ -43,6 +43,21 @@ struct Model {
   bool takesImages() const { return maxImages > 0; }
 };
 
+// A style preset (STYLE_PRESETS, JSON; built-in defaults when empty):
+//   [{"name":"anime","prefix":"anime style, ","suffix":", cel shading","negative_prompt":"photo",
+//     "model":"flux"}, ...]
+// /image=MODEL=STYLE=PROMPT (or /image=STYLE=PROMPT: the style's own model) puts the prefix and
+// suffix around the prompt and adds its negative prompt for models that take one.
+struct Style {
+  std::string name;  // [a-z0-9_-]{1,32}
+  std::string prefix, suffix, negativePrompt;
+  std::string model;  // the preferred model, or empty
+  std::string apply(std::string_view prompt) const { return prefix + std::string(prompt) + suffix; }
+};
+const std::vector<Style>& styles();
+const Style* findStyle(std::string_view name);
+std::vector<Style> parseStyles(std::string_view json, std::string* error);
+
 // The configured models (MODELS, or the built-in offline defaults when it is empty). A model entry
 // that does not parse is skipped with a warning in the log.
 const std::vector<Model>& models();
