@@ -50,6 +50,46 @@ TEST_CASE("MODELS: invalid entries are skipped with a reason", "[generate]") {
   CHECK(err == "MODELS is not a JSON array");
 }
 
+TEST_CASE("MODELS: what each model takes besides the prompt", "[generate]") {
+  std::string err;
+  auto m = parseModels(
+      R"([{"name":"edit","provider":"workers-ai","model":"@cf/runwayml/stable-diffusion-v1-5-img2img",
+           "inputs":["text","image"],"requires_image":true,"params":{"strength":1.7}},
+          {"name":"f2","provider":"workers-ai","model":"@cf/black-forest-labs/flux-2-dev",
+           "inputs":["text","images:40"]},
+          {"name":"get","provider":"http-get","url":"https://x.example/","inputs":["images:2"]},
+          {"name":"plain","provider":"builtin","requires_image":true}])",
+      &err);
+  REQUIRE(m.size() == 4);
+  CHECK(m[0].maxImages == 1);
+  CHECK(m[0].requiresImage);
+  CHECK(m[0].format == "image_b64");
+  CHECK(m[0].strength == 1.0);  // clamped
+  CHECK(m[1].maxImages == 10);  // clamped
+  CHECK(m[1].format == "multipart");
+  CHECK(m[2].maxImages == 0);  // a GET carries no photo
+  CHECK(err.find("http-get model cannot take images") != std::string::npos);
+  CHECK_FALSE(m[3].takesImages());
+  CHECK_FALSE(m[3].requiresImage);  // a text-only model cannot require a photo
+}
+
+TEST_CASE("STYLE_PRESETS: prefix and suffix around the prompt; names of models are refused",
+          "[generate]") {
+  std::string err;
+  auto s = parseStyles(
+      R"([{"name":"noir","prefix":"film noir still of ","suffix":", high contrast",
+           "negative_prompt":"colour","model":"sdxl"},
+          {"name":"flux","prefix":"x"},
+          {"name":"Bad Name"}])",
+      &err);
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].apply("a detective") == "film noir still of a detective, high contrast");
+  CHECK(s[0].negativePrompt == "colour");
+  CHECK(s[0].model == "sdxl");
+  CHECK_FALSE(err.empty());
+  CHECK(parseStyles("{}", &err).empty());
+}
+
 TEST_CASE("enhancer output is cleaned: fences, labels, quotes, whitespace, length", "[generate]") {
   struct Case {
     const char* in;

@@ -101,6 +101,10 @@ async function settled(userId, status) {
     return r && status.includes(r.status) ? r : null;
   }, { timeoutMs: 20000, what: `user ${userId}'s generation to be ${status}` });
 }
+function rgbaOf(bytes) {
+  const p = decodePng(bytes);
+  return { width: p.width, height: p.height, data: toRgba(p) };
+}
 function mean(rgba, x0, x1, y0, y1) {
   const { width, data } = rgba;
   const sum = [0, 0, 0];
@@ -120,7 +124,7 @@ test('a photo with /image=flux=PROMPT: the built-in model draws from the photo (
   await bot.post(photoMessage(u, { caption: '/image=flux=the same, but stranger', photo: photoOf(await halfRed()) }));
   await waitPhoto(u.id);
   const png = photosTo(u.id)[0].files.photo.bytes;
-  const img = toRgba(decodePng(png));
+  const img = rgbaOf(png);
   assert.equal(img.width, 128);
   assert.equal(img.height, 96);
   // Drawn from the photo: mirrored (the coloured half is now on the right, the white on the
@@ -173,7 +177,7 @@ test('replying /image=edit=... to a photo: SDXL img2img gets the photo as image_
   assert.equal(meta.width, 300);
   assert.equal(meta.height, 200);
   // The fake answers green for one photo: what the user got is the model's answer.
-  const px = toRgba(decodePng(photosTo(u.id)[0].files.photo.bytes)).data;
+  const px = rgbaOf(photosTo(u.id)[0].files.photo.bytes).data;
   assert.deepEqual([px[0], px[1], px[2]], [30, 200, 60]);
   const rows = await rowsOf(u.id);
   assert.equal(rows.length, 1);
@@ -199,7 +203,7 @@ test('an album of three photos with one caption: flux-2 gets all three as multip
     [['input_image_0', 'image/jpeg'], ['input_image_1', 'image/jpeg'], ['input_image_2', 'image/jpeg']]);
   const sizes = await Promise.all(call.files.map(async (f) => { const m = await sharp(f.bytes).metadata(); return [m.width, m.height]; }));
   assert.deepEqual(sizes, [[300, 200], [200, 200], [100, 300]], 'in the order they were sent');
-  const px = toRgba(decodePng(photosTo(u.id)[0].files.photo.bytes)).data;
+  const px = rgbaOf(photosTo(u.id)[0].files.photo.bytes).data;
   assert.deepEqual([px[0], px[1], px[2]], [220, 40, 40]);
   const rows = await rowsOf(u.id);
   assert.equal(rows.length, 1, 'one generation for the album');
