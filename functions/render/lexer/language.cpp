@@ -1,6 +1,8 @@
 // Language names, detection, the tokenize() entry point and the helpers shared by all lexers.
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include "lexer_internal.h"
 #include "table_lexer.h"
@@ -681,7 +683,7 @@ constexpr TableChoice kByTable[] = {
     {Language::Swift, "swift"},   {Language::Rust, "rust"},
     {Language::Ruby, "ruby"},     {Language::Sql, "sql"},
     {Language::Toml, "toml"},     {Language::Dockerfile, "docker"},
-    {Language::Lua, "lua"},
+    {Language::Lua, "lua"},       {Language::Markdown, "markdown"},  // (fenced code: ours)
 };
 
 // The table lexer index of a hand-written language lexed by its table, or -1. Computed once.
@@ -715,9 +717,106 @@ const char* tableNameFor(Language lang) {
   return "-";
 }
 
+namespace {
+
+bool isWordChar(std::string_view s, size_t i) {  // Python's \w, for a fence's language name
+  unsigned char c = s[i];
+  return isAsciiIdentChar(c) || (c >= 0x80 && utf8Len(s, i) >= 2);
+}
+
+// Pygments' closing fence ^\s*```$\n: the first line start m >= from whose whitespace is followed
+// by ``` and a newline. Returns {m, end of that "```\n"} or {npos, npos}.
+std::pair<size_t, size_t> closingFence(std::string_view s, size_t from) {
+  for (size_t m = from; m < s.size();) {
+    size_t k = m;
+    while (k < s.size() && isSpace(s[k]) && s[k] != '\n') ++k;
+    if (startsWith(s, k, "```") && k + 3 < s.size() && s[k + 3] == '\n') return {m, k + 4};
+    size_t le = s.find('\n', m);
+    if (le == std::string_view::npos) break;
+    m = le + 1;
+  }
+  return {std::string_view::npos, std::string_view::npos};
+}
+
+}  // namespace
+
+// Markdown: Pygments' table lexes everything except the code blocks fenced with a language name
+// (^\s*```lang\n ... ^\s*```\n), which Pygments hands to that language's lexer through a Python
+// callback the table cannot express: those are found here and lexed by our lexer of that language
+// (String when it is unknown), the fences String as in Pygments. Linear: a missing closing fence
+// is remembered, so many unclosed fences do not rescan the rest of the file.
+void lexMarkdownTable(uint32_t table, Sink& sink, std::string_view src, size_t pos) {
+  size_t segment = pos;  // start of the text not yet given to the table
+  size_t noCloseFrom = std::string_view::npos;
+  auto close = [&](size_t from) -> std::pair<size_t, size_t> {
+    if (noCloseFrom != std::string_view::npos && from >= noCloseFrom) return {noCloseFrom, 0};
+    auto c = closingFence(src, from);
+    if (c.first == std::string_view::npos) noCloseFrom = std::min(noCloseFrom, from);
+    return c;
+  };
+  size_t line = pos;
+  while (line < src.size()) {
+    size_t k = line;
+    while (k < src.size() && isSpace(src[k])) ++k;
+    size_t next = src.find('\n', line);
+    next = next == std::string_view::npos ? src.size() : next + 1;
+    if (!startsWith(src, k, "```")) {
+      line = next;
+      continue;
+    }
+    size_t f = k + 3;
+    if (f < src.size() && src[f] == '\n') {  // a bare ``` block: the table's own rule, skip it
+      auto c = close(f + 1);
+      if (c.second > 0 && c.first != std::string_view::npos) {
+        line = c.second;
+        continue;
+      }
+      line = next;
+      continue;
+    }
+    size_t name = f;
+    while (name < src.size() && isWordChar(src, name))
+      name += std::max<size_t>(1, utf8Len(src, name));
+    if (name == f || name >= src.size() || src[name] != '\n') {
+      line = next;
+      continue;
+    }
+    auto c = close(name + 1);
+    if (c.first == std::string_view::npos || c.second == 0) {
+      line = next;
+      continue;
+    }
+    // The block runs from the fence's whitespace (k) to the closing fence's newline.
+    if (line > segment) table::lex(table, sink, src.substr(0, line), segment);
+    sink.add(TokenClass::Whitespace, line, k);
+    sink.add(TokenClass::String, k, name);
+    sink.add(TokenClass::Whitespace, name, name + 1);
+    size_t body = name + 1;
+    if (c.first > body) {
+      Language lang = Language::PlainText;
+      DepthGuard guard(sink);
+      if (!guard.tooDeep() && parseLanguage(src.substr(f, name - f), lang) &&
+          lang != Language::PlainText) {
+        lexLanguage(lang, sink, src.substr(0, c.first), body);
+      } else {
+        sink.add(TokenClass::String, body, c.first);
+      }
+    }
+    size_t b = c.first;
+    while (b < c.second && isSpace(src[b])) ++b;
+    sink.add(TokenClass::Whitespace, c.first, b);
+    sink.add(TokenClass::String, b, c.second - 1);
+    sink.add(TokenClass::Whitespace, c.second - 1, c.second);
+    segment = line = c.second;
+  }
+  if (segment < src.size()) table::lex(table, sink, src, segment);
+}
+
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos) {
-  if (int64_t k = tableFor(lang); k >= 0)
+  if (int64_t k = tableFor(lang); k >= 0) {
+    if (lang == Language::Markdown) return lexMarkdownTable(uint32_t(k), sink, src, pos);
     return table::lex(static_cast<uint32_t>(k), sink, src, pos);
+  }
   switch (lang) {
     case Language::Python:
       return lexPython(sink, src, pos);
