@@ -87,13 +87,14 @@ TABLE_CORPORA = {
     "cmake": ["/usr/share/cmake-3.25/Modules/*.cmake"],
     "tcl": ["/usr/share/tcltk/**/*.tcl"],
     "xml": ["/usr/share/**/*.xml"],
-    "diff": ["/usr/share/**/*.patch", "/usr/share/**/*.diff"],
     "groovy": [f"{C}/kotlin/**/*.gradle", f"{C}/thrift/**/*.gradle"],
     "fortran": ["/usr/lib/python3/dist-packages/numpy/f2py/tests/src/**/*.f90"],
     "powershell": ["/usr/lib/node_modules/corepack/shims/**/*.ps1"],
     "make": ["/usr/share/**/*.mk"],
-    "ini": ["/usr/share/**/*.ini", "/etc/**/*.ini"],
-    "protobuf": ["/usr/**/*.proto", f"{C}/**/*.proto"],
+    "protobuf": [f"{C}/kotlin/**/*.proto", f"{C}/flatbuffers/**/*.proto"],
+    "elixir": [f"{C}/elixir/**/lib/**/*.ex"],
+    "haskell": [f"{C}/quickcheck/**/*.hs"],
+    "r": [f"{C}/r6/**/*.R"],
 }
 
 # We are finer than Pygments for doc comments in most lexers (C, C++, JS, Go mark /** */ and ///
@@ -200,6 +201,8 @@ def main():
         langs = ([] if args.langs == "tables" else list(CORPORA)) + list(tables)
     else:
         langs = args.langs.split(",")
+        if any(lang not in CORPORA for lang in langs):
+            tables = {name: (cls, samples) for name, cls, samples in table_languages(args.dump)}
     tmpdir = tempfile.mkdtemp(prefix="compare-")
     for lang in langs:
         if lang in tables and lang in TABLE_CORPORA:

@@ -710,7 +710,10 @@ bool lexedByTable(Language lang) {
 }
 
 const char* tableNameFor(Language lang) {
-  if (!lexedByTable(lang)) return "-";
+  // Markdown's fenced code goes to our lexers, which the golden test's Pygments table check
+  // cannot judge (a fence may name a language Pygments has and the tables do not): only the
+  // accuracy bench measures it.
+  if (!lexedByTable(lang) || lang == Language::Markdown) return "-";
   for (const TableChoice& c : kByTable) {
     if (c.lang == lang) return c.table;
   }

@@ -200,7 +200,8 @@ void lexLua(Sink&, std::string_view, size_t);
 // TOML, Dockerfile, Lua; bench/results/accuracy.md, kByTable in language.cpp). Their hand-written
 // lexers stay as the fallback of a build without tables.
 bool lexedByTable(Language lang);
-// The name of that table ("docker" for Dockerfile), or "-" when `lang` is not lexed by a table.
+// The name of that table ("docker" for Dockerfile), or "-" when `lang` is not lexed wholly by a
+// table (Markdown's fenced code is lexed by our lexers).
 const char* tableNameFor(Language lang);
 
 // Dispatches to the lexer for `lang` (used for embedded code).
