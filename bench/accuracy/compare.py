@@ -11,7 +11,10 @@ it the same class. Two figures are reported:
 
 Pygments is Debian's python3-pygments (2.14, the one the table-driven languages are exported
 from), whatever `python3` is. `--langs all` covers every language: the hand-written ones on the
-corpora below, the table-driven ones on their golden-test sample files (table_languages.txt).
+corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else on their
+golden-test sample files (table_languages.txt).
+
+Files no installed package provides come from bench/accuracy/fetch-corpus.sh (deps/src/corpus).
 
 Usage: compare.py [--dump PATH] [--langs python,go|all|tables] [--files N] [--confusions K] [--md OUT]
 """
@@ -279,8 +282,10 @@ def main():
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
             out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
             out.write(f"- command (from the repository root): `{cmd}`\n")
+            out.write("- corpus: `bash bench/accuracy/fetch-corpus.sh` first (deps/src/corpus, pinned)\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
-                      "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class\n"
+                      "  types mapped to ours by `map_pygments` (functions/render/lexer/\n"
+                      "  pygments_export.py, shared with the table export). *strict* = exact class\n"
                       "  (our `comment.doc` also matches Pygments' `comment`/`string.doc`, as most\n"
                       "  Pygments lexers do not single out doc comments); *family* = first component\n"
                       "  only (name.function ~ name).\n\n")
