@@ -11,7 +11,10 @@ it the same class. Two figures are reported:
 
 Pygments is Debian's python3-pygments (2.14, the one the table-driven languages are exported
 from), whatever `python3` is. `--langs all` covers every language: the hand-written ones on the
-corpora below, the table-driven ones on their golden-test sample files (table_languages.txt).
+corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else on their
+golden-test sample files (table_languages.txt).
+
+Files no installed package provides come from bench/accuracy/fetch-corpus.sh (deps/src/corpus).
 
 Usage: compare.py [--dump PATH] [--langs python,go|all|tables] [--files N] [--confusions K] [--md OUT]
 """
@@ -34,6 +37,10 @@ sys.path.insert(0, os.path.join(ROOT, "functions/render/lexer"))
 from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name  # noqa: E402
 import pygments  # noqa: E402
 from pygments_export import map_pygments  # noqa: E402  (one mapping, owned by the exporter)
+from dump_tokens_io import char_classes, listed_languages  # noqa: E402  (shared with golden_test)
+
+# The files fetched by bench/accuracy/fetch-corpus.sh (Debian source packages, one npm tarball).
+C = os.path.join(ROOT, "deps/src/corpus")
 
 # Our language name -> (pygments lexer name, file globs). Files are sampled, not committed.
 CORPORA = {
@@ -52,8 +59,45 @@ CORPORA = {
     "css": ("css", ["/usr/share/doc/**/*.css", "/usr/lib/python3/dist-packages/**/*.css"]),
     "html": ("html", ["/usr/share/doc/**/*.html"]),
     "markdown": ("markdown", ["/usr/lib/node_modules/npm/node_modules/*/README.md"]),
-    "yaml": ("yaml", ["/usr/share/**/*.yml", "/usr/share/**/*.yaml", "/etc/**/*.yaml"]),
+    "yaml": ("yaml", ["/usr/share/**/*.yml", "/usr/share/**/*.yaml", "/etc/**/*.yaml",
+                      "/usr/lib/google-cloud-sdk/**/*.yaml", f"{C}/**/*.yml", f"{C}/**/*.yaml"]),
     "php": ("php", ["/usr/lib/google-cloud-sdk/**/*.php"]),
+    "java": ("java", [f"{C}/thrift/**/*.java", f"{C}/kotlin/**/*.java"]),
+    "kotlin": ("kotlin", [f"{C}/kotlin/**/*.kt", f"{C}/thrift/**/*.kt",
+                          f"{C}/flatbuffers/**/*.kt"]),
+    "csharp": ("csharp", [f"{C}/thrift/**/*.cs", f"{C}/flatbuffers/**/*.cs"]),
+    "swift": ("swift", [f"{C}/thrift/**/*.swift", f"{C}/flatbuffers/**/*.swift"]),
+    "ruby": ("ruby", [f"{C}/thrift/**/*.rb", "/usr/share/**/*.rb"]),
+    "sql": ("sql", ["/usr/share/postgresql/15/extension/*.sql", "/usr/share/postgresql/15/*.sql"]),
+    "toml": ("toml", ["/usr/share/cargo/registry/*/Cargo.toml", f"{C}/**/*.toml"]),
+    "dockerfile": ("docker", [f"{C}/thrift/**/Dockerfile", f"{C}/flatbuffers/**/Dockerfile*",
+                              "/usr/share/go-1.19/src/**/Dockerfile",
+                              "/usr/lib/google-cloud-sdk/**/Dockerfile*"]),
+    "lua": ("lua", [f"{C}/thrift/**/*.lua", f"{C}/flatbuffers/**/*.lua"]),
+    # Pygments 2.14 has no JSX/TSX lexer: its JavaScript/TypeScript lexers are the reference
+    "jsx": ("javascript", [f"{C}/docusaurus/package/lib/theme/**/*.js"]),
+    "tsx": ("typescript", [f"{C}/docusaurus/package/src/theme/**/*.tsx"]),
+}
+
+# Table-driven languages measured on real files (our name -> globs) instead of golden samples.
+TABLE_CORPORA = {
+    "perl": ["/usr/share/perl/5.36/**/*.pm", f"{C}/thrift/**/*.pm"],
+    "dart": [f"{C}/thrift/**/*.dart", f"{C}/flatbuffers/**/*.dart"],
+    "erlang": [f"{C}/thrift/**/*.erl"],
+    "ocaml": [f"{C}/thrift/**/*.ml"],
+    "d": [f"{C}/thrift/**/*.d"],
+    "haxe": [f"{C}/thrift/**/*.hx"],
+    "cmake": ["/usr/share/cmake-3.25/Modules/*.cmake"],
+    "tcl": ["/usr/share/tcltk/**/*.tcl"],
+    "xml": ["/usr/share/**/*.xml"],
+    "groovy": [f"{C}/kotlin/**/*.gradle", f"{C}/thrift/**/*.gradle"],
+    "fortran": ["/usr/lib/python3/dist-packages/numpy/f2py/tests/src/**/*.f90"],
+    "powershell": ["/usr/lib/node_modules/corepack/shims/**/*.ps1"],
+    "make": ["/usr/share/**/*.mk"],
+    "protobuf": [f"{C}/kotlin/**/*.proto", f"{C}/flatbuffers/**/*.proto"],
+    "elixir": [f"{C}/elixir/**/lib/**/*.ex"],
+    "haskell": [f"{C}/quickcheck/**/*.hs"],
+    "r": [f"{C}/r6/**/*.R"],
 }
 
 # We are finer than Pygments for doc comments in most lexers (C, C++, JS, Go mark /** */ and ///
@@ -108,12 +152,7 @@ def is_shell_script(path):
 
 def table_languages(dump):
     """(our name, Pygments lexer class, sample paths) of every listed table-driven language."""
-    listed = {}
-    for line in subprocess.run([dump, "--list"], capture_output=True, check=True,
-                               text=True).stdout.split("\n"):
-        if line:
-            n, flag = line.rsplit(" ", 1)
-            listed[n] = flag == "1"
+    listed = listed_languages(dump)
     meta = json.load(open(os.path.join(os.path.dirname(dump),
                                        "functions/render/tables/pygments_tables.json")))
     by_class = {m["pygments_class"]: m["name"] for m in meta["lexers"]}
@@ -128,15 +167,6 @@ def table_languages(dump):
             samples = [os.path.join(ROOT, "deps/src", w) for w in words[1:] if w != "!shared"]
             out.append((name, cls, samples))
     return out
-
-
-def ours(dump, lang, path):
-    out = subprocess.run([dump, lang, path], capture_output=True, check=True).stdout
-    toks = json.loads(out.decode("utf-8"))
-    classes = []
-    for cls, text in toks:
-        classes.extend([cls] * len(text))
-    return classes
 
 
 def theirs(lexer_name, text):
@@ -174,9 +204,14 @@ def main():
         langs = ([] if args.langs == "tables" else list(CORPORA)) + list(tables)
     else:
         langs = args.langs.split(",")
+        if any(lang not in CORPORA for lang in langs):
+            tables = {name: (cls, samples) for name, cls, samples in table_languages(args.dump)}
     tmpdir = tempfile.mkdtemp(prefix="compare-")
     for lang in langs:
-        if lang in tables:
+        if lang in tables and lang in TABLE_CORPORA:
+            pyg_name = tables[lang][0]
+            files = sample_files(TABLE_CORPORA[lang], args.files)
+        elif lang in tables:
             pyg_name, samples = tables[lang]
             files = []
             for k, src in enumerate(samples):  # Pygments' ensurenl: the file ends with a newline
@@ -197,7 +232,7 @@ def main():
         for f in files:
             text = open(f, encoding="utf-8").read()
             try:
-                a = ours(args.dump, "table:" + pyg_name if args.via_table else lang, f)
+                a = char_classes(args.dump, "table:" + pyg_name if args.via_table else lang, f)
             except subprocess.CalledProcessError as e:
                 print(f"dump_tokens failed on {f}: {e}", file=sys.stderr)
                 continue
@@ -247,16 +282,21 @@ def main():
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
             out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
             out.write(f"- command (from the repository root): `{cmd}`\n")
+            out.write("- corpus: `bash bench/accuracy/fetch-corpus.sh` first (deps/src/corpus, pinned)\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
-                      "  types mapped to ours by `map_pygments` in compare.py. *strict* = exact class\n"
+                      "  types mapped to ours by `map_pygments` (functions/render/lexer/\n"
+                      "  pygments_export.py, shared with the table export). *strict* = exact class\n"
                       "  (our `comment.doc` also matches Pygments' `comment`/`string.doc`, as most\n"
                       "  Pygments lexers do not single out doc comments); *family* = first component\n"
                       "  only (name.function ~ name).\n\n")
             out.write("| language | files | chars | strict | family | corpus |\n")
             out.write("| --- | ---: | ---: | ---: | ---: | --- |\n")
             for lang, used, chars, strict, famp in rows:
-                corpus = ("golden samples (table)" if lang in tables else
-                          ", ".join("`" + g + "`" for g in CORPORA[lang][1]))
+                globs = TABLE_CORPORA.get(lang) if lang in tables else CORPORA[lang][1]
+                corpus = (", ".join("`" + g.replace(ROOT + "/", "") + "`" for g in globs)
+                          if globs else "golden samples")
+                if lang in tables:
+                    corpus += " (table)"
                 out.write(f"| {lang} | {used} | {chars} | {strict:.2f}% | {famp:.2f}% | "
                           f"{corpus} |\n")
             out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% | |\n")

@@ -5,11 +5,13 @@
 // dump_tokens --compile-all: compiles every table regex, prints those PCRE2 refuses.
 // dump_tokens --stats LANG FILE: match attempts and limit trips of a table language.
 // LANG may be table:NAME, the Pygments table of that name even when hidden.
-// dump_tokens --list: prints every language (name, listed 0/1), one a line.
+// dump_tokens --list: prints every language, one a line: name, listed 0/1, and the name of the
+//   Pygments table that lexes it when it is a hand-written language lexed by its table, else "-".
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "lexer_internal.h"
 #include "table_lexer.h"
 #include "token.h"
 
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
   if (argc == 2 && std::string_view(argv[1]) == "--list") {
     for (size_t i = 0; i < render::languageCount(); ++i) {
       auto lang = render::Language(i);
-      std::printf("%s %d\n", render::languageName(lang), render::languageListed(lang) ? 1 : 0);
+      std::printf("%s %d %s\n", render::languageName(lang), render::languageListed(lang) ? 1 : 0,
+                  render::lex::tableNameFor(lang));
     }
     return 0;
   }

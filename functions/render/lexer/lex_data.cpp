@@ -114,8 +114,9 @@ void YamlLexer::run(size_t i) {
     size_t b = skipBlank(s_, i);
     if (blockIndent_ != SIZE_MAX) {
       if (b >= le || lineIndent(s_, i) > blockIndent_) {
+        // Block scalar text: Pygments' Name.Constant (agreement with it, bench/results/accuracy.md)
         emit(TC::Whitespace, i, b);
-        emit(TC::String, b, le);
+        emit(TC::NameConstant, b, le);
         emit(TC::Whitespace, le, next);
         i = next;
         continue;
@@ -125,7 +126,7 @@ void YamlLexer::run(size_t i) {
     emit(TC::Whitespace, i, b);
     if (b == i && (startsWith(s_, i, "---") || startsWith(s_, i, "...")) &&
         (i + 3 >= le || isSpace(s_[i + 3]))) {
-      emit(TC::Keyword, i, i + 3);
+      emit(TC::Name, i, i + 3);  // document markers: Pygments' Name.Namespace
       content(i + 3, le, 0);
       emit(TC::Whitespace, le, next);
       i = next;
@@ -145,7 +146,7 @@ void YamlLexer::run(size_t i) {
 }
 
 size_t YamlLexer::content(size_t i, size_t le, size_t indent) {
-  bool keyAllowed = flowDepth_ == 0;
+  bool keyAllowed = true;  // a line may start with a key, also inside a multi-line flow mapping
   while (i < le) {
     char c = s_[i];
     if (isSpace(c)) {
@@ -162,7 +163,10 @@ size_t YamlLexer::content(size_t i, size_t le, size_t indent) {
     if (c == '-' && (i + 1 >= le || isSpace(s_[i + 1])) && flowDepth_ == 0) {
       emit(TC::Punctuation, i, i + 1);
       ++i;
-      indent = i - (s_.rfind('\n', i) == std::string_view::npos ? 0 : s_.rfind('\n', i) + 1);
+      // The node after "- " sets the indentation a block scalar in it must exceed ("- k: |").
+      size_t node = i;
+      while (node < le && s_[node] == ' ') ++node;
+      indent = node - (s_.rfind('\n', i) == std::string_view::npos ? 0 : s_.rfind('\n', i) + 1);
       keyAllowed = true;
       continue;
     }
@@ -238,6 +242,8 @@ size_t YamlLexer::content(size_t i, size_t le, size_t indent) {
       emitEscapedString(sink_, s_, i, e);
     } else if (c == '\'') {
       emit(TC::String, i, e);
+    } else if (flowDepth_ > 0) {
+      emit(TC::NameVariable, i, e);  // a plain scalar in [..] / {..}: Pygments' Name.Variable
     } else if (isYamlConstant(w)) {
       emit(TC::KeywordConstant, i, e);
     } else if (isNumber(w)) {

@@ -196,9 +196,13 @@ void lexRuby(Sink&, std::string_view, size_t);
 void lexLua(Sink&, std::string_view, size_t);
 
 // True for the hand-written languages now lexed by their Pygments table because it agrees better
-// with Pygments on real files (CSS, TypeScript, PHP; bench/results/accuracy.md). Their hand-written
+// with Pygments on real files (CSS, TypeScript, PHP, Java, Kotlin, C#, Swift, Rust, Ruby, SQL,
+// TOML, Dockerfile, Lua; bench/results/accuracy.md, kByTable in language.cpp). Their hand-written
 // lexers stay as the fallback of a build without tables.
 bool lexedByTable(Language lang);
+// The name of that table ("docker" for Dockerfile), or "-" when `lang` is not lexed wholly by a
+// table (Markdown's fenced code is lexed by our lexers).
+const char* tableNameFor(Language lang);
 
 // Dispatches to the lexer for `lang` (used for embedded code).
 void lexLanguage(Language lang, Sink& sink, std::string_view src, size_t pos);
