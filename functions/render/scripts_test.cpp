@@ -253,3 +253,51 @@ TEST_CASE("every asset font is under the 25 MiB static asset limit", "[render][s
     CHECK(FontSet::instance().loadAsset(i));
   }
 }
+
+TEST_CASE("every asset file draws its characters: rare Han, rare emoji, sequences across files",
+          "[render][scripts]") {
+  FontSet& fonts = FontSet::instance();
+  // One code point of each file (the middle of its first range or window run): found, and drawn
+  // unlike the box of a character no font has.
+  for (size_t i = 0; i < fonts::kAssetFontCount; i++) {
+    INFO(fonts::kAssetFonts[i].name);
+    char32_t cp = 0;
+    for (size_t r = 0; r < fonts::kAssetRangeCount && !cp; r++) {
+      const AssetRange& ar = fonts::kAssetRanges[r];
+      if (ar.font == i) cp = ar.lo + (ar.hi - ar.lo) / 2;
+    }
+    for (size_t w = 0; w < fonts::kAssetWindowCount && !cp; w++) {
+      const AssetWindow& win = fonts::kAssetWindows[w];
+      for (char32_t c = win.lo; c < win.hi && !cp; c++) {
+        if (win.font[c - win.lo] == i) cp = c;
+      }
+    }
+    REQUIRE(cp != 0);
+    INFO(uint32_t(cp));
+    CHECK_FALSE(fonts.lookup(cp).missing());
+    if (isCombiningMark(cp)) continue;  // a skin tone alone joins the text before it
+    Image real = renderText("# " + utf8(cp));
+    Image box = renderText("# " + utf8(isWide(cp) ? 0x3FFFD : 0x0378));
+    if (real.width == box.width) CHECK(differingPixels(real, box) > 10);
+  }
+  // Rare characters, each in a file of its own now: Han extension A, a rare unified ideograph,
+  // a compatibility ideograph; a troll and a pushing hand (Unicode 14, 15).
+  for (char32_t cp : {char32_t(0x3400), char32_t(0x9F98), char32_t(0xF900), char32_t(0x1F9CC),
+                      char32_t(0x1FAF8), char32_t(0xD7A3)}) {
+    INFO(uint32_t(cp));
+    CHECK_FALSE(fonts.lookup(cp).missing());
+    Image real = renderText("# " + utf8(cp) + "|");
+    Image box = renderText("# " + utf8(0x3FFFD) + "|");
+    REQUIRE(real.width == box.width);
+    CHECK(differingPixels(real, box) > 10);
+  }
+  // Sequences whose characters other files own for lookup: still one glyph, two cells.
+  CHECK(fonts.lookup(0x1F468).face != fonts.lookup(0x1F680).face);  // man, rocket
+  CHECK(fonts.lookup(0x1F43B).face != fonts.lookup(0x2744).face);   // bear, snowflake
+  const int two = renderText("ab|").width;
+  for (const char* seq : {"👨\u200D🚀|", "🐻\u200D❄\uFE0F|", "👍🏽|", "🏳\uFE0F\u200D🌈|",
+                          "🧑🏿\u200D🤝\u200D🧑🏻|", "👩\u200D👩\u200D👧\u200D👦|"}) {
+    INFO(seq);
+    CHECK(renderText(seq).width == two);
+  }
+}

@@ -68,6 +68,11 @@ constexpr int kFirstAsset = 2;
 
 // The asset font holding `cp`, or -1.
 int assetFor(char32_t cp) {
+  for (size_t w = 0; w < fonts::kAssetWindowCount; w++) {
+    const AssetWindow& win = fonts::kAssetWindows[w];
+    if (cp >= win.lo && cp < win.hi)
+      return win.font[cp - win.lo] == 255 ? -1 : win.font[cp - win.lo];
+  }
   const AssetRange* begin = fonts::kAssetRanges;
   const AssetRange* end = begin + fonts::kAssetRangeCount;
   const AssetRange* it =
@@ -294,6 +299,11 @@ bool FontSet::wide(uint8_t face) const {
 bool FontSet::color(uint8_t face) const {
   if (face < kFirstAsset || face == GlyphRef::kNoFace) return false;
   return fonts::kAssetFonts[face - kFirstAsset].kind == AssetKind::Color;
+}
+
+bool FontSet::has(uint8_t face, char32_t cp) const {
+  return face < kMaxFaces && faces_[face] &&
+         FT_Get_Char_Index(static_cast<FT_Face>(faces_[face]), FT_ULong(cp)) != 0;
 }
 
 int FontSet::unitsPerEm(uint8_t face) const {

@@ -129,6 +129,10 @@ class FontSet {
   // Faces drawn two cells wide per glyph (CJK, emoji).
   bool wide(uint8_t face) const;
   bool color(uint8_t face) const;
+  // Whether a loaded face has a glyph for `cp`. An emoji file also has the other characters of
+  // the sequences it owns (a ZWJ sequence lives in the file of its first character), which other
+  // files own for lookup(): a run of a colour face goes on over them after a joiner.
+  bool has(uint8_t face, char32_t cp) const;
   int unitsPerEm(uint8_t face) const;
   // HarfBuzz over code points `cps` (one script, one face); `ligatures` turns on the font's
   // liga/calt (JetBrains Mono's programming ligatures), otherwise off for face 0. Results are
