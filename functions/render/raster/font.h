@@ -145,7 +145,13 @@ class FontSet {
   static int defaultAssetLoader(std::string_view name, std::vector<uint8_t>& out);
   // Asset files lookups wanted since the last clearPendingAssets() and the loader had not yet.
   const std::vector<std::string>& pendingAssets() const { return pending_; }
+  // Called as each request starts: forgets what the last one was waiting for.
   void clearPendingAssets();
+  // Asset font bytes one instance holds at most (each instance copies the files it uses into its
+  // own memory; a Worker's isolate has 128 MB for all of them and the host's copy). Loading past
+  // it first unloads the files least recently used by earlier requests; a request that needs
+  // more than this by itself gets the characters of the rest as boxes.
+  static constexpr size_t kMaxAssetBytes = 16u << 20;
   // Loads an asset font now (benchmarks, tests); false when the loader cannot give it yet.
   bool loadAsset(size_t asset);
   size_t loadedAssetBytes() const;
@@ -159,6 +165,11 @@ class FontSet {
   FontSet();
   bool setSize(int face, int px);
   bool ensureAsset(size_t asset);
+  bool makeRoom(size_t bytes);
+  void unloadAsset(size_t asset);
+  void touch(uint8_t face) {
+    if (face >= 2 && face != GlyphRef::kNoFace) assets_[face - 2].lastUsed = request_;
+  }
   const GlyphBitmap* colorBitmap(GlyphRef g, int px, uint64_t key);
 
   static constexpr int kMaxFaces = 64;
@@ -171,8 +182,11 @@ class FontSet {
   // Asset fonts: their bytes (FreeType and HarfBuzz read them in place) and state.
   struct Asset {
     std::vector<uint8_t> bytes;
-    uint8_t state = 0;  // 0 not asked, 1 loaded, 2 unavailable, 3 pending (until cleared)
+    // 0 not asked, 1 loaded, 2 unavailable, 3 pending, 4 over kMaxAssetBytes (3, 4 until cleared)
+    uint8_t state = 0;
+    uint32_t lastUsed = 0;  // request_ when a lookup last found it
   };
+  uint32_t request_ = 0;  // clearPendingAssets() calls
   std::vector<Asset> assets_;
   AssetLoader loader_;
   std::vector<std::string> pending_;
