@@ -24,10 +24,11 @@ import { loadRenderModule, callRender, wranglerVars, DEFAULT_WASM, ROOT } from '
 import { FunctionModule, assetLoadMs, assetCacheBytes } from '../../host/runtime.mjs';
 import { startWorker } from '../../tests/integration/harness.mjs';
 import { median } from './stats.mjs';
-import { FONT_SAMPLES } from './font_samples.mjs';
+import { FONT_SAMPLES, ASSET_FILES } from './font_samples.mjs';
 import { withCjkComments, asciiTwin } from './cjk_sample.mjs';
 
-const { values: args } = parseArgs({ options: { out: { type: 'string' }, runs: { type: 'string' }, child: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { out: { type: 'string' }, runs: { type: 'string' }, child: { type: 'string' },
+  'memory-only': { type: 'boolean' } } });
 const RUNS = Number(args.runs ?? 200);
 
 const request = (code, extra = {}) => ({ code, filename: 'bench.py', language: 'python', theme: 'monokai', font_size: 14,
@@ -100,6 +101,16 @@ const burst = Array.from({ length: BURST }, () => new FunctionModule('render', m
 await Promise.all(burst.map((m) => callRender(m, request(all))));
 const burstWasm = burst.reduce((a, m) => a + (m.idle[0]?.memory.buffer.byteLength ?? 0), 0);
 const hostCopy = assetCacheBytes();
+const memoryMd = () => `Peak wasm memory of a fresh instance rendering every script at once (one character or word of each of
+the ${Object.keys(FONT_SAMPLES).length} asset font files, ${Object.values(ASSET_FILES).reduce((a, f) => a + f.bytes, 0)} bytes of fonts; status ${rAll.status}): **${(peak / 1048576).toFixed(1)} MB** (budget 64 MB);
+py50 alone on a fresh instance: ${(peakAscii / 1048576).toFixed(1)} MB.
+
+One isolate with ${BURST} instances that each rendered every script: ${(burstWasm / 1048576).toFixed(1)} MB of wasm memory
+plus the host's one copy of the fonts (${(hostCopy / 1048576).toFixed(1)} MB): **${((burstWasm + hostCopy) / 1048576).toFixed(1)} MB** of the Worker's 128 MB.`;
+if (args['memory-only']) {
+  console.log(`Load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.\n\n${memoryMd()}`);
+  process.exit(0);
+}
 
 // First loads, one process per font.
 const loads = [];
@@ -181,12 +192,7 @@ ${workerd.map((l) => `| ${l.font} | ${f2(l.first_ms)} | ${f2(l.warm_ms)} | ${f2(
 
 ## Memory
 
-Peak wasm memory of a fresh instance rendering every script at once (all ${Object.keys(FONT_SAMPLES).length} asset fonts loaded,
-${loads.reduce((a, l) => a + l.bytes, 0)} bytes of fonts; status ${rAll.status}): **${(peak / 1048576).toFixed(1)} MB** (budget 64 MB);
-py50 alone on a fresh instance: ${(peakAscii / 1048576).toFixed(1)} MB.
-
-One isolate with ${BURST} instances that each rendered every script: ${(burstWasm / 1048576).toFixed(1)} MB of wasm memory
-plus the host's one copy of the fonts (${(hostCopy / 1048576).toFixed(1)} MB): **${((burstWasm + hostCopy) / 1048576).toFixed(1)} MB** of the Worker's 128 MB.
+${memoryMd()}
 
 ## render.wasm
 

@@ -151,7 +151,7 @@ class FontSet {
   // own memory; a Worker's isolate has 128 MB for all of them and the host's copy). Loading past
   // it first unloads the files least recently used by earlier requests; a request that needs
   // more than this by itself gets the characters of the rest as boxes.
-  static constexpr size_t kMaxAssetBytes = 16u << 20;
+  static constexpr size_t kMaxAssetBytes = 12u << 20;
   // Loads an asset font now (benchmarks, tests); false when the loader cannot give it yet.
   bool loadAsset(size_t asset);
   size_t loadedAssetBytes() const;
