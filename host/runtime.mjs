@@ -53,6 +53,20 @@ const assetLoads = new Map();
 const ASSET_NAME = /^fonts\/[a-z0-9-]+\.(otf|ttf)$/;
 // How long the last loads took, for /healthz and the benchmarks: name -> ms.
 export const assetLoadMs = {};
+// When set to an array (bench/render/font_load_profile.mjs), [event, name, performance.now()]
+// for each asset handed to a module: 'asked' (host_asset answered its length), 'take' (the module
+// has made room and copies it: host_take_result), 'copied'.
+export let assetMarks = null;
+export function markAssets(on) {
+  assetMarks = on ? [] : null;
+  return assetMarks;
+}
+// Bytes the isolate holds in its asset cache (bench/render/scripts.mjs, memory).
+export function assetCacheBytes() {
+  let n = 0;
+  for (const bytes of assetCache.values()) n += bytes?.length ?? 0;
+  return n;
+}
 
 async function loadAssets(names, loader) {
   await Promise.all(names.map((name) => {
@@ -219,8 +233,11 @@ function hostImports(slot, bindings, jspi, asyncify) {
       crypto.getRandomValues(bytes(ptr, len));
     },
     take_result(dst, len) {
+      if (slot.assetMark) assetMarks.push(['take', slot.assetMark, performance.now()]);
       bytes(dst, len).set(slot.pending.subarray(0, len));
+      if (slot.assetMark) assetMarks.push(['copied', slot.assetMark, performance.now()]);
       slot.pending = null;
+      slot.assetMark = null;
     },
     defer(ptr, len) {
       slot.deferred.push(text(ptr, len));
@@ -230,6 +247,10 @@ function hostImports(slot, bindings, jspi, asyncify) {
       if (bytes === undefined) return -1;
       if (bytes === null) return -2;
       slot.pending = bytes;
+      if (assetMarks) {
+        slot.assetMark = text(ptr, len);
+        assetMarks.push(['asked', slot.assetMark, performance.now()]);
+      }
       return bytes.length;
     },
     d1: suspending('d1', false),

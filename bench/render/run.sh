@@ -51,11 +51,15 @@ WASM="$WORK/render.wasm"
 UNDICI_VERSION=$(node -p "require('./node_modules/undici/package.json').version")
 INPUTS=(
   "py50|python|/usr/lib/python3.11/textwrap.py|238|287"
+  "pl50|perl|/usr/share/perl/5.36/Text/Wrap.pm|20|69"
+  "cjk50|python|/usr/lib/python3.11/textwrap.py|238|287"
   "cpp200|cpp|/usr/include/c++/12/optional|701|900"
   "js1000|javascript|node_modules/undici/lib/web/fetch/index.js|1|1000"
-  "pl50|perl|/usr/share/perl/5.36/Text/Wrap.pm|20|69"
 )
-# pl50 is a table-driven language (Pygments' Perl rules run by PCRE2 in render.wasm).
+# pl50 is a table-driven language (Pygments' Perl rules run by PCRE2 in render.wasm). cjk50 is
+# py50 with a Chinese, Japanese or Korean comment and an emoji on every other line
+# (bench/render/cjk_sample.mjs); ours draws them with the asset fonts (build/assets), the peers
+# with DejaVu Sans Mono, which has none of them. The largest input stays last (report.mjs).
 ext() { case $1 in python) echo py ;; cpp) echo cpp ;; javascript) echo js ;; perl) echo pl ;; esac; }
 pkg_of() {
   case $1 in
@@ -71,6 +75,7 @@ for spec in "${INPUTS[@]}"; do
   [ -r "$src" ] || die "input source $src missing"
   file="$WORK/$name.$(ext "$lang")"
   sed -n "${from},${to}p" "$src" | expand -t 8 >"$file"
+  if [ "$name" = cjk50 ]; then node bench/render/cjk_sample.mjs "$file" "$file.tmp" && mv "$file.tmp" "$file"; fi
   lines=$(wc -l <"$file")
   [ "$lines" -eq $((to - from + 1)) ] || die "$src has fewer than $to lines"
   sha=$(sha256sum "$file" | cut -d' ' -f1)

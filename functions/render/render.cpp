@@ -132,8 +132,12 @@ class Painter {
       GlyphRef g = c.cp == ' ' ? GlyphRef{} : fonts_.lookup(c.cp);
       if (startsRun(g)) {
         size_t j = i + 1;
+        // An emoji ZWJ sequence is in the file of its first character (raster/font_assets.py),
+        // whichever file owns its other characters (asked first: no other file is loaded).
         while (j < n && cells[j].cls == c.cls &&
                (joinsRun(cells[j].cp) ||
+                (cells[j - 1].cp == 0x200D && fonts_.color(g.face) &&
+                 fonts_.has(g.face, cells[j].cp)) ||
                 (cells[j].cp != ' ' && fonts_.lookup(cells[j].cp).face == g.face))) {
           j++;
         }

@@ -83,6 +83,24 @@ std::string utf8(char32_t cp) {
   return s;
 }
 
+// A code point asset file `i` has (the middle of its first range, else its first in a window),
+// not a mark; 0 if none.
+char32_t sampleOf(size_t i) {
+  for (size_t r = 0; r < fonts::kAssetRangeCount; r++) {
+    const AssetRange& ar = fonts::kAssetRanges[r];
+    if (ar.font == i && !isCombiningMark(ar.lo + (ar.hi - ar.lo) / 2)) {
+      return ar.lo + (ar.hi - ar.lo) / 2;
+    }
+  }
+  for (size_t w = 0; w < fonts::kAssetWindowCount; w++) {
+    const AssetWindow& win = fonts::kAssetWindows[w];
+    for (char32_t c = win.lo; c < win.hi; c++) {
+      if (win.font[c - win.lo] == i) return c;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE("CJK, kana, Hangul, Indic, Thai, Ethiopic and emoji draw glyphs, not the box",
@@ -250,6 +268,69 @@ TEST_CASE("every asset font is under the 25 MiB static asset limit", "[render][s
   for (size_t i = 0; i < fonts::kAssetFontCount; i++) {
     INFO(fonts::kAssetFonts[i].name);
     CHECK(fonts::kAssetFonts[i].bytes < (25u << 20));
+    FontSet::instance().clearPendingAssets();  // each as its own request: older ones may go
     CHECK(FontSet::instance().loadAsset(i));
+  }
+}
+
+TEST_CASE("every asset file draws its characters: rare Han, rare emoji, sequences across files",
+          "[render][scripts]") {
+  FontSet& fonts = FontSet::instance();
+  // One code point of each file: found, and drawn unlike the box of a character no font has.
+  for (size_t i = 0; i < fonts::kAssetFontCount; i++) {
+    INFO(fonts::kAssetFonts[i].name);
+    const char32_t cp = sampleOf(i);
+    REQUIRE(cp != 0);
+    INFO(uint32_t(cp));
+    CHECK_FALSE(fonts.lookup(cp).missing());
+    Image real = renderText("# " + utf8(cp));
+    Image box = renderText("# " + utf8(isWide(cp) ? 0x3FFFD : 0x0378));
+    if (real.width == box.width) CHECK(differingPixels(real, box) > 10);
+  }
+  // Rare characters, each in a file of its own now: Han extension A, a rare unified ideograph,
+  // a compatibility ideograph; a troll and a pushing hand (Unicode 14, 15).
+  for (char32_t cp : {char32_t(0x3400), char32_t(0x9F98), char32_t(0xF900), char32_t(0x1F9CC),
+                      char32_t(0x1FAF8), char32_t(0xD7A3)}) {
+    INFO(uint32_t(cp));
+    CHECK_FALSE(fonts.lookup(cp).missing());
+    Image real = renderText("# " + utf8(cp) + "|");
+    Image box = renderText("# " + utf8(0x3FFFD) + "|");
+    REQUIRE(real.width == box.width);
+    CHECK(differingPixels(real, box) > 10);
+  }
+  // Sequences whose characters other files own for lookup: still one glyph, two cells.
+  CHECK(fonts.lookup(0x1F468).face != fonts.lookup(0x1F680).face);  // man, rocket
+  CHECK(fonts.lookup(0x1F43B).face != fonts.lookup(0x2744).face);   // bear, snowflake
+  const int two = renderText("ab|").width;
+  for (const char* seq : {"👨\u200D🚀|", "🐻\u200D❄\uFE0F|", "👍🏽|", "🏳\uFE0F\u200D🌈|",
+                          "🧑🏿\u200D🤝\u200D🧑🏻|", "👩\u200D👩\u200D👧\u200D👦|"}) {
+    INFO(seq);
+    CHECK(renderText(seq).width == two);
+  }
+}
+
+TEST_CASE("an instance holds at most kMaxAssetBytes of asset fonts, least recently used go first",
+          "[render][scripts]") {
+  FontSet& fonts = FontSet::instance();
+  // One character of every asset file (more than the cap all together).
+  size_t total = 0;
+  std::string all = "# ";
+  std::vector<char32_t> firsts;
+  for (size_t i = 0; i < fonts::kAssetFontCount; i++) {
+    total += fonts::kAssetFonts[i].bytes;
+    firsts.push_back(sampleOf(i));
+    all += utf8(firsts.back()) + " ";
+  }
+  REQUIRE(total > FontSet::kMaxAssetBytes);
+  Image img = renderText(all);  // 200: what does not fit is drawn as boxes
+  CHECK(img.width > 0);
+  CHECK(fonts.loadedAssetBytes() <= FontSet::kMaxAssetBytes);
+  // The next request makes room for what it needs: every one of those characters draws again,
+  // one request each, and the instance still holds no more than the cap.
+  for (char32_t cp : firsts) {
+    INFO(uint32_t(cp));
+    renderText("# " + utf8(cp));
+    CHECK_FALSE(fonts.lookup(cp).missing());
+    CHECK(fonts.loadedAssetBytes() <= FontSet::kMaxAssetBytes);
   }
 }

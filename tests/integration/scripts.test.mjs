@@ -56,6 +56,22 @@ test('POST /render draws CJK and colour emoji comments, not boxes', async () => 
   assert.deepEqual(again.rgba, real.rgba);
 });
 
+test('rare Han and rare emoji, each in a file of its own, and a sequence across files still draw', async () => {
+  // The asset fonts are split by what a text needs (raster/font_assets.py): U+9F98 and U+3400
+  // are in rare-Han files, the troll and the coral (U+1F9CC, U+1FAB8) in late emoji files; the
+  // astronaut's man and rocket are owned by different files, the sequence by the man's.
+  const tofu = '\u{3FFFD}';
+  const real = await render('# \u9F98\u3400 \u{1F9CC}\u{1FAB8} \u{1F468}\u200D\u{1F680}\n');
+  const boxes = await render(`# ${tofu.repeat(2)} ${tofu.repeat(2)} ${tofu}\n`);
+  assert.equal(real.width, boxes.width, 'the astronaut is one glyph, two cells');
+  let differ = 0;
+  for (let i = 0; i < real.rgba.length; i += 4) {
+    if (Math.abs(real.rgba[i] - boxes.rgba[i]) + Math.abs(real.rgba[i + 1] - boxes.rgba[i + 1]) > 60) differ++;
+  }
+  assert.ok(differ > 300, `only ${differ} pixels differ from the tofu rendering`);
+  assert.ok(colourful(real) > 50, 'the emoji are drawn in colour');
+});
+
 test('the font files are the Worker\'s, not public paths', async () => {
   const res = await fetch(`${w.url}/fonts/emoji.ttf`);
   assert.equal(res.status, 404);

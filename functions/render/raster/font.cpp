@@ -68,6 +68,11 @@ constexpr int kFirstAsset = 2;
 
 // The asset font holding `cp`, or -1.
 int assetFor(char32_t cp) {
+  for (size_t w = 0; w < fonts::kAssetWindowCount; w++) {
+    const AssetWindow& win = fonts::kAssetWindows[w];
+    if (cp >= win.lo && cp < win.hi)
+      return win.font[cp - win.lo] == 255 ? -1 : win.font[cp - win.lo];
+  }
   const AssetRange* begin = fonts::kAssetRanges;
   const AssetRange* end = begin + fonts::kAssetRangeCount;
   const AssetRange* it =
@@ -200,7 +205,10 @@ GlyphRef FontSet::lookup(char32_t cp) {
   const bool ascii = cp < 128;
   if (ascii && asciiKnown_[cp]) return ascii_[cp];
   auto it = cmap_.find(cp);
-  if (it != cmap_.end()) return it->second;
+  if (it != cmap_.end()) {
+    touch(it->second.face);
+    return it->second;
+  }
   GlyphRef ref;
   bool pending = false;
   // The asset font holding cp, if it is loaded (else `pending` when the loader is fetching it).
@@ -208,11 +216,13 @@ GlyphRef FontSet::lookup(char32_t cp) {
     const int asset = assetFor(cp);
     if (asset < 0 || size_t(asset) >= assets_.size()) return;
     if (assets_[size_t(asset)].state != 1 && !ensureAsset(size_t(asset))) {
-      pending = assets_[size_t(asset)].state == 3;
+      // Being fetched, or over kMaxAssetBytes for this request: not cached, asked again later.
+      pending = assets_[size_t(asset)].state == 3 || assets_[size_t(asset)].state == 4;
       return;
     }
     const int face = kFirstAsset + asset;
     if (!faces_[face]) return;
+    touch(uint8_t(face));
     FT_UInt index = FT_Get_Char_Index(static_cast<FT_Face>(faces_[face]), FT_ULong(cp));
     if (index) ref.face = uint8_t(face), ref.index = index;
   };
@@ -240,6 +250,10 @@ GlyphRef FontSet::lookup(char32_t cp) {
 bool FontSet::ensureAsset(size_t asset) {
   Asset& a = assets_[asset];
   if (a.state != 0) return a.state == 1;  // asked once per request while pending
+  if (!makeRoom(fonts::kAssetFonts[asset].bytes)) {
+    a.state = 4;
+    return false;
+  }
   const char* name = fonts::kAssetFonts[asset].name;
   const int got = loader_ ? loader_(name, a.bytes) : -1;
   if (got == 0) {
@@ -261,13 +275,60 @@ bool FontSet::ensureAsset(size_t asset) {
   faces_[f] = face;
   unitsPerEm_[f] = face->units_per_EM ? face->units_per_EM : 1000;
   a.state = 1;
+  a.lastUsed = request_;
   return true;
 }
 
 void FontSet::clearPendingAssets() {
   pending_.clear();
+  request_++;
   for (Asset& a : assets_) {
-    if (a.state == 3) a.state = 0;
+    if (a.state == 3 || a.state == 4) a.state = 0;
+  }
+}
+
+bool FontSet::makeRoom(size_t bytes) {
+  size_t held = loadedAssetBytes();
+  while (held + bytes > kMaxAssetBytes) {
+    // The least recently used loaded file that this request has not used.
+    size_t victim = assets_.size();
+    for (size_t i = 0; i < assets_.size(); i++) {
+      const Asset& a = assets_[i];
+      if (a.state != 1 || a.lastUsed == request_) continue;
+      if (victim == assets_.size() || a.lastUsed < assets_[victim].lastUsed) victim = i;
+    }
+    if (victim == assets_.size()) return false;
+    held -= assets_[victim].bytes.size();
+    unloadAsset(victim);
+  }
+  return true;
+}
+
+void FontSet::unloadAsset(size_t asset) {
+  const int f = kFirstAsset + int(asset);
+  if (hbFonts_[f]) hb_font_destroy(static_cast<hb_font_t*>(hbFonts_[f]));
+  if (faces_[f]) FT_Done_Face(static_cast<FT_Face>(faces_[f]));
+  hbFonts_[f] = faces_[f] = nullptr;
+  facePx_[f] = unitsPerEm_[f] = 0;
+  std::vector<uint8_t>().swap(assets_[asset].bytes);
+  assets_[asset].state = 0;
+  // Nothing cached may point into the face any more.
+  for (auto it = cmap_.begin(); it != cmap_.end();) {
+    it = it->second.face == f ? cmap_.erase(it) : std::next(it);
+  }
+  for (auto it = glyphs_.begin(); it != glyphs_.end();) {
+    if (int(it->first >> 48) != f) {
+      ++it;
+      continue;
+    }
+    cacheBytes_ -= std::min(cacheBytes_, it->second.coverage.size() + it->second.rgba.size() + 64);
+    it = glyphs_.erase(it);
+  }
+  for (auto it = advances_.begin(); it != advances_.end();) {
+    it = int(it->first >> 48) == f ? advances_.erase(it) : std::next(it);
+  }
+  for (auto it = shapes_.begin(); it != shapes_.end();) {
+    it = int(it->first.back() & 0x7fffffffu) == f ? shapes_.erase(it) : std::next(it);
   }
 }
 
@@ -294,6 +355,11 @@ bool FontSet::wide(uint8_t face) const {
 bool FontSet::color(uint8_t face) const {
   if (face < kFirstAsset || face == GlyphRef::kNoFace) return false;
   return fonts::kAssetFonts[face - kFirstAsset].kind == AssetKind::Color;
+}
+
+bool FontSet::has(uint8_t face, char32_t cp) const {
+  return face < kMaxFaces && faces_[face] &&
+         FT_Get_Char_Index(static_cast<FT_Face>(faces_[face]), FT_ULong(cp)) != 0;
 }
 
 int FontSet::unitsPerEm(uint8_t face) const {

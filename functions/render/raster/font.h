@@ -129,6 +129,10 @@ class FontSet {
   // Faces drawn two cells wide per glyph (CJK, emoji).
   bool wide(uint8_t face) const;
   bool color(uint8_t face) const;
+  // Whether a loaded face has a glyph for `cp`. An emoji file also has the other characters of
+  // the sequences it owns (a ZWJ sequence lives in the file of its first character), which other
+  // files own for lookup(): a run of a colour face goes on over them after a joiner.
+  bool has(uint8_t face, char32_t cp) const;
   int unitsPerEm(uint8_t face) const;
   // HarfBuzz over code points `cps` (one script, one face); `ligatures` turns on the font's
   // liga/calt (JetBrains Mono's programming ligatures), otherwise off for face 0. Results are
@@ -141,7 +145,13 @@ class FontSet {
   static int defaultAssetLoader(std::string_view name, std::vector<uint8_t>& out);
   // Asset files lookups wanted since the last clearPendingAssets() and the loader had not yet.
   const std::vector<std::string>& pendingAssets() const { return pending_; }
+  // Called as each request starts: forgets what the last one was waiting for.
   void clearPendingAssets();
+  // Asset font bytes one instance holds at most (each instance copies the files it uses into its
+  // own memory; a Worker's isolate has 128 MB for all of them and the host's copy). Loading past
+  // it first unloads the files least recently used by earlier requests; a request that needs
+  // more than this by itself gets the characters of the rest as boxes.
+  static constexpr size_t kMaxAssetBytes = 12u << 20;
   // Loads an asset font now (benchmarks, tests); false when the loader cannot give it yet.
   bool loadAsset(size_t asset);
   size_t loadedAssetBytes() const;
@@ -155,6 +165,11 @@ class FontSet {
   FontSet();
   bool setSize(int face, int px);
   bool ensureAsset(size_t asset);
+  bool makeRoom(size_t bytes);
+  void unloadAsset(size_t asset);
+  void touch(uint8_t face) {
+    if (face >= 2 && face != GlyphRef::kNoFace) assets_[face - 2].lastUsed = request_;
+  }
   const GlyphBitmap* colorBitmap(GlyphRef g, int px, uint64_t key);
 
   static constexpr int kMaxFaces = 64;
@@ -167,8 +182,11 @@ class FontSet {
   // Asset fonts: their bytes (FreeType and HarfBuzz read them in place) and state.
   struct Asset {
     std::vector<uint8_t> bytes;
-    uint8_t state = 0;  // 0 not asked, 1 loaded, 2 unavailable, 3 pending (until cleared)
+    // 0 not asked, 1 loaded, 2 unavailable, 3 pending, 4 over kMaxAssetBytes (3, 4 until cleared)
+    uint8_t state = 0;
+    uint32_t lastUsed = 0;  // request_ when a lookup last found it
   };
+  uint32_t request_ = 0;  // clearPendingAssets() calls
   std::vector<Asset> assets_;
   AssetLoader loader_;
   std::vector<std::string> pending_;

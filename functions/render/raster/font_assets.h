@@ -25,11 +25,21 @@ struct AssetRange {
   uint16_t font;
 };
 
+// Code points [lo, hi) looked up one byte per code point: font[cp - lo] is the asset font, 255
+// none. Where several files take turns inside one block (frequent and rare Han, Hangul), this is
+// smaller than ranges; kAssetRanges has no code point inside a window.
+struct AssetWindow {
+  char32_t lo, hi;
+  const uint8_t* font;
+};
+
 namespace fonts {
 extern const AssetFont kAssetFonts[];
 extern const size_t kAssetFontCount;
 extern const AssetRange kAssetRanges[];
 extern const size_t kAssetRangeCount;
+extern const AssetWindow kAssetWindows[];
+extern const size_t kAssetWindowCount;
 }  // namespace fonts
 
 }  // namespace render
