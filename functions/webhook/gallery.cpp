@@ -154,7 +154,12 @@ std::optional<Outcome> show(Ctx& c, int64_t messageId, Move move, const Cursor& 
           i18n::markup(i18n::format(
               it.kind == "thumbnail" ? Msg::GalleryKindThumb : Msg::GalleryKindImage, c.lang))},
          {"date", i18n::Arg::date(it.createdMs)},
-         {"favourite", i18n::markup(it.favourite ? " · ⭐" : "")},
+         {"favourite",
+          i18n::markup((it.seed >= 0 ? i18n::format(Msg::GallerySeed, c.lang,
+                                                    {{"model", tg::escapeHtml(it.model)},
+                                                     {"seed", std::to_string(it.seed)}})
+                                     : std::string()) +
+                       (it.favourite ? " · ⭐" : ""))},
          {"prompt", tg::escapeHtml(shortPrompt(it.prompt))},
          {"expired", i18n::markup(expired)},
          {"stats", i18n::markup(stats)}});

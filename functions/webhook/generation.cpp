@@ -86,9 +86,20 @@ bool acceptsPhotos(Ctx& c, const gen::Model& m, size_t photos) {
 // the reference photos `photos` (at most the model's maxImages are used), or with photos already
 // stored for an earlier generation of the user's (`storedKeys`, a JSON array: 🔁 on a result made
 // from photos draws from the same photos while they are kept).
-Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
-                std::vector<refs::Source> photos = {}, const std::string& storedKeys = {},
-                const gen::Style* style = nullptr) {
+// What an ask carries besides the model and the prompt.
+struct Extras {
+  std::vector<refs::Source> photos;   // to download and store
+  std::string storedKeys;             // or photos already stored (a JSON array of ref/ keys)
+  const gen::Style* style = nullptr;  // wraps the prompt, adds its negative prompt
+  std::string negative;  // a negative prompt already chosen (🔁, 🌱 of a styled row)
+  int64_t seed = -1;     // models with a seed: this one (🌱), else a new one
+};
+
+Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x = {}) {
+  std::vector<refs::Source>& photos = x.photos;
+  const std::string& storedKeys = x.storedKeys;
+  const gen::Style* style = x.style;
+  std::string negative = style ? style->negativePrompt : x.negative;
   std::string prompt(trim(promptIn));
   if (prompt.empty()) {
     say(c, Msg::GenUsage, {{"models", i18n::markup(modelsLine(c.lang))}});
@@ -129,14 +140,20 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
   g.checkFree = free;
   std::string refKeys = storedKeys;
   if (!photos.empty()) refKeys = refs::keysFor(c.userId, g.id, photos.size());
-  if (!refKeys.empty() || style) {
+  // The seed is chosen here, so the row records it (/gallery shows it, 🌱 reuses it).
+  int64_t seed = -1;
+  if (m.seed) {
+    uint32_t r = 0;
+    host::randomBytes(&r, sizeof r);
+    seed = x.seed >= 0 ? x.seed : int64_t(r);
+  }
+  if (!refKeys.empty() || style || !negative.empty() || seed >= 0) {
     json::JsonWriter params;
     params.beginObject();
     if (!refKeys.empty()) params.key("refs").raw(refKeys);
-    if (style) {
-      params.key("style").value(style->name);
-      if (!style->negativePrompt.empty()) params.key("negative").value(style->negativePrompt);
-    }
+    if (style) params.key("style").value(style->name);
+    if (!negative.empty()) params.key("negative").value(negative);
+    if (seed >= 0) params.key("seed").value(seed);
     params.endObject();
     g.paramsJson = params.take();
   }
@@ -149,7 +166,8 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn,
                            free ? freePerDay - freeUsed - 1 : -1,
                            {},
                            refKeys,
-                           style ? style->negativePrompt : std::string()};
+                           negative,
+                           seed};
   Refusals refusals{Msg::GenUnavailable, noCredits, noCredits, nullptr};
   // The photos are downloaded only once the row (and its price) is in: a user over a limit costs
   // no download. The job reads them from R2 by the keys the row holds.
@@ -218,8 +236,10 @@ bool runAlbum(const fn::Event& ev) {
     tg::Bot().sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
     return true;
   }
-  Outcome o = enqueue(c, *m, json::getString(ev.data, "prompt").value_or(""), std::move(*photos),
-                      {}, gen::findStyle(json::getString(ev.data, "style").value_or("")));
+  Extras x;
+  x.photos = std::move(*photos);
+  x.style = gen::findStyle(json::getString(ev.data, "style").value_or(""));
+  Outcome o = enqueue(c, *m, json::getString(ev.data, "prompt").value_or(""), std::move(x));
   if (o == Outcome::StorageFailed || c.apologyPending)
     c.bot.sendMessage(c.chatId, i18n::format(Msg::Sorry, c.lang));
   return true;
@@ -434,7 +454,10 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
       say(c, Msg::RefNotImage);
       return Outcome::Done;
     }
-    return enqueue(c, *model, prompt, std::move(photos), {}, style);
+    Extras x;
+    x.photos = std::move(photos);
+    x.style = style;
+    return enqueue(c, *model, prompt, std::move(x));
   }
   if (n == "styles") return cmdStyles(c);
   if (n.empty() &&
@@ -475,7 +498,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     say(c, Msg::RefEditHow, {{"model", tg::escapeHtml(first)}, {"models", tg::escapeHtml(can)}});
     return Outcome::Done;
   }
-  if (kind == "regen") {
+  if (kind == "regen" || kind == "seed") {
     c.bot.answerCallbackQuery(q.id);
     int64_t id = 0;
     if (!parseId(arg, id)) return Outcome::Done;
@@ -483,7 +506,14 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     if (!r) return Outcome::StorageFailed;
     const gen::Model* m = *r ? gen::findModel((*r)->model) : nullptr;
     if (!m) return Outcome::Done;
-    return enqueue(c, *m, (*r)->prompt, {}, (*r)->kind == "image" ? (*r)->refsJson : "");
+    // 🔁: the same prompt (already styled), photos and negative prompt, a new seed; 🌱: the
+    // same seed too.
+    if ((*r)->kind != "image") return Outcome::Done;
+    Extras x;
+    x.storedKeys = (*r)->refsJson;
+    x.negative = (*r)->negative;
+    if (kind == "seed") x.seed = (*r)->seed;
+    return enqueue(c, *m, (*r)->prompt, std::move(x));
   }
   if (kind == "genm") {
     c.bot.answerCallbackQuery(q.id);
@@ -506,9 +536,10 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     }
     // The choice message keeps the prompt but loses its buttons: one tap, one job.
     c.bot.editMessageReplyMarkup(c.chatId, q.messageId, nullptr);
-    return enqueue(c, *m, json::getString(*row, "prompt").value_or(""),
-                   photosFrom(json::getString(*row, "photos").value_or("")), {},
-                   gen::findStyle(c.settings.preferredStyle));
+    Extras x;
+    x.photos = photosFrom(json::getString(*row, "photos").value_or(""));
+    x.style = gen::findStyle(c.settings.preferredStyle);
+    return enqueue(c, *m, json::getString(*row, "prompt").value_or(""), std::move(x));
   }
   return std::nullopt;
 }

@@ -42,13 +42,15 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.backgroundPrompt = str(*row, "bg");
   g.refsJson = str(*row, "refs");
   g.negative = str(*row, "negative");
+  g.seed = json::getInt(*row, "seed").value_or(-1);
   return std::optional<Row>(std::move(g));
 }
 
 constexpr const char* kRowColumns =
     "SELECT id, user_id, chat_id, cost, kind, model, prompt, status, "
     "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
-    "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative "
+    "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative, "
+    "json_extract(params, '$.seed') AS seed "
     "FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
@@ -223,6 +225,7 @@ Status sendToQueue(std::string_view model, const QueueJob& job) {
   if (!job.thumbJson.empty()) body.key("thumb").raw(job.thumbJson);
   if (!job.refsJson.empty()) body.key("refs").raw(job.refsJson);
   if (!job.negative.empty()) body.key("negative").value(job.negative);
+  if (job.seed >= 0) body.key("seed").value(job.seed);
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
 }
@@ -256,10 +259,10 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
   const bool thumb = row.kind == "thumbnail";
   if (thumb && row.thumbJson.empty()) return true;  // a basic thumbnail has no job
   if (!gen::findModel(row.model)) return true;      // no longer configured: the watchdog ends it
-  QueueJob job{row.id,      row.userId,        row.chatId,
-               row.cost,    std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
-               -1,          row.thumbJson,     row.refsJson,
-               row.negative};
+  QueueJob job{row.id,       row.userId,        row.chatId,
+               row.cost,     std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
+               -1,           row.thumbJson,     row.refsJson,
+               row.negative, row.seed};
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
@@ -409,7 +412,8 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
            "CASE WHEN g.kind = 'thumbnail' THEN json_extract(g.params, '$.background_prompt') "
            "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
            "json_extract(g.params, '$.thumb') END AS thumb, json_extract(g.params, '$.refs') AS "
-           "refs, json_extract(g.params, '$.negative') AS negative, "
+           "refs, json_extract(g.params, '$.negative') AS negative, json_extract(g.params, "
+           "'$.seed') AS seed, "
            "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
            "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
            "AND g.model = ?2")
@@ -429,6 +433,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
   q.thumbJson = str(*row, "thumb");
   q.refsJson = str(*row, "refs");
   q.negative = str(*row, "negative");
+  q.seed = json::getInt(*row, "seed").value_or(-1);
   return std::optional<Requeue>(std::move(q));
 }
 
@@ -477,8 +482,9 @@ namespace {
 #define GALLERY_FILTER                                                                       \
   "user_id = ?1 AND status = 'completed' AND deleted_ms IS NULL AND (?4 = '' OR kind = ?4) " \
   "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1)"
-#define GALLERY_COLUMNS \
-  "SELECT id, created_ms, kind, prompt, favourite, r2_key FROM generations WHERE "
+#define GALLERY_COLUMNS                                                                            \
+  "SELECT id, created_ms, kind, prompt, favourite, r2_key, model, json_extract(params, '$.seed') " \
+  "AS seed FROM generations WHERE "
 
 Item itemOf(const json::Object& r) {
   Item it;
@@ -488,6 +494,8 @@ Item itemOf(const json::Object& r) {
   it.prompt = str(r, "prompt");
   it.favourite = num(r, "favourite") == 1;
   it.r2Key = str(r, "r2_key");
+  it.model = str(r, "model");
+  it.seed = json::getInt(r, "seed").value_or(-1);
   return it;
 }
 

@@ -94,9 +94,10 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   n.prompt = std::string(json::getString(b, "prompt").value_or(""));
   if (n.genId <= 0 || n.prompt.empty())
     return fn::Response::error(400, "id and prompt are required");
+  // The seed the webhook chose and recorded (models with a seed), else a new one.
   uint32_t seed;
   host::randomBytes(&seed, sizeof seed);
-  n.seed = seed;
+  n.seed = json::getInt(b, "seed").value_or(seed);
   n.userId = json::getInt(b, "user").value_or(0);
   n.chatId = json::getInt(b, "chat").value_or(0);
   n.lang = std::string(json::getString(b, "lang").value_or("en"));
@@ -281,7 +282,7 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     n.cost = q.cost;
     uint32_t seed;
     host::randomBytes(&seed, sizeof seed);
-    n.seed = seed;
+    n.seed = q.seed >= 0 ? q.seed : int64_t(seed);
     n.enqueuedMs = q.createdMs;
     if (!q.thumbJson.empty()) n.thumb = q.thumbJson;
     n.refs = q.refsJson;

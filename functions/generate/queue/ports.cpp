@@ -175,6 +175,11 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
   tg::Bot bot;
   tg::Keyboard kb{
       {{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
+  // 🌱 Same seed: for models that take one (the seed is in the row's params).
+  if (const Model* m = findModel(model_); m && m->seed) {
+    kb[0].push_back(
+        {i18n::format(Msg::GenSameSeed, j.ui()), "seed:" + std::to_string(j.genId), ""});
+  }
   // ✏️ Edit: the result becomes the photo of a new prompt (a reply to it, references.h).
   if (!imageModelNames().empty()) {
     kb[0].push_back({i18n::format(Msg::RefEdit, j.ui()), "edit:" + std::to_string(j.genId), ""});

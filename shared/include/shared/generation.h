@@ -81,6 +81,7 @@ struct Row {
   std::string backgroundPrompt;  // its model prompt ($.background_prompt)
   std::string refsJson;          // reference photos' R2 keys ($.refs, a JSON array), or empty
   std::string negative;          // a style's negative prompt ($.negative)
+  int64_t seed = -1;             // $.seed, or -1
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -98,6 +99,7 @@ struct QueueJob {
   std::string thumbJson;  // a premium/pro thumbnail's request, or empty
   std::string refsJson;   // reference photos: a JSON array of R2 keys under ref/, or empty
   std::string negative;   // a style's negative prompt ($.negative), or empty
+  int64_t seed = -1;      // the model's seed ($.seed), or -1: the queue picks one
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -151,6 +153,7 @@ struct Requeue {
   int64_t userId = 0, chatId = 0, cost = 0;
   double createdMs = 0;
   std::string prompt, lang, thumbJson, refsJson, negative;
+  int64_t seed = -1;
 };
 Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);
 
@@ -169,7 +172,8 @@ Status clearKeys(const std::vector<int64_t>& ids, double nowMs);
 struct Item {
   int64_t id = 0;
   double createdMs = 0;
-  std::string kind, prompt, r2Key;
+  int64_t seed = -1;  // -1: none recorded
+  std::string kind, prompt, r2Key, model;
   bool favourite = false;
 };
 struct GalleryFilter {
