@@ -148,6 +148,28 @@ gaps.sort((a, b) => a - b);
 const overhead = Object.values(logs).flat().map((j) => j.finished_ms - j.started_ms - j.model_ms).sort((a, b) => a - b);
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { mean: +mean(s).toFixed(1), p50: +pct(s, 0.5).toFixed(1), p95: +pct(s, 0.95).toFixed(1) };
+};
+// Where each job's time went, as the object recorded it (queue/ports.h): wall ms per kind of
+// binding call (d1, model, r2, send = sendPhoto, status = progress edits, finish, store = the
+// object's own SQLite through the runner, handoff), and every SQLite statement (sql_n, sql_ms).
+// Time.now() in workerd advances only across I/O, so these are I/O waits, not CPU.
+const timed = Object.values(logs).flat().filter((j) => j.outcome === 'completed' && j.timings).map((j) => ({ ...j, t: JSON.parse(j.timings) }));
+const keys = [...new Set(timed.flatMap((j) => Object.keys(j.t)))].filter((k) => !k.endsWith('_at')).sort();
+const perStage = Object.fromEntries(keys.map((k) => [k, stats(timed.map((j) => j.t[k] ?? 0))]));
+// The model slot: from a job's start to the moment it freed its slot (released_at: when it handed
+// its delivery to a parallel runner; its end otherwise). Slot overhead is that minus the model
+// call; the slot gap is the time from one job freeing the slot to the next one's start.
+const releasedAt = (j) => j.t?.released_at ?? j.finished_ms;
+const slotOverhead = [];
+const slotGaps = [];
+for (const m of MODELS) {
+  const started = [...logs[m]].map((j) => ({ ...j, t: j.timings ? JSON.parse(j.timings) : null })).sort((a, b) => a.started_ms - b.started_ms);
+  for (const j of started) slotOverhead.push(releasedAt(j) - j.started_ms - j.model_ms);
+  for (let i = 1; i < started.length; i++) slotGaps.push(started[i].started_ms - releasedAt(started[i - 1]));
+}
 const sortedAnswers = [...answerMs].sort((a, b) => a - b);
 const ideal = (sent * LATENCY) / MODELS.length;
 
@@ -157,6 +179,9 @@ const report = {
   stalled: stalled.length,
   queue_overhead_ms: { mean: +mean(overhead).toFixed(1), p50: +pct(overhead, 0.5).toFixed(1), p95: +pct(overhead, 0.95).toFixed(1) },
   gap_between_jobs_ms: { mean: +mean(gaps).toFixed(1), p50: pct(gaps, 0.5), p95: pct(gaps, 0.95) },
+  slot_overhead_ms: stats(slotOverhead),
+  slot_gap_ms: stats(slotGaps),
+  per_job_ms: perStage,
   webhook_retries: retries,
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },

@@ -27,7 +27,8 @@ struct Job {
   bool stageKnown = true;  // false: storage holds a stage this build does not know
   std::string stageText;   // the stored name
   std::string prompt, enhanced, r2Key, contentType;
-  std::string thumb;  // JSON: a premium/pro thumbnail's request; empty for an AI image
+  std::string thumb;    // JSON: a premium/pro thumbnail's request; empty for an AI image
+  std::string timings;  // JSON: where an earlier runner's time went (ports.h), or empty
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
   bool cancelled = false;

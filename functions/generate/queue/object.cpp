@@ -189,7 +189,7 @@ fn::Response doneLog() {
     return fn::Response::error(404, "no such route");
   store::Rows r =
       store::sql(db::Stmt("SELECT gen_id, seq, outcome, claims, enqueued_ms, "
-                          "started_ms, model_ms, finished_ms FROM done_log ORDER BY "
+                          "started_ms, model_ms, finished_ms, timings FROM done_log ORDER BY "
                           "started_ms, seq"));
   json::JsonWriter w;
   w.beginObject().key("jobs").beginArray();

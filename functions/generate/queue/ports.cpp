@@ -1,6 +1,7 @@
 #include "queue/ports.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "queue/status.h"
 #include "queue/store.h"
@@ -41,19 +42,55 @@ std::string refundNote(i18n::Lang lang, int64_t cost) {
 
 }  // namespace
 
+ObjectPorts::ObjectPorts(std::string model) : model_(std::move(model)), sql0_(store::sqlSpent()) {}
+
+ObjectPorts::Watch::Watch(double& d) : into(d), t0(host::nowMs()) {}
+ObjectPorts::Watch::~Watch() {
+  into += host::nowMs() - t0;
+}
+
+std::string ObjectPorts::timingsJson(const Job& j) const {
+  std::map<std::string, double> all = spent_;
+  const store::SqlSpent sql = store::sqlSpent();
+  all["sql_n"] += double(sql.calls - sql0_.calls);
+  all["sql_ms"] += sql.ms - sql0_.ms;
+  simdjson::dom::parser p;
+  json::Object earlier;
+  if (!j.timings.empty() && p.parse(j.timings).get(earlier) == simdjson::SUCCESS) {
+    for (auto field : earlier) {
+      double v;
+      if (field.value.get(v) != simdjson::SUCCESS) continue;
+      // An instant (…_at) is kept as it is; durations and counts add up.
+      const std::string key(field.key);
+      if (key.size() > 3 && key.compare(key.size() - 3, 3, "_at") == 0)
+        all[key] = v;
+      else
+        all[key] += v;
+    }
+  }
+  json::JsonWriter w;
+  w.beginObject();
+  for (const auto& [k, v] : all) w.key(k).value(v);
+  w.endObject();
+  return w.str();
+}
+
 double ObjectPorts::now() {
   return host::nowMs();
 }
 
 std::optional<Job> ObjectPorts::reload(int64_t genId) {
+  Watch w(spent_["store"]);
   return store::load(genId);
 }
 
 bool ObjectPorts::saveStage(Job& j, Stage s) {
+  Watch w(spent_["store"]);
   return store::setStage(j, s);
 }
 
 bool ObjectPorts::saveStarted(const Job& j) {
+  Watch w(spent_["store"]);
   return sql(db::Stmt("UPDATE jobs SET started_ms = ?2 WHERE gen_id = ?1")
                  .bind(j.genId)
                  .bind(j.startedMs))
@@ -61,6 +98,7 @@ bool ObjectPorts::saveStarted(const Job& j) {
 }
 
 bool ObjectPorts::saveEnhanced(const Job& j) {
+  Watch w(spent_["store"]);
   return sql(db::Stmt("UPDATE jobs SET enhanced = ?2 WHERE gen_id = ?1")
                  .bind(j.genId)
                  .bind(j.enhanced))
@@ -68,6 +106,7 @@ bool ObjectPorts::saveEnhanced(const Job& j) {
 }
 
 bool ObjectPorts::saveModelMs(const Job& j) {
+  Watch w(spent_["store"]);
   return sql(db::Stmt("UPDATE jobs SET model_ms = ?2 WHERE gen_id = ?1")
                  .bind(j.genId)
                  .bind(j.modelMs))
@@ -75,6 +114,7 @@ bool ObjectPorts::saveModelMs(const Job& j) {
 }
 
 bool ObjectPorts::saveStored(const Job& j) {
+  Watch w(spent_["store"]);
   return sql(db::Stmt("UPDATE jobs SET stage = 'stored', r2_key = ?2, content_type = ?3, width = "
                       "?4, height = ?5, heartbeat_ms = ?6 WHERE gen_id = ?1")
                  .bind(j.genId)
@@ -87,16 +127,19 @@ bool ObjectPorts::saveStored(const Job& j) {
 }
 
 Result<bool> ObjectPorts::startProcessing(const Job& j) {
+  Watch w(spent_["d1"]);
   json::JsonWriter params;
   params.beginObject().key("seed").value(j.seed).endObject();
   return generation::startProcessing(j.genId, host::nowMs(), params.str(), j.statusMessageId);
 }
 
 Result<bool> ObjectPorts::complete(const Job& j) {
+  Watch w(spent_["d1"]);
   return generation::complete(j.genId, j.r2Key, host::nowMs());
 }
 
 Result<std::string> ObjectPorts::rowStatus(int64_t genId) {
+  Watch w(spent_["d1"]);
   return generation::status(genId);
 }
 
@@ -120,6 +163,7 @@ ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
   GenerateRequest r = req;
   const int64_t id = j.genId;
   r.heartbeat = [id] { store::heartbeat(id); };
+  Watch w(spent_["model"]);
   return generateImage(r);
 }
 
@@ -136,12 +180,14 @@ bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
       .key("model")
       .value(model_)
       .endObject();
+  Watch w(spent_["r2"]);
   Status s = clients::r2::put(j.r2Key, bytes, j.contentType, meta.str());
   if (!s) logger::error(s.detail());
   return s.ok();
 }
 
 bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
+  Watch w(spent_["send"]);
   if (bytes.empty()) {
     Result<clients::r2::Object> o = clients::r2::get(j.r2Key);
     if (!o) return false;
@@ -164,6 +210,7 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
 }
 
 void ObjectPorts::progress(const Job& j, Stage s) {
+  Watch w(spent_["status"]);
   const i18n::Lang lang = j.ui();
   switch (s) {
     case Stage::Enhancing:
@@ -186,7 +233,10 @@ void ObjectPorts::progress(const Job& j, Stage s) {
 }
 
 bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
-  Result<bool> changed = generation::fail(j.genId, j.userId, j.cost, detail, host::nowMs());
+  Result<bool> changed = [&] {
+    Watch w(spent_["d1"]);
+    return generation::fail(j.genId, j.userId, j.cost, detail, host::nowMs());
+  }();
   if (!changed) {
     logger::error("generation " + std::to_string(j.genId) +
                   ": could not record the failure: " + changed.detail());
@@ -212,7 +262,7 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
     status::show(model_, j.genId, "❌", true);
   }
   status::broadcast(j, "failed", "failed");
-  store::logDone(j, "failed");
+  store::logDone(j, "failed", timingsJson(j));
   return true;
 }
 
@@ -223,10 +273,11 @@ void ObjectPorts::discard(Job& j, std::string_view why) {
     if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
   }
   status::broadcast(j, "cancelled", std::string(why));
-  store::logDone(j, "discarded");
+  store::logDone(j, "discarded", timingsJson(j));
 }
 
 void ObjectPorts::finish(Job& j, Delivery d) {
+  std::optional<Watch> w(std::in_place, spent_["finish"]);
   const i18n::Lang lang = j.ui();
   std::string done = i18n::format(Msg::GenStageDone, lang);
   if (d == Delivery::Failed) {
@@ -242,7 +293,8 @@ void ObjectPorts::finish(Job& j, Delivery d) {
   }
   status::show(model_, j.genId, done, true);
   status::broadcast(j, "done", "completed");
-  store::logDone(j, "completed");
+  w.reset();
+  store::logDone(j, "completed", timingsJson(j));
 }
 
 }  // namespace gen::queue

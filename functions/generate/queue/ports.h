@@ -2,15 +2,17 @@
 // (shared/generation.h), the providers, R2 and Telegram.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "queue/runner.h"
+#include "queue/store.h"
 
 namespace gen::queue {
 
 class ObjectPorts final : public Ports {
  public:
-  explicit ObjectPorts(std::string model) : model_(std::move(model)) {}
+  explicit ObjectPorts(std::string model);
   double now() override;
   std::optional<Job> reload(int64_t genId) override;
   bool saveStage(Job& j, Stage s) override;
@@ -35,7 +37,20 @@ class ObjectPorts final : public Ports {
   void finish(Job& j, Delivery d) override;
 
  private:
+  // Where this runner's time went, for the queue benchmark: wall ms per kind of port call (d1,
+  // model, r2, send, status, finish, store, handoff), plus every SQLite statement's count and ms
+  // (sql_n, sql_ms; they run inside the others too). Added to what an earlier runner of the job
+  // recorded (Job::timings) and written to the done log with the job.
+  std::string timingsJson(const Job& j) const;
+  struct Watch {
+    double& into;
+    double t0;
+    explicit Watch(double& d);
+    ~Watch();
+  };
   std::string model_;
+  std::map<std::string, double> spent_;
+  store::SqlSpent sql0_;
 };
 
 }  // namespace gen::queue

@@ -12,15 +12,25 @@ constexpr double kDefaultJobMs = 20000;
 constexpr int kDurationSamples = 20;
 constexpr int kDoneLogKeep = 5000;
 
+SqlSpent gSpent;
+
 host::Reply call(const db::Stmt& s) {
+  const double t0 = host::nowMs();
   json::JsonWriter w;
   w.beginObject().key("op").value("sql");
   s.writeMembers(w);
   w.endObject();
-  return host::storage(w.str());
+  host::Reply r = host::storage(w.str());
+  gSpent.calls++;
+  gSpent.ms += host::nowMs() - t0;
+  return r;
 }
 
 }  // namespace
+
+SqlSpent sqlSpent() {
+  return gSpent;
+}
 
 Rows sql(const db::Stmt& s) {
   host::Reply r = call(s);
@@ -81,6 +91,9 @@ bool ensureSchema(const std::string& object) {
   // The thumbnail request of a premium/pro job (thumbnail_job.h); objects made before it get the
   // column here, and "duplicate column" is the expected answer everywhere else (not logged).
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN thumb TEXT"));
+  // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
+  call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
   ready.insert(object);
   return true;
 }
@@ -104,6 +117,7 @@ Job jobFrom(const json::Object& r) {
   j.r2Key = std::string(json::getString(r, "r2_key").value_or(""));
   j.contentType = std::string(json::getString(r, "content_type").value_or(""));
   j.thumb = std::string(json::getString(r, "thumb").value_or(""));
+  j.timings = std::string(json::getString(r, "timings").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -192,10 +206,10 @@ std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
   return out;
 }
 
-void logDone(const Job& j, std::string_view outcome) {
+void logDone(const Job& j, std::string_view outcome, std::string_view timingsJson) {
   sql(db::Stmt("INSERT INTO done_log (gen_id, seq, outcome, claims, enqueued_ms, started_ms, "
-               "model_ms, finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT "
-               "(gen_id) DO NOTHING")
+               "model_ms, finished_ms, timings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON "
+               "CONFLICT (gen_id) DO NOTHING")
           .bind(j.genId)
           .bind(j.seq)
           .bind(outcome)
@@ -203,7 +217,8 @@ void logDone(const Job& j, std::string_view outcome) {
           .bind(j.enqueuedMs)
           .bind(j.startedMs)
           .bind(j.modelMs)
-          .bind(host::nowMs()));
+          .bind(host::nowMs())
+          .bind(timingsJson));
   sql(db::Stmt("DELETE FROM jobs WHERE gen_id = ?1").bind(j.genId));
   sql(db::Stmt("DELETE FROM done_log WHERE gen_id IN (SELECT gen_id FROM done_log ORDER BY "
                "finished_ms DESC LIMIT -1 OFFSET ?1)")

@@ -25,6 +25,14 @@ struct Rows {
 };
 
 Rows sql(const db::Stmt& s);
+// Statements run and the time they took, since the instance started (one event at a time runs on
+// an instance, so a difference of two readings is one runner's share): the benchmark's per-stage
+// timings.
+struct SqlSpent {
+  int64_t calls = 0;
+  double ms = 0;
+};
+SqlSpent sqlSpent();
 int64_t scalar(const db::Stmt& s, const char* col, int64_t fallback = 0);
 
 // Creates the tables once per object per isolate.
@@ -50,8 +58,9 @@ void requeue(int64_t genId);
 // Running jobs whose runner vanished go back to queued; answers (genId, stage) of each.
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
                                                           const std::string& incarnation);
-// Moves a finished job to the done log (kept to the last 5000).
-void logDone(const Job& j, std::string_view outcome);
+// Moves a finished job to the done log (kept to the last 5000), with `timingsJson`: where its time
+// went (ports.h), for the benchmark.
+void logDone(const Job& j, std::string_view outcome, std::string_view timingsJson = "{}");
 bool inDoneLog(int64_t genId);
 void markCancelled(int64_t genId);
 
