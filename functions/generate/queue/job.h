@@ -2,6 +2,9 @@
 // storage keeps it (store.h). The stage is typed; storage holds its name.
 //
 //   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> sending -> (done)
+//
+// A job holds its model's slot from its claim until its image is stored; its delivery may then go
+// on in a parallel runner while the slot takes the next job (runner.h Ports::handOff).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +25,9 @@ std::optional<Stage> stageFromName(std::string_view name);
 struct Job {
   int64_t seq = 0, genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
   std::string lang;
-  std::string state;  // "queued" (waiting for a slot) | "running" (claimed by a runner)
+  // "queued" (waiting for a slot) | "running" (claimed by a runner, holding a model slot) |
+  // "handed" (stored, its delivery handed to a parallel runner) | "delivering" (that runner has it)
+  std::string state;
   Stage stage = Stage::Queued;
   bool stageKnown = true;  // false: storage holds a stage this build does not know
   std::string stageText;   // the stored name

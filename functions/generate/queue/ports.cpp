@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "queue/schedule.h"
 #include "queue/status.h"
 #include "queue/store.h"
 #include "shared/clients.h"
@@ -42,7 +43,8 @@ std::string refundNote(i18n::Lang lang, int64_t cost) {
 
 }  // namespace
 
-ObjectPorts::ObjectPorts(std::string model) : model_(std::move(model)), sql0_(store::sqlSpent()) {}
+ObjectPorts::ObjectPorts(std::string model, bool mayHandOff)
+    : model_(std::move(model)), mayHandOff_(mayHandOff), sql0_(store::sqlSpent()) {}
 
 ObjectPorts::Watch::Watch(double& d) : into(d), t0(host::nowMs()) {}
 ObjectPorts::Watch::~Watch() {
@@ -186,6 +188,26 @@ bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
   return s.ok();
 }
 
+bool ObjectPorts::handOff(Job& j) {
+  if (!mayHandOff_) return false;
+  // The model slot is free from here: the benchmark's slot measures end at this instant.
+  spent_["released_at"] = host::nowMs();
+  if (!store::handOff(j.genId, timingsJson(j))) return false;
+  // A delivering runner at work takes it after its current job.
+  if (!store::wantDeliverer(schedule::incarnation(), schedule::staleMs())) return true;
+  // Otherwise one is started: the object's own route answers at once and runs it as a deferred
+  // event, which the host starts when that answer is out, in parallel with this runner's next job.
+  Result<clients::Answer> a = clients::object("MODEL_QUEUE", model_, "POST", "/deliver", "{}");
+  if (a && a->status == 200) return true;
+  logger::warn("generation " + std::to_string(j.genId) + ": delivery hand-off failed (" +
+               (a ? std::to_string(a->status) : a.detail()) + "); delivering it here");
+  store::delivererStopped();
+  // Unless a runner took it after all (then it is that runner's).
+  if (!store::takeBack(j.genId)) return true;
+  spent_.erase("released_at");
+  return false;
+}
+
 bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
   Watch w(spent_["send"]);
   if (bytes.empty()) {
@@ -219,8 +241,15 @@ void ObjectPorts::progress(const Job& j, Stage s) {
       status::broadcast(j, "enhancing", "processing");
       break;
     case Stage::Generating:
-      status::show(model_, j.genId,
-                   i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}), false);
+      // A runner that hands deliveries off holds the model slot here: the edit waits for the
+      // delivering runner's next refresh (at most a second) instead of a Telegram call now.
+      if (mayHandOff_) {
+        status::showLater(j.genId,
+                          i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}));
+      } else {
+        status::show(model_, j.genId,
+                     i18n::format(Msg::GenStageGenerating, lang, {{"model", model_}}), false);
+      }
       status::broadcast(j, "generating", "processing");
       break;
     case Stage::Delivering:

@@ -12,7 +12,9 @@ namespace gen::queue {
 
 class ObjectPorts final : public Ports {
  public:
-  explicit ObjectPorts(std::string model);
+  // `mayHandOff`: a stored job's delivery may go to a parallel event on the object (the route
+  // /deliver), so that this runner's model slot takes the next job meanwhile.
+  explicit ObjectPorts(std::string model, bool mayHandOff = false);
   double now() override;
   std::optional<Job> reload(int64_t genId) override;
   bool saveStage(Job& j, Stage s) override;
@@ -30,6 +32,7 @@ class ObjectPorts final : public Ports {
   Result<std::vector<uint8_t>> compose(const Job& j,
                                        const std::vector<uint8_t>& background) override;
   bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) override;
+  bool handOff(Job& j) override;
   bool deliver(Job& j, std::vector<uint8_t> bytes) override;
   void progress(const Job& j, Stage s) override;
   bool fail(Job& j, Fail why, const std::string& detail) override;
@@ -49,6 +52,7 @@ class ObjectPorts final : public Ports {
     ~Watch();
   };
   std::string model_;
+  bool mayHandOff_;
   std::map<std::string, double> spent_;
   store::SqlSpent sql0_;
 };

@@ -77,6 +77,23 @@ void show(const std::string& model, int64_t genId, const std::string& text, bool
   recordEdit(genId, text, position, s.ok, s.errorCode == 429);
 }
 
+void showLater(int64_t genId, const std::string& text) {
+  store::Rows r = sql(db::Stmt("SELECT chat_id, status_message_id, last_edit_ms, edit_after_ms, "
+                               "shown_text FROM jobs WHERE gen_id = ?1")
+                          .bind(genId));
+  auto row = r.first();
+  if (!row) return;
+  const int64_t msg = json::getInt(*row, "status_message_id").value_or(0);
+  if (!msg || json::getString(*row, "shown_text").value_or("") == text) return;
+  // An edit already waiting keeps its time and takes the newest text.
+  sql(db::Stmt("INSERT INTO pending_edits (message_id, chat_id, text, at_ms) VALUES (?1, ?2, ?3, "
+               "?4) ON CONFLICT (message_id) DO UPDATE SET text = excluded.text")
+          .bind(msg)
+          .bind(json::getInt(*row, "chat_id").value_or(0))
+          .bind(text)
+          .bind(std::max(host::nowMs(), allowedAt(*row))));
+}
+
 void shown(int64_t genId, int64_t messageId, int64_t position, const std::string& text) {
   sql(db::Stmt("UPDATE jobs SET status_message_id = ?2, last_edit_ms = ?3, shown_position = ?4, "
                "shown_text = ?5 WHERE gen_id = ?1")

@@ -84,6 +84,8 @@ bool ensureSchema(const std::string& object) {
       "CREATE TABLE IF NOT EXISTS done_log (gen_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
       "outcome TEXT NOT NULL, claims INTEGER NOT NULL, enqueued_ms REAL NOT NULL, started_ms "
       "REAL, model_ms REAL NOT NULL, finished_ms REAL NOT NULL)",
+      // Small shared facts of the object: the delivering runner, turns (store.h).
+      "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v REAL NOT NULL, who TEXT)",
   };
   for (const char* s : stmts) {
     if (!sql(db::Stmt(s)).ok()) return false;
@@ -191,9 +193,73 @@ void requeue(int64_t genId) {
   sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(genId));
 }
 
+bool handOff(int64_t genId, std::string_view timingsJson) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'handed', heartbeat_ms = ?2, timings = ?3 WHERE "
+                        "gen_id = ?1 AND state = 'running' RETURNING gen_id")
+                   .bind(genId)
+                   .bind(host::nowMs())
+                   .bind(timingsJson));
+  return !r.rows.empty();
+}
+
+std::optional<Job> takeHanded(const std::string& incarnation) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'delivering', heartbeat_ms = ?1, runner = ?2 "
+                        "WHERE seq = (SELECT seq FROM jobs WHERE state = 'handed' ORDER BY seq "
+                        "LIMIT 1) RETURNING *")
+                   .bind(host::nowMs())
+                   .bind(incarnation));
+  auto row = r.first();
+  if (!row) return std::nullopt;
+  return jobFrom(*row);
+}
+
+bool wantDeliverer(const std::string& incarnation, double staleMs) {
+  const double now = host::nowMs();
+  Rows r = sql(db::Stmt("INSERT INTO meta (k, v, who) VALUES ('deliverer', ?1, ?2) ON CONFLICT "
+                        "(k) DO UPDATE SET v = excluded.v, who = excluded.who WHERE meta.v = 0 OR "
+                        "meta.who IS NOT ?2 OR meta.v < ?1 - ?3 RETURNING v")
+                   .bind(now)
+                   .bind(incarnation)
+                   .bind(staleMs));
+  return !r.rows.empty();
+}
+
+void delivererAlive() {
+  sql(db::Stmt("UPDATE meta SET v = ?1 WHERE k = 'deliverer' AND v != 0").bind(host::nowMs()));
+}
+
+bool delivererDone() {
+  Rows r =
+      sql(db::Stmt("UPDATE meta SET v = 0 WHERE k = 'deliverer' AND NOT EXISTS (SELECT 1 "
+                   "FROM jobs WHERE state = 'handed') RETURNING v"));
+  // Storage failing: stop; the handed jobs are recovered as stale.
+  return !r.ok() || !r.rows.empty();
+}
+
+void delivererStopped() {
+  sql(db::Stmt("UPDATE meta SET v = 0 WHERE k = 'deliverer'"));
+}
+
+bool takeTurn(std::string_view key, double everyMs) {
+  Rows r = sql(db::Stmt("INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v "
+                        "= excluded.v WHERE meta.v <= ?2 - ?3 RETURNING v")
+                   .bind(key)
+                   .bind(host::nowMs())
+                   .bind(everyMs));
+  return !r.rows.empty();
+}
+
+bool takeBack(int64_t genId) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'running' WHERE gen_id = ?1 AND state = "
+                        "'handed' RETURNING gen_id")
+                   .bind(genId));
+  return !r.rows.empty();
+}
+
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
                                                           const std::string& incarnation) {
-  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state = 'running' AND "
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state IN ('running', 'handed', "
+                        "'delivering') AND "
                         "(heartbeat_ms < ?1 OR (?2 != '' AND runner IS NOT ?2)) RETURNING "
                         "gen_id, stage")
                    .bind(staleBeforeMs)
@@ -237,11 +303,13 @@ void markCancelled(int64_t genId) {
 Counts counts() {
   Rows r =
       sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS "
-                   "running, (SELECT MIN(at_ms) FROM pending_edits) AS edit_at FROM jobs"));
+                   "running, SUM(state != 'queued') AS active, (SELECT MIN(at_ms) FROM "
+                   "pending_edits) AS edit_at FROM jobs"));
   Counts c;
   if (auto row = r.first()) {
     c.queued = json::getInt(*row, "queued").value_or(0);
     c.running = json::getInt(*row, "running").value_or(0);
+    c.active = json::getInt(*row, "active").value_or(0);
     c.nextEditAt = json::getDouble(*row, "edit_at").value_or(0);
   }
   return c;
