@@ -10,6 +10,7 @@
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
 import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
 import { startFakeModels } from '../../tests/fakes/models.mjs';
+import { execFileSync } from 'node:child_process';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -120,9 +121,27 @@ const watcher = setInterval(() => {
   }
 }, 10);
 
+// CPU seconds used by this process (the driver and the fakes) and by every process under it
+// (wrangler's node, workerd), by command name: whether the run was limited by CPU rather than by
+// waiting (a workerd near 1 CPU second per second has no idle time left to overlap).
+function cpuByCommand() {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,times=,comm='], { encoding: 'utf8' }).trim().split('\n')
+    .map((l) => l.trim().split(/\s+/)).map(([pid, ppid, t, comm]) => ({ pid: +pid, ppid: +ppid, t: +t, comm }));
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rows) if (!mine.has(r.pid) && mine.has(r.ppid)) mine.add(r.pid), (grew = true);
+  }
+  const out = {};
+  for (const r of rows) if (mine.has(r.pid)) out[r.pid === process.pid ? 'driver+fakes' : r.comm] = (out[r.pid === process.pid ? 'driver+fakes' : r.comm] ?? 0) + r.t;
+  return out;
+}
+const cpu0 = cpuByCommand();
 const t0 = Date.now();
 await Promise.all(Array.from({ length: USERS }, (_, i) => runUser(i)));
 const wallMs = Date.now() - t0;
+const cpu1 = cpuByCommand();
+const cpuPerWallSecond = Object.fromEntries(Object.keys(cpu1).map((k) => [k, +((cpu1[k] - (cpu0[k] ?? 0)) / (wallMs / 1000)).toFixed(2)]));
 clearInterval(watcher);
 await sleep(500);
 scan();
@@ -212,6 +231,8 @@ const report = {
   // What wrangler dev and workerd said about restarts and failures: the source of any 503
   // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
   // forwards to was replaced while a POST was in flight).
+  cpu_s_per_wall_s: cpuPerWallSecond,
+  load_average: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };
 console.log(JSON.stringify(report, null, 2));

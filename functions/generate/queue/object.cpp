@@ -54,12 +54,27 @@ Run run(const std::string& model, const Job& j, bool mayHandOff) {
   return r;
 }
 
-// Refreshes the queued users' places and sends the status edits that waited for their turn,
-// at most once per kRefreshEveryMs whoever asks.
-void refreshPlaces(const std::string& model) {
-  if (!store::takeTurn("places", kRefreshEveryMs)) return;
+// Refreshing the queued users' places and sending the status edits that waited for their turn:
+// one refresh at a time, the next at least kRefreshEveryMs after its end (a turn, store.h).
+constexpr double kRefreshHoldMs = 60000;
+
+void refreshNow(const std::string& model) {
   status::refreshPositions(model);
   status::flushEdits();
+  store::nextTurnIn("places", kRefreshEveryMs);
+}
+
+// Here, when it is time.
+void refreshPlaces(const std::string& model) {
+  if (store::takeTurn("places", kRefreshHoldMs)) refreshNow(model);
+}
+
+// In a parallel event when it is time (the object's own route /refresh), so that the delivering
+// runner does not wait for up to ten Bot API edits between two deliveries.
+void refreshPlacesAside(const std::string& model) {
+  if (!store::takeTurn("places", kRefreshHoldMs)) return;
+  Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/refresh", "{}");
+  if (!a || a->status != 200) refreshNow(model);
 }
 
 // The object's delivering runner (store.h wantDeliverer), a deferred event: completes and
@@ -75,7 +90,7 @@ void deliverHanded(const std::string& model) {
     }
     if (run(model, *j, false) == Run::Retry) schedule::next(model);
     store::delivererAlive();
-    refreshPlaces(model);
+    refreshPlacesAside(model);
   }
   Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/deliver", "{}");
   if (a && a->status == 200) return;
@@ -181,6 +196,12 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
 // event, in parallel with that runner's next job.
 fn::Response startDeliverer(const std::string& model) {
   schedule::defer(model, "deliver", 0);
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+// The delivering runner's turn at refreshing the places (refreshPlacesAside), as a deferred event.
+fn::Response startRefresh(const std::string& model) {
+  schedule::defer(model, "refresh", 0);
   return fn::Response::json(200, R"({"ok":true})");
 }
 
@@ -326,6 +347,7 @@ fn::Response onFetch(const fn::Event& ev) {
   if (path == "/enqueue") return enqueue(model, ev);
   if (path == "/cancel") return cancel(model, ev);
   if (path == "/deliver") return startDeliverer(model);
+  if (path == "/refresh") return startRefresh(model);
   if (path == "/job") return jobInfo(model, ev);
   if (path == "/done-log") return doneLog();
   if (path == "/kick") return kick(model);
@@ -355,6 +377,8 @@ fn::Response onDeferred(const fn::Event& ev) {
     schedule::next(model);
   } else if (task == "deliver") {
     deliverHanded(model);
+  } else if (task == "refresh") {
+    refreshNow(model);  // the turn was taken by the one who asked
   }
   return fn::Response::json(200, R"({"ok":true})");
 }

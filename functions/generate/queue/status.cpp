@@ -105,9 +105,16 @@ void shown(int64_t genId, int64_t messageId, int64_t position, const std::string
 }
 
 void flushEdits() {
+  const double now = host::nowMs();
+  // Their messages count as edited from now, before any edit goes out: a runner showing a stage of
+  // the same job meanwhile (a parallel event) then waits its 3 s, or replaces the text that is
+  // about to go, instead of editing the message at the same moment.
+  sql(db::Stmt("UPDATE jobs SET last_edit_ms = ?1 WHERE status_message_id IN (SELECT message_id "
+               "FROM pending_edits WHERE at_ms <= ?1)")
+          .bind(now));
   store::Rows r = sql(db::Stmt("DELETE FROM pending_edits WHERE at_ms <= ?1 RETURNING "
                                "message_id, chat_id, text")
-                          .bind(host::nowMs()));
+                          .bind(now));
   tg::Bot bot;
   for (const json::Object& row : r.rows) {
     const int64_t msg = json::getInt(row, "message_id").value_or(0);

@@ -240,13 +240,19 @@ void delivererStopped() {
   sql(db::Stmt("UPDATE meta SET v = 0 WHERE k = 'deliverer'"));
 }
 
-bool takeTurn(std::string_view key, double everyMs) {
+bool takeTurn(std::string_view key, double holdMs) {
+  // v: when the next turn may start.
+  const double now = host::nowMs();
   Rows r = sql(db::Stmt("INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v "
-                        "= excluded.v WHERE meta.v <= ?2 - ?3 RETURNING v")
+                        "= excluded.v WHERE meta.v <= ?3 RETURNING v")
                    .bind(key)
-                   .bind(host::nowMs())
-                   .bind(everyMs));
+                   .bind(now + holdMs)
+                   .bind(now));
   return !r.rows.empty();
+}
+
+void nextTurnIn(std::string_view key, double ms) {
+  sql(db::Stmt("UPDATE meta SET v = ?2 WHERE k = ?1").bind(key).bind(host::nowMs() + ms));
 }
 
 bool takeBack(int64_t genId) {

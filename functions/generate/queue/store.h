@@ -72,8 +72,11 @@ bool wantDeliverer(const std::string& incarnation, double staleMs);
 void delivererAlive();
 bool delivererDone();
 void delivererStopped();
-// At most one caller per `everyMs` gets true for `key` (e.g. refreshing the queued places).
-bool takeTurn(std::string_view key, double everyMs);
+// Turns at a shared task (e.g. refreshing the queued places): true for one caller at a time, who
+// holds the turn for at most `holdMs` (if it vanishes) or until nextTurnIn, which sets when the
+// next one may start.
+bool takeTurn(std::string_view key, double holdMs);
+void nextTurnIn(std::string_view key, double ms);
 // Active jobs (running, handed, delivering) whose runner vanished go back to queued, where a
 // runner resumes them from their stage; answers (genId, stage) of each.
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
