@@ -211,6 +211,10 @@ for (const m of MODELS) {
     else slotGaps.push(gap);
   }
 }
+// From each queue's first start to its last job's end: the wall time without the driver's ramp
+// (200 users' first webhook requests at once) before the first job.
+const firstStart = Math.min(...Object.values(logs).flat().map((j) => j.started_ms));
+const lastEnd = Math.max(...Object.values(logs).flat().map((j) => j.finished_ms));
 const sortedAnswers = [...answerMs].sort((a, b) => a - b);
 const ideal = (sent * LATENCY) / MODELS.length;
 
@@ -227,6 +231,8 @@ const report = {
   webhook_retries: retries,
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
+  queues_busy_s: +((lastEnd - firstStart) / 1000).toFixed(1),
+  queues_busy_over_ideal: +((lastEnd - firstStart) / ideal).toFixed(2),
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
   // What wrangler dev and workerd said about restarts and failures: the source of any 503
   // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it

@@ -64,13 +64,8 @@ void refreshNow(const std::string& model) {
   store::nextTurnIn("places", kRefreshEveryMs);
 }
 
-// Here, when it is time.
-void refreshPlaces(const std::string& model) {
-  if (store::takeTurn("places", kRefreshHoldMs)) refreshNow(model);
-}
-
-// In a parallel event when it is time (the object's own route /refresh), so that the delivering
-// runner does not wait for up to ten Bot API edits between two deliveries.
+// In a parallel event when it is time (the object's own route /refresh), so that neither the model
+// slot's runner nor the delivering one waits for up to ten Bot API edits between two jobs.
 void refreshPlacesAside(const std::string& model) {
   if (!store::takeTurn("places", kRefreshHoldMs)) return;
   Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/refresh", "{}");
@@ -116,7 +111,7 @@ bool pump(const std::string& model) {
     Run r = run(model, claimed[0], true);
     while (r != Run::Retry && host::nowMs() < passEnd) {
       // The delivering runner refreshes the places when it has the job; else it is done here.
-      if (r != Run::HandedOff) refreshPlaces(model);
+      if (r != Run::HandedOff) refreshPlacesAside(model);
       auto next = store::claim(conc, schedule::incarnation());
       if (!next) break;
       r = run(model, *next, true);

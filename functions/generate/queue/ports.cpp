@@ -21,6 +21,14 @@ namespace {
 using i18n::Msg;
 using store::sql;
 
+// A job whose model call took less than this is delivered by the runner that made it. Handing a
+// delivery off costs work of its own (the image is read back from R2, the delivering runner may
+// have to be started through the object's route), all in the same isolate: in the queue
+// benchmark (100 ms model, local D1/R2 emulated in that isolate, a loaded machine) handing off
+// every job made the 1,000-job run slower (4.02x the ideal against 3.34x, bench/results/queue.md).
+// A real model takes seconds, which hide the delivery.
+constexpr double kHandOffAfterModelMs = 1000;
+
 // Telegram's caption limit (characters).
 constexpr size_t kCaptionMax = 1024;
 
@@ -189,7 +197,7 @@ bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
 }
 
 bool ObjectPorts::handOff(Job& j) {
-  if (!mayHandOff_) return false;
+  if (!mayHandOff_ || j.modelMs < kHandOffAfterModelMs) return false;
   // The model slot is free from here: the benchmark's slot measures end at this instant.
   spent_["released_at"] = host::nowMs();
   if (!store::handOff(j.genId, timingsJson(j))) return false;

@@ -58,9 +58,22 @@ void show(const std::string& model, int64_t genId, const std::string& text, bool
               .bind(msg)
               .bind(text));
   if (!waiting.rows.empty()) return;
-  const double allowed = allowedAt(*row);
-  if (host::nowMs() < allowed) {
+  double allowed = allowedAt(*row);
+  const double now = host::nowMs();
+  // The turn to edit is taken in one statement: a parallel runner (the places refresh, the
+  // delivering runner) that read the same row meanwhile cannot edit the message at the same moment.
+  const bool mine =
+      now >= allowed &&
+      !sql(db::Stmt("UPDATE jobs SET last_edit_ms = ?2 WHERE gen_id = ?1 AND last_edit_ms + ?3 <= "
+                    "?2 AND edit_after_ms <= ?2 RETURNING gen_id")
+               .bind(genId)
+               .bind(now)
+               .bind(kEditIntervalMs))
+           .rows.empty();
+  if (!mine) {
     if (!final) return;
+    // Lost that turn to a parallel edit: the message was edited just now.
+    if (now >= allowed) allowed = now + kEditIntervalMs;
     sql(db::Stmt("INSERT INTO pending_edits (message_id, chat_id, text, at_ms) VALUES (?1, ?2, "
                  "?3, ?4) ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, at_ms = "
                  "excluded.at_ms")
