@@ -6,7 +6,11 @@
 //
 // Reports: jobs lost, run twice, started out of FIFO order, users with 2 active jobs (all must be
 // 0), the queue's own time per job (claim -> done, minus the model call: D1, R2, Telegram, SQLite),
-// and the wall time against the ideal (jobs x latency / models).
+// the model slot's overhead and gap (start -> the slot is free, minus the model call; free -> the
+// next start), where each job's time went (per_job_ms, recorded by the object), the CPU the
+// processes got (cpu_s_per_wall_s) with the load average, and the wall time against the ideal
+// (jobs x latency / models), also from the first start to the last end (queues_busy_s).
+// BENCH_LOG=path keeps the run's wrangler/workerd log.
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
 import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
 import { startFakeModels } from '../../tests/fakes/models.mjs';

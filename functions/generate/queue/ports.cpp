@@ -25,8 +25,9 @@ using store::sql;
 // delivery off costs work of its own (the image is read back from R2, the delivering runner may
 // have to be started through the object's route), all in the same isolate: in the queue
 // benchmark (100 ms model, local D1/R2 emulated in that isolate, a loaded machine) handing off
-// every job made the 1,000-job run slower (4.02x the ideal against 3.34x, bench/results/queue.md).
-// A real model takes seconds, which hide the delivery.
+// every job made the 1,000-job run slower (4.02x the ideal; main 3.34x and 2.54x in runs minutes
+// apart, bench/results/queue.md). A real model takes seconds, which hide the delivery: with a 1 s
+// model the queue ran at 1.11x the ideal.
 constexpr double kHandOffAfterModelMs = 1000;
 
 // Telegram's caption limit (characters).
