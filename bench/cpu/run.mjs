@@ -191,9 +191,13 @@ const bindings = {
     if (url.host === 'model.fake') return [{ status: 200, headers: { 'content-type': 'image/jpeg' } }, modelImage];
     return [{ error: `network: ${url.host} unreachable` }];
   }),
-  // The queue object is another request (its own CPU): it takes the job at once.
-  do_fetch: timed(() => [{ status: 200, headers: { 'content-type': 'application/json' } },
-    new TextEncoder().encode(JSON.stringify({ ok: true, position: 1 }))]),
+  // The queue object is another request (its own CPU): it takes the job at once. Its runner's
+  // hand-off of a delivery to itself (/deliver) is refused here, so the alarm delivers the job
+  // inline and its figure stays one job's whole CPU.
+  do_fetch: timed((req) => req.path === '/deliver'
+    ? [{ status: 404, headers: { 'content-type': 'application/json' } }, new TextEncoder().encode('{"error":"no such route"}')]
+    : [{ status: 200, headers: { 'content-type': 'application/json' } },
+      new TextEncoder().encode(JSON.stringify({ ok: true, position: 1 }))]),
   ai: () => { throw new Error('Workers AI binding AI is not configured'); },
   // webhook -> render in the same isolate and request: its CPU is the caller's.
   invoke: (req, body, ctx) => {

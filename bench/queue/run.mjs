@@ -6,10 +6,15 @@
 //
 // Reports: jobs lost, run twice, started out of FIFO order, users with 2 active jobs (all must be
 // 0), the queue's own time per job (claim -> done, minus the model call: D1, R2, Telegram, SQLite),
-// and the wall time against the ideal (jobs x latency / models).
+// the model slot's overhead and gap (start -> the slot is free, minus the model call; free -> the
+// next start), where each job's time went (per_job_ms, recorded by the object), the CPU the
+// processes got (cpu_s_per_wall_s) with the load average, and the wall time against the ideal
+// (jobs x latency / models), also from the first start to the last end (queues_busy_s).
+// BENCH_LOG=path keeps the run's wrangler/workerd log.
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
 import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
 import { startFakeModels } from '../../tests/fakes/models.mjs';
+import { execFileSync } from 'node:child_process';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,22 +98,55 @@ async function runUser(i) {
     sent++;
     const model = MODELS[(i + k) % MODELS.length];
     await post(from, `/image=${model}=bench u${i} j${k}`);
-    const deadline = Date.now() + 600000;
-    for (;;) {
-      scan();
-      if ((photos.get(from.id) ?? 0) > k) break;
-      if (Date.now() > deadline) {
-        stalled.push(`u${i} j${k}`);
-        return;
-      }
-      await sleep(20);
+    if (!(await photoCount(from.id, k + 1, 600000))) {
+      stalled.push(`u${i} j${k}`);
+      return;
     }
   }
 }
 
+// Users waiting for their n-th photo. One timer scans the fake's log for all of them: a timer per
+// user (200 users every 20 ms) was CPU this process took from the fakes it also runs, which
+// showed as a slower model and Bot API on a loaded machine.
+const waiting = new Set();
+function photoCount(chat, n, timeoutMs) {
+  return new Promise((resolve) => waiting.add({ chat, n, resolve, deadline: Date.now() + timeoutMs }));
+}
+const watcher = setInterval(() => {
+  if (!waiting.size) return;
+  scan();
+  const now = Date.now();
+  for (const wt of waiting) {
+    const ok = (photos.get(wt.chat) ?? 0) >= wt.n;
+    if (ok || now > wt.deadline) {
+      waiting.delete(wt);
+      wt.resolve(ok);
+    }
+  }
+}, 10);
+
+// CPU seconds used by this process (the driver and the fakes) and by every process under it
+// (wrangler's node, workerd), by command name: whether the run was limited by CPU rather than by
+// waiting (a workerd near 1 CPU second per second has no idle time left to overlap).
+function cpuByCommand() {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,times=,comm='], { encoding: 'utf8' }).trim().split('\n')
+    .map((l) => l.trim().split(/\s+/)).map(([pid, ppid, t, comm]) => ({ pid: +pid, ppid: +ppid, t: +t, comm }));
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of rows) if (!mine.has(r.pid) && mine.has(r.ppid)) mine.add(r.pid), (grew = true);
+  }
+  const out = {};
+  for (const r of rows) if (mine.has(r.pid)) out[r.pid === process.pid ? 'driver+fakes' : r.comm] = (out[r.pid === process.pid ? 'driver+fakes' : r.comm] ?? 0) + r.t;
+  return out;
+}
+const cpu0 = cpuByCommand();
 const t0 = Date.now();
 await Promise.all(Array.from({ length: USERS }, (_, i) => runUser(i)));
 const wallMs = Date.now() - t0;
+const cpu1 = cpuByCommand();
+const cpuPerWallSecond = Object.fromEntries(Object.keys(cpu1).map((k) => [k, +((cpu1[k] - (cpu0[k] ?? 0)) / (wallMs / 1000)).toFixed(2)]));
+clearInterval(watcher);
 await sleep(500);
 scan();
 
@@ -148,6 +186,39 @@ gaps.sort((a, b) => a - b);
 const overhead = Object.values(logs).flat().map((j) => j.finished_ms - j.started_ms - j.model_ms).sort((a, b) => a - b);
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { mean: +mean(s).toFixed(1), p50: +pct(s, 0.5).toFixed(1), p95: +pct(s, 0.95).toFixed(1) };
+};
+// Where each job's time went, as the object recorded it (queue/ports.h): wall ms per kind of
+// binding call (d1, model, r2, send = sendPhoto, status = progress edits, finish, store = the
+// object's own SQLite through the runner, handoff), and every SQLite statement (sql_n, sql_ms).
+// Time.now() in workerd advances only across I/O, so these are I/O waits, not CPU.
+const timed = Object.values(logs).flat().filter((j) => j.outcome === 'completed' && j.timings).map((j) => ({ ...j, t: JSON.parse(j.timings) }));
+const keys = [...new Set(timed.flatMap((j) => Object.keys(j.t)))].filter((k) => !k.endsWith('_at')).sort();
+const perStage = Object.fromEntries(keys.map((k) => [k, stats(timed.map((j) => j.t[k] ?? 0))]));
+// The model slot: from a job's start to the moment it freed its slot (released_at: when it handed
+// its delivery to a parallel runner; its end otherwise). Slot overhead is that minus the model
+// call; the slot gap is the time from one job freeing the slot to the next one's start.
+const releasedAt = (j) => j.t?.released_at ?? j.finished_ms;
+const slotOverhead = [];
+const slotGaps = []; // with work waiting
+const starved = []; // with the queue empty
+for (const m of MODELS) {
+  const started = [...logs[m]].map((j) => ({ ...j, t: j.timings ? JSON.parse(j.timings) : null })).sort((a, b) => a.started_ms - b.started_ms);
+  for (const j of started) slotOverhead.push(releasedAt(j) - j.started_ms - j.model_ms);
+  for (let i = 1; i < started.length; i++) {
+    const gap = started[i].started_ms - releasedAt(started[i - 1]);
+    // A job enqueued after the slot was freed: the queue was empty (its users were still waiting
+    // for their previous photo or for the webhook), which is the driver's pace, not the queue's.
+    if (started[i].enqueued_ms > releasedAt(started[i - 1])) starved.push(gap);
+    else slotGaps.push(gap);
+  }
+}
+// From each queue's first start to its last job's end: the wall time without the driver's ramp
+// (200 users' first webhook requests at once) before the first job.
+const firstStart = Math.min(...Object.values(logs).flat().map((j) => j.started_ms));
+const lastEnd = Math.max(...Object.values(logs).flat().map((j) => j.finished_ms));
 const sortedAnswers = [...answerMs].sort((a, b) => a - b);
 const ideal = (sent * LATENCY) / MODELS.length;
 
@@ -157,16 +228,26 @@ const report = {
   stalled: stalled.length,
   queue_overhead_ms: { mean: +mean(overhead).toFixed(1), p50: +pct(overhead, 0.5).toFixed(1), p95: +pct(overhead, 0.95).toFixed(1) },
   gap_between_jobs_ms: { mean: +mean(gaps).toFixed(1), p50: pct(gaps, 0.5), p95: pct(gaps, 0.95) },
+  slot_overhead_ms: stats(slotOverhead),
+  slot_gap_ms: stats(slotGaps),
+  slot_idle_empty_queue: { count: starved.length, total_s: +(starved.reduce((a, b) => a + b, 0) / 1000).toFixed(1) },
+  per_job_ms: perStage,
   webhook_retries: retries,
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
+  queues_busy_s: +((lastEnd - firstStart) / 1000).toFixed(1),
+  queues_busy_over_ideal: +((lastEnd - firstStart) / ideal).toFixed(2),
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
   // What wrangler dev and workerd said about restarts and failures: the source of any 503
   // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
   // forwards to was replaced while a POST was in flight).
+  cpu_s_per_wall_s: cpuPerWallSecond,
+  load_average: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };
 console.log(JSON.stringify(report, null, 2));
+// BENCH_LOG=path keeps wrangler's and workerd's whole log of the run.
+if (process.env.BENCH_LOG) (await import('node:fs')).writeFileSync(process.env.BENCH_LOG, w.log());
 await w.stop();
 await tg.stop();
 await fm.stop();

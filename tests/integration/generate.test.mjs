@@ -498,6 +498,11 @@ test('GET /generations/<id> gives the status; /ws streams the stages over a WebS
   assert.ok(stages.indexOf('generating') < stages.indexOf('done'), JSON.stringify(stages));
   const last = await (await fetch(`${w.url}/generations/${r.id}`)).json();
   assert.equal(last.status, 'completed');
+  // A model call over a second: the delivery was handed to the object's delivering runner (the
+  // model slot freed at released_at, before the job's end), and the photo went out once.
+  const log = (await doneLog('slowq')).find((j) => j.gen_id === r.id);
+  assert.ok(JSON.parse(log.timings).released_at < log.finished_ms, JSON.stringify(log));
+  assert.equal(photosTo(u.id).length, 1);
   assert.equal((await fetch(`${w.url}/generations/123`)).status, 404);
   assert.equal((await fetch(`${w.url}/generations/abc`)).status, 404);
 });

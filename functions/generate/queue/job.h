@@ -2,6 +2,9 @@
 // storage keeps it (store.h). The stage is typed; storage holds its name.
 //
 //   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> sending -> (done)
+//
+// A job holds its model's slot from its claim until its image is stored; its delivery may then go
+// on in a parallel runner while the slot takes the next job (runner.h Ports::handOff).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +25,9 @@ std::optional<Stage> stageFromName(std::string_view name);
 struct Job {
   int64_t seq = 0, genId = 0, userId = 0, chatId = 0, cost = 0, seed = 0;
   std::string lang;
-  std::string state;  // "queued" (waiting for a slot) | "running" (claimed by a runner)
+  // "queued" (waiting for a slot) | "running" (claimed by a runner, holding a model slot) |
+  // "handed" (stored, its delivery handed to a parallel runner) | "delivering" (that runner has it)
+  std::string state;
   Stage stage = Stage::Queued;
   bool stageKnown = true;  // false: storage holds a stage this build does not know
   std::string stageText;   // the stored name
@@ -30,6 +35,8 @@ struct Job {
   std::string thumb;     // JSON: a premium/pro thumbnail's request; empty for an AI image
   std::string refs;      // JSON array of reference photos' R2 keys (ref/...); empty: none
   std::string negative;  // a style's negative prompt (models.h Style); empty: none
+  std::string thumb;     // JSON: a premium/pro thumbnail's request; empty for an AI image
+  std::string timings;   // JSON: where an earlier runner's time went (ports.h), or empty
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
   bool cancelled = false;

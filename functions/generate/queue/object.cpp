@@ -11,6 +11,7 @@
 #include "queue/schedule.h"
 #include "queue/status.h"
 #include "queue/store.h"
+#include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/generation.h"
 #include "shared/host.h"
@@ -43,12 +44,54 @@ void recoverStale(const std::string& model) {
 }
 
 // Runs one claimed job; a job whose storage failed goes back to its place for the next alarm.
-bool run(const std::string& model, const Job& j) {
-  ObjectPorts ports(model);
+// `mayHandOff`: once its image is stored, its delivery may go on in the object's delivering
+// runner (deliverHanded below) while this runner takes the next job.
+Run run(const std::string& model, const Job& j, bool mayHandOff) {
+  ObjectPorts ports(model, mayHandOff);
   const double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
-  if (runJob(findModel(model), model, j, ports, timeoutMs) == Run::Done) return true;
-  store::requeue(j.genId);
-  return false;
+  const Run r = runJob(findModel(model), model, j, ports, timeoutMs);
+  if (r == Run::Retry) store::requeue(j.genId);
+  return r;
+}
+
+// Refreshing the queued users' places and sending the status edits that waited for their turn:
+// one refresh at a time, the next at least kRefreshEveryMs after its end (a turn, store.h).
+constexpr double kRefreshHoldMs = 60000;
+
+void refreshNow(const std::string& model) {
+  status::refreshPositions(model);
+  status::flushEdits();
+  store::nextTurnIn("places", kRefreshEveryMs);
+}
+
+// In a parallel event when it is time (the object's own route /refresh), so that neither the model
+// slot's runner nor the delivering one waits for up to ten Bot API edits between two jobs.
+void refreshPlacesAside(const std::string& model) {
+  if (!store::takeTurn("places", kRefreshHoldMs)) return;
+  Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/refresh", "{}");
+  if (!a || a->status != 200) refreshNow(model);
+}
+
+// The object's delivering runner (store.h wantDeliverer), a deferred event: completes and
+// delivers the handed jobs oldest first and refreshes the places between them, all off the model
+// slot's path; stops when none is left, or hands over to a fresh event after a pass.
+void deliverHanded(const std::string& model) {
+  const double passEnd = host::nowMs() + kPassBudgetMs;
+  while (host::nowMs() < passEnd) {
+    auto j = store::takeHanded(schedule::incarnation());
+    if (!j) {
+      if (store::delivererDone()) return;
+      continue;  // one was handed between the two statements
+    }
+    if (run(model, *j, false) == Run::Retry) schedule::next(model);
+    store::delivererAlive();
+    refreshPlacesAside(model);
+  }
+  Result<clients::Answer> a = clients::object("MODEL_QUEUE", model, "POST", "/deliver", "{}");
+  if (a && a->status == 200) return;
+  // The handed jobs left wait for the next hand-off, or are recovered as stale.
+  logger::warn("queue " + model + ": could not start the next delivering runner");
+  store::delivererStopped();
 }
 
 bool pump(const std::string& model) {
@@ -65,18 +108,15 @@ bool pump(const std::string& model) {
   for (size_t i = 1; i < claimed.size(); i++) schedule::defer(model, "run", claimed[i].genId);
   bool ok = true;
   if (!claimed.empty()) {
-    ok = run(model, claimed[0]);
-    double refreshed = 0;
-    while (ok && host::nowMs() < passEnd) {
-      if (host::nowMs() - refreshed >= kRefreshEveryMs) {
-        status::refreshPositions(model);
-        status::flushEdits();
-        refreshed = host::nowMs();
-      }
+    Run r = run(model, claimed[0], true);
+    while (r != Run::Retry && host::nowMs() < passEnd) {
+      // The delivering runner refreshes the places when it has the job; else it is done here.
+      if (r != Run::HandedOff) refreshPlacesAside(model);
       auto next = store::claim(conc, schedule::incarnation());
       if (!next) break;
-      ok = run(model, *next);
+      r = run(model, *next, true);
     }
+    ok = r != Run::Retry;
     // Everyone behind a finished job moved up.
     status::refreshPositions(model);
   }
@@ -164,6 +204,20 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   return fn::Response::json(200, w.str());
 }
 
+// A runner handed a stored job's delivery over (ports.cpp ObjectPorts::handOff) and no delivering
+// runner is at work: answered at once, the delivering runner (deliverHanded) starts as a deferred
+// event, in parallel with that runner's next job.
+fn::Response startDeliverer(const std::string& model) {
+  schedule::defer(model, "deliver", 0);
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
+// The delivering runner's turn at refreshing the places (refreshPlacesAside), as a deferred event.
+fn::Response startRefresh(const std::string& model) {
+  schedule::defer(model, "refresh", 0);
+  return fn::Response::json(200, R"({"ok":true})");
+}
+
 // The webhook already moved the D1 row to 'cancelled' and refunded, in one batch. Here: a queued
 // job leaves the queue; a running one is flagged, and its runner discards whatever it gets.
 fn::Response cancel(const std::string& model, const fn::Event& ev) {
@@ -207,7 +261,7 @@ fn::Response doneLog() {
     return fn::Response::error(404, "no such route");
   store::Rows r =
       store::sql(db::Stmt("SELECT gen_id, seq, outcome, claims, enqueued_ms, "
-                          "started_ms, model_ms, finished_ms FROM done_log ORDER BY "
+                          "started_ms, model_ms, finished_ms, timings FROM done_log ORDER BY "
                           "started_ms, seq"));
   json::JsonWriter w;
   w.beginObject().key("jobs").beginArray();
@@ -307,6 +361,8 @@ fn::Response onFetch(const fn::Event& ev) {
   const std::string& path = ev.request.path;
   if (path == "/enqueue") return enqueue(model, ev);
   if (path == "/cancel") return cancel(model, ev);
+  if (path == "/deliver") return startDeliverer(model);
+  if (path == "/refresh") return startRefresh(model);
   if (path == "/job") return jobInfo(model, ev);
   if (path == "/done-log") return doneLog();
   if (path == "/kick") return kick(model);
@@ -331,9 +387,13 @@ fn::Response onDeferred(const fn::Event& ev) {
     status::refreshPositions(model);
   } else if (task == "run") {
     auto j = store::load(json::getInt(ev.data, "gen_id").value_or(0));
-    if (j && j->state == "running") run(model, *j);
+    if (j && j->state == "running") run(model, *j, true);
     status::refreshPositions(model);
     schedule::next(model);
+  } else if (task == "deliver") {
+    deliverHanded(model);
+  } else if (task == "refresh") {
+    refreshNow(model);  // the turn was taken by the one who asked
   }
   return fn::Response::json(200, R"({"ok":true})");
 }

@@ -2,15 +2,19 @@
 // (shared/generation.h), the providers, R2 and Telegram.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "queue/runner.h"
+#include "queue/store.h"
 
 namespace gen::queue {
 
 class ObjectPorts final : public Ports {
  public:
-  explicit ObjectPorts(std::string model) : model_(std::move(model)) {}
+  // `mayHandOff`: a stored job's delivery may go to a parallel event on the object (the route
+  // /deliver), so that this runner's model slot takes the next job meanwhile.
+  explicit ObjectPorts(std::string model, bool mayHandOff = false);
   double now() override;
   std::optional<Job> reload(int64_t genId) override;
   bool saveStage(Job& j, Stage s) override;
@@ -28,6 +32,7 @@ class ObjectPorts final : public Ports {
   Result<std::vector<uint8_t>> compose(const Job& j,
                                        const std::vector<uint8_t>& background) override;
   bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) override;
+  bool handOff(Job& j) override;
   bool deliver(Job& j, std::vector<uint8_t> bytes) override;
   void progress(const Job& j, Stage s) override;
   bool fail(Job& j, Fail why, const std::string& detail) override;
@@ -35,7 +40,21 @@ class ObjectPorts final : public Ports {
   void finish(Job& j, Delivery d) override;
 
  private:
+  // Where this runner's time went, for the queue benchmark: wall ms per kind of port call (d1,
+  // model, r2, send, status, finish, store, handoff), plus every SQLite statement's count and ms
+  // (sql_n, sql_ms; they run inside the others too). Added to what an earlier runner of the job
+  // recorded (Job::timings) and written to the done log with the job.
+  std::string timingsJson(const Job& j) const;
+  struct Watch {
+    double& into;
+    double t0;
+    explicit Watch(double& d);
+    ~Watch();
+  };
   std::string model_;
+  bool mayHandOff_;
+  std::map<std::string, double> spent_;
+  store::SqlSpent sql0_;
 };
 
 }  // namespace gen::queue

@@ -31,10 +31,10 @@ std::string imageKey(std::string_view model, const Job& j, std::string_view cont
 namespace {
 
 // What one stage did: go on with the job's (new) stage, or stop.
-enum class Step { Next, Done, Retry };
+enum class Step { Next, Done, Retry, HandedOff };
 
 Run runOf(Step s) {
-  return s == Step::Retry ? Run::Retry : Run::Done;
+  return s == Step::Retry ? Run::Retry : s == Step::HandedOff ? Run::HandedOff : Run::Done;
 }
 
 Step gone(std::string_view modelName, Job& j, Ports& p) {
@@ -130,7 +130,9 @@ Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p
   image = std::move(res.bytes);
   if (!p.saveStored(j)) return Step::Retry;
   j.stage = Stage::Stored;
-  return Step::Next;
+  // Only a job whose image this run made is handed off: one resumed at stored is delivered by
+  // whoever resumed it.
+  return p.handOff(j) ? Step::HandedOff : Step::Next;
 }
 
 Step stepStored(Job& j, Ports& p) {

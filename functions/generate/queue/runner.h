@@ -47,6 +47,10 @@ class Ports {
   virtual Result<std::vector<uint8_t>> compose(const Job& j,
                                                const std::vector<uint8_t>& background) = 0;
   virtual bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) = 0;
+  // The image is stored (stage stored persisted): another runner may take the job from here (the
+  // queue object's parallel event) and complete and deliver it, while this one frees the model
+  // slot for the next job. True: that runner has it now; false: deliver it here.
+  virtual bool handOff(Job& j) = 0;
   // Sends the image (the bytes, or the stored object when empty).
   virtual bool deliver(Job& j, std::vector<uint8_t> bytes) = 0;
   // ---- endings and progress (the user's status message, WebSocket watchers, the done log)
@@ -60,8 +64,9 @@ class Ports {
 };
 
 enum class Run {
-  Done,   // the job ended (completed, failed or discarded) and left the queue
-  Retry,  // storage failed: put it back at its place; the next alarm resumes it
+  Done,       // the job ended (completed, failed or discarded) and left the queue
+  Retry,      // storage failed: put it back at its place; the next alarm resumes it
+  HandedOff,  // stored, and another runner delivers it (Ports::handOff); its model slot is free
 };
 
 // `model`: the job's model, nullptr when it is no longer configured.

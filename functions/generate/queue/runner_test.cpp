@@ -114,6 +114,15 @@ struct FakePorts : Ports {
     storedImages++;
     return true;
   }
+  // The hand-off of a stored job to a parallel runner (the object's deferred delivery).
+  bool handOffs = false;  // the parallel runner accepts it
+  int handedOff = 0;
+  bool handOff(Job&) override {
+    if (!handOffs) return false;
+    handedOff++;
+    stored->state = "handed";
+    return true;
+  }
   bool deliver(Job&, std::vector<uint8_t>) override {
     deliveries++;
     return deliveryOk;
@@ -349,4 +358,64 @@ TEST_CASE("runner: images are stored under keys made from ids only", "[generate]
   t.genId = 5;
   t.thumb = R"({"algorithm":"premium","title":"Hi"})";
   CHECK(imageKey("flux", t, "image/png").rfind("thumb/", 0) == 0);
+}
+
+TEST_CASE("runner: a stored job handed to a parallel runner is delivered once, by that runner",
+          "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.handOffs = true;
+  // The runner that made the image stops at stored, its model slot free; nothing is sent yet and
+  // the D1 row is not completed (a cancel still wins until the delivering runner completes it).
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::HandedOff);
+  CHECK(p.handedOff == 1);
+  CHECK(p.modelCalls == 1);
+  CHECK(p.storedImages == 1);
+  CHECK(p.deliveries == 0);
+  CHECK(p.row == "processing");
+  CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Stored});
+  SECTION("the delivering runner completes and sends it, and never hands it off again") {
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.handedOff == 1);
+    CHECK(p.modelCalls == 1);
+    CHECK(p.deliveries == 1);
+    CHECK(p.row == "completed");
+    CHECK(p.ending == "sent");
+    CHECK(p.told == std::vector<std::string>{"generating", "delivering"});
+  }
+  SECTION("cancelled before the delivering runner took it: discarded, not sent") {
+    p.stored->cancelled = true;
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.deliveries == 0);
+    CHECK(p.ending == "discarded: cancelled");
+  }
+  SECTION("the delivering runner vanished during the upload: the resumed job is not sent twice") {
+    // It completed the row and persisted sending, then stopped (as an evicted object would) ...
+    p.row = "completed";
+    p.stored->stage = Stage::Sending;
+    // ... and whoever resumes it says the delivery is unknown instead of sending again.
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.deliveries == 0);
+    CHECK(p.ending == "unknown");
+  }
+}
+
+TEST_CASE("runner: a hand-off that is refused delivers the job in the same run", "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob();
+  p.handOffs = false;
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.deliveries == 1);
+  CHECK(p.row == "completed");
+}
+
+TEST_CASE("runner: a job resumed at stored is delivered by its runner, not handed off",
+          "[generate]") {
+  const Model m = flux();
+  FakePorts p = withJob(Stage::Stored);
+  p.row = "processing";
+  p.handOffs = true;
+  REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.handedOff == 0);
+  CHECK(p.deliveries == 1);
 }

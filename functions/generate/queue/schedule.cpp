@@ -58,7 +58,7 @@ void next(const std::string& model) {
   double when = 0;
   auto consider = [&](double t) { when = when == 0 ? t : std::min(when, t); };
   if (c.queued > 0 && c.running < concurrencyOf(model)) consider(now);
-  if (c.running > 0) consider(now + staleMs());
+  if (c.active > 0) consider(now + staleMs());
   if (c.nextEditAt > 0) consider(std::max(c.nextEditAt, now));
   if (when > 0) at(when);
 }

@@ -58,9 +58,22 @@ void show(const std::string& model, int64_t genId, const std::string& text, bool
               .bind(msg)
               .bind(text));
   if (!waiting.rows.empty()) return;
-  const double allowed = allowedAt(*row);
-  if (host::nowMs() < allowed) {
+  double allowed = allowedAt(*row);
+  const double now = host::nowMs();
+  // The turn to edit is taken in one statement: a parallel runner (the places refresh, the
+  // delivering runner) that read the same row meanwhile cannot edit the message at the same moment.
+  const bool mine =
+      now >= allowed &&
+      !sql(db::Stmt("UPDATE jobs SET last_edit_ms = ?2 WHERE gen_id = ?1 AND last_edit_ms + ?3 <= "
+                    "?2 AND edit_after_ms <= ?2 RETURNING gen_id")
+               .bind(genId)
+               .bind(now)
+               .bind(kEditIntervalMs))
+           .rows.empty();
+  if (!mine) {
     if (!final) return;
+    // Lost that turn to a parallel edit: the message was edited just now.
+    if (now >= allowed) allowed = now + kEditIntervalMs;
     sql(db::Stmt("INSERT INTO pending_edits (message_id, chat_id, text, at_ms) VALUES (?1, ?2, "
                  "?3, ?4) ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, at_ms = "
                  "excluded.at_ms")
@@ -77,6 +90,23 @@ void show(const std::string& model, int64_t genId, const std::string& text, bool
   recordEdit(genId, text, position, s.ok, s.errorCode == 429);
 }
 
+void showLater(int64_t genId, const std::string& text) {
+  store::Rows r = sql(db::Stmt("SELECT chat_id, status_message_id, last_edit_ms, edit_after_ms, "
+                               "shown_text FROM jobs WHERE gen_id = ?1")
+                          .bind(genId));
+  auto row = r.first();
+  if (!row) return;
+  const int64_t msg = json::getInt(*row, "status_message_id").value_or(0);
+  if (!msg || json::getString(*row, "shown_text").value_or("") == text) return;
+  // An edit already waiting keeps its time and takes the newest text.
+  sql(db::Stmt("INSERT INTO pending_edits (message_id, chat_id, text, at_ms) VALUES (?1, ?2, ?3, "
+               "?4) ON CONFLICT (message_id) DO UPDATE SET text = excluded.text")
+          .bind(msg)
+          .bind(json::getInt(*row, "chat_id").value_or(0))
+          .bind(text)
+          .bind(std::max(host::nowMs(), allowedAt(*row))));
+}
+
 void shown(int64_t genId, int64_t messageId, int64_t position, const std::string& text) {
   sql(db::Stmt("UPDATE jobs SET status_message_id = ?2, last_edit_ms = ?3, shown_position = ?4, "
                "shown_text = ?5 WHERE gen_id = ?1")
@@ -88,9 +118,16 @@ void shown(int64_t genId, int64_t messageId, int64_t position, const std::string
 }
 
 void flushEdits() {
+  const double now = host::nowMs();
+  // Their messages count as edited from now, before any edit goes out: a runner showing a stage of
+  // the same job meanwhile (a parallel event) then waits its 3 s, or replaces the text that is
+  // about to go, instead of editing the message at the same moment.
+  sql(db::Stmt("UPDATE jobs SET last_edit_ms = ?1 WHERE status_message_id IN (SELECT message_id "
+               "FROM pending_edits WHERE at_ms <= ?1)")
+          .bind(now));
   store::Rows r = sql(db::Stmt("DELETE FROM pending_edits WHERE at_ms <= ?1 RETURNING "
                                "message_id, chat_id, text")
-                          .bind(host::nowMs()));
+                          .bind(now));
   tg::Bot bot;
   for (const json::Object& row : r.rows) {
     const int64_t msg = json::getInt(row, "message_id").value_or(0);

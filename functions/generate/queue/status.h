@@ -15,6 +15,10 @@ namespace gen::queue::status {
 // to wait). A `final` edit that is throttled is sent later by the alarm.
 void show(const std::string& model, int64_t genId, const std::string& text, bool final,
           int64_t position = 0);
+// The same edit without a Telegram call here: it waits in storage, at its allowed time, for the
+// next flushEdits (the delivering runner's refresh, or the alarm). For a runner holding a model
+// slot, which should not wait for Telegram.
+void showLater(int64_t genId, const std::string& text);
 // Records the first message ("#N in the queue") sent for a job.
 void shown(int64_t genId, int64_t messageId, int64_t position, const std::string& text);
 // Sends the status edits whose time has come.

@@ -12,15 +12,25 @@ constexpr double kDefaultJobMs = 20000;
 constexpr int kDurationSamples = 20;
 constexpr int kDoneLogKeep = 5000;
 
+SqlSpent gSpent;
+
 host::Reply call(const db::Stmt& s) {
+  const double t0 = host::nowMs();
   json::JsonWriter w;
   w.beginObject().key("op").value("sql");
   s.writeMembers(w);
   w.endObject();
-  return host::storage(w.str());
+  host::Reply r = host::storage(w.str());
+  gSpent.calls++;
+  gSpent.ms += host::nowMs() - t0;
+  return r;
 }
 
 }  // namespace
+
+SqlSpent sqlSpent() {
+  return gSpent;
+}
 
 Rows sql(const db::Stmt& s) {
   host::Reply r = call(s);
@@ -74,6 +84,8 @@ bool ensureSchema(const std::string& object) {
       "CREATE TABLE IF NOT EXISTS done_log (gen_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
       "outcome TEXT NOT NULL, claims INTEGER NOT NULL, enqueued_ms REAL NOT NULL, started_ms "
       "REAL, model_ms REAL NOT NULL, finished_ms REAL NOT NULL)",
+      // Small shared facts of the object: the delivering runner, turns (store.h).
+      "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v REAL NOT NULL, who TEXT)",
   };
   for (const char* s : stmts) {
     if (!sql(db::Stmt(s)).ok()) return false;
@@ -84,6 +96,9 @@ bool ensureSchema(const std::string& object) {
   // Reference photos (issue 22): the same for objects made before them.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN refs TEXT"));
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN negative TEXT"));
+  // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
+  call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
   ready.insert(object);
   return true;
 }
@@ -109,6 +124,7 @@ Job jobFrom(const json::Object& r) {
   j.thumb = std::string(json::getString(r, "thumb").value_or(""));
   j.refs = std::string(json::getString(r, "refs").value_or(""));
   j.negative = std::string(json::getString(r, "negative").value_or(""));
+  j.timings = std::string(json::getString(r, "timings").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -191,9 +207,79 @@ void requeue(int64_t genId) {
   sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE gen_id = ?1").bind(genId));
 }
 
+bool handOff(int64_t genId, std::string_view timingsJson) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'handed', heartbeat_ms = ?2, timings = ?3 WHERE "
+                        "gen_id = ?1 AND state = 'running' RETURNING gen_id")
+                   .bind(genId)
+                   .bind(host::nowMs())
+                   .bind(timingsJson));
+  return !r.rows.empty();
+}
+
+std::optional<Job> takeHanded(const std::string& incarnation) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'delivering', heartbeat_ms = ?1, runner = ?2 "
+                        "WHERE seq = (SELECT seq FROM jobs WHERE state = 'handed' ORDER BY seq "
+                        "LIMIT 1) RETURNING *")
+                   .bind(host::nowMs())
+                   .bind(incarnation));
+  auto row = r.first();
+  if (!row) return std::nullopt;
+  return jobFrom(*row);
+}
+
+bool wantDeliverer(const std::string& incarnation, double staleMs) {
+  const double now = host::nowMs();
+  Rows r = sql(db::Stmt("INSERT INTO meta (k, v, who) VALUES ('deliverer', ?1, ?2) ON CONFLICT "
+                        "(k) DO UPDATE SET v = excluded.v, who = excluded.who WHERE meta.v = 0 OR "
+                        "meta.who IS NOT ?2 OR meta.v < ?1 - ?3 RETURNING v")
+                   .bind(now)
+                   .bind(incarnation)
+                   .bind(staleMs));
+  return !r.rows.empty();
+}
+
+void delivererAlive() {
+  sql(db::Stmt("UPDATE meta SET v = ?1 WHERE k = 'deliverer' AND v != 0").bind(host::nowMs()));
+}
+
+bool delivererDone() {
+  Rows r =
+      sql(db::Stmt("UPDATE meta SET v = 0 WHERE k = 'deliverer' AND NOT EXISTS (SELECT 1 "
+                   "FROM jobs WHERE state = 'handed') RETURNING v"));
+  // Storage failing: stop; the handed jobs are recovered as stale.
+  return !r.ok() || !r.rows.empty();
+}
+
+void delivererStopped() {
+  sql(db::Stmt("UPDATE meta SET v = 0 WHERE k = 'deliverer'"));
+}
+
+bool takeTurn(std::string_view key, double holdMs) {
+  // v: when the next turn may start.
+  const double now = host::nowMs();
+  Rows r = sql(db::Stmt("INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET v "
+                        "= excluded.v WHERE meta.v <= ?3 RETURNING v")
+                   .bind(key)
+                   .bind(now + holdMs)
+                   .bind(now));
+  return !r.rows.empty();
+}
+
+void nextTurnIn(std::string_view key, double ms) {
+  sql(db::Stmt("UPDATE meta SET v = ?2 WHERE k = ?1").bind(key).bind(host::nowMs() + ms));
+}
+
+bool takeBack(int64_t genId) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'running' WHERE gen_id = ?1 AND state = "
+                        "'handed' RETURNING gen_id")
+                   .bind(genId));
+  return !r.rows.empty();
+}
+
 std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
                                                           const std::string& incarnation) {
-  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state = 'running' AND "
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'queued' WHERE state IN ('running', 'handed', "
+                        "'delivering') AND "
                         "(heartbeat_ms < ?1 OR (?2 != '' AND runner IS NOT ?2)) RETURNING "
                         "gen_id, stage")
                    .bind(staleBeforeMs)
@@ -206,10 +292,10 @@ std::vector<std::pair<int64_t, std::string>> recoverStale(double staleBeforeMs,
   return out;
 }
 
-void logDone(const Job& j, std::string_view outcome) {
+void logDone(const Job& j, std::string_view outcome, std::string_view timingsJson) {
   sql(db::Stmt("INSERT INTO done_log (gen_id, seq, outcome, claims, enqueued_ms, started_ms, "
-               "model_ms, finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT "
-               "(gen_id) DO NOTHING")
+               "model_ms, finished_ms, timings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON "
+               "CONFLICT (gen_id) DO NOTHING")
           .bind(j.genId)
           .bind(j.seq)
           .bind(outcome)
@@ -217,7 +303,8 @@ void logDone(const Job& j, std::string_view outcome) {
           .bind(j.enqueuedMs)
           .bind(j.startedMs)
           .bind(j.modelMs)
-          .bind(host::nowMs()));
+          .bind(host::nowMs())
+          .bind(timingsJson));
   sql(db::Stmt("DELETE FROM jobs WHERE gen_id = ?1").bind(j.genId));
   sql(db::Stmt("DELETE FROM done_log WHERE gen_id IN (SELECT gen_id FROM done_log ORDER BY "
                "finished_ms DESC LIMIT -1 OFFSET ?1)")
@@ -236,11 +323,13 @@ void markCancelled(int64_t genId) {
 Counts counts() {
   Rows r =
       sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS "
-                   "running, (SELECT MIN(at_ms) FROM pending_edits) AS edit_at FROM jobs"));
+                   "running, SUM(state != 'queued') AS active, (SELECT MIN(at_ms) FROM "
+                   "pending_edits) AS edit_at FROM jobs"));
   Counts c;
   if (auto row = r.first()) {
     c.queued = json::getInt(*row, "queued").value_or(0);
     c.running = json::getInt(*row, "running").value_or(0);
+    c.active = json::getInt(*row, "active").value_or(0);
     c.nextEditAt = json::getDouble(*row, "edit_at").value_or(0);
   }
   return c;
