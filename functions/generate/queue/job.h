@@ -35,7 +35,6 @@ struct Job {
   std::string thumb;     // JSON: a premium/pro thumbnail's request; empty for an AI image
   std::string refs;      // JSON array of reference photos' R2 keys (ref/...); empty: none
   std::string negative;  // a style's negative prompt (models.h Style); empty: none
-  std::string thumb;     // JSON: a premium/pro thumbnail's request; empty for an AI image
   std::string timings;   // JSON: where an earlier runner's time went (ports.h), or empty
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
