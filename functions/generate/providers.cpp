@@ -214,18 +214,24 @@ Try classifyAi(const host::Reply& r) {
 
 // flux-2 on Workers AI takes multipart form data, even for a prompt alone: the host builds the
 // form from "multipart" (text fields) and "files" (slices of the body, in order).
-host::Reply callMultipart(const GenerateRequest& req, double timeoutMs) {
-  const Model& m = *req.model;
-  json::JsonWriter w;
+// {"model", "timeout_ms", `inputs`: {"prompt", ...: the caller goes on with the inputs.
+void aiRequestHead(json::JsonWriter& w, const GenerateRequest& req, double timeoutMs,
+                   std::string_view inputs) {
   w.beginObject()
       .key("model")
-      .value(m.target)
+      .value(req.model->target)
       .key("timeout_ms")
       .value(int64_t(timeoutMs))
-      .key("multipart")
+      .key(inputs)
       .beginObject()
       .key("prompt")
       .value(req.prompt);
+}
+
+host::Reply callMultipart(const GenerateRequest& req, double timeoutMs) {
+  const Model& m = *req.model;
+  json::JsonWriter w;
+  aiRequestHead(w, req, timeoutMs, "multipart");
   if (m.steps) w.key("steps").value(std::to_string(m.steps));
   if (m.width) {
     w.key("width")
@@ -255,15 +261,7 @@ Try callWorkersAi(const GenerateRequest& req, double timeoutMs) {
   const Model& m = *req.model;
   if (m.format == "multipart") return classifyAi(callMultipart(req, timeoutMs));
   json::JsonWriter w;
-  w.beginObject()
-      .key("model")
-      .value(m.target)
-      .key("timeout_ms")
-      .value(int64_t(timeoutMs))
-      .key("input")
-      .beginObject()
-      .key("prompt")
-      .value(req.prompt);
+  aiRequestHead(w, req, timeoutMs, "input");
   // img2img and inpainting (stable-diffusion-v1-5-img2img/-inpainting): the photo as base64.
   if (!req.refs.empty()) {
     w.key("image_b64").value(base64Encode(req.refs[0].bytes));

@@ -70,8 +70,7 @@ Outcome createAndQueue(Ctx& c, const generation::NewGeneration& g, const generat
     }
   }
   if (r.beforeQueue) {
-    bool failed = false;
-    if (!r.beforeQueue(failed)) {
+    if (!r.beforeQueue()) {
       Result<bool> a = generation::abandon(g.id, c.userId, g.cost, c.now);
       if (!a)
         logger::error("generation " + std::to_string(g.id) + ": could not abandon: " + a.detail());

@@ -25,7 +25,7 @@ struct Refusals {
   std::function<Outcome()> otherLimit;  // a limit other than the queue's or the hour's
   // Work between the row's creation and the queue call (storing reference photos): false ends
   // it there, the row abandoned and refunded (the user was told why).
-  std::function<bool(bool& failed)> beforeQueue;
+  std::function<bool()> beforeQueue;
 };
 // Records `g` (limits checked inside the INSERT, the price reserved in the same batch) and sends
 // `job` to the model's queue; a queue that cannot take it gets the row abandoned and refunded.

@@ -82,10 +82,6 @@ bool acceptsPhotos(Ctx& c, const gen::Model& m, size_t photos) {
   return true;
 }
 
-// Creates the generation (or finds the one this update already created) and queues it, with
-// the reference photos `photos` (at most the model's maxImages are used), or with photos already
-// stored for an earlier generation of the user's (`storedKeys`, a JSON array: 🔁 on a result made
-// from photos draws from the same photos while they are kept).
 // What an ask carries besides the model and the prompt.
 struct Extras {
   std::vector<refs::Source> photos;   // to download and store
@@ -95,6 +91,10 @@ struct Extras {
   int64_t seed = -1;     // models with a seed: this one (🌱), else a new one
 };
 
+// Creates the generation (or finds the one this update already created) and queues it, with
+// the reference photos `x.photos` (at most the model's maxImages are used), or with photos
+// already stored for an earlier generation of the user's (`x.storedKeys`: 🔁 on a result made
+// from photos draws from the same photos while they are kept).
 Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x = {}) {
   std::vector<refs::Source>& photos = x.photos;
   const std::string& storedKeys = x.storedKeys;
@@ -172,7 +172,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x
   // The photos are downloaded only once the row (and its price) is in: a user over a limit costs
   // no download. The job reads them from R2 by the keys the row holds.
   if (!photos.empty()) {
-    refusals.beforeQueue = [&](bool& failed) { return refs::store(c, g.id, photos, failed); };
+    refusals.beforeQueue = [&] { return refs::store(c, g.id, photos); };
   }
   // A limit that is neither the queue's nor the hour's: the free allowance ran out meanwhile.
   return createAndQueue(c, g, job, refusals);

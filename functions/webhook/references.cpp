@@ -123,8 +123,7 @@ std::string keysFor(int64_t userId, int64_t genId, size_t n) {
   return w.take();
 }
 
-bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources, bool& failed) {
-  failed = false;
+bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources) {
   std::vector<std::string> keys;
   auto giveUp = [&](Msg m, i18n::Values v = {}) {
     if (!keys.empty()) {
@@ -144,7 +143,6 @@ bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources, bool& fail
     if (!bytes) {
       if (err == "file too large") return giveUp(Msg::RefTooLarge, {{"max", maxB / (1024 * 1024)}});
       logger::warn("reference download failed: " + err);
-      failed = true;
       return giveUp(Msg::Sorry);
     }
     img::ImageInfo info = img::sniffImage(*bytes);
@@ -163,7 +161,6 @@ bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources, bool& fail
         .endObject();
     if (Status put = clients::r2::put(key, *bytes, info.contentType, meta.str()); !put) {
       logger::error("reference store: " + put.detail());
-      failed = true;
       return giveUp(Msg::Sorry);
     }
     keys.push_back(key);

@@ -35,8 +35,8 @@ Result<int64_t> albumCount(int64_t userId, std::string_view mediaGroupId);
 // The R2 keys of generation `genId`'s `n` references, as a JSON array's text.
 std::string keysFor(int64_t userId, int64_t genId, size_t n);
 // Downloads each photo, checks it, and stores it in R2 under keysFor(...). False after telling
-// the user why (too large, not an image; a download or R2 put that failed: `failed` is then set,
-// our side's fault). Nothing is left stored when it fails.
-bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources, bool& failed);
+// the user why (too large, not an image; a download or R2 put that failed gets the apology).
+// Nothing is left stored when it fails.
+bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources);
 
 }  // namespace webhook::refs
