@@ -335,20 +335,7 @@ Outcome cmdDelete(Ctx& c, const Command& cmd) {
 }
 
 void scheduleBatch(const Ctx& c) {
-  json::JsonWriter w;
-  w.beginObject()
-      .key("kind")
-      .value("deferred")
-      .key("task")
-      .value("image_all")
-      .key("chat_id")
-      .value(c.chatId)
-      .key("user_id")
-      .value(c.userId)
-      .key("lang")
-      .value(i18n::code(c.lang))
-      .endObject();
-  host::defer(w.str());
+  deferTask(c, "image_all");
 }
 
 // How many files /image_all would draw: the batch's renders are charged to the code-image rate
@@ -474,11 +461,7 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
 bool onDeferred(const fn::Event& ev, std::string_view task) {
   if (task != "image_all") return false;
   Ctx c;
-  c.chatId = json::getInt(ev.data, "chat_id").value_or(0);
-  c.userId = json::getInt(ev.data, "user_id").value_or(0);
-  c.lang = i18n::fromCode(json::getString(ev.data, "lang").value_or("en"));
-  c.now = host::nowMs();
-  if (!c.chatId || !c.userId) return true;
+  if (!fromDeferred(ev, c)) return true;
   std::vector<store::FileRow> rows;
   int64_t total = 0;
   if (!store::listFiles(c.userId, 0, kBatchMax, rows, total)) {

@@ -72,4 +72,34 @@ bool prepareContext(Ctx& c, const User& from, int64_t chatId, int64_t updateId) 
   return true;
 }
 
+void deferTask(const Ctx& c, std::string_view task,
+               const std::function<void(json::JsonWriter&)>& fields) {
+  json::JsonWriter w;
+  w.beginObject()
+      .key("kind")
+      .value("deferred")
+      .key("task")
+      .value(task)
+      .key("chat_id")
+      .value(c.chatId)
+      .key("user_id")
+      .value(c.userId)
+      .key("update_id")
+      .value(c.updateId)
+      .key("lang")
+      .value(i18n::code(c.lang));
+  if (fields) fields(w);
+  w.endObject();
+  host::defer(w.str());
+}
+
+bool fromDeferred(const fn::Event& ev, Ctx& c) {
+  c.chatId = json::getInt(ev.data, "chat_id").value_or(0);
+  c.userId = json::getInt(ev.data, "user_id").value_or(0);
+  c.updateId = json::getInt(ev.data, "update_id").value_or(0);
+  c.lang = i18n::fromCode(json::getString(ev.data, "lang").value_or("en"));
+  c.now = host::nowMs();
+  return c.chatId != 0 && c.userId != 0;
+}
+
 }  // namespace webhook

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -14,7 +15,9 @@
 #include <vector>
 
 #include "command.h"
+#include "shared/entry.h"
 #include "shared/i18n.h"
+#include "shared/json.h"
 #include "shared/result.h"
 #include "shared/telegram.h"
 #include "store.h"
@@ -63,6 +66,14 @@ Outcome stopWith(Ctx& c, const Status& s);
 bool sendImage(Ctx& c, const std::vector<uint8_t>& bytes, uint32_t width, uint32_t height,
                const std::string& filename, std::string_view contentType,
                const std::string& caption, const tg::Keyboard* kb = nullptr);
+
+// Work that outlives the update (host::defer): the event carries the task's name, who it is for
+// (chat, user, update, language) and the task's own fields, which `fields` adds to the open
+// object. fromDeferred() rebuilds that Ctx (now set) from the event; false when it names no chat
+// or user.
+void deferTask(const Ctx& c, std::string_view task,
+               const std::function<void(json::JsonWriter&)>& fields = {});
+bool fromDeferred(const fn::Event& ev, Ctx& c);
 
 // Loads the user (creating the row on first contact) into `c`. False when D1 failed.
 bool prepareContext(Ctx& c, const User& from, int64_t chatId, int64_t updateId);

@@ -191,41 +191,24 @@ constexpr int64_t kAlbumWaitMs = 6000;
 
 void scheduleAlbum(const Ctx& c, const gen::Model& m, const Message& msg, std::string_view prompt,
                    const gen::Style* style) {
-  json::JsonWriter w;
-  w.beginObject()
-      .key("kind")
-      .value("deferred")
-      .key("task")
-      .value("album")
-      .key("chat_id")
-      .value(c.chatId)
-      .key("user_id")
-      .value(c.userId)
-      .key("update_id")
-      .value(c.updateId)
-      .key("lang")
-      .value(i18n::code(c.lang))
-      .key("model")
-      .value(m.name)
-      .key("prompt")
-      .value(prompt)
-      .key("group")
-      .value(msg.mediaGroupId)
-      .key("style")
-      .value(style ? style->name : std::string())
-      .endObject();
-  host::defer(w.str());
+  deferTask(c, "album", [&](json::JsonWriter& w) {
+    w.key("model")
+        .value(m.name)
+        .key("prompt")
+        .value(prompt)
+        .key("group")
+        .value(msg.mediaGroupId)
+        .key("style")
+        .value(style ? style->name : std::string());
+  });
 }
 
 bool runAlbum(const fn::Event& ev) {
   Ctx c;
-  c.chatId = json::getInt(ev.data, "chat_id").value_or(0);
-  c.userId = json::getInt(ev.data, "user_id").value_or(0);
-  c.updateId = json::getInt(ev.data, "update_id").value_or(0);
-  c.lang = i18n::fromCode(json::getString(ev.data, "lang").value_or("en"));
+  const bool forSomeone = fromDeferred(ev, c);
   const std::string group(json::getString(ev.data, "group").value_or(""));
   const gen::Model* m = gen::findModel(json::getString(ev.data, "model").value_or(""));
-  if (!c.chatId || !c.userId || group.empty() || !m) return true;
+  if (!forSomeone || group.empty() || !m) return true;
   // Waits (a timer, no CPU) until the album's count holds still.
   int64_t last = -1;
   for (int64_t waited = 0; waited < kAlbumWaitMs; waited += kAlbumSettleMs) {
@@ -397,6 +380,17 @@ Outcome cmdImagine(Ctx& c, const Message& msg, const Command& cmd) {
       kb.insert(kb.begin(), {b});
     else
       kb.push_back({b});
+  }
+  // Without photos, the user's ready avatars too: their photos with the avatar model.
+  if (const gen::Model* am = photos.empty() ? avatarModel() : nullptr) {
+    Result<std::vector<avatars::Avatar>> mine = avatars::list(c.userId);
+    for (const avatars::Avatar& a : mine ? *mine : std::vector<avatars::Avatar>{}) {
+      if (!a.ready) continue;
+      kb.push_back({{"👤 " + a.name + " · " +
+                         i18n::format(Msg::GenModelButton, c.lang,
+                                      {{"model", am->name}, {"cost", am->cost}}),
+                     "genav:" + num(a.id) + ":" + num(draft), ""}});
+    }
   }
   std::string text =
       i18n::format(Msg::GenChooseModel, c.lang, {{"prompt", tg::escapeHtml(prompt)}});
@@ -572,13 +566,24 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     if (kind == "seed") x.seed = (*r)->seed;
     return enqueue(c, *m, (*r)->prompt, std::move(x));
   }
-  if (kind == "genm") {
+  if (kind == "genm" || kind == "genav") {
     c.bot.answerCallbackQuery(q.id);
     size_t colon = arg.find(':');
     int64_t draft = 0;
     if (colon == std::string_view::npos || !parseId(arg.substr(colon + 1), draft))
       return Outcome::Done;
-    const gen::Model* m = gen::findModel(arg.substr(0, colon));
+    // genm:MODEL:DRAFT, or genav:AVATAR:DRAFT (the avatar's photos with the avatar model).
+    const gen::Model* m = kind == "genm" ? gen::findModel(arg.substr(0, colon)) : avatarModel();
+    std::optional<avatars::Avatar> avatar;
+    if (kind == "genav") {
+      int64_t id = 0;
+      Result<std::vector<avatars::Avatar>> mine = avatars::list(c.userId);
+      if (!mine) return Outcome::StorageFailed;
+      for (const avatars::Avatar& a : *mine) {
+        if (parseId(arg.substr(0, colon), id) && a.id == id) avatar = a;
+      }
+      if (!avatar) m = nullptr;
+    }
     db::Result r =
         db::first(db::Stmt("SELECT prompt, photos FROM generation_drafts WHERE id = ?1 AND "
                            "user_id = ?2 AND created_ms > ?3")
@@ -596,6 +601,15 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     Extras x;
     x.photos = photosFrom(json::getString(*row, "photos").value_or(""));
     x.style = gen::findStyle(c.settings.preferredStyle);
+    if (avatar) {
+      bool failed = false;
+      auto use = avatars::forGeneration(c, avatar->name, std::max(m->maxImages, 1), failed);
+      if (failed) return Outcome::StorageFailed;
+      if (!use) return Outcome::Done;
+      x.photos.clear();
+      x.storedKeys = std::move(use->keysJson);
+      x.avatarId = use->id;
+    }
     return enqueue(c, *m, json::getString(*row, "prompt").value_or(""), std::move(x));
   }
   return std::nullopt;

@@ -95,7 +95,7 @@ async function newAvatar(u, name) {
 }
 const photoCount = async (u, name) => (await sql(`SELECT COUNT(*) AS n FROM avatar_photos p JOIN avatars a ON a.id = p.avatar_id WHERE a.user_id = ${u.id} AND a.name = '${name}' AND p.stored = 1`))[0].n;
 
-test('an avatar end to end: consent first, photos collected (an album at once, a document, a retried update), done, drawn by the flux-2 model, filtered in /gallery, deleted', async () => {
+test('an avatar end to end: consent first, photos collected (an album at once, a document, a retried update), done, drawn by the flux-2 model (by command and from /imagine), filtered in /gallery, deleted', async () => {
   const u = bot.user(nextUser++);
   await bot.give(u.id, 10);
 
@@ -166,6 +166,21 @@ test('an avatar end to end: consent first, photos collected (an album at once, a
   tg.reset();
   await bot.send(u, '/gallery me');
   await waitText(u, /1\/1.*a portrait in oil/s);
+
+  // /imagine offers the ready avatar as a button, with the avatar model's price.
+  tg.reset();
+  ai.reset();
+  await bot.send(u, '/imagine me as an astronaut');
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && c.params.reply_markup), 20000);
+  const choice = markup(bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && c.params.reply_markup));
+  const avatarChoice = choice.inline_keyboard.flat().find((b) => b.callback_data.startsWith(`genav:${row.id}:`));
+  assert.equal(avatarChoice?.text, '👤 me · flux2 · 3 💎', JSON.stringify(choice));
+  await bot.post(kit.callback(u, avatarChoice.callback_data));
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendPhoto' && !c.failed), 20000);
+  assert.equal(ai.calls.length, 1);
+  assert.equal(ai.calls[0].fields.prompt, 'me as an astronaut');
+  assert.equal(ai.calls[0].files.length, 4);
+  assert.equal((await sql(`SELECT credits FROM users WHERE id = ${u.id}`))[0].credits, 3);
 
   // Deleted: photos and rows; the avatar can no longer be used.
   tg.reset();
