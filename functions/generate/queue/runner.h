@@ -20,6 +20,7 @@
 namespace gen::queue {
 
 enum class Fail { Error, Moderated, TimedOut, BadReference };
+
 enum class Delivery { Sent, Failed, Unknown };
 
 class Ports {
@@ -61,12 +62,23 @@ class Ports {
   // The row is no longer ours (cancelled, failed by the watchdog): drop the job and its image.
   virtual void discard(Job& j, std::string_view why) = 0;
   virtual void finish(Job& j, Delivery d) = 0;
+  // ---- asynchronous providers (fal-queue): submit once, then the result by poll or webhook.
+  // The defaults answer "not supported" so that ports without them fail such a job cleanly.
+  // Submits the job (its per-job webhook secret is persisted before the call).
+  virtual Submission submit(const Job& j, const GenerateRequest& req);
+  // The request id and stage submitted, in one write: from here the job is never submitted again.
+  virtual bool saveSubmitted(Job& j, const Submission& s);
+  // The webhook's answer if one arrived, else one poll; the image fetched when it is ready.
+  virtual Collected collect(const Job& j, const GenerateRequest& req);
+  // The job waits (state waiting, its slot kept) until its next poll, never after `deadlineMs`.
+  virtual bool park(Job& j, double deadlineMs);
 };
 
 enum class Run {
   Done,       // the job ended (completed, failed or discarded) and left the queue
   Retry,      // storage failed: put it back at its place; the next alarm resumes it
   HandedOff,  // stored, and another runner delivers it (Ports::handOff); its model slot is free
+  Parked,     // submitted to an asynchronous provider: it waits (state waiting) with its slot
 };
 
 // `model`: the job's model, nullptr when it is no longer configured.
