@@ -22,9 +22,10 @@ using config::Setting;
 using i18n::Msg;
 
 // In the order they are asked.
+// Avatars come first: a photo without a command is theirs while one collects photos.
 // Generation comes before code files: it claims "/image=MODEL=PROMPT" for configured models.
-const Feature* const kFeatures[] = {&kGeneration, &kThumbnails, &kGallery, &kCodeFiles,
-                                    &kAppearance, &kPayments,   &kPrivacy};
+const Feature* const kFeatures[] = {&kAvatars,   &kGeneration, &kThumbnails, &kGallery,
+                                    &kCodeFiles, &kAppearance, &kPayments,   &kPrivacy};
 
 // Commands of features that are not built yet: an honest "not available" instead of "unknown".
 // None at the moment; kept so the next planned command has its place.

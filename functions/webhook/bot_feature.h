@@ -32,6 +32,9 @@ extern const Feature kPayments;
 extern const Feature kThumbnails;
 // functions/webhook/gallery.cpp: /gallery and its buttons.
 extern const Feature kGallery;
+// functions/webhook/avatars.cpp: /avatar (new, done, delete) and the photos sent while one
+// collects.
+extern const Feature kAvatars;
 // functions/webhook/privacy.cpp: /forget (delete everything of the user's, after a confirmation).
 extern const Feature kPrivacy;
 

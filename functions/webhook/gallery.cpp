@@ -8,14 +8,17 @@
 // arriving meanwhile sort above the cursor, so the next page is still the next older item; the
 // index (user_id, created_ms) of 0003 serves it (id is the rowid, the implicit last key column).
 //
-// Callback data: "gal:<op>:<filter>:<created_ms>:<id>", filter = type (a|i|t), days (0|7|30)
-// and favourites (0|1), e.g. "gal:o:t7_1:1763720000000:42"; "gal:new" opens a new gallery.
+// Callback data: "gal:<op>:<filter>:<created_ms>:<id>", filter = type (a|i|t), days (0|7|30),
+// favourites (0|1) and optionally an avatar's id, e.g. "gal:o:t7_1:1763720000000:42" or
+// "gal:o:a0_0_7:1763720000000:42"; "gal:new" opens a new gallery. "/gallery NAME" opens the
+// images drawn from the user's avatar NAME.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
 
+#include "avatars.h"
 #include "bot_feature.h"
 #include "shared/clients.h"
 #include "shared/config.h"
@@ -36,20 +39,26 @@ struct Filter {
   char type = 'a';  // a: all, i: AI images, t: thumbnails
   int days = 0;     // 0: any time
   bool favourites = false;
+  int64_t avatar = 0;  // drawn from this avatar of the user's (0: any)
 
   std::string code() const {
-    return std::string(1, type) + std::to_string(days) + "_" + (favourites ? "1" : "0");
+    return std::string(1, type) + std::to_string(days) + "_" + (favourites ? "1" : "0") +
+           (avatar ? "_" + std::to_string(avatar) : "");
   }
   static bool parse(std::string_view s, Filter& f) {
     size_t us = s.find('_');
-    if (s.size() < 4 || us == std::string_view::npos || us + 2 != s.size()) return false;
+    if (s.size() < 4 || us == std::string_view::npos || us + 2 > s.size()) return false;
     if (s[0] != 'a' && s[0] != 'i' && s[0] != 't') return false;
     std::string_view d = s.substr(1, us - 1);
     if (d != "0" && d != "7" && d != "30") return false;
-    if (s.back() != '0' && s.back() != '1') return false;
+    const char fav = s[us + 1];
+    if (fav != '0' && fav != '1') return false;
+    int64_t avatar = 0;
+    if (us + 2 < s.size() && (s[us + 2] != '_' || !parseId(s.substr(us + 3), avatar))) return false;
     f.type = s[0];
     f.days = d == "0" ? 0 : d == "7" ? 7 : 30;
-    f.favourites = s.back() == '1';
+    f.favourites = fav == '1';
+    f.avatar = avatar;
     return true;
   }
   std::string_view kind() const { return type == 'i' ? "image" : type == 't' ? "thumbnail" : ""; }
@@ -76,7 +85,7 @@ using generation::Item;
 using generation::Move;
 
 generation::GalleryFilter filterOf(const Filter& f, double now) {
-  return {std::string(f.kind()), f.days ? now - f.days * kDayMs : 0, f.favourites};
+  return {std::string(f.kind()), f.days ? now - f.days * kDayMs : 0, f.favourites, f.avatar};
 }
 
 std::string shortPrompt(std::string_view s) {
@@ -98,7 +107,7 @@ tg::Keyboard filterRows(Ctx& c, const Filter& f) {
   all.type = 'a', img.type = 'i', th.type = 't';
   d7.days = 7, d30.days = 30, any.days = 0;
   fav.favourites = !f.favourites;
-  return {
+  tg::Keyboard kb{
       {{mark(f.type == 'a', i18n::format(Msg::GalFilterAll, c.lang)), with(all), ""},
        {mark(f.type == 'i', i18n::format(Msg::GalFilterImages, c.lang)), with(img), ""},
        {mark(f.type == 't', i18n::format(Msg::GalFilterThumbs, c.lang)), with(th), ""}},
@@ -107,6 +116,18 @@ tg::Keyboard filterRows(Ctx& c, const Filter& f) {
        {mark(f.days == 0, i18n::format(Msg::GalFilterAnyTime, c.lang)), with(any), ""}},
       {{mark(f.favourites, i18n::format(Msg::GalFilterFav, c.lang)), with(fav), ""}},
   };
+  // The user's avatars: images drawn from one (a second tap shows all again).
+  if (Result<std::vector<avatars::Avatar>> mine = avatars::list(c.userId); mine) {
+    std::vector<tg::Button> row;
+    for (const avatars::Avatar& a : *mine) {
+      Filter g = f;
+      g.avatar = f.avatar == a.id ? 0 : a.id;
+      row.push_back({mark(f.avatar == a.id, "👤 " + a.name), with(g), ""});
+      if (row.size() == 3) kb.push_back(std::move(row)), row.clear();
+    }
+    if (!row.empty()) kb.push_back(std::move(row));
+  }
+  return kb;
 }
 
 // Finds the item for `move` from `at` and shows it: edits `messageId`, or sends a new message
@@ -226,7 +247,23 @@ Outcome openItem(Ctx& c, const CallbackQuery& q, int64_t id) {
 
 std::optional<Outcome> onMessage(Ctx& c, const Message&, const Command& cmd) {
   if (cmd.name != "gallery") return std::nullopt;
-  auto o = show(c, 0, Move::Newest, Cursor{}, Filter{});
+  // "/gallery NAME": the images drawn from the user's avatar NAME.
+  Filter f;
+  if (!cmd.args.empty()) {
+    Result<std::vector<avatars::Avatar>> mine = avatars::list(c.userId);
+    if (!mine) return apology(c, nullptr);
+    std::string name = cmd.args.substr(0, 64);
+    if (name.substr(0, 7) == "avatar:") name = name.substr(7);
+    for (char& ch : name) ch = char(tolower(static_cast<unsigned char>(ch)));
+    for (const avatars::Avatar& a : *mine) {
+      if (a.name == name) f.avatar = a.id;
+    }
+    if (!f.avatar) {
+      say(c, Msg::AvatarNotFound, {{"name", tg::escapeHtml(name)}});
+      return Outcome::Done;
+    }
+  }
+  auto o = show(c, 0, Move::Newest, Cursor{}, f);
   if (!o || *o == Outcome::StorageFailed) return apology(c, nullptr);
   return o;
 }

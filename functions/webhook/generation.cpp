@@ -2,10 +2,12 @@
 // buttons, 🔁 regenerate, /cancel. Enqueueing is one D1 batch (the generation row, with the limits
 // checked inside the INSERT, and the credit reservation) followed by a request to the model's
 // queue object (functions/generate/queue.h), which does the slow work and talks to the user.
+#include <algorithm>
 #include <optional>
 #include <string>
 
 #include "asking.h"
+#include "avatars.h"
 #include "bot_feature.h"
 #include "references.h"
 #include "shared/config.h"
@@ -89,6 +91,7 @@ struct Extras {
   const gen::Style* style = nullptr;  // wraps the prompt, adds its negative prompt
   std::string negative;  // a negative prompt already chosen (🔁, 🌱 of a styled row)
   int64_t seed = -1;     // models with a seed: this one (🌱), else a new one
+  int64_t avatarId = 0;  // storedKeys are this avatar's photos (recorded as $.avatar)
 };
 
 // Creates the generation (or finds the one this update already created) and queues it, with
@@ -151,6 +154,7 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x
     json::JsonWriter params;
     params.beginObject();
     if (!refKeys.empty()) params.key("refs").raw(refKeys);
+    if (x.avatarId > 0 && !storedKeys.empty()) params.key("avatar").value(x.avatarId);
     if (style) params.key("style").value(style->name);
     if (!negative.empty()) params.key("negative").value(negative);
     if (seed >= 0) params.key("seed").value(seed);
@@ -250,28 +254,60 @@ std::string lowerCase(std::string s) {
   return s;
 }
 
-// "/image=flux=a fox" arrives as name "image", args "flux=a fox". Only a configured model name
-// (or a style preset's) before the '=' makes it ours; anything else is a code file's name for
-// code_files.cpp (whose names cannot hold '='). Forms: MODEL=PROMPT, MODEL=STYLE=PROMPT, and
-// STYLE=PROMPT (the style's model, else the first model).
-const gen::Model* imageModel(const Command& cmd, std::string& prompt, const gen::Style*& style) {
-  style = nullptr;
+// The model an avatar draws with when none is named: AVATAR_MODEL, else the first that takes
+// several photos, else the first that takes one.
+const gen::Model* avatarModel() {
+  const gen::Model* m = gen::findModel(config::get(Setting::AVATAR_MODEL));
+  if (m && m->takesImages()) return m;
+  for (const gen::Model& x : gen::models()) {
+    if (x.maxImages >= 2) return &x;
+  }
+  for (const gen::Model& x : gen::models()) {
+    if (x.takesImages()) return &x;
+  }
+  return nullptr;
+}
+
+// What an /image command asks for.
+struct ImageAsk {
+  const gen::Model* model = nullptr;
+  const gen::Style* style = nullptr;
+  std::string avatar;  // avatar:NAME's NAME, or empty
+  std::string prompt;
+};
+
+// "/image=flux=a fox" arrives as name "image", args "flux=a fox". Only a configured model name,
+// a style preset's or avatar:NAME before the '=' makes it ours; anything else is a code file's
+// name for code_files.cpp (whose names cannot hold '='). Forms: MODEL=PROMPT,
+// MODEL=STYLE=PROMPT, STYLE=PROMPT (the style's model, else the first model), avatar:NAME=PROMPT
+// (avatarModel()), MODEL=avatar:NAME=PROMPT. `model` stays null when it is not ours; it is also
+// null with `avatar` set when no model takes photos.
+bool imageAsk(const Command& cmd, ImageAsk& a) {
   size_t eq = cmd.args.find('=');
-  if (eq == std::string::npos) return nullptr;
+  if (eq == std::string::npos) return false;
   const std::string name = lowerCase(cmd.args.substr(0, eq));
   std::string rest = cmd.args.substr(eq + 1);
-  const gen::Model* m = gen::findModel(name);
-  if (!m) {
-    style = gen::findStyle(name);
-    if (!style) return nullptr;
-    m = style->model.empty() ? &gen::models().front() : gen::findModel(style->model);
-    if (!m) return nullptr;
+  auto avatarOf = [](std::string_view s) {
+    return s.substr(0, 7) == "avatar:" ? std::string(s.substr(7)) : std::string();
+  };
+  a.model = gen::findModel(name);
+  if (!a.model) {
+    if (!(a.avatar = avatarOf(name)).empty()) {
+      a.model = avatarModel();
+    } else {
+      a.style = gen::findStyle(name);
+      if (!a.style) return false;
+      a.model = a.style->model.empty() ? &gen::models().front() : gen::findModel(a.style->model);
+      if (!a.model) return false;
+    }
   } else if (size_t eq2 = rest.find('='); eq2 != std::string::npos) {
-    if ((style = gen::findStyle(lowerCase(rest.substr(0, eq2))))) rest = rest.substr(eq2 + 1);
+    const std::string second = lowerCase(rest.substr(0, eq2));
+    if (!(a.avatar = avatarOf(second)).empty() || (a.style = gen::findStyle(second)))
+      rest = rest.substr(eq2 + 1);
   }
-  prompt = rest;
-  if (!cmd.body.empty()) prompt += "\n" + cmd.body;
-  return m;
+  a.prompt = rest;
+  if (!cmd.body.empty()) a.prompt += "\n" + cmd.body;
+  return true;
 }
 
 // /styles: the presets, what each adds, and how to use one.
@@ -433,10 +469,30 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
 std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
   const std::string& n = cmd.name;
   if (n == "image") {
-    std::string prompt;
-    const gen::Style* style = nullptr;
-    const gen::Model* model = imageModel(cmd, prompt, style);
-    if (!model) return std::nullopt;
+    ImageAsk ask;
+    if (!imageAsk(cmd, ask)) return std::nullopt;
+    const std::string& prompt = ask.prompt;
+    const gen::Style* style = ask.style;
+    if (!ask.avatar.empty()) {
+      // An avatar's photos are the references (the message's own photos are not used).
+      if (!ask.model) {
+        say(c, Msg::AvatarNoModel);
+        return Outcome::Done;
+      }
+      bool failed = false;
+      auto use = avatars::forGeneration(c, ask.avatar, std::max(ask.model->maxImages, 1), failed);
+      if (failed) {
+        say(c, Msg::Sorry);
+        return Outcome::StorageFailed;
+      }
+      if (!use) return Outcome::Done;
+      Extras x;
+      x.storedKeys = std::move(use->keysJson);
+      x.avatarId = use->id;
+      x.style = style;
+      return enqueue(c, *ask.model, prompt, std::move(x));
+    }
+    const gen::Model* model = ask.model;
     if (!m.mediaGroupId.empty()) {
       // The captioned photo of an album: note it with the others and ask once they are in.
       if (!acceptsPhotos(c, *model, 1)) return Outcome::Done;
@@ -512,6 +568,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     Extras x;
     x.storedKeys = (*r)->refsJson;
     x.negative = (*r)->negative;
+    x.avatarId = (*r)->avatarId;
     if (kind == "seed") x.seed = (*r)->seed;
     return enqueue(c, *m, (*r)->prompt, std::move(x));
   }

@@ -1,10 +1,11 @@
 // /forget: a user's right to have their things deleted (issue 22, part 6). After a confirmation,
 // everything the user made or sent is deleted: saved code files with every version, reference
-// photos (R2 ref/<user>/), generated images and thumbnails (R2, and the prompts and parameters
-// of their rows), album notes and /imagine drafts. What stays, and why (docs/security.md): the
-// user row and its credit ledger and payments (money, and the balance the user still owns), and
-// the generation rows themselves, blanked, because the free allowance and the hourly limits count
-// them (deleting must not reset a limit).
+// photos (R2 ref/<user>/), avatars with their photos (avatar/<user>/), generated images and
+// thumbnails (R2, and the prompts and parameters of their rows), album notes and /imagine drafts.
+// What stays, and why (docs/security.md): the user row and its credit ledger and payments (money,
+// and the balance the user still owns), and the generation rows themselves, blanked, because the
+// free allowance and the hourly limits count them (deleting must not reset a limit).
+#include "avatars.h"
 #include "bot_feature.h"
 #include "shared/clients.h"
 #include "shared/db.h"
@@ -31,25 +32,6 @@ Outcome ask(Ctx& c) {
                    {i18n::format(Msg::Cancel, c.lang), "forget:no", ""}}};
   c.bot.sendMessage(c.chatId, i18n::format(Msg::ForgetAsk, c.lang), &kb);
   return Outcome::Done;
-}
-
-// Every object under `prefix`, page by page (a listing holds at most 1000).
-Result<int64_t> removePrefix(const std::string& prefix) {
-  int64_t n = 0;
-  std::string cursor;
-  for (int page = 0; page < 100; page++) {
-    Result<clients::r2::Listing> l = clients::r2::list(prefix, 1000, cursor);
-    if (!l) return {l.error(), l.detail()};
-    std::vector<std::string> keys;
-    for (const clients::r2::Listed& o : l->objects) keys.push_back(o.key);
-    if (!keys.empty()) {
-      if (Status s = clients::r2::remove(keys); !s) return {s.error(), s.detail()};
-      n += int64_t(keys.size());
-    }
-    if (!l->truncated || l->cursor.empty()) break;
-    cursor = l->cursor;
-  }
-  return n;
 }
 
 Outcome forget(Ctx& c, const CallbackQuery& q) {
@@ -85,16 +67,17 @@ Outcome forget(Ctx& c, const CallbackQuery& q) {
     if (Status s = clients::r2::remove(part); !s) logger::warn("forget: " + s.detail());
   }
   if (Status s = generation::clearKeys(ids, c.now); !s) logger::warn("forget: " + s.detail());
-  Result<int64_t> photos = removePrefix("ref/" + std::to_string(c.userId) + "/");
-  if (!photos) {
-    logger::error("forget: " + photos.detail());
+  Result<int64_t> photos = clients::r2::removePrefix("ref/" + std::to_string(c.userId) + "/");
+  Result<int64_t> avatarPhotos = photos ? avatars::forgetUser(c.userId) : Result<int64_t>(0);
+  if (!photos || !avatarPhotos) {
+    logger::error("forget: " + (photos ? avatarPhotos.detail() : photos.detail()));
     return Outcome::StorageFailed;
   }
-  c.bot.editMessageText(
-      c.chatId, q.messageId,
-      i18n::format(
-          Msg::ForgetDone, c.lang,
-          {{"files", *files}, {"images", int64_t(gens->images.size())}, {"photos", *photos}}));
+  c.bot.editMessageText(c.chatId, q.messageId,
+                        i18n::format(Msg::ForgetDone, c.lang,
+                                     {{"files", *files},
+                                      {"images", int64_t(gens->images.size())},
+                                      {"photos", *photos + *avatarPhotos}}));
   return Outcome::Done;
 }
 

@@ -123,33 +123,41 @@ std::string keysFor(int64_t userId, int64_t genId, size_t n) {
   return w.take();
 }
 
+std::optional<Fetched> fetchChecked(Ctx& c, const Source& s) {
+  const int64_t maxB = maxBytes(), maxP = maxPixels();
+  auto refuse = [&](Msg m, i18n::Values v = {}) {
+    say(c, m, std::move(v));
+    return std::nullopt;
+  };
+  if (s.fileSize > maxB) return refuse(Msg::RefTooLarge, {{"max", maxB / (1024 * 1024)}});
+  std::string err;
+  auto path = c.bot.getFile(s.fileId, &err);
+  std::optional<std::vector<uint8_t>> bytes;
+  if (path) bytes = c.bot.downloadFile(*path, size_t(maxB), &err);
+  if (!bytes) {
+    if (err == "file too large") return refuse(Msg::RefTooLarge, {{"max", maxB / (1024 * 1024)}});
+    logger::warn("photo download failed: " + err);
+    return refuse(Msg::Sorry);
+  }
+  img::ImageInfo info = img::sniffImage(*bytes);
+  if (info.contentType != "image/jpeg" && info.contentType != "image/png")
+    return refuse(Msg::RefNotImage);
+  if (info.width == 0 || info.height == 0 || int64_t(info.width) * info.height > maxP)
+    return refuse(Msg::RefTooManyPixels, {{"max", maxP / 1000000}});
+  return Fetched{std::move(*bytes), info.contentType};
+}
+
 bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources) {
   std::vector<std::string> keys;
-  auto giveUp = [&](Msg m, i18n::Values v = {}) {
+  auto giveUp = [&] {
     if (!keys.empty()) {
       if (Status s = clients::r2::remove(keys); !s) logger::warn(s.detail());
     }
-    say(c, m, std::move(v));
     return false;
   };
-  const int64_t maxB = maxBytes(), maxP = maxPixels();
   for (size_t i = 0; i < sources.size(); i++) {
-    const Source& s = sources[i];
-    if (s.fileSize > maxB) return giveUp(Msg::RefTooLarge, {{"max", maxB / (1024 * 1024)}});
-    std::string err;
-    auto path = c.bot.getFile(s.fileId, &err);
-    std::optional<std::vector<uint8_t>> bytes;
-    if (path) bytes = c.bot.downloadFile(*path, size_t(maxB), &err);
-    if (!bytes) {
-      if (err == "file too large") return giveUp(Msg::RefTooLarge, {{"max", maxB / (1024 * 1024)}});
-      logger::warn("reference download failed: " + err);
-      return giveUp(Msg::Sorry);
-    }
-    img::ImageInfo info = img::sniffImage(*bytes);
-    if (info.contentType != "image/jpeg" && info.contentType != "image/png")
-      return giveUp(Msg::RefNotImage);
-    if (info.width == 0 || info.height == 0 || int64_t(info.width) * info.height > maxP)
-      return giveUp(Msg::RefTooManyPixels, {{"max", maxP / 1000000}});
+    std::optional<Fetched> f = fetchChecked(c, sources[i]);
+    if (!f) return giveUp();
     const std::string key =
         "ref/" + std::to_string(c.userId) + "/" + std::to_string(genId) + "/" + std::to_string(i);
     json::JsonWriter meta;
@@ -159,9 +167,10 @@ bool store(Ctx& c, int64_t genId, const std::vector<Source>& sources) {
         .key("generation")
         .value(std::to_string(genId))
         .endObject();
-    if (Status put = clients::r2::put(key, *bytes, info.contentType, meta.str()); !put) {
+    if (Status put = clients::r2::put(key, f->bytes, f->contentType, meta.str()); !put) {
       logger::error("reference store: " + put.detail());
-      return giveUp(Msg::Sorry);
+      say(c, Msg::Sorry);
+      return giveUp();
     }
     keys.push_back(key);
   }

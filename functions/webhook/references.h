@@ -32,6 +32,15 @@ Result<std::vector<Source>> album(int64_t userId, std::string_view mediaGroupId,
 // How many photos are noted for the album (to wait until the album has arrived).
 Result<int64_t> albumCount(int64_t userId, std::string_view mediaGroupId);
 
+struct Fetched {
+  std::vector<uint8_t> bytes;
+  std::string contentType;  // image/jpeg | image/png
+};
+// Downloads one photo and checks it: the declared size before the download, then the type and
+// the pixel count from its header. nullopt after telling the user why (a failed download gets
+// the apology). Avatars (avatars.cpp) store what it returns under their own keys.
+std::optional<Fetched> fetchChecked(Ctx& c, const Source& s);
+
 // The R2 keys of generation `genId`'s `n` references, as a JSON array's text.
 std::string keysFor(int64_t userId, int64_t genId, size_t n);
 // Downloads each photo, checks it, and stores it in R2 under keysFor(...). False after telling

@@ -110,6 +110,24 @@ Result<Listing> list(std::string_view prefix, int64_t limit, std::string_view cu
   return out;
 }
 
+Result<int64_t> removePrefix(std::string_view prefix) {
+  int64_t n = 0;
+  std::string cursor;
+  for (int page = 0; page < 100; page++) {
+    Result<Listing> l = list(prefix, 1000, cursor);
+    if (!l) return {l.error(), l.detail()};
+    std::vector<std::string> keys;
+    for (const Listed& o : l->objects) keys.push_back(o.key);
+    if (!keys.empty()) {
+      if (Status s = remove(keys); !s) return {s.error(), s.detail()};
+      n += int64_t(keys.size());
+    }
+    if (!l->truncated || l->cursor.empty()) break;
+    cursor = l->cursor;
+  }
+  return n;
+}
+
 }  // namespace r2
 
 // ---- modules and objects ----------------------------------------------------------------------

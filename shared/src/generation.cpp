@@ -43,6 +43,7 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.refsJson = str(*row, "refs");
   g.negative = str(*row, "negative");
   g.seed = json::getInt(*row, "seed").value_or(-1);
+  g.avatarId = num(*row, "avatar");
   return std::optional<Row>(std::move(g));
 }
 
@@ -50,7 +51,7 @@ constexpr const char* kRowColumns =
     "SELECT id, user_id, chat_id, cost, kind, model, prompt, status, "
     "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
     "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative, "
-    "json_extract(params, '$.seed') AS seed "
+    "json_extract(params, '$.seed') AS seed, json_extract(params, '$.avatar') AS avatar "
     "FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
@@ -478,10 +479,12 @@ Status clearKeys(const std::vector<int64_t>& ids, double nowMs) {
 
 namespace {
 
-// The filter's bound parameters are ?4 (kind or ''), ?5 (oldest created_ms), ?6 (favourites).
+// The filter's bound parameters are ?4 (kind or ''), ?5 (oldest created_ms), ?6 (favourites),
+// ?7 (an avatar's id or 0).
 #define GALLERY_FILTER                                                                       \
   "user_id = ?1 AND status = 'completed' AND deleted_ms IS NULL AND (?4 = '' OR kind = ?4) " \
-  "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1)"
+  "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1) AND "                                  \
+  "(?7 = 0 OR json_extract(params, '$.avatar') = ?7)"
 #define GALLERY_COLUMNS                                                                            \
   "SELECT id, created_ms, kind, prompt, favourite, r2_key, model, json_extract(params, '$.seed') " \
   "AS seed FROM generations WHERE "
@@ -538,7 +541,8 @@ Result<std::optional<Item>> galleryItem(int64_t userId, Move m, double atCreated
                                 .bind(atId)
                                 .bind(f.kind)
                                 .bind(f.since)
-                                .bind(f.favourites)));
+                                .bind(f.favourites)
+                                .bind(f.avatar)));
 }
 
 Result<Place> galleryPlace(int64_t userId, double createdMs, int64_t id, const GalleryFilter& f) {
@@ -547,9 +551,10 @@ Result<Place> galleryPlace(int64_t userId, double createdMs, int64_t id, const G
            "COALESCE(SUM(kind = 'thumbnail'), 0) AS thumbnails, "
            "COALESCE(SUM(favourite), 0) AS favourites, "
            "COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
-           "(?6 = 0 OR favourite = 1)), 0) AS total, "
-           "COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
-           "(?6 = 0 OR favourite = 1) AND (created_ms > ?2 OR (created_ms = ?2 AND id > ?3))), 0) "
+           "(?6 = 0 OR favourite = 1) AND (?7 = 0 OR json_extract(params, '$.avatar') = ?7)), 0) "
+           "AS total, COALESCE(SUM((?4 = '' OR kind = ?4) AND created_ms >= ?5 AND "
+           "(?6 = 0 OR favourite = 1) AND (?7 = 0 OR json_extract(params, '$.avatar') = ?7) AND "
+           "(created_ms > ?2 OR (created_ms = ?2 AND id > ?3))), 0) "
            "AS newer FROM generations WHERE user_id = ?1 AND status = 'completed' AND "
            "deleted_ms IS NULL")
           .bind(userId)
@@ -557,7 +562,8 @@ Result<Place> galleryPlace(int64_t userId, double createdMs, int64_t id, const G
           .bind(id)
           .bind(f.kind)
           .bind(f.since)
-          .bind(f.favourites));
+          .bind(f.favourites)
+          .bind(f.avatar));
   auto row = r.first();
   if (!row) return {Error::Unavailable, r.error()};
   return Place{num(*row, "n"),          num(*row, "images"), num(*row, "thumbnails"),
@@ -690,6 +696,16 @@ Stmt diagSeed(int64_t userId, std::string_view model, std::string_view status, i
 
 Stmt diagSetKey(int64_t id, std::string_view key) {
   return std::move(Stmt("UPDATE generations SET r2_key = ?2 WHERE id = ?1").bind(id).bind(key));
+}
+
+bool ownsReference(int64_t userId, std::string_view key) {
+  if (key.size() > 128) return false;
+  const std::string user = std::to_string(userId) + "/";
+  for (std::string_view prefix : {"ref/", "avatar/"}) {
+    if (key.substr(0, prefix.size()) == prefix && key.substr(prefix.size(), user.size()) == user)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace generation

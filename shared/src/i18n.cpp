@@ -13,6 +13,7 @@ struct Row {
 constexpr Row kRows[] = {
 #define I18N_X(id, en, ru, he, fa) {#id, {en, ru, he, fa}},
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/avatars.inc"
 #include "shared/i18n/core.inc"
 #include "shared/i18n/gallery.inc"
 #include "shared/i18n/generate.inc"

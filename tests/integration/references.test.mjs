@@ -13,13 +13,14 @@ import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { startFakeWorkersAi } from '../fakes/workers_ai.mjs';
 import { TEST_SECRETS } from './harness.mjs';
 import { decodePng, toRgba } from './png.mjs';
+import { photoKit } from './photos.mjs';
 
 let w;
 let tg;
 let ai;
 let bot;
 let nextUser = 52000;
-let nextFile = 1;
+let halfRed, photoOf, documentOf, photoMessage, callback;
 
 before(async () => {
   tg = await startFakeTelegram({ token: TEST_SECRETS.TELEGRAM_BOT_TOKEN });
@@ -32,7 +33,7 @@ before(async () => {
     { name: 'flux2', provider: 'workers-ai', model: '@cf/black-forest-labs/flux-2-dev', cost: 3,
       inputs: ['text', 'images:4'], params: { width: 256, height: 256 } },
     { name: 'sd', provider: 'workers-ai', model: '@cf/stabilityai/stable-diffusion-xl-base-1.0', cost: 1,
-      params: { negative_prompt: 'blurry', steps: 8 } },
+      params: { negative_prompt: 'blurry', steps: 8, seed: true } },
   ];
   w = await startWorker({
     vars: {
@@ -47,6 +48,7 @@ before(async () => {
     },
   });
   bot = botClient(w, tg, { firstUpdate: 520000 });
+  ({ halfRed, photoOf, documentOf, photoMessage, callback } = photoKit(bot, tg, { prefix: 'ref-photo', firstCallback: 526000 }));
 });
 after(async () => {
   await w?.stop();
@@ -58,36 +60,6 @@ beforeEach(() => {
   ai.reset();
 });
 
-// A JPEG as Telegram stores a photo: the left half red, the right half white.
-async function halfRed(width = 300, height = 200) {
-  const left = await sharp({ create: { width: width / 2, height, channels: 3, background: '#e01010' } }).png().toBuffer();
-  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: left, left: 0, top: 0 }]).jpeg({ quality: 90 }).toBuffer();
-}
-// Registers a file with the fake Bot API; returns a Telegram `photo` array (two sizes).
-function photoOf(bytes, { width = 300, height = 200, size } = {}) {
-  const id = `ref-photo-${nextFile++}`;
-  tg.addFile(id, `photos/${id}.jpg`, bytes);
-  return [
-    { file_id: `${id}-thumb`, file_unique_id: `${id}-t`, width: 90, height: 60, file_size: 900 },
-    { file_id: id, file_unique_id: `${id}-u`, width, height, file_size: size ?? bytes.length },
-  ];
-}
-function documentOf(bytes, mime, name = 'photo.png') {
-  const id = `ref-doc-${nextFile++}`;
-  tg.addFile(id, `documents/${id}`, bytes);
-  return { file_id: id, file_unique_id: `${id}-u`, file_name: name, mime_type: mime, file_size: bytes.length };
-}
-function photoMessage(from, { caption, photo, document, reply, group } = {}) {
-  const u = bot.messageUpdate(from, undefined);
-  delete u.message.text;
-  if (caption !== undefined) u.message.caption = caption;
-  if (photo) u.message.photo = photo;
-  if (document) u.message.document = document;
-  if (reply) u.message.reply_to_message = reply;
-  if (group) u.message.media_group_id = group;
-  return u;
-}
 const photosTo = (chat) => bot.callsTo(chat).filter((c) => c.method === 'sendPhoto' && !c.failed);
 const waitPhoto = (chat) => tg.waitFor(() => photosTo(chat).length >= 1, 20000);
 const waitText = (chat, re) => tg.waitFor(() => bot.textsTo(chat).some((t) => re.test(t)), 20000);
@@ -356,12 +328,6 @@ test('✏️ Edit under a result says how; a reply to the result with /image=flu
   assert.deepEqual([meta.width, meta.height], [128, 96], 'the earlier result, as the photo');
 });
 
-function callback(u, data, messageId = 1) {
-  const id = 526000 + (nextCallback++);
-  return { update_id: id, callback_query: { id: `cb${id}`, from: u, chat_instance: 'x', data,
-    message: { message_id: messageId, date: 1, chat: { id: u.id, type: 'private' }, text: '' } } };
-}
-let nextCallback = 0;
 
 test('style presets: /styles lists them; /image=MODEL=STYLE=PROMPT wraps the prompt and adds the negative prompt', async () => {
   const u = bot.user(nextUser++);
@@ -405,4 +371,42 @@ test('/settings remembers a preferred model and style; /imagine offers the model
   await bot.post(callback(u, first.callback_data));
   await waitPhoto(u.id);
   assert.equal(ai.calls[0].fields.prompt, 'watercolour painting of a quiet harbour, soft washes, paper texture');
+});
+
+test('seeds: the row records the seed the model got; 🌱 Same seed asks again with it, 🔁 with a new one; /gallery shows it', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 5);
+  await bot.send(u, '/image=sd=a red fox in snow');
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 1);
+  const first = Number(ai.calls[0].fields.seed);
+  assert.ok(Number.isInteger(first) && first >= 0, `a seed was sent: ${JSON.stringify(ai.calls[0].fields)}`);
+  const [row] = await rowsOf(u.id);
+  assert.equal(JSON.parse(row.params).seed, first);
+  const result = photosTo(u.id)[0];
+  const kb = typeof result.params.reply_markup === 'string' ? JSON.parse(result.params.reply_markup) : result.params.reply_markup;
+  const buttons = kb.inline_keyboard.flat();
+  const same = buttons.find((b) => b.callback_data === `seed:${row.id}`);
+  const again = buttons.find((b) => b.callback_data === `regen:${row.id}`);
+  assert.ok(same && again, JSON.stringify(kb));
+
+  tg.reset();
+  await bot.post(callback(u, same.callback_data));
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 2);
+  assert.equal(Number(ai.calls[1].fields.seed), first, 'the same seed');
+  assert.equal(ai.calls[1].fields.prompt, 'a red fox in snow');
+
+  tg.reset();
+  await bot.post(callback(u, again.callback_data));
+  await waitPhoto(u.id);
+  assert.equal(ai.calls.length, 3);
+  assert.notEqual(Number(ai.calls[2].fields.seed), first, 'a new seed');
+
+  tg.reset();
+  await bot.send(u, '/gallery');
+  await waitText(u.id, new RegExp(`sd.*${Number(ai.calls[2].fields.seed)}`, 's'));
+  const rows = await rowsOf(u.id);
+  assert.equal(rows.length, 3);
+  assert.equal(rows.reduce((n, r) => n + r.cost, 0), 3, 'each run paid once');
 });

@@ -151,16 +151,16 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   n.enqueuedMs = host::nowMs();
   // A premium/pro thumbnail's request (thumbnail_job.h), kept as JSON text; NULL for an image.
   if (auto t = json::getObject(b, "thumb")) n.thumb = simdjson::to_string(*t);
-  // Reference photos: keys the webhook made from ids (ref/<user>/<generation>/<n>.<ext>); a key
-  // of another user's, or outside ref/, is refused here as well as where it is read.
+  // Reference photos: keys the webhook made from ids (ref/<user>/<generation>/<n>, or an
+  // avatar's avatar/<user>/<avatar>/<n>); a key of another user's, or elsewhere, is refused here
+  // as well as where it is read.
   if (auto refs = json::getArray(b, "refs")) {
-    const std::string mine = "ref/" + std::to_string(n.userId) + "/";
     json::JsonWriter w;
     w.beginArray();
     for (json::Element e : *refs) {
       std::string_view k;
-      if (e.get(k) != simdjson::SUCCESS || k.substr(0, mine.size()) != mine || k.size() > 128)
-        return fn::Response::error(400, "refs must be this user's ref/ keys");
+      if (e.get(k) != simdjson::SUCCESS || !generation::ownsReference(n.userId, k))
+        return fn::Response::error(400, "refs must be this user's ref/ or avatar/ keys");
       w.value(k);
     }
     w.endArray();

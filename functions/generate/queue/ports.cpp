@@ -58,10 +58,9 @@ std::optional<ImageResult> readReferences(const Job& j, const Model* m,
   simdjson::dom::parser p;
   json::Array keys;
   if (p.parse(j.refs).get(keys) != simdjson::SUCCESS) return std::nullopt;
-  const std::string mine = "ref/" + std::to_string(j.userId) + "/";
   for (json::Element e : keys) {
     std::string_view k;
-    if (e.get(k) != simdjson::SUCCESS || k.substr(0, mine.size()) != mine) continue;
+    if (e.get(k) != simdjson::SUCCESS || !generation::ownsReference(j.userId, k)) continue;
     if (m && int(out.size()) >= m->maxImages) break;
     Result<clients::r2::Object> o = clients::r2::get(k);
     if (!o) {
@@ -197,7 +196,7 @@ ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
   GenerateRequest r = req;
   const int64_t id = j.genId;
   r.heartbeat = [id] { store::heartbeat(id); };
-  // Reference photos: read from R2 by the keys the enqueue checked (this user's ref/ only).
+  // Reference photos: read from R2 by the keys the enqueue checked (this user's only).
   if (auto failed = readReferences(j, req.model, r.refs)) return *failed;
   Watch w(spent_["model"]);
   return generateImage(r);

@@ -10,7 +10,8 @@
 
 namespace gen::queue {
 
-// The job's reference photos, read from R2 by the keys the enqueue checked (this user's ref/ only),
+// The job's reference photos, read from R2 by the keys the enqueue checked (this user's only:
+// generation::ownsReference),
 // at most the model's maxImages; an ImageResult when one cannot be read.
 std::optional<ImageResult> readReferences(const Job& j, const Model* m,
                                           std::vector<Reference>& out);

@@ -44,6 +44,8 @@ struct Listing {
   std::string cursor;  // where the next page starts, when truncated
 };
 Result<Listing> list(std::string_view prefix, int64_t limit, std::string_view cursor = {});
+// Deletes every object under `prefix`, page by page (at most 100 pages of 1000); how many.
+Result<int64_t> removePrefix(std::string_view prefix);
 }  // namespace r2
 
 // ---- other function modules and Durable Objects ------------------------------------------------

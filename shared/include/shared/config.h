@@ -48,6 +48,9 @@ namespace config {
   X(REFERENCE_MAX_BYTES, "10485760", 0)                         \
   X(STYLE_PRESETS, "", 0)                                       \
   X(REFERENCE_MAX_PIXELS, "16777216", 0)                        \
+  X(AVATAR_MAX, "5", 0)                                         \
+  X(AVATAR_PHOTOS_PER_DAY, "40", 0)                             \
+  X(AVATAR_MODEL, "", 0)                                        \
   X(CLEANUP_BATCH, "200", 0)                                    \
   X(ALERT_QUEUE_DEPTH, "80", 0)                                 \
   X(ALERT_STUCK_GENERATIONS, "5", 0)                            \

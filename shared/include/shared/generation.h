@@ -82,6 +82,7 @@ struct Row {
   std::string refsJson;          // reference photos' R2 keys ($.refs, a JSON array), or empty
   std::string negative;          // a style's negative prompt ($.negative)
   int64_t seed = -1;             // $.seed, or -1
+  int64_t avatarId = 0;          // the avatar it was drawn from ($.avatar), or 0
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -180,6 +181,7 @@ struct GalleryFilter {
   std::string kind;  // "" | "image" | "thumbnail"
   double since = 0;  // created_ms at or after
   bool favourites = false;
+  int64_t avatar = 0;  // drawn from this avatar ($.avatar), 0: any
 };
 enum class Move { Newest, Older, Newer, AtOrOlder };
 // One item from the cursor (createdMs, id) in (created_ms DESC, id DESC) order.
@@ -228,5 +230,10 @@ db::Stmt diagRow(int64_t id);
 db::Stmt diagSeed(int64_t userId, std::string_view model, std::string_view status, int64_t cost,
                   double atMs);
 db::Stmt diagSetKey(int64_t id, std::string_view key);
+
+// Whether `key` is one of the user's photos in R2 that a job may read: ref/<user>/ (photos sent
+// with a prompt) or avatar/<user>/ (an avatar's photos). Keys are made from ids, never from user
+// text; the queue checks every key it is given and again every key it reads.
+bool ownsReference(int64_t userId, std::string_view key);
 
 }  // namespace generation

@@ -32,6 +32,7 @@ enum class Lang { En, Ru, He, Fa, Count };
 enum class Msg {
 #define I18N_X(id, en, ru, he, fa) id,
 #include "shared/i18n/admin.inc"
+#include "shared/i18n/avatars.inc"
 #include "shared/i18n/core.inc"
 #include "shared/i18n/gallery.inc"
 #include "shared/i18n/generate.inc"
