@@ -303,6 +303,12 @@ Collected poll(const Model& m, std::string_view statusUrl, std::string_view resp
   return c;
 }
 
+bool cancel(std::string_view responseUrl) {
+  if (!under(responseUrl, base())) return false;
+  Http h = call("PUT", std::string(responseUrl) + "/cancel", "", true, 5000);
+  return h.sent && (h.status == 200 || h.status == 202);
+}
+
 Hook parseHook(std::string_view body) {
   Hook h;
   simdjson::dom::parser p;

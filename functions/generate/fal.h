@@ -31,6 +31,11 @@ Submission submit(const GenerateRequest& req, std::string_view webhookUrl);
 Collected poll(const Model& m, std::string_view statusUrl, std::string_view responseUrl,
                double deadlineMs);
 
+// Asks FAL to stop a request it still runs (PUT {response_url}/cancel), so that a job we gave up
+// (timed out, cancelled by its user) costs no more model time. Best effort: false when FAL did
+// not confirm.
+bool cancel(std::string_view responseUrl);
+
 // A webhook's body, parsed. `ok`: status OK; `payload`: the result object's JSON (OK), `error`:
 // the provider's words (ERROR).
 struct Hook {

@@ -5,6 +5,7 @@
 //   GET  /{app}/requests/{id}/status         -> {status: IN_QUEUE | IN_PROGRESS | COMPLETED}
 //   GET  /{app}/requests/{id}                -> {images: [{url, width, height, content_type}],
 //                                               has_nsfw_concepts, seed} | 422 {detail}
+//   PUT  /{app}/requests/{id}/cancel         -> 202 {status: CANCELLATION_REQUESTED}
 //   GET  /files/{id}.png                     -> the image (no key needed, as FAL's CDN)
 //   and, when a request completes, POST fal_webhook {request_id, gateway_request_id, status:
 //   "OK" | "ERROR", payload, error}; each delivery and the Worker's answer are recorded.
@@ -41,8 +42,9 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
     hooks.push(entry);
     try {
       const res = await fetch(r.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      entry.answer = res.status;
-      entry.text = await res.text();
+      const text = await res.text();
+      entry.text = text;
+      entry.answer = res.status; // last: a delivery with an answer has its text too
     } catch (err) {
       entry.answer = `error: ${err.message}`;
     }
@@ -115,6 +117,15 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
       if (!r.done) return json(400, { detail: 'Request is still in progress' });
       if (r.failed) return json(422, { detail: [{ msg: 'the model crashed', type: 'internal_error' }] });
       return json(200, resultOf(r));
+    }
+    const cancel = /^\/(.+)\/requests\/([0-9a-f-]+)\/cancel$/.exec(url.pathname);
+    if (cancel && req.method === 'PUT') {
+      const r = requests.get(cancel[2]);
+      calls.push({ kind: 'cancel', id: cancel[2], at: Date.now() });
+      if (!r || cancel[1] !== appOf(r.model)) return json(404, { detail: 'Request not found' });
+      if (r.done) return json(400, { status: 'ALREADY_COMPLETED' });
+      r.cancelled = true;
+      return json(202, { status: 'CANCELLATION_REQUESTED' });
     }
     if (req.method === 'POST' && !url.pathname.includes('/requests/')) {
       const model = url.pathname.slice(1);

@@ -9,6 +9,7 @@ import { startWorker, waitFor, freePort, TEST_SECRETS } from './harness.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { startFakeFal } from '../fakes/fal.mjs';
 import { botClient } from './bot.mjs';
+import { photoKit } from './photos.mjs';
 
 let w;
 let tg;
@@ -26,7 +27,8 @@ before(async () => {
     port,
     vars: {
       TELEGRAM_API_BASE: tg.url,
-      MODELS: JSON.stringify([model('falq'), model('falx'), model('falhang'), model('falrace')]),
+      MODELS: JSON.stringify([model('falq'), model('falx'), model('falhang'), model('falrace'),
+        { ...model('falimg'), model: 'fal-ai/flux/dev/image-to-image', inputs: ['text', 'image'] }]),
       FAL_API_BASE: fal.url,
       FAL_KEY: fal.key,
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
@@ -69,6 +71,8 @@ test('completes by polling; the job keeps its model slot while it waits; charged
   const b = await newUser();
   await bot.send(a, '/image=falq=[fal-nohook][fal-ms:1500] a lighthouse');
   await bot.send(b, '/image=falq=[fal-nohook] a harbour');
+  // a waits at FAL holding the slot: b is second in line.
+  assert.ok(bot.textsTo(b.id).some((t) => /#2 in the falq queue/.test(t)), JSON.stringify(bot.textsTo(b.id)));
   await tg.waitFor(() => photosTo(a.id).length === 1 && photosTo(b.id).length === 1, 20000);
   const [sa] = fal.submitsOf(/a lighthouse/);
   const [sb] = fal.submitsOf(/a harbour/);
@@ -144,6 +148,8 @@ test('a forged webhook is refused without effect; a job that never finishes time
   assert.equal(r.refunds, 1);
   assert.equal(r.credits, 3);
   assert.equal(fal.submitsOf(/a hung job/).length, 1);
+  // Given up: FAL was asked to stop running it.
+  assert.equal(fal.requests.get(sub.id).cancelled, true);
 });
 
 test('a provider error is refunded once; a flagged image is a moderation message', async () => {
@@ -193,4 +199,22 @@ test('a queue object reset while a job waits: resumed by polling, never submitte
   assert.equal(r.status, 'completed');
   assert.equal(r.reserves, 1);
   assert.equal(r.credits, 2);
+});
+
+test('a reference photo goes to FAL as a data URI of the re-encoded JPEG', async () => {
+  const u = await newUser();
+  const kit = photoKit(bot, tg, { prefix: 'async' });
+  const jpeg = await kit.halfRed(300, 200);
+  await bot.post(kit.photoMessage(u, { caption: '/image=falimg=[fal-nohook] from my photo', photo: kit.photoOf(jpeg) }));
+  await tg.waitFor(() => photosTo(u.id).length === 1, 20000);
+  const [sub] = fal.submitsOf(/from my photo/);
+  assert.equal(sub.model, 'fal-ai/flux/dev/image-to-image');
+  const m = /^data:image\/jpeg;base64,(.+)$/.exec(sub.input.image_url);
+  assert.ok(m, String(sub.input.image_url).slice(0, 40));
+  const sent = Buffer.from(m[1], 'base64');
+  assert.deepEqual([...sent.subarray(0, 2)], [0xff, 0xd8]);
+  assert.notDeepEqual(sent, jpeg, 'the model gets our re-encoded copy, not the user\'s bytes');
+  assert.deepEqual(sub.input.image_urls, [sub.input.image_url]);
+  const [r] = await rowsOf(u.id);
+  assert.equal(r.status, 'completed');
 });

@@ -110,6 +110,17 @@ Collected ObjectPorts::collect(const Job& j, const GenerateRequest& req) {
   return c;
 }
 
+void ObjectPorts::abandonAtProvider(const Job& j) {
+  if (j.stage != Stage::Submitted) return;
+  auto row = asyncjobs::load(j.genId);
+  if (!row || row->requestId.empty() || !row->hook.empty()) return;
+  Watch w(spent_["model"]);
+  if (!fal::cancel(row->responseUrl)) {
+    logger::info("generation " + std::to_string(j.genId) +
+                 ": the provider did not confirm the cancel");
+  }
+}
+
 bool ObjectPorts::park(Job& j, double deadlineMs) {
   Watch w(spent_["store"]);
   auto row = asyncjobs::load(j.genId);

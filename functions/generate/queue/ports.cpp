@@ -314,6 +314,7 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
     return false;
   }
   logger::warn("generation " + std::to_string(j.genId) + " (" + model_ + ") failed: " + detail);
+  if (why == Fail::TimedOut) abandonAtProvider(j);
   // Only the call that changed the row tells the user: a repeated step cannot apologise twice.
   if (*changed) {
     const i18n::Lang lang = j.ui();
@@ -345,6 +346,7 @@ void ObjectPorts::discard(Job& j, std::string_view why) {
   if (!j.r2Key.empty()) {
     if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
   }
+  abandonAtProvider(j);
   status::broadcast(j, "cancelled", std::string(why));
   store::logDone(j, "discarded", timingsJson(j));
 }

@@ -45,6 +45,8 @@ class ObjectPorts final : public Ports {
   void discard(Job& j, std::string_view why) override;
   void finish(Job& j, Delivery d) override;
   // Asynchronous providers (async_ports.cpp, async_jobs.h).
+  // A job given up while its provider still runs it (timed out, cancelled): asks it to stop.
+  void abandonAtProvider(const Job& j);
   Submission submit(const Job& j, const GenerateRequest& req) override;
   bool saveSubmitted(Job& j, const Submission& s) override;
   Collected collect(const Job& j, const GenerateRequest& req) override;
