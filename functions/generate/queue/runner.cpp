@@ -207,25 +207,6 @@ Step stepDelivering(Job& j, Ports& p, std::vector<uint8_t>& image) {
 
 }  // namespace
 
-// Ports without an asynchronous provider: such a model's job fails (refunded) instead of waiting.
-Submission Ports::submit(const Job&, const GenerateRequest&) {
-  Submission s;
-  s.detail = "asynchronous providers are not supported here";
-  return s;
-}
-bool Ports::saveSubmitted(Job&, const Submission&) {
-  return false;
-}
-Collected Ports::collect(const Job&, const GenerateRequest&) {
-  Collected c;
-  c.pending = false;
-  c.result.detail = "asynchronous providers are not supported here";
-  return c;
-}
-bool Ports::park(Job&, double) {
-  return false;
-}
-
 Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double timeoutMs) {
   std::vector<uint8_t> image;  // the image made by this run, saving a read back from R2
   // Each pass runs one stage; a job has seven, so a bound of nine only stops a bug's loop.

@@ -64,14 +64,24 @@ class Ports {
   virtual void finish(Job& j, Delivery d) = 0;
   // ---- asynchronous providers (fal-queue): submit once, then the result by poll or webhook.
   // The defaults answer "not supported" so that ports without them fail such a job cleanly.
+  // (Inline: an out-of-line virtual would make runner.cpp, built without RTTI, the class's home.)
   // Submits the job (its per-job webhook secret is persisted before the call).
-  virtual Submission submit(const Job& j, const GenerateRequest& req);
-  // The request id and stage submitted, in one write: from here the job is never submitted again.
-  virtual bool saveSubmitted(Job& j, const Submission& s);
+  virtual Submission submit(const Job&, const GenerateRequest&) {
+    Submission s;
+    s.detail = "asynchronous providers are not supported here";
+    return s;
+  }
+  // The request id, then the stage submitted: from here the job is never submitted again.
+  virtual bool saveSubmitted(Job&, const Submission&) { return false; }
   // The webhook's answer if one arrived, else one poll; the image fetched when it is ready.
-  virtual Collected collect(const Job& j, const GenerateRequest& req);
+  virtual Collected collect(const Job&, const GenerateRequest&) {
+    Collected c;
+    c.pending = false;
+    c.result.detail = "asynchronous providers are not supported here";
+    return c;
+  }
   // The job waits (state waiting, its slot kept) until its next poll, never after `deadlineMs`.
-  virtual bool park(Job& j, double deadlineMs);
+  virtual bool park(Job&, double) { return false; }
 };
 
 enum class Run {
