@@ -27,6 +27,9 @@ const ROUTES = [
   ['/telegram', 'webhook', { maxBody: KB * KB, secret: ['x-telegram-bot-api-secret-token', 'WEBHOOK_SECRET'] }],
   ['/payments/', 'webhook', { maxBody: 64 * KB }],
   ['/generations/', 'generate', { maxBody: 16 * KB, limiter: 'PUBLIC_LIMITER' }],
+  // Asynchronous model providers' webhooks (FAL): the per-job secret in the URL is checked by the
+  // queue object; no per-client limiter, since every webhook comes from the provider's few addresses.
+  ['/hooks/', 'generate', { maxBody: 64 * KB }],
   ['/__diag/', 'webhook', { maxBody: KB * KB }],
   ['/metrics', 'cron', { maxBody: 0 }],
 ];

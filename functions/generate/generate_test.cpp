@@ -1,8 +1,9 @@
 // The generate core without a host: model configuration, the enhancer's output cleaning,
-// moderation detection, image sniffing and the built-in drawing.
+// moderation detection, image sniffing and the built-in drawing; FAL's queue format (fal.h).
 #include <catch2/catch.hpp>
 
 #include "enhance.h"
+#include "fal.h"
 #include "image.h"
 #include "providers.h"
 #include "shared/models.h"
@@ -181,4 +182,73 @@ TEST_CASE("model answers: flux's base64 JSON and SDXL's bytes both decode", "[ge
   ImageResult bad;
   std::string err = R"({"errors":[{"message":"capacity"}]})";
   CHECK_FALSE(decodeModelAnswer(std::vector<uint8_t>(err.begin(), err.end()), bad));
+}
+
+TEST_CASE("fal-queue: the model entry, the request body with photos as data URIs", "[generate]") {
+  std::string err;
+  auto m = parseModels(
+      R"([{"name":"fal","provider":"fal-queue","model":"fal-ai/flux/dev","cost":2,"inputs":["text","images:2"],
+           "params":{"width":512,"height":384,"steps":8,"negative_prompt":"blurry","seed":true}},
+          {"name":"nomodel","provider":"fal-queue"}])",
+      &err);
+  REQUIRE(m.size() == 1);  // a fal-queue entry needs its model id
+  CHECK(!err.empty());
+  CHECK(isAsync(m[0]));
+  CHECK(m[0].maxImages == 2);
+  GenerateRequest req;
+  req.model = &m[0];
+  req.prompt = "a fox \"in\" snow";
+  req.seed = 7;
+  req.negativePrompt = "text";
+  req.refs.push_back({{0xff, 0xd8, 0xff}, "image/jpeg"});
+  const std::string body = fal::inputJson(req);
+  CHECK(body.find(R"("prompt":"a fox \"in\" snow")") != std::string::npos);
+  CHECK(body.find(R"("image_size":{"width":512,"height":384})") != std::string::npos);
+  CHECK(body.find(R"("num_inference_steps":8)") != std::string::npos);
+  CHECK(body.find(R"("seed":7)") != std::string::npos);
+  CHECK(body.find(R"("negative_prompt":"blurry, text")") != std::string::npos);
+  CHECK(body.find(R"("image_url":"data:image/jpeg;base64,/9j/")") != std::string::npos);
+  CHECK(body.find(R"("image_urls":["data:image/jpeg;base64,/9j/"])") != std::string::npos);
+}
+
+TEST_CASE("fal-queue: webhooks are parsed strictly", "[generate]") {
+  fal::Hook ok = fal::parseHook(
+      R"({"request_id":"r-1","gateway_request_id":"r-1","status":"OK","payload":{"images":[{"url":"https://x/1.png"}]}})");
+  CHECK(ok.valid);
+  CHECK(ok.ok);
+  CHECK(ok.requestId == "r-1");
+  CHECK(ok.payload.find("https://x/1.png") != std::string::npos);
+  fal::Hook bad =
+      fal::parseHook(R"({"request_id":"r-2","status":"ERROR","error":"Out of memory"})");
+  CHECK(bad.valid);
+  CHECK(!bad.ok);
+  CHECK(bad.error == "Out of memory");
+  CHECK(!fal::parseHook("not json").valid);
+  CHECK(!fal::parseHook(R"({"status":"OK","payload":{}})").valid);        // no request id
+  CHECK(!fal::parseHook(R"({"request_id":"r","status":"DONE"})").valid);  // unknown status
+  CHECK(!fal::parseHook(R"({"request_id":"r","status":"OK"})").valid);    // OK, no result
+  CHECK(!fal::parseHook(R"({"request_id":")" + std::string(200, 'a') + R"(","status":"ERROR"})")
+             .valid);
+}
+
+TEST_CASE("fal-queue: a result's image from a data URI; a flagged or empty result is refused",
+          "[generate]") {
+  const std::vector<uint8_t> png = drawBuiltin("x", 1, 8, 8);
+  const std::string uri = "data:image/png;base64," + base64Encode(png);
+  ImageResult r = fal::imageFrom(R"({"images":[{"url":")" + uri + R"("}]})", 0);
+  CHECK(r.outcome == Outcome::Ok);
+  CHECK(r.contentType == "image/png");
+  CHECK(r.width == 8);
+  CHECK(r.bytes == png);
+  ImageResult flagged =
+      fal::imageFrom(R"({"images":[{"url":")" + uri + R"("}],"has_nsfw_concepts":[true]})", 0);
+  CHECK(flagged.outcome == Outcome::Moderated);
+  CHECK(fal::imageFrom(R"({"images":[]})", 0).outcome == Outcome::Failed);
+  CHECK(fal::imageFrom(R"({"images":[{"url":"file:///etc/passwd"}]})", 0).outcome ==
+        Outcome::Failed);
+  CHECK(fal::imageFrom(R"({"images":[{"url":"data:text/plain,hello"}]})", 0).outcome ==
+        Outcome::Failed);
+  CHECK(fal::failureFrom(422, R"({"detail":"NSFW content detected"})").outcome ==
+        Outcome::Moderated);
+  CHECK(fal::failureFrom(422, R"({"detail":"bad size"})").outcome == Outcome::Failed);
 }

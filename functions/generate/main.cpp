@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api.h"
+#include "hooks.h"
 #include "queue/object.h"
 
 #include "shared/config.h"
@@ -97,6 +98,9 @@ fn::Response fn::handleEvent(const fn::Event& ev) {
   }
   if (ev.kind == "deferred") return gen::queue::onDeferred(ev);
   if (ev.kind == "ws_message" || ev.kind == "ws_close") return gen::queue::onWebSocket(ev);
-  if (ev.kind == "fetch") return gen::api(ev.request);
+  if (ev.kind == "fetch") {
+    if (ev.request.path.rfind("/hooks/", 0) == 0) return gen::providerHook(ev.request);
+    return gen::api(ev.request);
+  }
   return Response::error(400, "unsupported event");
 }

@@ -30,6 +30,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 std::string urlEncode(std::string_view s) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -44,8 +46,6 @@ std::string urlEncode(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 bool decodeModelAnswer(std::vector<uint8_t> body, ImageResult& out) {
   ImageInfo info = sniffImage(body);
@@ -312,7 +312,8 @@ ImageResult badReference(std::string detail) {
   return out;
 }
 
-// Replaces every reference with its decoded and re-encoded copy; an ImageResult when one fails.
+}  // namespace
+
 std::optional<ImageResult> normalizeReferences(std::vector<Reference>& refs) {
   for (Reference& r : refs) {
     Result<clients::Answer> a = throughRender(r, R"({"mode":"normalize","max_side":1024})");
@@ -327,8 +328,6 @@ std::optional<ImageResult> normalizeReferences(std::vector<Reference>& refs) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 ImageResult generateImage(const GenerateRequest& reqIn) {
   const Model& m = *reqIn.model;

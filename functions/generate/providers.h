@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,9 +56,36 @@ struct GenerateRequest {
 
 ImageResult generateImage(const GenerateRequest& req);
 
+// Replaces every reference with its decoded and re-encoded copy (the render module: a JPEG of at
+// most 1024 px, no EXIF); an ImageResult (BadReference, or Failed) when one fails.
+std::optional<ImageResult> normalizeReferences(std::vector<Reference>& refs);
+
+// An asynchronous provider's job (isAsync below): what submitting it gave.
+struct Submission {
+  Outcome outcome = Outcome::Failed;  // Ok: the provider has it
+  std::string requestId, statusUrl, responseUrl;
+  std::string detail;
+  int tries = 0;
+};
+// What the provider says of a submitted job now (a webhook that arrived, else a poll).
+struct Collected {
+  bool pending = true;  // still running there: wait for the next poll or the webhook
+  std::string error;    // pending because a poll failed (network, 5xx, 429): counted, retried
+  ImageResult result;   // when not pending: the image, or why there is none
+};
+
+// A model of an asynchronous provider (fal-queue, fal.h): submitted once, then collected by poll
+// or webhook while the queue object waits (queue/job.h stage submitted), instead of one call.
+inline bool isAsync(const Model& m) {
+  return m.provider == "fal-queue";
+}
+
 // A model's answer -> image: raw PNG/JPEG/WebP bytes (SDXL, most workers), or JSON with a base64
 // "image" (Workers AI's flux-1-schnell: {"image": "..."}, also under "result"). False otherwise.
 bool decodeModelAnswer(std::vector<uint8_t> body, ImageResult& out);
+
+// Percent-encoding of a query value (RFC 3986 unreserved characters kept).
+std::string urlEncode(std::string_view s);
 
 // True when a model's answer says the prompt was refused under content rules.
 bool looksModerated(int status, std::string_view body);

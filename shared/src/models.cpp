@@ -57,7 +57,7 @@ std::vector<Model> parseModels(std::string_view text, std::string* error) {
     if (m.concurrency < 1) m.concurrency = 1;
     if (m.concurrency > 8) m.concurrency = 8;
     bool known = m.provider == "builtin" || m.provider == "workers-ai" ||
-                 m.provider == "http-get" || m.provider == "http-post";
+                 m.provider == "http-get" || m.provider == "http-post" || m.provider == "fal-queue";
     if (!validName(m.name) || !known || m.cost < 0 ||
         (m.provider != "builtin" && m.target.empty())) {
       if (error) *error = "MODELS entry '" + m.name + "' is invalid";

@@ -74,14 +74,15 @@ function writeConfig(dir, vars, publicLimit, assets) {
   return path.join(dir, 'wrangler.toml');
 }
 
-export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, assets = false } = {}) {
+// `port`: a port chosen beforehand (freePort), for settings that must name the Worker's own URL.
+export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, assets = false, port: fixedPort } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'worker-'));
   const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars }, publicLimit, assets);
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
     { cwd: dir, env });
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   let child = await launch({ dir, config, state, env, port, timeoutMs });
   if (ASYNCIFY) {
     // Proof that the run really is the Asyncify one, not JSPI.

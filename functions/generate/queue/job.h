@@ -3,6 +3,12 @@
 //
 //   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> sending -> (done)
 //
+// A model of an asynchronous provider (providers.h isAsync: fal-queue) has one more stage between
+// generating and stored: generating -> submitted (the provider has the job: its request id is
+// persisted, so a resumed job never submits it twice) -> stored. A submitted job waits with state
+// "waiting": it holds its model's slot, but no runner is at work on it until its next poll is due
+// or the provider's webhook arrives (async_jobs.h).
+//
 // A job holds its model's slot from its claim until its image is stored; its delivery may then go
 // on in a parallel runner while the slot takes the next job (runner.h Ports::handOff).
 #pragma once
@@ -16,7 +22,7 @@
 
 namespace gen::queue {
 
-enum class Stage { Queued, Enhancing, Generating, Stored, Delivering, Sending };
+enum class Stage { Queued, Enhancing, Generating, Stored, Delivering, Sending, Submitted };
 
 std::string_view stageName(Stage s);
 // nullopt for a name no version of the object wrote.
@@ -27,6 +33,7 @@ struct Job {
   std::string lang;
   // "queued" (waiting for a slot) | "running" (claimed by a runner, holding a model slot) |
   // "handed" (stored, its delivery handed to a parallel runner) | "delivering" (that runner has it)
+  // | "waiting" (submitted to an asynchronous provider, holding a model slot, no runner at work)
   std::string state;
   Stage stage = Stage::Queued;
   bool stageKnown = true;  // false: storage holds a stage this build does not know

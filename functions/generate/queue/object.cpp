@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "fal.h"
 
+#include "queue/async_jobs.h"
 #include "queue/ports.h"
 #include "queue/schedule.h"
 #include "queue/status.h"
@@ -98,6 +100,10 @@ bool pump(const std::string& model) {
   const double passEnd = host::nowMs() + kPassBudgetMs;
   status::flushEdits();
   recoverStale(model);
+  // Submitted jobs whose poll is due or whose webhook arrived: each in a parallel event.
+  for (const Job& j : asyncjobs::takeDue(host::nowMs(), schedule::incarnation())) {
+    schedule::defer(model, "run", j.genId);
+  }
   const int conc = schedule::concurrencyOf(model);
   std::vector<Job> claimed;
   while (int(claimed.size()) < conc) {
@@ -236,11 +242,47 @@ fn::Response cancel(const std::string& model, const fn::Event& ev) {
     status::refreshPositions(model);
   } else {
     store::markCancelled(id);
+    // A job waiting for its provider is discarded at its next poll: make that now.
+    if (job->state == "waiting") {
+      asyncjobs::pollNow(id);
+      schedule::at(host::nowMs());
+    }
   }
   json::JsonWriter w;
   w.beginObject().key("found").value(true).key("was").value(wasQueued ? "queued" : "running");
   w.endObject();
   return fn::Response::json(200, w.str());
+}
+
+// An asynchronous provider's webhook for one job (hooks.cpp found its queue): refused without
+// effect unless the per-job secret matches and the request is the one submitted; the first is
+// kept and the job's poll made due now, so the alarm's runner takes it (takeDue: exactly once,
+// whether the poll or the webhook came first); a replay changes nothing.
+fn::Response providerHook(const fn::Event& ev) {
+  const int64_t id = atoll(ev.request.queryParam("id").c_str());
+  const fal::Hook h = fal::parseHook(ev.request.body);
+  if (!h.valid) return fn::Response::error(400, "not a webhook of this provider");
+  using asyncjobs::HookResult;
+  switch (asyncjobs::storeHook(id, ev.request.queryParam("s"), h.requestId, ev.request.body)) {
+    case HookResult::Forged:
+      logger::warn("webhook for generation " + std::to_string(id) + " with a wrong secret");
+      return fn::Response::error(403, "forbidden");
+    case HookResult::Unknown:
+      return fn::Response::json(200, R"({"ok":true,"ignored":"no such job waiting"})");
+    case HookResult::NotYet: {
+      fn::Response r = fn::Response::error(503, "the job's submit is not saved yet; retry");
+      r.headers.emplace_back("retry-after", "5");
+      return r;
+    }
+    case HookResult::OtherRequest:
+      return fn::Response::json(200, R"({"ok":true,"ignored":"another request"})");
+    case HookResult::Duplicate:
+      return fn::Response::json(200, R"({"ok":true,"ignored":"duplicate"})");
+    case HookResult::Stored:
+      break;
+  }
+  schedule::at(host::nowMs());
+  return fn::Response::json(200, R"({"ok":true,"accepted":true})");
 }
 
 fn::Response jobInfo(const std::string& model, const fn::Event& ev) {
@@ -364,6 +406,7 @@ fn::Response onFetch(const fn::Event& ev) {
   if (path == "/deliver") return startDeliverer(model);
   if (path == "/refresh") return startRefresh(model);
   if (path == "/job") return jobInfo(model, ev);
+  if (path == "/hook") return providerHook(ev);
   if (path == "/done-log") return doneLog();
   if (path == "/kick") return kick(model);
   if (path == "/ensure") return ensure(model, ev);

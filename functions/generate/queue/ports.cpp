@@ -52,6 +52,28 @@ std::string refundNote(i18n::Lang lang, int64_t cost) {
 
 }  // namespace
 
+std::optional<ImageResult> readReferences(const Job& j, const Model* m,
+                                          std::vector<Reference>& out) {
+  if (j.refs.empty()) return std::nullopt;
+  simdjson::dom::parser p;
+  json::Array keys;
+  if (p.parse(j.refs).get(keys) != simdjson::SUCCESS) return std::nullopt;
+  for (json::Element e : keys) {
+    std::string_view k;
+    if (e.get(k) != simdjson::SUCCESS || !generation::ownsReference(j.userId, k)) continue;
+    if (m && int(out.size()) >= m->maxImages) break;
+    Result<clients::r2::Object> o = clients::r2::get(k);
+    if (!o) {
+      ImageResult failed;
+      failed.outcome = o.error() == Error::NotFound ? Outcome::BadReference : Outcome::Failed;
+      failed.detail = "reference " + std::string(k) + ": " + o.detail();
+      return failed;
+    }
+    out.push_back({std::move(o->bytes), o->contentType});
+  }
+  return std::nullopt;
+}
+
 ObjectPorts::ObjectPorts(std::string model, bool mayHandOff)
     : model_(std::move(model)), mayHandOff_(mayHandOff), sql0_(store::sqlSpent()) {}
 
@@ -175,25 +197,7 @@ ImageResult ObjectPorts::generate(const Job& j, const GenerateRequest& req) {
   const int64_t id = j.genId;
   r.heartbeat = [id] { store::heartbeat(id); };
   // Reference photos: read from R2 by the keys the enqueue checked (this user's only).
-  if (!j.refs.empty()) {
-    simdjson::dom::parser p;
-    json::Array keys;
-    if (p.parse(j.refs).get(keys) == simdjson::SUCCESS) {
-      for (json::Element e : keys) {
-        std::string_view k;
-        if (e.get(k) != simdjson::SUCCESS || !generation::ownsReference(j.userId, k)) continue;
-        if (req.model && int(r.refs.size()) >= req.model->maxImages) break;
-        Result<clients::r2::Object> o = clients::r2::get(k);
-        if (!o) {
-          ImageResult out;
-          out.outcome = o.error() == Error::NotFound ? Outcome::BadReference : Outcome::Failed;
-          out.detail = "reference " + std::string(k) + ": " + o.detail();
-          return out;
-        }
-        r.refs.push_back({std::move(o->bytes), o->contentType});
-      }
-    }
-  }
+  if (auto failed = readReferences(j, req.model, r.refs)) return *failed;
   Watch w(spent_["model"]);
   return generateImage(r);
 }
@@ -310,6 +314,7 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
     return false;
   }
   logger::warn("generation " + std::to_string(j.genId) + " (" + model_ + ") failed: " + detail);
+  if (why == Fail::TimedOut) abandonAtProvider(j);
   // Only the call that changed the row tells the user: a repeated step cannot apologise twice.
   if (*changed) {
     const i18n::Lang lang = j.ui();
@@ -341,6 +346,7 @@ void ObjectPorts::discard(Job& j, std::string_view why) {
   if (!j.r2Key.empty()) {
     if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
   }
+  abandonAtProvider(j);
   status::broadcast(j, "cancelled", std::string(why));
   store::logDone(j, "discarded", timingsJson(j));
 }

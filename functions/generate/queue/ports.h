@@ -10,6 +10,12 @@
 
 namespace gen::queue {
 
+// The job's reference photos, read from R2 by the keys the enqueue checked (this user's only:
+// generation::ownsReference),
+// at most the model's maxImages; an ImageResult when one cannot be read.
+std::optional<ImageResult> readReferences(const Job& j, const Model* m,
+                                          std::vector<Reference>& out);
+
 class ObjectPorts final : public Ports {
  public:
   // `mayHandOff`: a stored job's delivery may go to a parallel event on the object (the route
@@ -38,6 +44,13 @@ class ObjectPorts final : public Ports {
   bool fail(Job& j, Fail why, const std::string& detail) override;
   void discard(Job& j, std::string_view why) override;
   void finish(Job& j, Delivery d) override;
+  // Asynchronous providers (async_ports.cpp, async_jobs.h).
+  // A job given up while its provider still runs it (timed out, cancelled): asks it to stop.
+  void abandonAtProvider(const Job& j);
+  Submission submit(const Job& j, const GenerateRequest& req) override;
+  bool saveSubmitted(Job& j, const Submission& s) override;
+  Collected collect(const Job& j, const GenerateRequest& req) override;
+  bool park(Job& j, double deadlineMs) override;
 
  private:
   // Where this runner's time went, for the queue benchmark: wall ms per kind of port call (d1,

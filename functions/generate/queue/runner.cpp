@@ -5,8 +5,8 @@
 namespace gen::queue {
 
 namespace {
-constexpr const char* kStageNames[] = {"queued", "enhancing",  "generating",
-                                       "stored", "delivering", "sending"};
+constexpr const char* kStageNames[] = {"queued",     "enhancing", "generating", "stored",
+                                       "delivering", "sending",   "submitted"};
 }  // namespace
 
 std::string_view stageName(Stage s) {
@@ -31,10 +31,13 @@ std::string imageKey(std::string_view model, const Job& j, std::string_view cont
 namespace {
 
 // What one stage did: go on with the job's (new) stage, or stop.
-enum class Step { Next, Done, Retry, HandedOff };
+enum class Step { Next, Done, Retry, HandedOff, Parked };
 
 Run runOf(Step s) {
-  return s == Step::Retry ? Run::Retry : s == Step::HandedOff ? Run::HandedOff : Run::Done;
+  return s == Step::Retry       ? Run::Retry
+         : s == Step::HandedOff ? Run::HandedOff
+         : s == Step::Parked    ? Run::Parked
+                                : Run::Done;
 }
 
 Step gone(std::string_view modelName, Job& j, Ports& p) {
@@ -79,9 +82,7 @@ Step stepEnhancing(Job& j, Ports& p) {
   return p.saveStage(j, Stage::Generating) ? Step::Next : Step::Retry;
 }
 
-Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p, double timeoutMs,
-                    std::vector<uint8_t>& image) {
-  p.progress(j, Stage::Generating);
+GenerateRequest requestFor(const Model* m, const Job& j, double timeoutMs) {
   GenerateRequest req;
   req.model = m;
   req.prompt = j.enhanced.empty() ? j.prompt : j.enhanced;
@@ -89,10 +90,60 @@ Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p
   req.negativePrompt = j.negative;
   req.deadlineMs = j.startedMs + timeoutMs;
   if (isThumbnail(j.thumb)) req.width = kThumbWidth, req.height = kThumbHeight;
+  return req;
+}
+
+Step withImage(std::string_view modelName, Job& j, Ports& p, ImageResult res,
+               std::vector<uint8_t>& image);
+
+// An asynchronous provider's job is submitted once; from stage submitted on it is only collected.
+Step stepSubmit(const Model* m, std::string_view modelName, Job& j, Ports& p, double timeoutMs) {
+  GenerateRequest req = requestFor(m, j, timeoutMs);
+  const double t0 = p.now();
+  Submission s = p.submit(j, req);
+  j.modelMs += p.now() - t0;
+  p.saveModelMs(j);
+  if (s.outcome != Outcome::Ok) {
+    ImageResult failed;
+    failed.outcome = s.outcome;
+    failed.detail = "submitting: " + s.detail;
+    failed.tries = s.tries;
+    std::vector<uint8_t> none;
+    return withImage(modelName, j, p, std::move(failed), none);
+  }
+  if (!p.saveSubmitted(j, s)) return Step::Retry;
+  j.stage = Stage::Submitted;
+  return Step::Next;
+}
+
+// A submitted job: the webhook's answer or a poll. Still running: it waits (parked) with its slot.
+Step stepSubmitted(const Model* m, std::string_view modelName, Job& j, Ports& p, double timeoutMs,
+                   std::vector<uint8_t>& image) {
+  GenerateRequest req = requestFor(m, j, timeoutMs);
+  const double t0 = p.now();
+  Collected c = p.collect(j, req);
+  j.modelMs += p.now() - t0;
+  p.saveModelMs(j);
+  if (c.pending) return p.park(j, req.deadlineMs) ? Step::Parked : Step::Retry;
+  return withImage(modelName, j, p, std::move(c.result), image);
+}
+
+Step stepGenerating(const Model* m, std::string_view modelName, Job& j, Ports& p, double timeoutMs,
+                    std::vector<uint8_t>& image) {
+  p.progress(j, Stage::Generating);
+  if (isAsync(*m)) return stepSubmit(m, modelName, j, p, timeoutMs);
+  GenerateRequest req = requestFor(m, j, timeoutMs);
   const double t0 = p.now();
   ImageResult res = p.generate(j, req);
   j.modelMs += p.now() - t0;
   p.saveModelMs(j);
+  return withImage(modelName, j, p, std::move(res), image);
+}
+
+// The model's answer, from either kind of provider: a failure ends the job (refunded once); an
+// image is composed (thumbnails), stored, and handed on.
+Step withImage(std::string_view modelName, Job& j, Ports& p, ImageResult res,
+               std::vector<uint8_t>& image) {
   if (res.outcome != Outcome::Ok) {
     // A cancel that landed meanwhile wins over the failure: the cancel already refunded.
     auto fresh = p.reload(j.genId);
@@ -158,8 +209,8 @@ Step stepDelivering(Job& j, Ports& p, std::vector<uint8_t>& image) {
 
 Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double timeoutMs) {
   std::vector<uint8_t> image;  // the image made by this run, saving a read back from R2
-  // Each pass runs one stage; a job has six, so a bound of eight only stops a bug's loop.
-  for (int guard = 0; guard < 8; guard++) {
+  // Each pass runs one stage; a job has seven, so a bound of nine only stops a bug's loop.
+  for (int guard = 0; guard < 9; guard++) {
     auto fresh = p.reload(j.genId);
     if (!fresh) return Run::Done;  // cancelled while queued and already removed
     j.cancelled = fresh->cancelled;
@@ -186,6 +237,9 @@ Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double t
           break;
         case Stage::Generating:
           s = stepGenerating(m, modelName, j, p, timeoutMs, image);
+          break;
+        case Stage::Submitted:
+          s = stepSubmitted(m, modelName, j, p, timeoutMs, image);
           break;
         case Stage::Stored:
           s = stepStored(j, p);

@@ -20,6 +20,7 @@
 namespace gen::queue {
 
 enum class Fail { Error, Moderated, TimedOut, BadReference };
+
 enum class Delivery { Sent, Failed, Unknown };
 
 class Ports {
@@ -61,12 +62,33 @@ class Ports {
   // The row is no longer ours (cancelled, failed by the watchdog): drop the job and its image.
   virtual void discard(Job& j, std::string_view why) = 0;
   virtual void finish(Job& j, Delivery d) = 0;
+  // ---- asynchronous providers (fal-queue): submit once, then the result by poll or webhook.
+  // The defaults answer "not supported" so that ports without them fail such a job cleanly.
+  // (Inline: an out-of-line virtual would make runner.cpp, built without RTTI, the class's home.)
+  // Submits the job (its per-job webhook secret is persisted before the call).
+  virtual Submission submit(const Job&, const GenerateRequest&) {
+    Submission s;
+    s.detail = "asynchronous providers are not supported here";
+    return s;
+  }
+  // The request id, then the stage submitted: from here the job is never submitted again.
+  virtual bool saveSubmitted(Job&, const Submission&) { return false; }
+  // The webhook's answer if one arrived, else one poll; the image fetched when it is ready.
+  virtual Collected collect(const Job&, const GenerateRequest&) {
+    Collected c;
+    c.pending = false;
+    c.result.detail = "asynchronous providers are not supported here";
+    return c;
+  }
+  // The job waits (state waiting, its slot kept) until its next poll, never after `deadlineMs`.
+  virtual bool park(Job&, double) { return false; }
 };
 
 enum class Run {
   Done,       // the job ended (completed, failed or discarded) and left the queue
   Retry,      // storage failed: put it back at its place; the next alarm resumes it
   HandedOff,  // stored, and another runner delivers it (Ports::handOff); its model slot is free
+  Parked,     // submitted to an asynchronous provider: it waits (state waiting) with its slot
 };
 
 // `model`: the job's model, nullptr when it is no longer configured.

@@ -149,7 +149,74 @@ struct FakePorts : Ports {
     ending = d == Delivery::Sent ? "sent" : d == Delivery::Failed ? "delivery failed" : "unknown";
     stored.reset();
   }
+  // An asynchronous provider (fal-queue): its submits, the request id as the object's storage
+  // keeps it, and what each collect finds (scripted, front first; none left: still running).
+  int submits = 0, collects = 0, parks = 0;
+  Submission submitAnswer;
+  std::string requestId;         // persisted by saveSubmitted (the async_jobs row)
+  bool stageWriteFails = false;  // saveSubmitted keeps the id, but the stage write fails
+  std::vector<Collected> answers;
+  double parkedDeadline = 0;
+  Submission submit(const Job&, const GenerateRequest& req) override {
+    CHECK(req.deadlineMs > clock);
+    // As ObjectPorts: a request id already saved is never submitted again.
+    if (!requestId.empty()) {
+      Submission s;
+      s.outcome = Outcome::Ok;
+      s.requestId = requestId;
+      return s;
+    }
+    submits++;
+    clock += 50;
+    return submitAnswer;
+  }
+  bool saveSubmitted(Job& j, const Submission& s) override {
+    if (storageFails) return false;
+    requestId = s.requestId;
+    if (stageWriteFails) return false;
+    j.stage = Stage::Submitted;
+    stored->stage = Stage::Submitted;
+    saved.push_back(Stage::Submitted);
+    return true;
+  }
+  Collected collect(const Job&, const GenerateRequest&) override {
+    collects++;
+    clock += 20;
+    if (answers.empty()) return Collected{};
+    Collected c = answers.front();
+    answers.erase(answers.begin());
+    return c;
+  }
+  bool park(Job& j, double deadlineMs) override {
+    if (storageFails) return false;
+    parks++;
+    parkedDeadline = deadlineMs;
+    j.state = "waiting";
+    stored->state = "waiting";
+    return true;
+  }
 };
+
+Model falModel() {
+  Model m;
+  m.name = "falq";
+  m.provider = "fal-queue";
+  m.target = "fal-ai/flux/schnell";
+  return m;
+}
+
+Collected ready(Outcome o = Outcome::Ok, std::string detail = "") {
+  Collected c;
+  c.pending = false;
+  c.result.outcome = o;
+  c.result.detail = std::move(detail);
+  c.result.tries = 1;
+  if (o == Outcome::Ok) {
+    c.result.bytes = {1, 2, 3};
+    c.result.contentType = "image/png";
+  }
+  return c;
+}
 
 Model flux() {
   Model m;
@@ -418,4 +485,118 @@ TEST_CASE("runner: a job resumed at stored is delivered by its runner, not hande
   REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
   CHECK(p.handedOff == 0);
   CHECK(p.deliveries == 1);
+}
+
+TEST_CASE(
+    "runner: an asynchronous provider's job is submitted once, waits with its slot, and is "
+    "delivered once collected",
+    "[generate]") {
+  const Model m = falModel();
+  FakePorts p = withJob();
+  p.submitAnswer.outcome = Outcome::Ok;
+  p.submitAnswer.requestId = "req-1";
+  // Submitted, then one collect finds it running: the job waits (parked), nothing is delivered.
+  REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Parked);
+  CHECK(p.submits == 1);
+  CHECK(p.collects == 1);
+  CHECK(p.parks == 1);
+  CHECK(p.stored->state == "waiting");
+  CHECK(p.stored->stage == Stage::Submitted);
+  CHECK(p.parkedDeadline == p.stored->startedMs + kTimeout);
+  CHECK(p.row == "processing");
+  CHECK(p.deliveries == 0);
+  // A poll later: still running.
+  REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Parked);
+  // The webhook (or a poll) has it: stored, completed, delivered; never submitted again.
+  p.answers.push_back(ready());
+  REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.submits == 1);
+  CHECK(p.collects == 3);
+  CHECK(p.storedImages == 1);
+  CHECK(p.deliveries == 1);
+  CHECK(p.row == "completed");
+  CHECK(p.refunds == 0);
+  CHECK(p.ending == "sent");
+  CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Submitted, Stage::Stored,
+                                      Stage::Delivering, Stage::Sending});
+}
+
+TEST_CASE("runner: an asynchronous job resumed after a restart is never submitted twice",
+          "[generate]") {
+  const Model m = falModel();
+  SECTION("resumed in submitted: collected, not submitted") {
+    FakePorts p = withJob(Stage::Submitted);
+    p.row = "processing";
+    p.stored->startedMs = 900;
+    p.requestId = "req-1";
+    p.answers.push_back(ready());
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.submits == 0);
+    CHECK(p.deliveries == 1);
+  }
+  SECTION("stopped after the request id was saved but before the stage: the id is reused") {
+    FakePorts p = withJob();
+    p.submitAnswer.outcome = Outcome::Ok;
+    p.submitAnswer.requestId = "req-1";
+    p.stageWriteFails = true;
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Retry);
+    CHECK(p.submits == 1);
+    p.stageWriteFails = false;
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Parked);
+    CHECK(p.submits == 1);
+    CHECK(p.stored->stage == Stage::Submitted);
+  }
+  SECTION("cancelled while it waited: discarded at its next run, nothing collected") {
+    FakePorts p = withJob(Stage::Submitted);
+    p.row = "cancelled";
+    p.stored->cancelled = true;
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.collects == 0);
+    CHECK(p.ending == "discarded: cancelled");
+  }
+}
+
+TEST_CASE("runner: an asynchronous job's failure, refusal or timeout refunds once", "[generate]") {
+  const Model m = falModel();
+  SECTION("the provider reports an error") {
+    FakePorts p = withJob(Stage::Submitted);
+    p.row = "processing";
+    p.stored->startedMs = 900;
+    p.answers.push_back(ready(Outcome::Failed, "webhook: the provider reported an error"));
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.row == "failed");
+    CHECK(p.refunds == 1);
+    CHECK(p.deliveries == 0);
+    CHECK(p.told.back() == "failed: webhook: the provider reported an error after 1 tries");
+  }
+  SECTION("the submit is refused") {
+    FakePorts p = withJob();
+    p.submitAnswer.outcome = Outcome::Failed;
+    p.submitAnswer.detail = "HTTP 401";
+    p.submitAnswer.tries = 1;
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.refunds == 1);
+    CHECK(p.collects == 0);
+    CHECK(p.told.back() == "failed: submitting: HTTP 401 after 1 tries");
+  }
+  SECTION("past the generation timeout while it waited: timed out, not collected") {
+    FakePorts p = withJob(Stage::Submitted);
+    p.row = "processing";
+    p.stored->startedMs = 1;
+    p.clock = 1 + kTimeout + 1;
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.collects == 0);
+    CHECK(p.told.back() == "timed out");
+    CHECK(p.refunds == 1);
+  }
+  SECTION("the watchdog failed the row meanwhile: the late image is discarded, no second refund") {
+    FakePorts p = withJob(Stage::Submitted);
+    p.row = "failed";
+    p.stored->startedMs = 900;
+    p.answers.push_back(ready());
+    REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.deliveries == 0);
+    CHECK(p.refunds == 0);
+    CHECK(p.ending == "discarded: failed");
+  }
 }

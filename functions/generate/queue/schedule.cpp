@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "queue/async_jobs.h"
 #include "queue/store.h"
 #include "shared/config.h"
 #include "shared/host.h"
@@ -60,6 +61,8 @@ void next(const std::string& model) {
   if (c.queued > 0 && c.running < concurrencyOf(model)) consider(now);
   if (c.active > 0) consider(now + staleMs());
   if (c.nextEditAt > 0) consider(std::max(c.nextEditAt, now));
+  // A job waiting for an asynchronous provider: its next poll (or a webhook that arrived).
+  if (auto poll = asyncjobs::nextPollAt()) consider(std::max(*poll, now));
   if (when > 0) at(when);
 }
 

@@ -147,7 +147,9 @@ void refreshPositions(const std::string& model) {
                    "edit_after_ms FROM jobs WHERE state = 'queued' AND "
                    "status_message_id IS NOT NULL ORDER BY seq"));
   const int64_t running =
-      store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'running'"), "n");
+      store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('running', "
+                             "'waiting')"),
+                    "n");
   const double avg = store::averageJobMs();
   const int conc = schedule::concurrencyOf(model);
   const double now = host::nowMs();
@@ -191,8 +193,9 @@ void broadcast(const Job& j, std::string_view stage, std::string_view status, in
 
 Place placeOf(const Job& j, const std::string& model) {
   Place p;
-  p.position = store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' OR "
-                                      "(state = 'queued' AND seq <= ?1)")
+  // A job waiting for an asynchronous provider holds its slot: it is ahead, like a running one.
+  p.position = store::scalar(db::Stmt("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('running', "
+                                      "'waiting') OR (state = 'queued' AND seq <= ?1)")
                                  .bind(j.seq),
                              "n", 1);
   const double ms = double(p.position) * store::averageJobMs() / schedule::concurrencyOf(model);

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "queue/async_jobs.h"
 #include "shared/host.h"
 
 namespace gen::queue::store {
@@ -99,6 +100,8 @@ bool ensureSchema(const std::string& object) {
   // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
   call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
+  // Jobs submitted to an asynchronous provider (async_jobs.h).
+  if (!asyncjobs::createSchema()) return false;
   ready.insert(object);
   return true;
 }
@@ -193,8 +196,8 @@ bool add(const NewJob& n, bool& failed) {
 std::optional<Job> claim(int concurrency, const std::string& incarnation) {
   Rows r = sql(db::Stmt("UPDATE jobs SET state = 'running', heartbeat_ms = ?1, claims = claims + "
                         "1, runner = ?3 WHERE seq = (SELECT seq FROM jobs WHERE state = 'queued' "
-                        "ORDER BY seq LIMIT 1) AND (SELECT COUNT(*) FROM jobs WHERE state = "
-                        "'running') < ?2 RETURNING *")
+                        "ORDER BY seq LIMIT 1) AND (SELECT COUNT(*) FROM jobs WHERE state IN "
+                        "('running', 'waiting')) < ?2 RETURNING *")
                    .bind(host::nowMs())
                    .bind(int64_t(concurrency))
                    .bind(incarnation));
@@ -322,8 +325,8 @@ void markCancelled(int64_t genId) {
 
 Counts counts() {
   Rows r =
-      sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state = 'running') AS "
-                   "running, SUM(state != 'queued') AS active, (SELECT MIN(at_ms) FROM "
+      sql(db::Stmt("SELECT SUM(state = 'queued') AS queued, SUM(state IN ('running', 'waiting')) "
+                   "AS running, SUM(state != 'queued') AS active, (SELECT MIN(at_ms) FROM "
                    "pending_edits) AS edit_at FROM jobs"));
   Counts c;
   if (auto row = r.first()) {

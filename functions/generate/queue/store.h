@@ -53,14 +53,16 @@ struct NewJob {
   double enqueuedMs = 0;
 };
 bool add(const NewJob& n, bool& failed);
-// Takes the first queued job when fewer than `concurrency` run, for the runner `incarnation`.
+// Takes the first queued job when fewer than `concurrency` hold a slot (running, or waiting for an
+// asynchronous provider: async_jobs.h), for the runner `incarnation`.
 std::optional<Job> claim(int concurrency, const std::string& incarnation);
 // Puts a running job back in the queue at its place.
 void requeue(int64_t genId);
 // The hand-off of a stored job's delivery (runner.h Ports::handOff): running -> handed frees its
-// model slot (claim counts running jobs only) and keeps `timingsJson`; the delivering runner takes
-// it, handed -> delivering, exactly once; the one that handed it may take it back (handed ->
-// running) if asking for that runner failed. Each is one statement, so only one side wins.
+// model slot (claim counts running and waiting jobs only) and keeps `timingsJson`; the delivering
+// runner takes it, handed -> delivering, exactly once; the one that handed it may take it back
+// (handed -> running) if asking for that runner failed. Each is one statement, so only one side
+// wins.
 bool handOff(int64_t genId, std::string_view timingsJson);
 // The oldest handed job, now delivering, for the delivering runner of `incarnation`.
 std::optional<Job> takeHanded(const std::string& incarnation);
@@ -90,7 +92,7 @@ bool inDoneLog(int64_t genId);
 void markCancelled(int64_t genId);
 
 struct Counts {
-  int64_t queued = 0, running = 0;
+  int64_t queued = 0, running = 0;  // running: holding a slot (running or waiting)
   int64_t active = 0;     // running, handed or delivering: a runner should be at work on it
   double nextEditAt = 0;  // the earliest waiting status edit, 0 when none
 };

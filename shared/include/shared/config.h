@@ -86,7 +86,12 @@ namespace config {
   X(THUMBNAIL_LLM_PROVIDER, "none", 0)                          \
   X(THUMBNAIL_LLM_MODEL, "@cf/meta/llama-3.1-8b-instruct", 0)   \
   X(THUMBNAIL_LLM_URL, "", 0)                                   \
-  X(THUMBNAIL_LLM_TIMEOUT_MS, "4000", 0)
+  X(THUMBNAIL_LLM_TIMEOUT_MS, "4000", 0)                        \
+  X(FAL_API_BASE, "https://queue.fal.run", 0)                   \
+  X(FAL_KEY, "", 16)                                            \
+  X(PUBLIC_BASE_URL, "", 0)                                     \
+  X(ASYNC_POLL_MS, "2000", 0)                                   \
+  X(ASYNC_POLL_MAX_MS, "30000", 0)
 
 enum class Setting {
 #define CONFIG_X(name, def, min) name,

@@ -7,7 +7,10 @@
 //
 // provider: "builtin" (draws offline), "workers-ai" (the AI binding; "model" is the model id),
 // "http-get" (Flux-style worker: GET url?prompt=..., no auth), "http-post" (SDXL-style worker:
-// POST JSON with "Authorization: Bearer MODEL_API_KEY").
+// POST JSON with "Authorization: Bearer MODEL_API_KEY"), "fal-queue" (an asynchronous model API in
+// FAL's queue format: "model" is the model id, e.g. "fal-ai/flux/schnell", at FAL_API_BASE with
+// "Authorization: Key FAL_KEY"; submitted once, then polled or completed by FAL's webhook, while
+// the job keeps its slot: functions/generate/fal.h).
 //
 // inputs: what the model accepts besides the prompt (issue 22), default text only:
 //   "inputs": ["text", "image"]       one reference photo (SDXL img2img)
@@ -27,7 +30,7 @@ namespace gen {
 
 struct Model {
   std::string name;      // [a-z0-9_-]{1,32}: used in commands, callback data, R2 keys
-  std::string provider;  // builtin | workers-ai | http-get | http-post
+  std::string provider;  // builtin | workers-ai | http-get | http-post | fal-queue
   std::string target;    // Workers AI model id, or the worker's URL
   int64_t cost = 1;
   // Parameters the model takes; 0 / empty means "the model does not have it".
