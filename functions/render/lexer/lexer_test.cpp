@@ -797,6 +797,53 @@ TEST_CASE("YAML: keys, block scalars and flow collections as Pygments reads them
   CHECK(classOf(y, "a: {\n  hr: 63,\n  avg: 0.288\n}\n", "avg") == "name.tag");
 }
 
+TEST_CASE("JSX and TSX: tags, attributes and text as a reader sees them", "[lexer]") {
+  Language jsx = lang("jsx");
+  std::string_view src =
+      "import React from 'react';\n"
+      "export function Tip(props) {\n"
+      "  return (\n"
+      "    <ul className=\"menu\" {...props}>\n"
+      "      {items.size > 0 && <li key={items[0].id}>Nothing for you to see</li>}\n"
+      "      <Link\n"
+      "        to=\"/x\"\n"
+      "        // the author's note\n"
+      "        title={label}\n"
+      "      />\n"
+      "    </ul>\n"
+      "  );\n"
+      "}\n";
+  CHECK(classOf(jsx, src, "ul") == "name.tag");
+  CHECK(classOf(jsx, src, "className") == "name.attribute");
+  CHECK(classOf(jsx, src, "\"menu\"") == "string");
+  CHECK(classOf(jsx, src, "...props") == "name.attribute");  // a spread attribute list
+  CHECK(classOf(jsx, src, "li") == "name.tag");              // an element after `&&`
+  CHECK(classOf(jsx, src, "key") == "name.attribute");
+  // Text between tags is text, not code: no keyword `for`, no names.
+  CHECK(classOf(jsx, src, "Nothing") == "text");
+  CHECK(classOf(jsx, src, "for") == "text");
+  CHECK(classOf(jsx, src, "Link") == "name.tag");
+  // A comment between attributes is a comment; its apostrophe opens no string.
+  CHECK(classOf(jsx, src, "// the author's note") == "comment");
+  CHECK(classOf(jsx, src, "title") == "name.attribute");
+  CHECK(classOf(jsx, src, "label") == "name");
+
+  Language tsx = lang("tsx");
+  std::string_view ts =
+      "import React, {type ReactNode} from 'react';\n"
+      "type Props = {readonly label: number};\n"
+      "export default function Badge({label}: Props): ReactNode {\n"
+      "  return <span title={label}>New in {label}</span>;\n"
+      "}\n";
+  CHECK(classOf(tsx, ts, "ReactNode") == "name");  // imported, not declared here
+  CHECK(classOf(tsx, ts, "Props") == "name.class");
+  CHECK(classOf(tsx, ts, "span") == "name.tag");
+  CHECK(classOf(tsx, ts, "title") == "name.attribute");
+  CHECK(classOf(tsx, ts, "New") == "text");
+  CHECK(classOf(tsx, ts, "in") == "text");  // not the `in` operator
+  CHECK(classOf(tsx, ts, "</span>") == "(split)");
+}
+
 TEST_CASE("Markdown: Pygments' table for prose, our lexers for fenced code", "[lexer]") {
   Language md = lang("markdown");
   std::string_view src =
