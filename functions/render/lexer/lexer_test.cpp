@@ -961,5 +961,42 @@ TEST_CASE("table languages: hostile input stops early and the rest is plain text
   CHECK_FALSE(ok.limitTripped);
 }
 
+// The classes of every token whose text is `needle`, in order.
+std::vector<std::string> classesOf(Language l, std::string_view src, std::string_view needle) {
+  std::vector<std::string> out;
+  for (const auto& [cls, text] : lexVisible(l, src)) {
+    if (text == needle) out.push_back(cls);
+  }
+  return out;
+}
+
+TEST_CASE("table languages: Haxe's #if branches each start where the #if was", "[lexer][table]") {
+  Language hx;
+  REQUIRE(parseLanguage("haxe", hx));
+  // Pygments saves the state stack at #if and restores it at #else (a Python callback, written as
+  // '#save' / '#restore' / '#drop' rules): the second `extends` is read like the first.
+  std::string src = "class Oops\n#if flash\nextends Error\n#else\nextends TException\n#end\n{\n}\n";
+  CHECK(classesOf(hx, src, "#if") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "flash") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "#else") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "extends") ==
+        std::vector<std::string>{"keyword.declaration", "keyword.declaration"});
+  CHECK(classesOf(hx, src, "TException") == std::vector<std::string>{"name"});
+  // More nested #if than the engine keeps copies of, inside an outer #if: each #end pairs with
+  // its own #if, so the outer #else still goes back to the stack of the outer #if (the branch
+  // after it starts at the top level again: `class` is a declaration, not plain text).
+  std::string deep = "#if flash\n";
+  for (int i = 0; i < 100; ++i) deep += "#if a\n";
+  for (int i = 0; i < 100; ++i) deep += "#end\n";
+  deep += "class A {\n  var x:Int;\n#else\nclass A {\n  var y:Int;\n#end\n}\n";
+  CHECK(classesOf(hx, deep, "class") ==
+        std::vector<std::string>{"keyword.declaration", "keyword.declaration"});
+  CHECK(classesOf(hx, deep, "{") == std::vector<std::string>{"punctuation", "punctuation"});
+  // Many unclosed #if: bounded copies, and the tokens still cover the input.
+  std::string hostile;
+  for (int i = 0; i < 20000; ++i) hostile += "#if a class X {\n#else\n";
+  checkInvariants(hx, hostile);
+}
+
 }  // namespace
 }  // namespace render
