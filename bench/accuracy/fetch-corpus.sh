@@ -68,7 +68,9 @@ dst=deps/src/$name
 if [ ! -f "$dst/.fetched-$sha" ]; then
   if [ ! -f "$deb" ] || ! echo "$sha  $deb" | sha256sum -c --quiet - 2>/dev/null; then
     echo "fetch-corpus: $pool"
-    curl -fsS --retry 3 -o "$deb" "http://deb.debian.org/debian/$pool" || {
+    # (python3 rather than curl: the build needs python3 anyway, setup.sh does not install curl)
+    python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(*sys.argv[1:])' \
+      "http://deb.debian.org/debian/$pool" "$deb" || {
       echo "fetch-corpus: $pool is not on the Debian mirror any more (pin sid's current one)" >&2
       exit 1
     }
