@@ -12,9 +12,9 @@ it the same class. Two figures are reported:
 Pygments is Debian's python3-pygments (2.14, the one the table-driven languages are exported
 from), whatever `python3` is, except for JSX and TSX, which 2.14 lacks: those two compare with the
 JsxLexer/TsxLexer of a newer Debian python3-pygments that fetch-corpus.sh unpacks into
-deps/src/pygments-ref (NEWER_REFERENCE). `--langs all` covers every language: the hand-written ones on the
-corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else on their
-golden-test sample files (table_languages.txt).
+deps/src/pygments-ref (NEWER_REFERENCE). `--langs all` covers every language: the hand-written
+ones on the corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else
+on their golden-test sample files (table_languages.txt).
 
 Files no installed package provides come from bench/accuracy/fetch-corpus.sh (deps/src/corpus).
 
@@ -315,9 +315,10 @@ def main():
             out.write(f"{chr(10) + '##' if args.append else '#'} {args.title}\n\n")
             out.write(f"- date: {datetime.date.today().isoformat()}\n")
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
-            out.write(f"- reference: Pygments {pygments.__version__} (Debian bookworm's python3-pygments,\n"
-                      f"  the one the tables are exported from), except the rows marked *newer\n"
-                      f"  reference* (column *reference*); Python {platform.python_version()}\n")
+            out.write(f"- reference: Pygments {pygments.__version__} (Debian bookworm's "
+                      "python3-pygments,\n  the one the tables are exported from), except the "
+                      "rows marked *newer\n  reference* (column *reference*); Python "
+                      f"{platform.python_version()}\n")
             out.write(f"- command (from the repository root): `{cmd}`\n")
             out.write("- corpus: `bash bench/accuracy/fetch-corpus.sh` first (deps/src/corpus, pinned)\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
@@ -336,7 +337,8 @@ def main():
                     corpus += " (table)"
                 out.write(f"| {lang} | {used} | {chars} | {strict:.2f}% | {famp:.2f}% | "
                           f"{reference[lang]} | {corpus} |\n")
-            out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% | | |\n")
+            out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% "
+                      "| | |\n")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ to with using()), it takes the processed rules (`cls._tokens`: states with `incl
 Pygments token types are mapped onto our TokenClass names (map_pygments, also used by
 bench/accuracy/compare.py). A rule whose callback is ordinary Python code cannot be exported; it
 becomes "emit the whole match as one token" and the lexer is marked approximate (the golden test
-holds it to the same agreement as every other).
+holds it to the same agreement as every other), except the callbacks CALLBACK_RULES writes as
+plain rules (Haxe's #if/#else/#end, which only edit the state stack).
 
 Usage: pygments_export.py LIST OUT.cpp [--json OUT.json]
 """
@@ -254,9 +255,10 @@ REMAP_SPECS = {
 # Python callbacks that only emit the match as one token and edit the state stack, written as
 # plain rules: qualname -> (the callback rule's regex, [(regex, token type, transition items)]),
 # tried in order in place of the callback's rule (its regex split by what the callback does on
-# each alternative; another regex than the one written here leaves the rule approximate). Transition items are states and '#pop' / '#push' as usual, plus the stack
-# snapshots some lexers keep in Python: '#save' pushes a copy of the stack, '#restore' makes the
-# stack the last copy again, '#drop' discards that copy (table_lexer.h).
+# each alternative; another regex than the one written here leaves the rule approximate).
+# Transition items are states and '#pop' / '#push' as usual, plus the stack snapshots some lexers
+# keep in Python: '#save' pushes a copy of the stack, '#restore' makes the stack the last copy
+# again, '#drop' discards that copy (table_lexer.h).
 CALLBACK_RULES = {
     # Haxe's `#if` / `#elseif` / `#else` / `#end` / `#error` (HaxeLexer.preproc_callback): each
     # branch of a conditional starts from the stack the `#if` saw, and a condition follows `#if`
