@@ -10,9 +10,11 @@ it the same class. Two figures are reported:
   family  - first component only ("name.function" ~ "name", "comment.doc" ~ "comment")
 
 Pygments is Debian's python3-pygments (2.14, the one the table-driven languages are exported
-from), whatever `python3` is. `--langs all` covers every language: the hand-written ones on the
-corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else on their
-golden-test sample files (table_languages.txt).
+from), whatever `python3` is, except for JSX and TSX, which 2.14 lacks: those two compare with the
+JsxLexer/TsxLexer of a newer Debian python3-pygments that fetch-corpus.sh unpacks into
+deps/src/pygments-ref (NEWER_REFERENCE). `--langs all` covers every language: the hand-written
+ones on the corpora below, the table-driven ones on real files where TABLE_CORPORA has some, else
+on their golden-test sample files (table_languages.txt).
 
 Files no installed package provides come from bench/accuracy/fetch-corpus.sh (deps/src/corpus).
 
@@ -74,10 +76,38 @@ CORPORA = {
                               "/usr/share/go-1.19/src/**/Dockerfile",
                               "/usr/lib/google-cloud-sdk/**/Dockerfile*"]),
     "lua": ("lua", [f"{C}/thrift/**/*.lua", f"{C}/flatbuffers/**/*.lua"]),
-    # Pygments 2.14 has no JSX/TSX lexer: its JavaScript/TypeScript lexers are the reference
-    "jsx": ("javascript", [f"{C}/docusaurus/package/lib/theme/**/*.js"]),
-    "tsx": ("typescript", [f"{C}/docusaurus/package/src/theme/**/*.tsx"]),
+    # Pygments 2.14 has no JSX/TSX lexer: these two compare with a newer Pygments (NEWER_REFERENCE)
+    "jsx": ("jsx", [f"{C}/docusaurus/package/lib/theme/**/*.js"]),
+    "tsx": ("tsx", [f"{C}/docusaurus/package/src/theme/**/*.tsx"]),
 }
+
+# Languages whose reference is the newer Pygments that fetch-corpus.sh unpacks from a Debian sid
+# .deb (deps/src/pygments-ref), run in its own interpreter so the two versions never mix. Only
+# these: every other row, and every exported table, stays on Debian bookworm's Pygments 2.14.
+NEWER_REFERENCE = {"jsx", "tsx"}
+NEWER_PATH = os.path.join(ROOT, "deps/src/pygments-ref")
+_NEWER_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import pygments
+from pygments.lexers import get_lexer_by_name
+lexer = get_lexer_by_name(sys.argv[2], stripnl=False, stripall=False, ensurenl=False)
+out = {"version": pygments.__version__, "files": []}
+for path in sys.argv[3:]:
+    text = open(path, encoding="utf-8").read()
+    out["files"].append([[str(t), len(v)] for t, v in lexer.get_tokens(text)])
+json.dump(out, sys.stdout)
+"""
+
+
+def newer_reference(lexer_name, files):
+    """(Pygments version, [classes of each file]) from the newer Pygments (NEWER_REFERENCE)."""
+    if not os.path.isfile(os.path.join(NEWER_PATH, "pygments/__init__.py")):
+        sys.exit(f"compare.py: {NEWER_PATH} is missing: run bash bench/accuracy/fetch-corpus.sh")
+    out = json.loads(subprocess.run([sys.executable, "-c", _NEWER_SCRIPT, NEWER_PATH, lexer_name]
+                                    + files, capture_output=True, check=True, text=True).stdout)
+    return out["version"], [[map_pygments(t) for t, n in toks for _ in range(n)]
+                            for toks in out["files"]]
 
 # Table-driven languages measured on real files (our name -> globs) instead of golden samples.
 TABLE_CORPORA = {
@@ -207,6 +237,7 @@ def main():
         if any(lang not in CORPORA for lang in langs):
             tables = {name: (cls, samples) for name, cls, samples in table_languages(args.dump)}
     tmpdir = tempfile.mkdtemp(prefix="compare-")
+    reference = {}
     for lang in langs:
         if lang in tables and lang in TABLE_CORPORA:
             pyg_name = tables[lang][0]
@@ -229,14 +260,18 @@ def main():
         confusions = collections.Counter()
         examples = collections.defaultdict(list)
         used = 0
-        for f in files:
+        reference[lang] = f"Pygments {pygments.__version__}"
+        if lang in NEWER_REFERENCE:
+            version, newer = newer_reference(pyg_name, files)
+            reference[lang] = f"Pygments {version} (newer reference)"
+        for n, f in enumerate(files):
             text = open(f, encoding="utf-8").read()
             try:
                 a = char_classes(args.dump, "table:" + pyg_name if args.via_table else lang, f)
             except subprocess.CalledProcessError as e:
                 print(f"dump_tokens failed on {f}: {e}", file=sys.stderr)
                 continue
-            b = theirs(pyg_name, text)
+            b = newer[n] if lang in NEWER_REFERENCE else theirs(pyg_name, text)
             if len(a) != len(text) or len(b) != len(text):
                 print(f"skip {f}: length mismatch ours={len(a)} pyg={len(b)} text={len(text)}",
                       file=sys.stderr)
@@ -280,7 +315,10 @@ def main():
             out.write(f"{chr(10) + '##' if args.append else '#'} {args.title}\n\n")
             out.write(f"- date: {datetime.date.today().isoformat()}\n")
             out.write(f"- machine: {platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)\n")
-            out.write(f"- Pygments {pygments.__version__}, Python {platform.python_version()}\n")
+            out.write(f"- reference: Pygments {pygments.__version__} (Debian bookworm's "
+                      "python3-pygments,\n  the one the tables are exported from), except the "
+                      "rows marked *newer\n  reference* (column *reference*); Python "
+                      f"{platform.python_version()}\n")
             out.write(f"- command (from the repository root): `{cmd}`\n")
             out.write("- corpus: `bash bench/accuracy/fetch-corpus.sh` first (deps/src/corpus, pinned)\n")
             out.write("- metric: share of non-whitespace characters given the same class; Pygments\n"
@@ -289,8 +327,8 @@ def main():
                       "  (our `comment.doc` also matches Pygments' `comment`/`string.doc`, as most\n"
                       "  Pygments lexers do not single out doc comments); *family* = first component\n"
                       "  only (name.function ~ name).\n\n")
-            out.write("| language | files | chars | strict | family | corpus |\n")
-            out.write("| --- | ---: | ---: | ---: | ---: | --- |\n")
+            out.write("| language | files | chars | strict | family | reference | corpus |\n")
+            out.write("| --- | ---: | ---: | ---: | ---: | --- | --- |\n")
             for lang, used, chars, strict, famp in rows:
                 globs = TABLE_CORPORA.get(lang) if lang in tables else CORPORA[lang][1]
                 corpus = (", ".join("`" + g.replace(ROOT + "/", "") + "`" for g in globs)
@@ -298,8 +336,9 @@ def main():
                 if lang in tables:
                     corpus += " (table)"
                 out.write(f"| {lang} | {used} | {chars} | {strict:.2f}% | {famp:.2f}% | "
-                          f"{corpus} |\n")
-            out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% | |\n")
+                          f"{reference[lang]} | {corpus} |\n")
+            out.write(f"| **overall** | | {total_chars} | **{overall:.2f}%** | {overall_f:.2f}% "
+                      "| | |\n")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@
 # scripts/fetch-deps.sh) and one npm tarball (npm pack), each pinned by sha256, unpacked into
 # deps/src/corpus/NAME (git-ignored). Quick when already done.
 #
-# Pygments 2.14 (Debian's) has no JSX/TSX lexer: those rows compare with its JavaScript/TypeScript
-# lexers (see bench/results/accuracy.md). Swift has no Debian source package in bookworm
+# Pygments 2.14 (Debian bookworm's, the one the tables are exported from) has no JSX/TSX lexer: the
+# JSX and TSX rows (and only those) compare with the JsxLexer/TsxLexer of a newer Debian
+# python3-pygments .deb (sid's 2.20; trixie's 2.18 has JSX but no TSX), fetched below from the
+# Debian pool by its path, pinned by sha256 and unpacked (not installed) into deps/src/pygments-ref.
+# Swift has no Debian source package in bookworm
 # (swiftlang is not in it): its files come from thrift's and flatbuffers' Swift libraries. The
 # clojure and scala-xml orig tarballs are gone from the mirror (404), so Clojure and Scala have no
 # real-file row.
@@ -52,3 +55,30 @@ echo "$PINS" | while IFS='|' read -r name kind pkg file sha paths; do
   tar -xf "$DL/$file" -C "$SRC/$name" $paths
   touch "$stamp"
 done
+
+# The newer Pygments of the JSX/TSX rows: a binary .deb from the Debian pool (sid), not installed,
+# only unpacked; compare.py runs it in a separate interpreter. The pool keeps a file while some
+# suite lists it: should sid move on, pin the new version's path and sha256 here
+# (`apt-cache show python3-pygments` with a sid source list gives both).
+# name | pool path | sha256 | folder inside the package
+REF="pygments-ref|pool/main/p/pygments/python3-pygments_2.20.0+dfsg-2_all.deb|86d35bdd58c1c4366a9d3ba2dfda6e7c6b1e3a97c25bf3dd79b50cdf726fd327|usr/lib/python3/dist-packages/pygments"
+IFS='|' read -r name pool sha dir <<<"$REF"
+deb=$DL/$(basename "$pool")
+dst=deps/src/$name
+if [ ! -f "$dst/.fetched-$sha" ]; then
+  if [ ! -f "$deb" ] || ! echo "$sha  $deb" | sha256sum -c --quiet - 2>/dev/null; then
+    echo "fetch-corpus: $pool"
+    # (python3 rather than curl: the build needs python3 anyway, setup.sh does not install curl)
+    python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(*sys.argv[1:])' \
+      "http://deb.debian.org/debian/$pool" "$deb" || {
+      echo "fetch-corpus: $pool is not on the Debian mirror any more (pin sid's current one)" >&2
+      exit 1
+    }
+  fi
+  echo "$sha  $deb" | sha256sum -c --quiet - || { echo "fetch-corpus: checksum mismatch for $deb" >&2; exit 1; }
+  rm -rf "$dst" "$dst.tmp" && mkdir -p "$dst.tmp" "$dst"
+  dpkg-deb -x "$deb" "$dst.tmp"
+  mv "$dst.tmp/$dir" "$dst/pygments"
+  rm -rf "$dst.tmp"
+  touch "$dst/.fetched-$sha"
+fi

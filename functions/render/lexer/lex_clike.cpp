@@ -387,6 +387,11 @@ CLikeSpec makeSpec(Language lang) {
       s.escapesInStrings = false;
       break;
   }
+  if (lang == Language::Jsx || lang == Language::Tsx) {
+    // Function names stay plain names, as in Pygments' JSX/TSX lexers and the TypeScript table
+    // (.ts files): React code looks the same in .jsx, .tsx and .ts. Plain JavaScript keeps them.
+    s.functionIntro = {};
+  }
   s.finish();
   return s;
 }
@@ -432,6 +437,7 @@ class CLikeLexer {
   size_t rustRaw(size_t i, size_t afterPrefix);
   size_t charOrLifetime(size_t i);
   bool looksLikeJsxTag(size_t i) const;
+  bool typeAliasFollows(size_t i) const;
   size_t phpHeredoc(size_t i);
   size_t jsxElement(size_t i);
   size_t jsxTag(size_t i, bool& selfClosing, bool& closing);
@@ -998,7 +1004,8 @@ size_t CLikeLexer::word(size_t i, bool lineStart) {
     if (spec_.functionIntro.contains(w)) expectFunction_ = true;
     // Only when a name follows: `type: string` in a TS interface is a property called type.
     // Rust `impl<T> Name`: the generic parameters are skipped first.
-    if (spec_.classIntro.contains(w) && (startsIdent(s_, next) || (spec_.rust && nc == '<'))) {
+    if (spec_.classIntro.contains(w) && (startsIdent(s_, next) || (spec_.rust && nc == '<')) &&
+        (w != "type" || typeAliasFollows(next))) {
       expectClass_ = true;
       classAngle_ = 0;
     }
@@ -1347,6 +1354,12 @@ size_t CLikeLexer::phpHeredoc(size_t i) {
   return n;
 }
 
+// TypeScript `type Name =` / `type Name<T> =` declares a type; `import {type Name}` does not.
+bool CLikeLexer::typeAliasFollows(size_t i) const {
+  size_t e = nextNonSpace(scanIdent(s_, i, "$"));
+  return at(e, '=') || at(e, '<');
+}
+
 // Whether the '<' at `i` opens a JSX tag: a name (or '>' for a fragment), then only attributes
 // up to '>' or '/>'. Rejects TSX generics such as `<T,>(x) => x` and comparisons, which would
 // otherwise swallow the rest of the file as JSX text. The scan is bounded to stay linear.
@@ -1460,6 +1473,18 @@ size_t CLikeLexer::jsxTag(size_t i, bool& selfClosing, bool& closing) {
       emit(TC::Punctuation, e, e + 2);
       selfClosing = true;
       return e + 2;
+    } else if (c == '/' && at(e + 1, '/')) {  // comments between attributes
+      e = lineComment(e);
+    } else if (c == '/' && at(e + 1, '*')) {
+      e = blockComment(e);
+    } else if (c == '{' && startsWith(s_, e + 1, "...") && startsIdent(s_, e + 4) &&
+               at(scanIdent(s_, e + 4, "$"), '}')) {
+      // {...props}: spread attributes, an attribute list (Pygments' JSX lexer says so too)
+      size_t x = scanIdent(s_, e + 4, "$");
+      emit(TC::Punctuation, e, e + 1);
+      emit(TC::NameAttribute, e + 1, x);
+      emit(TC::Punctuation, x, x + 1);
+      e = x + 1;
     } else if (c == '{') {
       emit(TC::Punctuation, e, e + 1);
       size_t r = embedded(e + 1, '}', TC::Punctuation);
@@ -1526,8 +1551,9 @@ size_t CLikeLexer::symbol(size_t i) {
     prev_ = c == '}' ? Prev::Start : Prev::Value;
   } else if (c == '.') {
     prev_ = Prev::Dot;
-  } else if (c == '*' || c == '&') {
-    // `char *name(` and `Foo& name(` still declare: keep TypeLike, otherwise an operator.
+  } else if ((c == '*' || c == '&') && !(c == '&' && at(i + 1, '&'))) {
+    // `char *name(` and `Foo& name(` still declare: keep TypeLike, otherwise an operator
+    // (`&&` always: `x && <p/>` is an expression, so JSX and regexes may follow).
     prev_ = prev_ == Prev::TypeLike ? Prev::TypeLike : Prev::Start;
   } else if (c == '>' && spec_.declarationCalls) {
     prev_ = Prev::TypeLike;  // `std::vector<int> name(`

@@ -797,6 +797,53 @@ TEST_CASE("YAML: keys, block scalars and flow collections as Pygments reads them
   CHECK(classOf(y, "a: {\n  hr: 63,\n  avg: 0.288\n}\n", "avg") == "name.tag");
 }
 
+TEST_CASE("JSX and TSX: tags, attributes and text as a reader sees them", "[lexer]") {
+  Language jsx = lang("jsx");
+  std::string_view src =
+      "import React from 'react';\n"
+      "export function Tip(props) {\n"
+      "  return (\n"
+      "    <ul className=\"menu\" {...props}>\n"
+      "      {items.size > 0 && <li key={items[0].id}>Nothing for you to see</li>}\n"
+      "      <Link\n"
+      "        to=\"/x\"\n"
+      "        // the author's note\n"
+      "        title={label}\n"
+      "      />\n"
+      "    </ul>\n"
+      "  );\n"
+      "}\n";
+  CHECK(classOf(jsx, src, "ul") == "name.tag");
+  CHECK(classOf(jsx, src, "className") == "name.attribute");
+  CHECK(classOf(jsx, src, "\"menu\"") == "string");
+  CHECK(classOf(jsx, src, "...props") == "name.attribute");  // a spread attribute list
+  CHECK(classOf(jsx, src, "li") == "name.tag");              // an element after `&&`
+  CHECK(classOf(jsx, src, "key") == "name.attribute");
+  // Text between tags is text, not code: no keyword `for`, no names.
+  CHECK(classOf(jsx, src, "Nothing") == "text");
+  CHECK(classOf(jsx, src, "for") == "text");
+  CHECK(classOf(jsx, src, "Link") == "name.tag");
+  // A comment between attributes is a comment; its apostrophe opens no string.
+  CHECK(classOf(jsx, src, "// the author's note") == "comment");
+  CHECK(classOf(jsx, src, "title") == "name.attribute");
+  CHECK(classOf(jsx, src, "label") == "name");
+
+  Language tsx = lang("tsx");
+  std::string_view ts =
+      "import React, {type ReactNode} from 'react';\n"
+      "type Props = {readonly label: number};\n"
+      "export default function Badge({label}: Props): ReactNode {\n"
+      "  return <span title={label}>New in {label}</span>;\n"
+      "}\n";
+  CHECK(classOf(tsx, ts, "ReactNode") == "name");  // imported, not declared here
+  CHECK(classOf(tsx, ts, "Props") == "name.class");
+  CHECK(classOf(tsx, ts, "span") == "name.tag");
+  CHECK(classOf(tsx, ts, "title") == "name.attribute");
+  CHECK(classOf(tsx, ts, "New") == "text");
+  CHECK(classOf(tsx, ts, "in") == "text");  // not the `in` operator
+  CHECK(classOf(tsx, ts, "</span>") == "(split)");
+}
+
 TEST_CASE("Markdown: Pygments' table for prose, our lexers for fenced code", "[lexer]") {
   Language md = lang("markdown");
   std::string_view src =
@@ -912,6 +959,43 @@ TEST_CASE("table languages: hostile input stops early and the rest is plain text
   table::lex(static_cast<uint32_t>(static_cast<size_t>(lang) - size_t(Language::Count)), sink2, big,
              0, table::Limits{}, &ok);
   CHECK_FALSE(ok.limitTripped);
+}
+
+// The classes of every token whose text is `needle`, in order.
+std::vector<std::string> classesOf(Language l, std::string_view src, std::string_view needle) {
+  std::vector<std::string> out;
+  for (const auto& [cls, text] : lexVisible(l, src)) {
+    if (text == needle) out.push_back(cls);
+  }
+  return out;
+}
+
+TEST_CASE("table languages: Haxe's #if branches each start where the #if was", "[lexer][table]") {
+  Language hx;
+  REQUIRE(parseLanguage("haxe", hx));
+  // Pygments saves the state stack at #if and restores it at #else (a Python callback, written as
+  // '#save' / '#restore' / '#drop' rules): the second `extends` is read like the first.
+  std::string src = "class Oops\n#if flash\nextends Error\n#else\nextends TException\n#end\n{\n}\n";
+  CHECK(classesOf(hx, src, "#if") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "flash") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "#else") == std::vector<std::string>{"comment.preproc"});
+  CHECK(classesOf(hx, src, "extends") ==
+        std::vector<std::string>{"keyword.declaration", "keyword.declaration"});
+  CHECK(classesOf(hx, src, "TException") == std::vector<std::string>{"name"});
+  // More nested #if than the engine keeps copies of, inside an outer #if: each #end pairs with
+  // its own #if, so the outer #else still goes back to the stack of the outer #if (the branch
+  // after it starts at the top level again: `class` is a declaration, not plain text).
+  std::string deep = "#if flash\n";
+  for (int i = 0; i < 100; ++i) deep += "#if a\n";
+  for (int i = 0; i < 100; ++i) deep += "#end\n";
+  deep += "class A {\n  var x:Int;\n#else\nclass A {\n  var y:Int;\n#end\n}\n";
+  CHECK(classesOf(hx, deep, "class") ==
+        std::vector<std::string>{"keyword.declaration", "keyword.declaration"});
+  CHECK(classesOf(hx, deep, "{") == std::vector<std::string>{"punctuation", "punctuation"});
+  // Many unclosed #if: bounded copies, and the tokens still cover the input.
+  std::string hostile;
+  for (int i = 0; i < 20000; ++i) hostile += "#if a class X {\n#else\n";
+  checkInvariants(hx, hostile);
 }
 
 }  // namespace

@@ -14,7 +14,8 @@ to with using()), it takes the processed rules (`cls._tokens`: states with `incl
 Pygments token types are mapped onto our TokenClass names (map_pygments, also used by
 bench/accuracy/compare.py). A rule whose callback is ordinary Python code cannot be exported; it
 becomes "emit the whole match as one token" and the lexer is marked approximate (the golden test
-holds it to the same agreement as every other).
+holds it to the same agreement as every other), except the callbacks CALLBACK_RULES writes as
+plain rules (Haxe's #if/#else/#end, which only edit the state stack).
 
 Usage: pygments_export.py LIST OUT.cpp [--json OUT.json]
 """
@@ -27,7 +28,7 @@ sys.path.insert(0, "/usr/lib/python3/dist-packages")  # Debian's Pygments, not a
 import pygments  # noqa: E402
 from pygments import lexer as plexer  # noqa: E402
 from pygments.lexers import _mapping, find_lexer_class_by_name  # noqa: E402
-from pygments.token import _TokenType  # noqa: E402
+from pygments.token import _TokenType, string_to_tokentype  # noqa: E402
 
 # Pygments type prefix -> our class. Longest matching prefix wins.
 PYG_MAP = {
@@ -251,6 +252,28 @@ REMAP_SPECS = {
 }
 
 
+# Python callbacks that only emit the match as one token and edit the state stack, written as
+# plain rules: qualname -> (the callback rule's regex, [(regex, token type, transition items)]),
+# tried in order in place of the callback's rule (its regex split by what the callback does on
+# each alternative; another regex than the one written here leaves the rule approximate).
+# Transition items are states and '#pop' / '#push' as usual, plus the stack snapshots some lexers
+# keep in Python: '#save' pushes a copy of the stack, '#restore' makes the stack the last copy
+# again, '#drop' discards that copy (table_lexer.h).
+CALLBACK_RULES = {
+    # Haxe's `#if` / `#elseif` / `#else` / `#end` / `#error` (HaxeLexer.preproc_callback): each
+    # branch of a conditional starts from the stack the `#if` saw, and a condition follows `#if`
+    # and `#elseif`.
+    "HaxeLexer.preproc_callback": (r"(#)(if|elseif|else|end|error)\b", [
+        (r"(#)(if)\b", "Comment.Preproc", ("#save", "preproc-expr")),
+        (r"(#)(elseif)\b", "Comment.Preproc", ("#restore", "preproc-expr")),
+        (r"(#)(else)\b", "Comment.Preproc", ("#restore",)),
+        (r"(#)(end)\b", "Comment.Preproc", ("#drop",)),
+        (r"(#)(error)\b", "Comment.Preproc", ("preproc-error",)),
+    ]),
+}
+SNAPSHOT_ITEMS = {"#save": -3, "#restore": -4, "#drop": -5}
+
+
 def remap_stages(cls):
     """The recolouring stages of cls, or None when it post-processes in a way not listed."""
     stages = []
@@ -359,6 +382,8 @@ class Exporter:
                 items.append(-1)
             elif s == "#push":
                 items.append(-2)
+            elif s in SNAPSHOT_ITEMS:
+                items.append(SNAPSHOT_ITEMS[s])
             else:
                 items.append(self.state_ref(cls, s))
         return self.blob([0, len(items)] + items)
@@ -391,6 +416,15 @@ class Exporter:
                 done.add(s)
                 rules = []
                 for rex, act, new in tokens[s]:
+                    qn = getattr(act, "__qualname__", "")
+                    if (qn in CALLBACK_RULES and new is None and
+                            rex.__self__.pattern == CALLBACK_RULES[qn][0]):
+                        for pattern, ttype, items in CALLBACK_RULES[qn][1]:
+                            compiled = re.compile(pattern, rex.__self__.flags)
+                            action = self.blob([0, cls_index(string_to_tokentype(ttype))])
+                            rules.append((self.regex(compiled), action,
+                                          self.transition(cls, items)))
+                        continue
                     r = self.regex(rex.__self__)
                     a = self.action(lex, cls, act)
                     t = self.transition(cls, new)

@@ -121,6 +121,7 @@ TokenClass remapped(int32_t remaps, TokenClass cls, std::string_view text) {
 }
 
 constexpr size_t kMaxStack = 256;   // Pygments' stack is unbounded; ours stops pushing here
+constexpr size_t kMaxSaved = 64;    // stack snapshots kept ('#save'); deeper ones are not kept
 constexpr int kMaxEmptySteps = 32;  // zero-length matches in a row at one position
 
 struct MatchDataDeleter {
@@ -239,6 +240,10 @@ void runLexer(Run& run, uint32_t lexer, const char* subj, size_t len, size_t bas
     return;
   }
   const auto* s = reinterpret_cast<PCRE2_SPTR>(subj);
+  // '#save' / '#restore' / '#drop' (Haxe's #if/#else/#end): copies of the stack, innermost last.
+  // Past kMaxSaved a save only counts, so that its '#drop' still pairs with it.
+  std::vector<std::vector<uint16_t>> saved;
+  size_t unsaved = 0;
   size_t pos = 0;
   size_t emptyAt = SIZE_MAX;
   int emptySteps = 0;
@@ -306,6 +311,20 @@ void runLexer(Run& run, uint32_t lexer, const char* subj, size_t len, size_t bas
             int32_t item = t[2 + i];
             if (item == -1) {
               if (stack.size() > 1) stack.pop_back();
+            } else if (item == -3) {
+              if (saved.size() < kMaxSaved && unsaved == 0) {
+                saved.push_back(stack);
+              } else {
+                ++unsaved;
+              }
+            } else if (item == -4) {
+              if (unsaved == 0 && !saved.empty()) stack = saved.back();
+            } else if (item == -5) {
+              if (unsaved > 0) {
+                --unsaved;
+              } else if (!saved.empty()) {
+                saved.pop_back();
+              }
             } else if (stack.size() < kMaxStack) {
               uint16_t next = item == -2 ? stack.back() : static_cast<uint16_t>(item);
               stack.push_back(next < L.stateCount ? next : 0);

@@ -35,7 +35,9 @@ struct StateDef {
 //   action:     [0, class] | [1, n, action...] bygroups (-1 = group skipped) |
 //               [2, lexer (-1 = this), n, state...] using | [3, class] a Python callback:
 //               the whole match as one token
-//   transition: [0, n, item...] (item: state, -1 '#pop', -2 '#push') | [1, n] pop n states
+//   transition: [0, n, item...] (item: state, -1 '#pop', -2 '#push', and the stack snapshots
+//               that some lexers keep in a Python callback: -3 save a copy of the stack, -4 make
+//               the stack the last copy again, -5 drop the last copy) | [1, n] pop n states
 struct RuleDef {
   uint32_t regex;
   int32_t action;
