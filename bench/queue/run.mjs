@@ -141,6 +141,7 @@ function cpuByCommand() {
   return out;
 }
 const cpu0 = cpuByCommand();
+const loadAtStart = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
 const t0 = Date.now();
 await Promise.all(Array.from({ length: USERS }, (_, i) => runUser(i)));
 const wallMs = Date.now() - t0;
@@ -242,6 +243,9 @@ const report = {
   // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
   // forwards to was replaced while a POST was in flight).
   cpu_s_per_wall_s: cpuPerWallSecond,
+  // 1, 5 and 15 minute load averages of the machine (2 cores, shared) when the users started
+  // and when the last one was done.
+  load_average_start: loadAtStart,
   load_average: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };
