@@ -8,7 +8,8 @@
 // 0), the queue's own time per job (claim -> done, minus the model call: D1, R2, Telegram, SQLite),
 // the model slot's overhead and gap (start -> the slot is free, minus the model call; free -> the
 // next start), where each job's time went (per_job_ms, recorded by the object), the CPU the
-// processes got (cpu_s_per_wall_s) with the load average, and the wall time against the ideal
+// processes got (cpu_s_per_wall_s) with the load average at the start and the end, the Bot API
+// calls per job by method, and the wall time against the ideal
 // (jobs x latency / models), also from the first start to the last end (queues_busy_s).
 // BENCH_LOG=path keeps the run's wrangler/workerd log.
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
@@ -233,6 +234,9 @@ const report = {
   slot_gap_ms: stats(slotGaps),
   slot_idle_empty_queue: { count: starved.length, total_s: +(starved.reduce((a, b) => a + b, 0) / 1000).toFixed(1) },
   per_job_ms: perStage,
+  // Bot API calls per job by method (the fake's log): each is an outbound fetch the Worker makes.
+  bot_api_calls_per_job: Object.fromEntries(Object.entries(tg.calls.reduce((m, c) => ((m[c.method] = (m[c.method] ?? 0) + 1), m), {}))
+    .map(([k, v]) => [k, +(v / sent).toFixed(2)])),
   webhook_retries: retries,
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
