@@ -242,6 +242,16 @@ function hostImports(slot, bindings, jspi, asyncify) {
     defer(ptr, len) {
       slot.deferred.push(text(ptr, len));
     },
+    // Starts an event now, in parallel with this one, with a body (host_abi.h host_spawn): 1 when
+    // the host started it, 0 when this host cannot (no spawner in the event's context).
+    spawn(ptr, len, bodyPtr, bodyLen) {
+      if (typeof slot.ctx?.spawn !== 'function') return 0;
+      const event = JSON.parse(text(ptr, len));
+      // Copied now: the caller's memory moves on as soon as this returns.
+      const body = bodyLen ? bytes(bodyPtr, bodyLen).slice() : null;
+      slot.ctx.spawn(event, body);
+      return 1;
+    },
     asset(ptr, len) {
       const bytes = assetCache.get(text(ptr, len));
       if (bytes === undefined) return -1;

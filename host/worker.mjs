@@ -88,10 +88,17 @@ function jsonResponse(status, obj) {
   });
 }
 
-// Runs one event on a module and finishes its deferred work with waitUntil.
+// Runs one event on a module and finishes its deferred work with waitUntil. An event the module
+// spawns (host_spawn) starts at once, on another instance, through the same function.
 async function run(env, ctx, name, event, body, extra = {}) {
   const mods = getModules(env);
-  const result = await mods[name].call(event, body, { env, ...extra });
+  const spawn = (ev, b) => {
+    const p = Promise.resolve().then(() => run(env, ctx, name, ev, b, extra)).catch((err) => {
+      console.error(`[${name}] spawned work failed: ${err?.message ?? err}`);
+    });
+    (ctx?.waitUntil ? ctx.waitUntil(p) : p);
+  };
+  const result = await mods[name].call(event, body, { env, ...extra, spawn });
   for (const d of result.deferred) {
     const p = mods[name].call(JSON.parse(d), null, { env, ...extra }).catch((err) => {
       console.error(`[${name}] deferred work failed: ${err?.message ?? err}`);

@@ -8,7 +8,8 @@
 // 0), the queue's own time per job (claim -> done, minus the model call: D1, R2, Telegram, SQLite),
 // the model slot's overhead and gap (start -> the slot is free, minus the model call; free -> the
 // next start), where each job's time went (per_job_ms, recorded by the object), the CPU the
-// processes got (cpu_s_per_wall_s) with the load average, and the wall time against the ideal
+// processes got (cpu_s_per_wall_s) with the load average at the start and the end, the Bot API
+// calls per job by method, and the wall time against the ideal
 // (jobs x latency / models), also from the first start to the last end (queues_busy_s).
 // BENCH_LOG=path keeps the run's wrangler/workerd log.
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
@@ -141,6 +142,7 @@ function cpuByCommand() {
   return out;
 }
 const cpu0 = cpuByCommand();
+const loadAtStart = (await import('node:os')).loadavg().map((x) => +x.toFixed(2));
 const t0 = Date.now();
 await Promise.all(Array.from({ length: USERS }, (_, i) => runUser(i)));
 const wallMs = Date.now() - t0;
@@ -232,6 +234,9 @@ const report = {
   slot_gap_ms: stats(slotGaps),
   slot_idle_empty_queue: { count: starved.length, total_s: +(starved.reduce((a, b) => a + b, 0) / 1000).toFixed(1) },
   per_job_ms: perStage,
+  // Bot API calls per job by method (the fake's log): each is an outbound fetch the Worker makes.
+  bot_api_calls_per_job: Object.fromEntries(Object.entries(tg.calls.reduce((m, c) => ((m[c.method] = (m[c.method] ?? 0) + 1), m), {}))
+    .map(([k, v]) => [k, +(v / sent).toFixed(2)])),
   webhook_retries: retries,
   webhook_retry_reasons: Object.fromEntries(retryReasons),
   webhook_answer_ms: { p50: pct(sortedAnswers, 0.5), p95: pct(sortedAnswers, 0.95) },
@@ -242,6 +247,9 @@ const report = {
   // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
   // forwards to was replaced while a POST was in flight).
   cpu_s_per_wall_s: cpuPerWallSecond,
+  // 1, 5 and 15 minute load averages of the machine (2 cores, shared) when the users started
+  // and when the last one was done.
+  load_average_start: loadAtStart,
   load_average: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };

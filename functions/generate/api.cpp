@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include <optional>
 #include <string>
 
 #include "shared/clients.h"
@@ -79,23 +80,32 @@ fn::Response api(const fn::Request& req) {
     f.headers.emplace_back("x-host-forward-path", "/ws/" + std::to_string(id));
     return f;
   }
-  json::JsonWriter w;
-  w.beginObject().key("id").value(id).key("model").value(model).key("status").value(g.status);
+  std::string status = g.status;
+  double startedMs = g.startedMs;
+  std::optional<std::string> stage;
+  std::optional<int64_t> position;
   if (g.status == "queued" || g.status == "processing") {
-    // The object knows the stage and the place in the queue.
+    // The object knows the stage and the place in the queue, and whether the job runs: the row
+    // stays queued until the job's end (generation.h completeRun).
     Result<clients::Answer> j =
         clients::object("MODEL_QUEUE", model, "GET", "/job?id=" + std::to_string(id));
     simdjson::dom::parser p;
     json::Object o;
-    if (j && p.parse(j->text()).get(o) == simdjson::SUCCESS) {
-      if (auto s = json::getString(o, "stage")) w.key("stage").value(*s);
-      if (auto pos = json::getInt(o, "position")) w.key("position").value(*pos);
+    if (j && j->status == 200 && p.parse(j->text()).get(o) == simdjson::SUCCESS) {
+      if (auto s = json::getString(o, "stage")) stage = std::string(*s);
+      position = json::getInt(o, "position");
+      if (json::getString(o, "state").value_or("queued") != "queued") status = "processing";
+      if (auto t = json::getDouble(o, "started_ms"); t && *t > 0 && !startedMs) startedMs = *t;
     }
   } else if (g.status == "completed") {
-    w.key("stage").value("done");
+    stage = "done";
   }
+  json::JsonWriter w;
+  w.beginObject().key("id").value(id).key("model").value(model).key("status").value(status);
+  if (stage) w.key("stage").value(*stage);
+  if (position) w.key("position").value(*position);
   if (g.createdMs) w.key("created_ms").value(g.createdMs);
-  if (g.startedMs) w.key("started_ms").value(g.startedMs);
+  if (startedMs) w.key("started_ms").value(startedMs);
   if (g.finishedMs) w.key("finished_ms").value(g.finishedMs);
   w.endObject();
   return fn::Response::json(200, w.str());

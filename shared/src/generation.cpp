@@ -191,9 +191,21 @@ Result<std::optional<Row>> bySourceUpdate(int64_t updateId) {
 }
 
 Result<std::optional<Row>> activeOf(int64_t userId) {
-  return oneRow(
-      Stmt(std::string(kRowColumns) + "user_id = ?1 AND status IN ('queued', 'processing')")
-          .bind(userId));
+  Result<std::optional<Row>> r =
+      oneRow(Stmt(std::string(kRowColumns) + "user_id = ?1 AND status IN ('queued', 'processing')")
+                 .bind(userId));
+  // The queue object keeps the row queued while the job runs (completeRun): it knows which.
+  if (r && *r && (*r)->status == "queued" && gen::findModel((*r)->model)) {
+    Result<clients::Answer> a =
+        clients::object("MODEL_QUEUE", (*r)->model, "GET", "/job?id=" + std::to_string((*r)->id));
+    simdjson::dom::parser p;
+    json::Object o;
+    if (a && a->status == 200 && p.parse(a->text()).get(o) == simdjson::SUCCESS &&
+        json::getString(o, "state").value_or("queued") != "queued") {
+      (*r)->status = "processing";
+    }
+  }
+  return r;
 }
 
 Result<std::optional<Row>> owned(int64_t id, int64_t userId, std::optional<Kind> kind) {
@@ -296,6 +308,23 @@ Result<bool> complete(int64_t id, std::string_view r2Key, double nowMs) {
                              .bind(id)
                              .bind(r2Key)
                              .bind(nowMs));
+  if (!r.ok()) return {Error::Unavailable, r.error()};
+  return r.changes() > 0;
+}
+
+Result<bool> completeRun(int64_t id, std::string_view r2Key, double startedMs, double nowMs,
+                         std::string_view paramsPatchJson, int64_t statusMessageId) {
+  db::Result r = db::run(
+      Stmt("UPDATE generations SET status = 'completed', r2_key = ?2, started_ms = COALESCE("
+           "started_ms, ?3), finished_ms = ?4, updated_ms = ?4, params = json_patch(COALESCE("
+           "params, '{}'), ?5), status_message_id = COALESCE(NULLIF(?6, 0), status_message_id) "
+           "WHERE id = ?1 AND status IN ('queued', 'processing')")
+          .bind(id)
+          .bind(r2Key)
+          .bind(startedMs)
+          .bind(nowMs)
+          .bind(paramsPatchJson)
+          .bind(statusMessageId));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   return r.changes() > 0;
 }

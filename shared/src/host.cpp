@@ -75,6 +75,9 @@ void randomBytes(void* dst, size_t len) {
 void defer(std::string_view event) {
   host_defer(event.data(), event.size());
 }
+bool spawn(std::string_view event, std::span<const uint8_t> body) {
+  return host_spawn(event.data(), event.size(), body.data(), body.size()) == 1;
+}
 
 }  // namespace host
 

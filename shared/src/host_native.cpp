@@ -38,6 +38,9 @@ void host_take_result(void* dst, size_t len) {
   memcpy(dst, gResult.data(), len);
 }
 void host_defer(const char*, size_t) {}
+int32_t host_spawn(const char*, size_t, const uint8_t*, size_t) {
+  return 0;
+}
 int32_t host_d1(const char*, size_t) {
   return noBinding();
 }

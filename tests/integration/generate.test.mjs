@@ -476,6 +476,32 @@ test('an image Telegram would refuse as a photo goes as a document; a 429 on a s
   assert.ok(tg.calls.find(again).at - limited.at >= 1000);
 });
 
+test('a running job: one D1 write at its end; meanwhile GET /generations asks the queue and says it runs', async () => {
+  const u = user(nextUser++);
+  await give(u.id, 3);
+  await post(messageUpdate(u, '/image=slowq=[slow:2500] one write'));
+  const [r] = await rowsOf(u.id);
+  const modelCall = () => fm.calls.find((c) => c.path === '/flux' && /one write/.test(c.prompt));
+  await waitFor(modelCall, { timeoutMs: 20000, what: 'the model call' });
+  const running = await (await fetch(`${w.url}/generations/${r.id}`)).json();
+  assert.equal(running.status, 'processing');
+  assert.equal(running.stage, 'generating');
+  assert.ok(running.started_ms >= r.created_ms, JSON.stringify(running));
+  // The row itself has not been written since the webhook queued it.
+  const [during] = await rowsOf(u.id);
+  assert.equal(during.status, 'queued');
+  assert.equal(during.started_ms, null);
+  await waitPhoto(u.id);
+  const done = await waitStatus(r.id, ['completed']);
+  assert.equal(done.started_ms, running.started_ms);
+  assert.ok(done.finished_ms >= done.started_ms + 2500);
+  assert.equal(done.refunds, 0);
+  assert.equal(done.reserves, 1);
+  const last = await (await fetch(`${w.url}/generations/${r.id}`)).json();
+  assert.equal(last.status, 'completed');
+  assert.equal(last.started_ms, running.started_ms);
+});
+
 test('GET /generations/<id> gives the status; /ws streams the stages over a WebSocket', async () => {
   const u = user(nextUser++);
   await give(u.id, 3);

@@ -48,10 +48,11 @@ void recoverStale(const std::string& model) {
 // Runs one claimed job; a job whose storage failed goes back to its place for the next alarm.
 // `mayHandOff`: once its image is stored, its delivery may go on in the object's delivering
 // runner (deliverHanded below) while this runner takes the next job.
-Run run(const std::string& model, const Job& j, bool mayHandOff) {
+// `image`: the stored image's bytes when they came with the job (a spawned delivery).
+Run run(const std::string& model, const Job& j, bool mayHandOff, std::vector<uint8_t> image = {}) {
   ObjectPorts ports(model, mayHandOff);
   const double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
-  const Run r = runJob(findModel(model), model, j, ports, timeoutMs);
+  const Run r = runJob(findModel(model), model, j, ports, timeoutMs, std::move(image));
   if (r == Run::Retry) store::requeue(j.genId);
   return r;
 }
@@ -292,6 +293,7 @@ fn::Response jobInfo(const std::string& model, const fn::Event& ev) {
   if (job) {
     w.key("stage").value(stageName(job->stage)).key("state").value(job->state);
     if (job->state == "queued") w.key("position").value(status::placeOf(*job, model).position);
+    if (job->startedMs > 0) w.key("started_ms").value(job->startedMs);
   }
   w.endObject();
   return fn::Response::json(job ? 200 : 404, w.str());
@@ -350,9 +352,9 @@ fn::Response kick(const std::string& model) {
   return fn::Response::json(200, R"({"ok":true})");
 }
 
-// The cron watchdog's list of jobs D1 says are queued for this model, oldest first. Any this
-// object does not hold (its storage was lost) is added back, in that order, behind the jobs it
-// holds; ids it holds or has finished are left alone.
+// The cron watchdog's list of jobs D1 says are queued (waiting or running) for this model, oldest
+// first. Any this object does not hold (its storage was lost) is added back, in that order, behind
+// the jobs it holds; ids it holds or has finished are left alone.
 fn::Response ensure(const std::string& model, const fn::Event& ev) {
   simdjson::dom::parser p;
   json::Object b;
@@ -386,7 +388,11 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     bool failed = false;
     if (store::add(n, failed)) added++;
   }
-  if (added) schedule::next(model);
+  // The rows stay queued while their jobs run (generation.h completeRun), so this call is also
+  // the cron's look at the jobs this object runs: one whose runner vanished goes back to its
+  // place and the alarm resumes it, and the runner fails one past the generation timeout.
+  recoverStale(model);
+  schedule::next(model);
   return fn::Response::json(200, "{\"added\":" + std::to_string(added) + "}");
 }
 
@@ -435,6 +441,14 @@ fn::Response onDeferred(const fn::Event& ev) {
     schedule::next(model);
   } else if (task == "deliver") {
     deliverHanded(model);
+  } else if (task == "deliver_one") {
+    // One handed job with its image (ports.cpp handOff), unless another runner took it.
+    if (auto j = store::takeHanded(json::getInt(ev.data, "gen_id").value_or(0),
+                                   schedule::incarnation())) {
+      if (run(model, *j, false, {ev.body.begin(), ev.body.end()}) == Run::Retry)
+        schedule::next(model);
+      refreshPlacesAside(model);
+    }
   } else if (task == "refresh") {
     refreshNow(model);  // the turn was taken by the one who asked
   }

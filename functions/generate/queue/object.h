@@ -1,7 +1,8 @@
 // The ModelQueue Durable Object: one per model (idFromName(model)), strictly FIFO, driven by
-// alarms. D1 holds each generation's row (queued -> processing -> completed | failed |
-// cancelled) and the credits; the object's SQLite storage holds the queue order and each job's
-// progress, written before every step, so an evicted or restarted object resumes where it was:
+// alarms. D1 holds each generation's row (queued -> completed | failed | cancelled, one write at
+// the job's end: the row stays queued while the job runs) and the credits; the object's SQLite
+// storage holds the queue order and each job's progress, written before every step, so an evicted
+// or restarted object resumes where it was:
 //
 //   queued -> enhancing -> generating -> stored (image in R2) -> delivering -> (deleted)
 //
@@ -9,7 +10,7 @@
 // each life of the object its own id ("incarnation"), so a job claimed in an earlier life is
 // resumed by the next event, and one without a heartbeat for longer than any single step can take
 // is resumed too; a result that arrives after the job was cancelled or
-// timed out finds its D1 row no longer 'processing' and is discarded.
+// timed out finds its D1 row no longer queued and is discarded.
 #pragma once
 
 #include "shared/entry.h"

@@ -21,13 +21,13 @@ namespace {
 using i18n::Msg;
 using store::sql;
 
-// A job whose model call took less than this is delivered by the runner that made it. Handing a
-// delivery off costs work of its own (the image is read back from R2, the delivering runner may
-// have to be started through the object's route), all in the same isolate: in the queue
-// benchmark (100 ms model, local D1/R2 emulated in that isolate, a loaded machine) handing off
-// every job made the 1,000-job run slower (4.02x the ideal; main 3.34x and 2.54x in runs minutes
-// apart, bench/results/queue.md). A real model takes seconds, which hide the delivery: with a 1 s
-// model the queue ran at 1.11x the ideal.
+// A stored job's delivery is handed off its model slot (handOff) in one of two ways. With the
+// host's spawn (host_abi.h host_spawn) it starts at once with the image's bytes: every job is
+// handed off that way (queue benchmark, 100 ms model, 300 jobs: 2.60x the ideal against 3.58x
+// and 3.66x delivering inline, bench/results/queue.md). Without it, the object's delivering runner
+// takes it through the route /deliver and reads the image back from R2: that costs more than it
+// saves for short jobs (4.02x against 3.34x at 1,000 jobs of 100 ms), so only a job whose model
+// call took this long goes that way (with a 1 s model: 1.11x the ideal).
 constexpr double kHandOffAfterModelMs = 1000;
 
 // Telegram's caption limit (characters).
@@ -159,16 +159,12 @@ bool ObjectPorts::saveStored(const Job& j) {
       .ok();
 }
 
-Result<bool> ObjectPorts::startProcessing(const Job& j) {
+Result<bool> ObjectPorts::complete(const Job& j) {
   Watch w(spent_["d1"]);
   json::JsonWriter params;
   params.beginObject().key("seed").value(j.seed).endObject();
-  return generation::startProcessing(j.genId, host::nowMs(), params.str(), j.statusMessageId);
-}
-
-Result<bool> ObjectPorts::complete(const Job& j) {
-  Watch w(spent_["d1"]);
-  return generation::complete(j.genId, j.r2Key, host::nowMs());
+  return generation::completeRun(j.genId, j.r2Key, j.startedMs, host::nowMs(), params.str(),
+                                 j.statusMessageId);
 }
 
 Result<std::string> ObjectPorts::rowStatus(int64_t genId) {
@@ -221,11 +217,21 @@ bool ObjectPorts::storeImage(const Job& j, const std::vector<uint8_t>& bytes) {
   return s.ok();
 }
 
-bool ObjectPorts::handOff(Job& j) {
-  if (!mayHandOff_ || j.modelMs < kHandOffAfterModelMs) return false;
+bool ObjectPorts::handOff(Job& j, const std::vector<uint8_t>& image) {
+  const bool longJob = j.modelMs >= kHandOffAfterModelMs;
+  if (!mayHandOff_ || (image.empty() && !longJob)) return false;
   // The model slot is free from here: the benchmark's slot measures end at this instant.
   spent_["released_at"] = host::nowMs();
   if (!store::handOff(j.genId, timingsJson(j))) return false;
+  // Its own delivery, started now with the image (no read back from R2, no request to the
+  // object's route); should it never run (an eviction), the handed job is recovered as stale.
+  if (!image.empty() && schedule::spawn(model_, "deliver_one", j.genId, image)) return true;
+  if (!longJob) {
+    // No spawn here: a short job is delivered by this runner, unless one took it meanwhile.
+    if (!store::takeBack(j.genId)) return true;
+    spent_.erase("released_at");
+    return false;
+  }
   // A delivering runner at work takes it after its current job.
   if (!store::wantDeliverer(schedule::incarnation(), schedule::staleMs())) return true;
   // Otherwise one is started: the object's own route answers at once and runs it as a deferred

@@ -28,7 +28,6 @@ class ObjectPorts final : public Ports {
   bool saveEnhanced(const Job& j) override;
   bool saveModelMs(const Job& j) override;
   bool saveStored(const Job& j) override;
-  Result<bool> startProcessing(const Job& j) override;
   Result<bool> complete(const Job& j) override;
   Result<std::string> rowStatus(int64_t genId) override;
   void recordEnhanced(const Job& j) override;
@@ -38,7 +37,7 @@ class ObjectPorts final : public Ports {
   Result<std::vector<uint8_t>> compose(const Job& j,
                                        const std::vector<uint8_t>& background) override;
   bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) override;
-  bool handOff(Job& j) override;
+  bool handOff(Job& j, const std::vector<uint8_t>& image) override;
   bool deliver(Job& j, std::vector<uint8_t> bytes) override;
   void progress(const Job& j, Stage s) override;
   bool fail(Job& j, Fail why, const std::string& detail) override;

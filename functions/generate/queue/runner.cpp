@@ -55,12 +55,10 @@ Step unlessAlready(Job& j, Ports& p, std::string_view expected) {
   return Step::Done;
 }
 
+// No D1 write at the start: the row stays queued until the job's end (Ports::complete). A cancel
+// reaches the job through the object (its flag, seen at every stage), and one that did not is
+// seen when complete() finds the row no longer queued.
 Step stepQueued(const Model* m, std::string_view modelName, Job& j, Ports& p) {
-  Result<bool> started = p.startProcessing(j);
-  if (!started) return Step::Retry;
-  if (!*started) {
-    if (Step s = unlessAlready(j, p, "processing"); s != Step::Next) return s;
-  }
   if (!m) return gone(modelName, j, p);
   j.startedMs = p.now();
   p.saveStarted(j);
@@ -183,7 +181,7 @@ Step withImage(std::string_view modelName, Job& j, Ports& p, ImageResult res,
   j.stage = Stage::Stored;
   // Only a job whose image this run made is handed off: one resumed at stored is delivered by
   // whoever resumed it.
-  return p.handOff(j) ? Step::HandedOff : Step::Next;
+  return p.handOff(j, image) ? Step::HandedOff : Step::Next;
 }
 
 Step stepStored(Job& j, Ports& p) {
@@ -207,8 +205,9 @@ Step stepDelivering(Job& j, Ports& p, std::vector<uint8_t>& image) {
 
 }  // namespace
 
-Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double timeoutMs) {
-  std::vector<uint8_t> image;  // the image made by this run, saving a read back from R2
+Run runJob(const Model* m, std::string_view modelName, Job j, Ports& p, double timeoutMs,
+           std::vector<uint8_t> image) {
+  // `image`: the image made by this run (or handed over with the job), saving a read back from R2
   // Each pass runs one stage; a job has seven, so a bound of nine only stops a bug's loop.
   for (int guard = 0; guard < 9; guard++) {
     auto fresh = p.reload(j.genId);

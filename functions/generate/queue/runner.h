@@ -34,9 +34,10 @@ class Ports {
   virtual bool saveEnhanced(const Job& j) = 0;
   virtual bool saveModelMs(const Job& j) = 0;
   virtual bool saveStored(const Job& j) = 0;  // stage stored, key, type and size
-  // ---- the generation's D1 row (generation.h)
-  virtual Result<bool> startProcessing(const Job& j) = 0;  // queued -> processing
-  virtual Result<bool> complete(const Job& j) = 0;         // processing -> completed
+  // ---- the generation's D1 row (generation.h): one write per job, at its end. While the job
+  // runs the row stays queued (the object is what knows it runs); queued -> completed here, or
+  // -> failed (fail). False: the row is no longer queued or processing (cancelled, timed out).
+  virtual Result<bool> complete(const Job& j) = 0;
   virtual Result<std::string> rowStatus(int64_t genId) = 0;
   virtual void recordEnhanced(const Job& j) = 0;
   // ---- the work
@@ -49,9 +50,9 @@ class Ports {
                                                const std::vector<uint8_t>& background) = 0;
   virtual bool storeImage(const Job& j, const std::vector<uint8_t>& bytes) = 0;
   // The image is stored (stage stored persisted): another runner may take the job from here (the
-  // queue object's parallel event) and complete and deliver it, while this one frees the model
-  // slot for the next job. True: that runner has it now; false: deliver it here.
-  virtual bool handOff(Job& j) = 0;
+  // queue object's parallel event), with `image`, and complete and deliver it, while this one
+  // frees the model slot for the next job. True: that runner has it now; false: deliver it here.
+  virtual bool handOff(Job& j, const std::vector<uint8_t>& image) = 0;
   // Sends the image (the bytes, or the stored object when empty).
   virtual bool deliver(Job& j, std::vector<uint8_t> bytes) = 0;
   // ---- endings and progress (the user's status message, WebSocket watchers, the done log)
@@ -91,8 +92,10 @@ enum class Run {
   Parked,     // submitted to an asynchronous provider: it waits (state waiting) with its slot
 };
 
-// `model`: the job's model, nullptr when it is no longer configured.
-Run runJob(const Model* model, std::string_view modelName, Job j, Ports& p, double timeoutMs);
+// `model`: the job's model, nullptr when it is no longer configured. `image`: the stored image's
+// bytes when the caller has them (a delivery handed off with them), saving a read back from R2.
+Run runJob(const Model* model, std::string_view modelName, Job j, Ports& p, double timeoutMs,
+           std::vector<uint8_t> image = {});
 
 // Where a job's image is kept in R2: from ids only.
 std::string imageKey(std::string_view model, const Job& j, std::string_view contentType);

@@ -75,15 +75,12 @@ struct FakePorts : Ports {
     saved.push_back(Stage::Stored);
     return true;
   }
-  Result<bool> startProcessing(const Job&) override {
-    if (d1Fails) return {Error::Unavailable, "d1 down"};
-    if (row != "queued") return false;
-    row = "processing";
-    return true;
-  }
+  int d1Writes = 0;
   Result<bool> complete(const Job&) override {
     if (d1Fails) return {Error::Unavailable, "d1 down"};
-    if (row != "processing") return false;
+    d1Writes++;
+    // A row an older build moved to processing completes too.
+    if (row != "queued" && row != "processing") return false;
     row = "completed";
     return true;
   }
@@ -96,8 +93,10 @@ struct FakePorts : Ports {
   Enhanced enhance(std::string_view prompt) override {
     return Enhanced{std::string(prompt) + ", detailed", true, ""};
   }
+  std::string rowDuringModel;  // the D1 row as others see it while the model works
   ImageResult generate(const Job&, const GenerateRequest& req) override {
     modelCalls++;
+    rowDuringModel = row;
     CHECK(req.deadlineMs > clock);
     clock += modelMs;
     return answer;
@@ -117,14 +116,18 @@ struct FakePorts : Ports {
   // The hand-off of a stored job to a parallel runner (the object's deferred delivery).
   bool handOffs = false;  // the parallel runner accepts it
   int handedOff = 0;
-  bool handOff(Job&) override {
+  std::vector<uint8_t> handedImage;  // what the parallel runner was given
+  bool handOff(Job&, const std::vector<uint8_t>& image) override {
     if (!handOffs) return false;
     handedOff++;
+    handedImage = image;
     stored->state = "handed";
     return true;
   }
-  bool deliver(Job&, std::vector<uint8_t>) override {
+  std::vector<uint8_t> deliveredBytes;  // empty: the runner had none (read back from R2)
+  bool deliver(Job&, std::vector<uint8_t> bytes) override {
     deliveries++;
+    deliveredBytes = bytes;
     return deliveryOk;
   }
   void progress(const Job&, Stage s) override { told.push_back(std::string(stageName(s))); }
@@ -257,6 +260,9 @@ TEST_CASE("runner: a job goes from queued to delivered, each stage persisted fir
   CHECK(p.ending == "sent");
   CHECK(p.refunds == 0);
   CHECK(p.told == std::vector<std::string>{"generating", "delivering"});
+  // One D1 write per job, at its end: the row stays queued while the job runs.
+  CHECK(p.rowDuringModel == "queued");
+  CHECK(p.d1Writes == 1);
 }
 
 TEST_CASE("runner: with an enhancer the job passes through enhancing", "[generate]") {
@@ -297,11 +303,14 @@ TEST_CASE("runner: a restarted runner resumes from the persisted stage", "[gener
 TEST_CASE("runner: a cancel or the watchdog that won the race makes the runner discard",
           "[generate]") {
   const Model m = flux();
-  SECTION("cancelled while queued in D1: never started") {
+  SECTION("cancelled in D1 but the object never told: the image is dropped, not delivered") {
+    // The webhook cancels the row (and refunds) before it tells the object; when telling failed,
+    // the job runs, and its one D1 write finds the row cancelled.
     FakePorts p = withJob();
     p.row = "cancelled";
     REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
-    CHECK(p.modelCalls == 0);
+    CHECK(p.deliveries == 0);
+    CHECK(p.refunds == 0);
     CHECK(p.ending == "discarded: cancelled");
   }
   SECTION("cancel flag seen at the next stage: the image is not delivered") {
@@ -369,12 +378,19 @@ TEST_CASE("runner: storage failing hands the job back for a retry without losing
     CHECK(p.deliveries == 0);
     CHECK(p.stored.has_value());  // still there for the next alarm
   }
-  SECTION("D1") {
+  SECTION("D1, at the job's one write: retried from stored, the model not called again") {
     FakePorts p = withJob();
     p.d1Fails = true;
     CHECK(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Retry);
-    CHECK(p.modelCalls == 0);
+    CHECK(p.modelCalls == 1);
+    CHECK(p.deliveries == 0);
     CHECK(p.refunds == 0);
+    CHECK(p.job().stage == Stage::Stored);
+    p.d1Fails = false;
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 1);
+    CHECK(p.deliveries == 1);
+    CHECK(p.row == "completed");
   }
 }
 
@@ -439,10 +455,12 @@ TEST_CASE("runner: a stored job handed to a parallel runner is delivered once, b
   CHECK(p.modelCalls == 1);
   CHECK(p.storedImages == 1);
   CHECK(p.deliveries == 0);
-  CHECK(p.row == "processing");
+  CHECK(p.row == "queued");
   CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Stored});
+  CHECK(p.handedImage == std::vector<uint8_t>{1, 2, 3});  // the image goes with it
   SECTION("the delivering runner completes and sends it, and never hands it off again") {
-    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout, p.handedImage) == Run::Done);
+    CHECK(p.deliveredBytes == std::vector<uint8_t>{1, 2, 3});  // not read back from R2
     CHECK(p.handedOff == 1);
     CHECK(p.modelCalls == 1);
     CHECK(p.deliveries == 1);
@@ -452,9 +470,24 @@ TEST_CASE("runner: a stored job handed to a parallel runner is delivered once, b
   }
   SECTION("cancelled before the delivering runner took it: discarded, not sent") {
     p.stored->cancelled = true;
-    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout, p.handedImage) == Run::Done);
     CHECK(p.deliveries == 0);
     CHECK(p.ending == "discarded: cancelled");
+  }
+  SECTION("cancelled in D1 only, before the delivering runner took it: discarded, not sent") {
+    p.row = "cancelled";
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout, p.handedImage) == Run::Done);
+    CHECK(p.deliveries == 0);
+    CHECK(p.refunds == 0);
+    CHECK(p.ending == "discarded: cancelled");
+  }
+  SECTION("its delivery never ran (the object was evicted): resumed at stored, read from R2") {
+    // recoverStale put it back in the queue at stage stored; a slot's runner has no bytes.
+    REQUIRE(runJob(&m, "flux", p.job(), p, kTimeout) == Run::Done);
+    CHECK(p.modelCalls == 1);
+    CHECK(p.deliveries == 1);
+    CHECK(p.deliveredBytes.empty());
+    CHECK(p.row == "completed");
   }
   SECTION("the delivering runner vanished during the upload: the resumed job is not sent twice") {
     // It completed the row and persisted sending, then stopped (as an evicted object would) ...

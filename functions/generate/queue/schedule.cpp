@@ -66,7 +66,8 @@ void next(const std::string& model) {
   if (when > 0) at(when);
 }
 
-void defer(const std::string& model, std::string_view task, int64_t genId) {
+namespace {
+std::string taskEvent(const std::string& model, std::string_view task, int64_t genId) {
   json::JsonWriter w;
   w.beginObject()
       .key("kind")
@@ -80,7 +81,17 @@ void defer(const std::string& model, std::string_view task, int64_t genId) {
       .key("gen_id")
       .value(genId)
       .endObject();
-  host::defer(w.str());
+  return w.take();
+}
+}  // namespace
+
+void defer(const std::string& model, std::string_view task, int64_t genId) {
+  host::defer(taskEvent(model, task, genId));
+}
+
+bool spawn(const std::string& model, std::string_view task, int64_t genId,
+           std::span<const uint8_t> body) {
+  return host::spawn(taskEvent(model, task, genId), body);
 }
 
 }  // namespace gen::queue::schedule

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,9 @@ void at(double atMs);
 void next(const std::string& model);
 // Runs `task` ("run" a claimed job, "positions") after this event, on this object.
 void defer(const std::string& model, std::string_view task, int64_t genId = 0);
+// Starts `task` now, in parallel with this event, on this object, with `body` (host::spawn);
+// false when the host cannot.
+bool spawn(const std::string& model, std::string_view task, int64_t genId,
+           std::span<const uint8_t> body);
 
 }  // namespace gen::queue::schedule

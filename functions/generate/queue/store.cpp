@@ -230,6 +230,17 @@ std::optional<Job> takeHanded(const std::string& incarnation) {
   return jobFrom(*row);
 }
 
+std::optional<Job> takeHanded(int64_t genId, const std::string& incarnation) {
+  Rows r = sql(db::Stmt("UPDATE jobs SET state = 'delivering', heartbeat_ms = ?2, runner = ?3 "
+                        "WHERE gen_id = ?1 AND state = 'handed' RETURNING *")
+                   .bind(genId)
+                   .bind(host::nowMs())
+                   .bind(incarnation));
+  auto row = r.first();
+  if (!row) return std::nullopt;
+  return jobFrom(*row);
+}
+
 bool wantDeliverer(const std::string& incarnation, double staleMs) {
   const double now = host::nowMs();
   Rows r = sql(db::Stmt("INSERT INTO meta (k, v, who) VALUES ('deliverer', ?1, ?2) ON CONFLICT "

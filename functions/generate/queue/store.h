@@ -66,6 +66,8 @@ void requeue(int64_t genId);
 bool handOff(int64_t genId, std::string_view timingsJson);
 // The oldest handed job, now delivering, for the delivering runner of `incarnation`.
 std::optional<Job> takeHanded(const std::string& incarnation);
+// The same for one job (a delivery spawned with its image); nullopt when another runner has it.
+std::optional<Job> takeHanded(int64_t genId, const std::string& incarnation);
 bool takeBack(int64_t genId);
 // One delivering runner per object works through the handed jobs. The one that hands a job off
 // asks for a runner only when none is at work (wantDeliverer: true once, until it stops); the

@@ -4,6 +4,7 @@
 // cleanup, metrics) call these functions.
 //
 //   queued --startProcessing--> processing --complete--> completed
+//     |  \------------completeRun (the queue object)-----/
 //     |                              |
 //     +--abandon / cancel / fail-----+--cancel / fail / timeOut--> failed | cancelled (refunded)
 //
@@ -86,7 +87,8 @@ struct Row {
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
-// The user's queued or processing generation, if any (at most one).
+// The user's queued or processing generation, if any (at most one); "processing" when its queue
+// object runs it (the row itself stays queued until the end: completeRun).
 Result<std::optional<Row>> activeOf(int64_t userId);
 // Generation `id` if it is the user's (and of `kind` when given).
 Result<std::optional<Row>> owned(int64_t id, int64_t userId, std::optional<Kind> kind = {});
@@ -121,6 +123,13 @@ Result<bool> startProcessing(int64_t id, double nowMs, std::string_view paramsPa
                              int64_t statusMessageId);
 // processing -> completed with the stored image.
 Result<bool> complete(int64_t id, std::string_view r2Key, double nowMs);
+// The queue object's one write per job (issue 23): queued (or processing, a row an older build
+// started) -> completed with the stored image, when it started (`startedMs`), `paramsPatchJson`
+// merged into params and the status message. While the job runs its row stays queued: the object
+// knows it runs (GET /generations asks it), times it out itself, and the cron's ensure resumes a
+// runner that vanished.
+Result<bool> completeRun(int64_t id, std::string_view r2Key, double startedMs, double nowMs,
+                         std::string_view paramsPatchJson, int64_t statusMessageId);
 // queued | processing -> failed, refunded in the same batch.
 Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs);
 // queued -> failed ('queue unavailable'): the queue object could not take the job.

@@ -33,6 +33,9 @@ void sleepMs(int64_t ms);
 void randomBytes(void* dst, size_t len);
 // Runs `event` (an event JSON, see entry.h) after this event's reply has gone out.
 void defer(std::string_view event);
+// Starts `event` now, in parallel, with `body` (host_abi.h host_spawn); false when the host
+// cannot, and the caller does the work itself.
+bool spawn(std::string_view event, std::span<const uint8_t> body);
 
 }  // namespace host
 

@@ -26,6 +26,7 @@
 //   do_fetch            {"object", "incarnation", "request"} + body: a request to a Durable Object
 //   alarm               {"object", "incarnation", "retry_count"}: the object's alarm fired
 //   deferred            {"object"?, "task", ...}: an event a module asked for with host_defer
+//                       (no body) or host_spawn (+ body)
 //   ws_message/ws_close {"object", "tags", "message"}: a hibernatable WebSocket the object holds
 //   reconcile_payments  {"now_ms"}: another module's named event through host_invoke (the cron
 //                       asking the webhook module; shared/clients.h `clients::event`)
@@ -83,6 +84,14 @@ HOST_IMPORT("asset") int32_t host_asset(const char* name, size_t len);
 // Lets the event's reply go out now and runs `event` (a JSON event blob) afterwards on the same
 // module, through ctx.waitUntil. Used to answer Telegram fast and finish slow work later.
 HOST_IMPORT("defer") void host_defer(const char* event, size_t len);
+// Starts `event` (a JSON event blob) now, with `body` as its body bytes, on another instance of
+// the same module, in parallel with the caller (through ctx.waitUntil); unlike host_defer it does
+// not wait for the caller's reply, and unlike a request to the object's own route it carries the
+// bytes without a round trip. Returns 1 when started, 0 when this host cannot (the caller does
+// the work itself). Used by the queue object to hand a stored job's delivery, with the image,
+// off the model slot (functions/generate/queue/ports.cpp).
+HOST_IMPORT("spawn")
+int32_t host_spawn(const char* event, size_t len, const uint8_t* body, size_t bodyLen);
 
 // --- asynchronous (JSPI) ----------------------------------------------------------------------
 
