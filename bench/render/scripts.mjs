@@ -38,6 +38,7 @@ const { values: args } = parseArgs({ options: { out: { type: 'string' }, runs: {
 // --fonts a.otf,b.ttf: only these in the first-load tables (a quick look; a recorded run has all).
 const ONLY = args.fonts ? new Set(args.fonts.split(',')) : null;
 const RUNS = Number(args.runs ?? 200);
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const request = (code, extra = {}) => ({ code, filename: 'bench.py', language: 'python', theme: 'monokai', font_size: 14,
   line_numbers: true, scale: 1, format: 'png', ...extra });
@@ -134,8 +135,9 @@ for (const font of Object.keys(FONT_SAMPLES).filter((f) => !ONLY || ONLY.has(f))
 // always attaches (and the tests run under), and without it, as a deployed Worker runs. One ASCII
 // request first (isolate start-up, not counted). The first render's Server-Timing header
 // (host/runtime.mjs FunctionModule.call) says where its time went.
-const WORKERD_FONTS = Object.keys(FONT_SAMPLES).filter((f) => /^(cjk|emoji)/.test(f)).concat(['devanagari.ttf', 'thai.ttf'])
-  .filter((f) => !ONLY || ONLY.has(f));
+// Without the inspector every file; with it the split CJK and emoji files and two small ones.
+const WORKERD_FONTS = Object.keys(FONT_SAMPLES).filter((f) => !ONLY || ONLY.has(f));
+const INSPECTED_FONTS = WORKERD_FONTS.filter((f) => /^(cjk|emoji|devanagari|thai)/.test(f));
 const COMPAT = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^compatibility_date = .*$/m)[0];
 
 // A config in a fresh temp folder: the Worker (the project's wrangler.toml, as the tests write it)
@@ -199,11 +201,14 @@ const timedFetch = async (url, init) => {
 // 1. The assets server and the binding alone: each file fetched once with arrayBuffer(), once
 //    read as a stream, once more with arrayBuffer(); whole HTTP requests from Node, and the
 //    probe's own times for the response head and body.
-async function probeAssets(inspector) {
+async function probeAssets(inspector, fonts) {
   const w = await serve(true, inspector);
   const rows = {};
   try {
-    for (const font of WORKERD_FONTS) {
+    // The assets server's own start-up, not counted: the smallest file once.
+    const smallest = ASSET_FILES.reduce((a, f) => (f.bytes < a.bytes ? f : a));
+    await timedFetch(`${w.url}/?name=${smallest.file}`);
+    for (const font of fonts) {
       const get = async (read) => {
         const r = await timedFetch(`${w.url}/?name=fonts/${font}&read=${read}`);
         const j = JSON.parse(new TextDecoder().decode(r.body));
@@ -219,9 +224,9 @@ async function probeAssets(inspector) {
 }
 
 // 2. The render's first load in a new Worker per font.
-async function firstLoads(inspector) {
-  const rows = [];
-  for (const font of WORKERD_FONTS) {
+async function firstLoads(inspector, fonts) {
+  const rows = {};
+  for (const font of fonts) {
     const w = await serve(false, inspector);
     try {
       const post = async (code) => {
@@ -240,7 +245,7 @@ async function firstLoads(inspector) {
       }));
       const warm = [];
       for (let i = 0; i < 5; i++) warm.push((await post(code)).ms);
-      rows.push({ font, first_ms: first.ms, warm_ms: median(warm), timing });
+      rows[font] = { first_ms: first.ms, warm_ms: median(warm), timing };
     } finally {
       await w.stop();
     }
@@ -248,22 +253,44 @@ async function firstLoads(inspector) {
   return rows;
 }
 
-const probes = { on: await probeAssets(true), off: await probeAssets(false) };
-const workerd = { on: await firstLoads(true), off: await firstLoads(false) };
+const probes = { on: await probeAssets(true, INSPECTED_FONTS), off: await probeAssets(false, WORKERD_FONTS) };
+const workerd = { on: await firstLoads(true, INSPECTED_FONTS), off: await firstLoads(false, WORKERD_FONTS) };
+const slowestOff = WORKERD_FONTS.reduce((a, f) => {
+  const l = workerd.off[f].first_ms - workerd.off[f].warm_ms;
+  return l > a.load ? { font: f, load: l } : a;
+}, { font: null, load: -Infinity });
+
+// What the tables below show, from the largest file measured both ways.
+function findings() {
+  const big = INSPECTED_FONTS.reduce((a, f) => (fileBytes(f) > fileBytes(a) ? f : a), INSPECTED_FONTS[0]);
+  if (!big) return '';
+  const on = workerd.on[big];
+  const off = workerd.off[big];
+  const inside = (t) => (t.pass1 ?? 0) + (t.assets ?? 0) + (t.pass2 ?? 0);
+  const mb = fileBytes(big) / 1e6;
+  return `Where the time goes, ${big} (${mb.toFixed(2)} MB): with the inspector the first render takes ${f1(on.first_ms)} ms, ` +
+    `of which the Worker's own code (both passes and the load, Server-Timing) is ${f1(inside(on.timing))} ms and the ` +
+    `HTTP round trip about ${f1(on.warm_ms)} ms; the other ${f1(on.first_ms - on.warm_ms - inside(on.timing))} ms come after ` +
+    'the Worker has answered and grow with the bytes it read. The probe that only fetches the file shows the same: ' +
+    `${f1(probes.on[big].buffer.ms)} ms per request with the inspector, ${f1(probes.off[big].buffer.ms)} ms without. ` +
+    `Without the inspector the same render takes ${f1(off.first_ms)} ms (load ${f1(off.first_ms - off.warm_ms)} ms): the ` +
+    'per-megabyte cost of the earlier records was the local devtools session, which a deployed Worker does not have, ' +
+    'not the assets server, the copy into wasm memory or FreeType.';
+}
 
 const size = (f) => { const b = readFileSync(f); return { raw: b.length, gz: gzipSync(b, { level: 9 }).length }; };
 const after = size(wasmPath);
 const before = process.env.BEFORE_WASM ? size(process.env.BEFORE_WASM) : null;
 
 const f2 = (x) => x.toFixed(2);
-const f1 = (x) => (x === undefined || Number.isNaN(x) ? '?' : x.toFixed(1));
+const f1 = (x) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
 const fileBytes = (font) => ASSET_FILES.find((f) => f.file === `fonts/${font}`)?.bytes ?? '?';
 const cmd = `node --no-liftoff bench/render/scripts.mjs${args.out ? ` --out ${args.out}` : ''}${args.runs ? ` --runs ${args.runs}` : ''}` +
   (before ? ` (BEFORE_WASM=${process.env.BEFORE_WASM})` : '');
 const md = `# Scripts and emoji: speed, font loads, memory, size
 
 Recorded ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version},
-load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other builds ran on the machine).
+load averages ${loadAtStart} at the start and ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end (1, 5, 15 min; the machine is shared).
 Command: \`${cmd}\` (after \`make wasm\`, which also makes build/assets).
 
 ## Warm renders (one instance, fonts loaded, ${RUNS} alternating runs each)
@@ -294,12 +321,17 @@ The same renders in local workerd, the font coming through the ASSETS binding (w
 [assets]); times are whole HTTP requests from Node, so warm includes the HTTP round trip. Twice:
 **inspector on** is \`wrangler dev\` as the tests and \`make run\` start it, with the devtools
 inspector it always attaches; **inspector off** is the same Worker, config and workerd started
-through wrangler's API without the inspector, as a deployed Worker runs (no devtools session).
-load = first - warm (budget 200 ms).
+through wrangler's API without the inspector, as a deployed Worker runs (no devtools session);
+every file without it, the CJK, emoji, Devanagari and Thai files with it. load = first - warm
+(budget 200 ms).
+
+${findings()}
 
 | font | bytes | on: first | on: warm | on: load | off: first | off: warm | **off: load** |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${workerd.off.map((l, i) => { const o = workerd.on[i]; return `| ${l.font} | ${fileBytes(l.font)} | ${f2(o.first_ms)} | ${f2(o.warm_ms)} | ${f2(o.first_ms - o.warm_ms)} | ${f2(l.first_ms)} | ${f2(l.warm_ms)} | **${f2(l.first_ms - l.warm_ms)}** |`; }).join('\n')}
+${WORKERD_FONTS.map((font) => { const l = workerd.off[font]; const o = workerd.on[font]; const on = o ? `${f2(o.first_ms)} | ${f2(o.warm_ms)} | ${f2(o.first_ms - o.warm_ms)}` : '- | - | -'; return `| ${font} | ${fileBytes(font)} | ${on} | ${f2(l.first_ms)} | ${f2(l.warm_ms)} | **${f2(l.first_ms - l.warm_ms)}** |`; }).join('\n')}
+
+Slowest first load without the inspector: **${f2(slowestOff.load)} ms** (${slowestOff.font}; budget 200 ms).
 
 Where the first render's time went, from its Server-Timing header (host/runtime.mjs
 FunctionModule.call; ms inside the Worker): pass 1 = the render up to "x-host-need-assets" (the
@@ -310,7 +342,7 @@ opening the face, the first glyphs and the usual render (about warm - the HTTP r
 
 | font | on: pass 1 | on: fetch | on: body | on: pass 2 | off: pass 1 | off: fetch | off: body | off: pass 2 | off: room | off: copy |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${workerd.off.map((l, i) => { const o = workerd.on[i].timing; const t = l.timing; return `| ${l.font} | ${f1(o.pass1)} | ${f1(o.fetch)} | ${f1(o.body)} | ${f1(o.pass2)} | ${f1(t.pass1)} | ${f1(t.fetch)} | ${f1(t.body)} | ${f1(t.pass2)} | ${f1(t.room)} | ${f1(t.copy)} |`; }).join('\n')}
+${WORKERD_FONTS.map((font) => { const o = workerd.on[font]?.timing ?? {}; const t = workerd.off[font].timing; return `| ${font} | ${f1(o.pass1)} | ${f1(o.fetch)} | ${f1(o.body)} | ${f1(o.pass2)} | ${f1(t.pass1)} | ${f1(t.fetch)} | ${f1(t.body)} | ${f1(t.pass2)} | ${f1(t.room)} | ${f1(t.copy)} |`; }).join('\n')}
 
 The assets server and binding alone (bench/render/asset_probe.worker.mjs: a Worker that only fetches
 the file through ASSETS and answers its length; one Worker per mode, each file fetched three times
@@ -319,7 +351,7 @@ whole HTTP request from Node; head/body = the probe's own times for the response
 
 | font | bytes | on: request | on: head | on: body | on: stream request | on: again | off: request | off: head | off: body | off: stream request (chunks) | off: again |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${WORKERD_FONTS.map((font) => { const o = probes.on[font]; const f = probes.off[font]; return `| ${font} | ${fileBytes(font)} | ${f1(o.buffer.ms)} | ${o.buffer.head} | ${o.buffer.body} | ${f1(o.stream.ms)} | ${f1(o.again.ms)} | ${f1(f.buffer.ms)} | ${f.buffer.head} | ${f.buffer.body} | ${f1(f.stream.ms)} (${f.stream.chunks}) | ${f1(f.again.ms)} |`; }).join('\n')}
+${WORKERD_FONTS.map((font) => { const o = probes.on[font]; const f = probes.off[font]; const on = o ? `${f1(o.buffer.ms)} | ${o.buffer.head} | ${o.buffer.body} | ${f1(o.stream.ms)} | ${f1(o.again.ms)}` : '- | - | - | - | -'; return `| ${font} | ${fileBytes(font)} | ${on} | ${f1(f.buffer.ms)} | ${f.buffer.head} | ${f.buffer.body} | ${f1(f.stream.ms)} (${f.stream.chunks}) | ${f1(f.again.ms)} |`; }).join('\n')}
 
 ## Memory
 
