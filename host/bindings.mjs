@@ -49,12 +49,21 @@ function multipartInput(req, body) {
 export function workerBindings(env) {
   return {
     // Not an import: the loader of static asset files (host_abi.h host_asset), from the ASSETS
-    // binding (wrangler.toml [assets]). name -> bytes, or null when there is no such file.
-    async asset(name) {
+    // binding (wrangler.toml [assets]). name -> bytes, or null when there is no such file;
+    // `timing` gets how long the response's head (fetch_ms) and its body (body_ms) took.
+    async asset(name, timing = {}) {
       if (!env.ASSETS) return null;
+      const t0 = Date.now();
       const res = await env.ASSETS.fetch(new Request(`https://assets.local/${name}`));
-      if (!res.ok) return null;
-      return new Uint8Array(await res.arrayBuffer());
+      timing.fetch_ms = Date.now() - t0;
+      if (!res.ok) {
+        await res.body?.cancel();
+        return null;
+      }
+      const t1 = Date.now();
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      timing.body_ms = Date.now() - t1;
+      return bytes;
     },
     async d1(req) {
       if (!env.DB) throw new Error('D1 binding DB is not configured');

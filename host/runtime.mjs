@@ -51,7 +51,9 @@ export function unpackBlob(blob) {
 const assetCache = new Map();
 const assetLoads = new Map();
 const ASSET_NAME = /^fonts\/[a-z0-9-]+\.(otf|ttf)$/;
-// How long the last loads took, for /healthz and the benchmarks: name -> ms.
+// How the last load of each asset went, for the benchmarks (bench/render/scripts.mjs) and the
+// Server-Timing header below: name -> { ms: the whole load, and what the loader reports of it:
+// fetch_ms until the response's head, body_ms reading its body }.
 export const assetLoadMs = {};
 // When set to an array (bench/render/font_load_profile.mjs), [event, name, performance.now()]
 // for each asset handed to a module: 'asked' (host_asset answered its length), 'take' (the module
@@ -68,6 +70,7 @@ export function assetCacheBytes() {
   return n;
 }
 
+// Loads every name not yet held, all at once (one round however many files a text needs).
 async function loadAssets(names, loader) {
   await Promise.all(names.map((name) => {
     if (assetCache.has(name) || !loader) return null;
@@ -75,13 +78,15 @@ async function loadAssets(names, loader) {
       const t0 = Date.now();
       assetLoads.set(name, (async () => {
         let bytes = null;
+        const timing = {};
         try {
-          if (ASSET_NAME.test(name) && loader) bytes = await loader(name);
+          if (ASSET_NAME.test(name) && loader) bytes = await loader(name, timing);
         } catch (err) {
           console.error(`asset ${name} failed to load: ${err?.message ?? err}`);
         }
-        assetCache.set(name, bytes ? new Uint8Array(bytes) : null);
-        assetLoadMs[name] = Date.now() - t0;
+        // The loader's own array when it gives one (no second copy of a font in the isolate).
+        assetCache.set(name, bytes ? (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) : null);
+        assetLoadMs[name] = { ms: Date.now() - t0, ...timing };
         assetLoads.delete(name);
       })());
     }
@@ -233,9 +238,16 @@ function hostImports(slot, bindings, jspi, asyncify) {
       crypto.getRandomValues(bytes(ptr, len));
     },
     take_result(dst, len) {
-      if (slot.assetMark) assetMarks.push(['take', slot.assetMark, performance.now()]);
+      const t0 = slot.assetMark ? performance.now() : 0;
       bytes(dst, len).set(slot.pending.subarray(0, len));
-      if (slot.assetMark) assetMarks.push(['copied', slot.assetMark, performance.now()]);
+      if (slot.assetMark) {
+        const t1 = performance.now();
+        if (assetMarks) assetMarks.push(['take', slot.assetMark, t0], ['copied', slot.assetMark, t1]);
+        if (slot.assetTiming) {
+          slot.assetTiming.room += t0 - slot.assetAskedAt;
+          slot.assetTiming.copy += t1 - t0;
+        }
+      }
       slot.pending = null;
       slot.assetMark = null;
     },
@@ -257,9 +269,10 @@ function hostImports(slot, bindings, jspi, asyncify) {
       if (bytes === undefined) return -1;
       if (bytes === null) return -2;
       slot.pending = bytes;
-      if (assetMarks) {
+      if (assetMarks || slot.assetTiming) {
         slot.assetMark = text(ptr, len);
-        assetMarks.push(['asked', slot.assetMark, performance.now()]);
+        slot.assetAskedAt = performance.now();
+        if (assetMarks) assetMarks.push(['asked', slot.assetMark, slot.assetAskedAt]);
       }
       return bytes.length;
     },
@@ -345,20 +358,44 @@ export class FunctionModule {
   // throws out of it) the instance is simply not returned to the pool: the next event gets a
   // fresh one.
   async call(event, body, ctx) {
+    const t0 = performance.now();
     const result = await this.#callOnce(event, body, ctx);
     // The module needs asset files the host has not loaded (host_abi.h host_asset): load them
-    // and run the event again, once; what still fails to load is the module's to handle.
+    // (all at once) and run the event again, once; what still fails to load is the module's to
+    // handle.
     const need = result.headers['x-host-need-assets'];
     if (!need) return result;
-    await loadAssets(String(need).split(','), this.bindings.asset);
-    return this.#callOnce(event, body, ctx);
+    const names = String(need).split(',');
+    const t1 = performance.now();
+    await loadAssets(names, this.bindings.asset);
+    const t2 = performance.now();
+    const timing = { room: 0, copy: 0 };
+    const again = await this.#callOnce(event, body, ctx, timing);
+    const t3 = performance.now();
+    // Where a first load's time went, as a Server-Timing header (bench/render/scripts.mjs reads
+    // it from local workerd; a deployed Worker's clock stands still while it computes, so there
+    // only the loads' own times mean anything): the first pass up to "need", the loads (the
+    // slowest file's fetch up to the response head and its body), the second pass, and in it the
+    // module making room and the copy into its memory.
+    const loads = names.map((n) => assetLoadMs[n]).filter(Boolean);
+    const slowest = (k) => Math.max(0, ...loads.map((l) => l[k] ?? 0));
+    const dur = (k, ms) => `${k};dur=${ms.toFixed(1)}`;
+    again.headers['server-timing'] = [dur('pass1', t1 - t0), dur('assets', t2 - t1), dur('fetch', slowest('fetch_ms')),
+      dur('body', slowest('body_ms')), dur('pass2', t3 - t2), dur('room', timing.room), dur('copy', timing.copy)].join(', ') +
+      `, files;desc="${names.length}"`;
+    return again;
   }
 
-  async #callOnce(event, body, ctx) {
+  async #callOnce(event, body, ctx, assetTiming = null) {
     const slot = await this.#acquire();
+    slot.assetTiming = assetTiming;
     const ptr = this.#enter(slot, event, body, ctx);
-    const n = await slot.handle(ptr, slot.inLength);
-    return this.#leave(slot, ptr, n);
+    try {
+      const n = await slot.handle(ptr, slot.inLength);
+      return this.#leave(slot, ptr, n);
+    } finally {
+      slot.assetTiming = null;
+    }
   }
 
   // The same without JSPI and with synchronous bindings, on an instance an earlier call() left

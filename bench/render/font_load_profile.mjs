@@ -40,7 +40,7 @@ if (process.argv[2] === '--child') {
   }
   warm.sort((a, b) => a - b);
   const at = (ev) => marks.find((m) => m[0] === ev && m[1] === `fonts/${font}`)?.[2];
-  const read = assetLoadMs[`fonts/${font}`];
+  const read = assetLoadMs[`fonts/${font}`]?.ms;
   const others = Object.keys(assetLoadMs).filter((n) => n !== `fonts/${font}`);
   console.log(JSON.stringify({ font, first_ms: t1 - t0, warm_ms: warm[2], read_ms: read, others,
     pass1_ms: at('asked') - t0 - read, room_ms: at('take') - at('asked'), copy_ms: at('copied') - at('take'),

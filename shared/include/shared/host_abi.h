@@ -77,9 +77,11 @@ HOST_IMPORT("take_result") void host_take_result(void* dst, size_t len);
 // holds it (copy it out with host_take_result), -1 when the host has not loaded it yet, -2 when
 // it cannot be had. After a -1 the module answers with the header
 //   x-host-need-assets: <path>[,<path>...]
-// and the host loads those files (the Worker's ASSETS binding, or the files in the CLI), keeps
-// them for the isolate's life, and runs the same event again once; the module draws what it
-// still lacks as boxes. Every instance of every module shares the host's copy.
+// and the host loads those files all at once (the Worker's ASSETS binding, or the files in the
+// CLI), keeps them for the isolate's life, and runs the same event again once; the module draws
+// what it still lacks as boxes. Every instance of every module shares the host's copy. The reply
+// of that second run carries a Server-Timing header (host/runtime.mjs): both runs, the loads, the
+// copy into the module's memory, the number of files.
 HOST_IMPORT("asset") int32_t host_asset(const char* name, size_t len);
 // Lets the event's reply go out now and runs `event` (a JSON event blob) afterwards on the same
 // module, through ctx.waitUntil. Used to answer Telegram fast and finish slow work later.
