@@ -536,7 +536,8 @@ TEST_CASE(
   CHECK(p.stored->state == "waiting");
   CHECK(p.stored->stage == Stage::Submitted);
   CHECK(p.parkedDeadline == p.stored->startedMs + kTimeout);
-  CHECK(p.row == "processing");
+  // One D1 write per job: the row stays queued while it waits (the object knows it runs).
+  CHECK(p.row == "queued");
   CHECK(p.deliveries == 0);
   // A poll later: still running.
   REQUIRE(runJob(&m, "falq", p.job(), p, kTimeout) == Run::Parked);

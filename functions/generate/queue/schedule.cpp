@@ -33,6 +33,9 @@ int concurrencyOf(const std::string& model) {
   return m ? m->concurrency : 1;
 }
 
+// While jobs are under way the object looks at least this often for runners a restart took.
+constexpr double kRecheckMs = 10000;
+
 double staleMs() {
   using config::Setting;
   return double(config::getInt(Setting::MODEL_CONNECT_TIMEOUT, 30) +
@@ -59,7 +62,10 @@ void next(const std::string& model) {
   double when = 0;
   auto consider = [&](double t) { when = when == 0 ? t : std::min(when, t); };
   if (c.queued > 0 && c.running < concurrencyOf(model)) consider(now);
-  if (c.active > 0) consider(now + staleMs());
+  // Jobs under way: a runner that died with its instance (a restart: another incarnation) is
+  // noticed at the next alarm, so the alarm comes back within kRecheckMs rather than only after
+  // the stale limit; a live runner is left alone (recoverStale checks heartbeat and incarnation).
+  if (c.active > 0) consider(now + std::min(staleMs(), kRecheckMs));
   if (c.nextEditAt > 0) consider(std::max(c.nextEditAt, now));
   // A job waiting for an asynchronous provider: its next poll (or a webhook that arrived).
   if (auto poll = asyncjobs::nextPollAt()) consider(std::max(*poll, now));
