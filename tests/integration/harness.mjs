@@ -130,7 +130,10 @@ async function launch({ dir, config, state, env, port, timeoutMs }) {
     try {
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       // 503: up, but reporting a missing runtime feature (tests/integration/runtime.test.mjs).
-      if (r.status === 200 || r.status === 503) break;
+      // Only our Worker's own answer counts: wrangler dev's proxy also answers 503 while the
+      // Worker is still starting, and a test's first request would then meet that 503.
+      const body = await r.json().catch(() => null);
+      if ((r.status === 200 || r.status === 503) && body && typeof body.runtime === 'object') break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       process.kill(-child.pid, 'SIGKILL');
