@@ -119,6 +119,15 @@ void shown(int64_t genId, int64_t messageId, int64_t position, const std::string
 
 void flushEdits() {
   const double now = host::nowMs();
+  // An edit that waited for its turn counts its 3 s from the end of the message's last edit: that
+  // edit may still have been on its way when this one was put off (its turn is taken before the
+  // call, recordEdit writes the time after it), so it goes later if that end was too recent.
+  sql(db::Stmt("UPDATE pending_edits SET at_ms = (SELECT MAX(j.last_edit_ms) + ?2 FROM jobs j "
+               "WHERE j.status_message_id = pending_edits.message_id) WHERE at_ms <= ?1 AND "
+               "EXISTS (SELECT 1 FROM jobs j WHERE j.status_message_id = pending_edits.message_id "
+               "AND j.last_edit_ms + ?2 > ?1)")
+          .bind(now)
+          .bind(kEditIntervalMs));
   // Their messages count as edited from now, before any edit goes out: a runner showing a stage of
   // the same job meanwhile (a parallel event) then waits its 3 s, or replaces the text that is
   // about to go, instead of editing the message at the same moment.
