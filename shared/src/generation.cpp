@@ -362,6 +362,17 @@ Result<bool> completeTraining(int64_t id, int64_t userId, int64_t avatarId,
   return res[0].changes() > 0;
 }
 
+Result<bool> avatarHasLora(int64_t avatarId, int64_t userId, std::string_view loraUrl) {
+  db::Result r = db::first(
+      Stmt("SELECT COUNT(*) AS n FROM avatars WHERE id = ?1 AND user_id = ?2 AND lora_url = ?3")
+          .bind(avatarId)
+          .bind(userId)
+          .bind(loraUrl));
+  auto row = r.first();
+  if (!row) return {Error::Unavailable, r.error()};
+  return num(*row, "n") > 0;
+}
+
 Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs) {
   return moveAndRefund(Stmt("UPDATE generations SET status = 'failed', error = ?2, finished_ms = "
                             "?3, updated_ms = ?3 WHERE id = ?1 AND status IN ('queued', "

@@ -363,4 +363,17 @@ test('a trained avatar: priced first, charged once however often it is tapped, t
   await waitText(v, /Not enough credits!.*avatar-training.*costs 5 credits, your balance is 1/s);
   assert.equal(fal.trainings().length, before);
   assert.equal(await credits(v), 1);
+
+  // Deleted while it trains: the result goes nowhere, and the user is told so.
+  const x = bot.user(nextUser++);
+  await bot.give(x.id, 5);
+  await readyAvatar(x, 'cy');
+  fal.trainingMs = 3000;
+  const fourth = await askTraining(x, 'cy');
+  await bot.post(kit.callback(x, fourth.button.callback_data));
+  await waitFor(() => fal.trainings().some((r) => !r.done && r.zip.length === 3), { timeoutMs: 15000, what: 'the training submitted' });
+  await bot.send(x, '/avatar delete cy');
+  await waitText(x, /Avatar <b>cy<\/b> and its 3 photos are deleted/);
+  await waitText(x, /The training of <b>cy<\/b> finished, but the avatar was deleted meanwhile/);
+  assert.equal((await sql(`SELECT COUNT(*) AS n FROM avatars WHERE user_id = ${x.id}`))[0].n, 0);
 });

@@ -259,8 +259,11 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
     // A training's result is the avatar's new LoRA (written with the row's completion).
     auto x = JobExtra::from(j.extra);
     const std::string name = x ? x->name : "";
+    // Deleted (/avatar delete, /forget) while it trained: the LoRA went nowhere; say so.
+    Result<bool> kept = generation::avatarHasLora(x ? x->train : 0, j.userId, j.r2Key);
+    const Msg said = kept && !*kept ? Msg::AvatarTrainedGone : Msg::AvatarTrained;
     tg::Sent s = tg::Bot().sendMessage(
-        j.chatId, i18n::format(Msg::AvatarTrained, j.ui(), {{"name", tg::escapeHtml(name)}}));
+        j.chatId, i18n::format(said, j.ui(), {{"name", tg::escapeHtml(name)}}));
     if (!s.ok) logger::warn("delivery: " + s.description);
     return s.ok;
   }

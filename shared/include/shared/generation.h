@@ -141,6 +141,8 @@ Result<bool> completeRun(int64_t id, std::string_view r2Key, double startedMs, d
 Result<bool> completeTraining(int64_t id, int64_t userId, int64_t avatarId,
                               std::string_view loraUrl, std::string_view trigger, double startedMs,
                               double nowMs, int64_t statusMessageId);
+// Whether the user's avatar holds that LoRA now (false: it was deleted while it trained).
+Result<bool> avatarHasLora(int64_t avatarId, int64_t userId, std::string_view loraUrl);
 // queued | processing -> failed, refunded in the same batch.
 Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs);
 // queued -> failed ('queue unavailable'): the queue object could not take the job.
