@@ -100,6 +100,8 @@ bool ensureSchema(const std::string& object) {
   // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
   call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
+  // A 🎲 variation's batch (generation_batch.h): its delivery is the batch's album.
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN batch INTEGER"));
   // Jobs submitted to an asynchronous provider (async_jobs.h).
   if (!asyncjobs::createSchema()) return false;
   ready.insert(object);
@@ -128,6 +130,7 @@ Job jobFrom(const json::Object& r) {
   j.refs = std::string(json::getString(r, "refs").value_or(""));
   j.negative = std::string(json::getString(r, "negative").value_or(""));
   j.timings = std::string(json::getString(r, "timings").value_or(""));
+  j.batch = json::getInt(r, "batch").value_or(0);
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -165,8 +168,8 @@ void heartbeat(int64_t genId) {
 bool add(const NewJob& n, bool& failed) {
   db::Stmt insert(
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-      "enqueued_ms, thumb, refs, negative) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, "
-      "?7, ?8, ?9, ?10, ?11) "
+      "enqueued_ms, thumb, refs, negative, batch) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', "
+      "?5, ?6, ?7, ?8, ?9, ?10, ?11, NULLIF(?12, 0)) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
   insert.bind(n.genId)
       .bind(n.userId)
@@ -188,6 +191,7 @@ bool add(const NewJob& n, bool& failed) {
     insert.bind(n.negative);
   else
     insert.bindNull();
+  insert.bind(n.batch);
   Rows ins = sql(insert);
   failed = !ins.ok();
   return ins.ok() && !ins.rows.empty();
