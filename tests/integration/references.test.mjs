@@ -577,3 +577,20 @@ test('🎲 /cancel of a batch cancels every image not made yet and refunds each 
   assert.deepEqual(members.map((r) => r.refunds), [1, 1, 1, 1]);
   assert.equal(members[0].credits, 9);
 });
+
+test('🎲 an album Telegram refuses is not sent again: the user is pointed at /gallery, where the images are', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const { ok } = await priceOfVariations(u, '/image=flux=a red kite');
+  tg.failNext('sendMediaGroup', 500);
+  await bot.post(callback(u, ok.callback_data));
+  await waitText(u.id, /did not accept it\. It is in \/gallery/);
+  const tries = bot.callsTo(u.id).filter((c) => c.method === 'sendMediaGroup');
+  assert.equal(tries.length, 1, 'one try');
+  assert.equal(tries[0].failed, 500);
+  assert.equal(JSON.parse(tries[0].params.media).length, 4);
+  assert.ok(!bot.textsTo(u.id).some((t) => /For these variations/.test(t)), 'no buttons for an album that is not there');
+  const members = (await rowsOf(u.id)).filter((r) => r.batch_id);
+  assert.deepEqual(members.map((r) => r.status), ['completed', 'completed', 'completed', 'completed']);
+  assert.equal(members[0].credits, 10 - 1 - 4, 'made, so paid');
+});
