@@ -582,12 +582,12 @@ test('🎲 an album Telegram refuses is not sent again: the user is pointed at /
   const u = bot.user(nextUser++);
   await bot.give(u.id, 10);
   const { ok } = await priceOfVariations(u, '/image=flux=a red kite');
-  tg.failNext('sendMediaGroup', 500);
+  tg.failNext('sendMediaGroup', 400);
   await bot.post(callback(u, ok.callback_data));
   await waitText(u.id, /did not accept it\. It is in \/gallery/);
   const tries = bot.callsTo(u.id).filter((c) => c.method === 'sendMediaGroup');
   assert.equal(tries.length, 1, 'one try');
-  assert.equal(tries[0].failed, 500);
+  assert.equal(tries[0].failed, 400);
   assert.equal(JSON.parse(tries[0].params.media).length, 4);
   assert.ok(!bot.textsTo(u.id).some((t) => /For these variations/.test(t)), 'no buttons for an album that is not there');
   const members = (await rowsOf(u.id)).filter((r) => r.batch_id);
