@@ -531,10 +531,10 @@ test('🎲 one model failure inside a batch: an album of 3, the failure told in 
   assert.ok(!bot.textsTo(u.id).some((t) => /could not be generated/.test(t)), 'no separate failure notice');
 });
 
-test('🎲 a balance that covers fewer than N refuses the whole batch, nothing charged; the hour\'s limit counts each image', async () => {
+test('🎲 a balance that covers fewer than N refuses the whole batch, nothing charged; a forged count or price is not taken; the hour\'s limit counts each image', async () => {
   const u = bot.user(nextUser++);
   await bot.give(u.id, 3);
-  const { ask, ok } = await priceOfVariations(u, '/image=flux=a small boat');
+  const { row, ask, ok } = await priceOfVariations(u, '/image=flux=a small boat');
   // The built-in model draws from the seed, so each variation gets its own.
   assert.match(ask.params.text, /4 × 1 = <b>4 credits<\/b> \(balance 2\)\. Each image gets its own seed\./);
   await bot.post(callback(u, ok.callback_data));
@@ -542,6 +542,13 @@ test('🎲 a balance that covers fewer than N refuses the whole batch, nothing c
   let rows = await rowsOf(u.id);
   assert.equal(rows.length, 1, 'no variation was recorded');
   assert.equal(rows[0].credits, 2);
+  // A forged confirmation (50 images, or another price) only shows the real price again.
+  for (const forged of [`varyok:${row.id}:50:1`, `varyok:${row.id}:4:0`]) {
+    tg.reset();
+    await bot.post(callback(u, forged));
+    await waitText(u.id, /<b>4 variations<\/b>.*4 × 1 = <b>4 credits<\/b>/);
+    assert.equal((await rowsOf(u.id)).length, 1);
+  }
 
   // With credits, 7 generations this hour leave 3: 4 images do not fit (10 per hour).
   await bot.give(u.id, 20);
