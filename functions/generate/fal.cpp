@@ -6,6 +6,7 @@
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "zip.h"
 
 namespace gen::fal {
 namespace {
@@ -96,10 +97,34 @@ std::string dataUri(const Reference& r) {
 
 }  // namespace
 
+std::string trainingInput(const GenerateRequest& req) {
+  std::vector<zip::File> files;
+  for (size_t i = 0; i < req.refs.size(); i++) {
+    files.push_back({"photo" + std::to_string(i + 1) + ".jpg", &req.refs[i].bytes});
+  }
+  json::JsonWriter b;
+  b.beginObject()
+      .key("images_data_url")
+      .value("data:application/zip;base64," + base64Encode(zip::stored(files)))
+      .key("trigger_word")
+      .value(req.trigger)
+      .key("create_masks")
+      .value(true)
+      .endObject();
+  return b.take();
+}
+
 std::string inputJson(const GenerateRequest& req) {
   const Model& m = *req.model;
+  if (m.training) return trainingInput(req);
   json::JsonWriter b;
-  b.beginObject().key("prompt").value(req.prompt);
+  // A trained avatar: its trigger word starts the prompt, its weights go as "loras".
+  b.beginObject().key("prompt").value(
+      req.lora.empty() || req.trigger.empty() ? req.prompt : req.trigger + ", " + req.prompt);
+  if (!req.lora.empty()) {
+    b.key("loras").beginArray().beginObject().key("path").value(req.lora);
+    b.key("scale").value(1.0).endObject().endArray();
+  }
   if (m.width) {
     b.key("image_size")
         .beginObject()
@@ -197,6 +222,32 @@ ImageResult failureFrom(int status, std::string_view text) {
       looksModerated(status == 0 ? 400 : status, text) ? Outcome::Moderated : Outcome::Failed;
   out.detail = status ? "HTTP " + std::to_string(status) : "the provider reported an error";
   return out;
+}
+
+ImageResult loraFrom(std::string_view resultJson) {
+  ImageResult out;
+  out.tries = 1;
+  simdjson::dom::parser p;
+  json::Object o, file;
+  std::string_view url;
+  if (p.parse(resultJson).get(o) != simdjson::SUCCESS ||
+      o["diffusers_lora_file"].get(file) != simdjson::SUCCESS ||
+      file["url"].get(url) != simdjson::SUCCESS) {
+    out.detail = "the training's result has no diffusers_lora_file.url";
+    return out;
+  }
+  // Sent back to the provider with each generation: an https URL of a sane length only.
+  if (url.substr(0, 8) != "https://" || url.size() > 1000) {
+    out.detail = "the training's LoRA URL is not an https URL";
+    return out;
+  }
+  out.loraUrl = std::string(url);
+  out.outcome = Outcome::Ok;
+  return out;
+}
+
+ImageResult resultFrom(const Model& m, std::string_view resultJson, double deadlineMs) {
+  return m.training ? loraFrom(resultJson) : imageFrom(resultJson, deadlineMs);
 }
 
 ImageResult imageFrom(std::string_view resultJson, double deadlineMs) {
@@ -297,8 +348,8 @@ Collected poll(const Model& m, std::string_view statusUrl, std::string_view resp
     return c;
   }
   c.pending = false;
-  c.result =
-      res.status == 200 ? imageFrom(res.text(), deadlineMs) : failureFrom(res.status, res.text());
+  c.result = res.status == 200 ? resultFrom(m, res.text(), deadlineMs)
+                               : failureFrom(res.status, res.text());
   if (c.result.outcome != Outcome::Ok) c.result.detail = m.name + ": " + c.result.detail;
   return c;
 }

@@ -27,6 +27,8 @@ struct ImageResult {
   uint32_t width = 0, height = 0;
   std::string detail;  // for the log: never a key or a full URL with secrets
   int tries = 0;
+  // A training's result instead of an image (Model::training): the LoRA weights' https URL.
+  std::string loraUrl;
 };
 
 // A reference photo as stored (ref/... in R2): the user's bytes, not yet checked.
@@ -50,6 +52,9 @@ struct GenerateRequest {
   // A size for this request (a thumbnail's 16:9 background), sent only to models whose params
   // list a size; 0 keeps the model's own.
   int width = 0, height = 0;
+  // A trained avatar (a model that takes a LoRA): the weights' URL and the trigger word the
+  // prompt starts with. A training (Model::training): the word it teaches; `refs` are the photos.
+  std::string lora, trigger;
   // Called between tries so the queue can record that the job is alive.
   std::function<void()> heartbeat;
 };
