@@ -290,7 +290,8 @@ void queueVariations(Ctx& c, const std::vector<generation::Row>& rows, int64_t f
                              {},
                              r.refsJson,
                              r.negative,
-                             r.seed};
+                             r.seed,
+                             r.extraJson};
     job.batchId = r.batchId;
     job.batchTotal = int64_t(rows.size());
     job.quiet = i > 0;
@@ -358,7 +359,9 @@ Outcome makeVariations(Ctx& c, const CallbackQuery& q, const generation::Row& ro
     json::JsonWriter params;
     params.beginObject();
     if (!row.refsJson.empty()) params.key("refs").raw(row.refsJson);
-    if (row.avatarId > 0 && !row.refsJson.empty()) params.key("avatar").value(row.avatarId);
+    if (row.avatarId > 0 && (!row.refsJson.empty() || !row.extraJson.empty()))
+      params.key("avatar").value(row.avatarId);
+    if (!row.extraJson.empty()) params.key("extra").raw(row.extraJson);  // a trained avatar's LoRA
     if (!row.negative.empty()) params.key("negative").value(row.negative);
     if (seed >= 0) params.key("seed").value(seed);
     params.key("variation").value(i + 1);
@@ -409,6 +412,7 @@ Outcome makeVariations(Ctx& c, const CallbackQuery& q, const generation::Row& ro
     r.status = "queued";
     r.refsJson = row.refsJson;
     r.negative = row.negative;
+    r.extraJson = row.extraJson;
     r.seed = seeds.empty() ? -1 : seeds[i];
     r.batchId = b.id;
     rows.push_back(std::move(r));
@@ -818,7 +822,9 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     Result<std::optional<generation::Row>> r = generation::owned(f[0], c.userId);
     if (!r) return Outcome::StorageFailed;
     const gen::Model* m = *r ? gen::findModel((*r)->model) : nullptr;
-    if (!m || (*r)->kind != "image") return Outcome::Done;
+    // An image only (an avatar's training is a row of its own kind of job: no variations).
+    if (!m || (*r)->kind != "image" || (*r)->extraJson.find("\"train\"") != std::string::npos)
+      return Outcome::Done;
     // A price that changed since it was shown (the model's, or VARIATIONS_COUNT) is shown again.
     if (kind == "vary" || f[1] != generation::batch::imagesPerAsk() || f[2] != m->cost)
       return askVariations(c, **r, *m);
