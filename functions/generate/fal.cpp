@@ -13,8 +13,6 @@ namespace {
 
 using config::Setting;
 
-constexpr double kBackoffBaseMs = 500;
-constexpr int kMaxRetryAfterS = 30;
 // A result image larger than this is refused (a model's image is a few MB at most).
 constexpr size_t kMaxImageBytes = 32u << 20;
 
@@ -72,9 +70,7 @@ Http call(std::string_view method, const std::string& url, std::string_view body
     }
     h.status = int(json::getInt(meta, "status").value_or(0));
     if (auto hd = json::getObject(meta, "headers")) {
-      if (auto ra = json::getString(*hd, "retry-after")) {
-        h.retryAfterMs = std::min<double>(atof(std::string(*ra).c_str()), kMaxRetryAfterS) * 1000;
-      }
+      if (auto ra = json::getString(*hd, "retry-after")) h.retryAfterMs = retryAfterMs(*ra);
     }
   }
   h.sent = true;
@@ -160,29 +156,23 @@ Submission submit(const GenerateRequest& req, std::string_view webhookUrl) {
   std::string url = b + "/" + m.target;
   if (!webhookUrl.empty()) url += "?fal_webhook=" + urlEncode(webhookUrl);
   const std::string body = inputJson(req);
-  const int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
-  double backoff = kBackoffBaseMs;
-  for (int i = 1; i <= tries; i++) {
-    const double left = req.deadlineMs - host::nowMs();
-    if (left <= 0) {
-      out.outcome = Outcome::TimedOut;
-      out.detail = "generation timeout";
-      return out;
-    }
-    Http h = call("POST", url, body, true, std::min(perTryMs(), left));
-    out.tries = i;
-    out.detail = describe(h);
+  Retried r = withRetries(req, "model " + m.name + " submit", [&](double timeoutMs) {
+    Http h = call("POST", url, body, true, timeoutMs);
+    Attempt a;
+    a.detail = describe(h);
+    a.retryAfterMs = h.retryAfterMs;
     if (h.sent && (h.status == 200 || h.status == 201 || h.status == 202)) {
+      a.kind = Attempt::Done;
       simdjson::dom::parser p;
       json::Object o;
       if (p.parse(h.text()).get(o) != simdjson::SUCCESS) {
-        out.detail = "the submit answer is not JSON";
-        return out;
+        a.detail = "the submit answer is not JSON";
+        return a;
       }
       out.requestId = std::string(json::getString(o, "request_id").value_or(""));
       if (out.requestId.empty() || out.requestId.size() > 128) {
-        out.detail = "the submit answer has no request_id";
-        return out;
+        a.detail = "the submit answer has no request_id";
+        return a;
       }
       // FAL's own URLs (an app's path may differ from the model id's); built from the id when
       // absent or not under FAL_API_BASE.
@@ -193,25 +183,20 @@ Submission submit(const GenerateRequest& req, std::string_view webhookUrl) {
           under(su, b) ? std::string(su) : b + "/" + m.target + "/requests/" + id + "/status";
       out.responseUrl = under(ru, b) ? std::string(ru) : b + "/" + m.target + "/requests/" + id;
       out.outcome = Outcome::Ok;
-      return out;
+      return a;
     }
     if (h.sent && looksModerated(h.status, h.text())) {
       out.outcome = Outcome::Moderated;
-      return out;
+      return a;  // Stop
     }
-    if (!h.transient()) return out;  // 4xx: the request is wrong, a retry would be too
-    logger::warn("model " + m.name + " submit try " + std::to_string(i) + ": " + out.detail);
-    if (i == tries) break;
-    if (req.heartbeat) req.heartbeat();
-    const double wait = std::max(backoff, h.retryAfterMs);
-    if (host::nowMs() + wait >= req.deadlineMs) {
-      out.outcome = Outcome::TimedOut;
-      return out;
-    }
-    host::sleepMs(int64_t(wait));
-    backoff *= 2;
-  }
-  if (host::nowMs() >= req.deadlineMs) out.outcome = Outcome::TimedOut;
+    // 4xx: the request is wrong, a retry would be too.
+    a.kind = h.transient() ? Attempt::Retry : Attempt::Stop;
+    return a;
+  });
+  out.tries = r.tries;
+  out.detail = r.detail;
+  if (out.outcome == Outcome::Moderated || out.outcome == Outcome::Ok) return out;
+  out.outcome = r.outcome == Outcome::TimedOut ? Outcome::TimedOut : Outcome::Failed;
   return out;
 }
 

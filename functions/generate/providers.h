@@ -95,4 +95,24 @@ std::string urlEncode(std::string_view s);
 // True when a model's answer says the prompt was refused under content rules.
 bool looksModerated(int status, std::string_view body);
 
+// The one retry loop of every model call (a synchronous provider's request, an asynchronous
+// one's submit). An attempt is given its time (MODEL_CONNECT_TIMEOUT + MODEL_READ_TIMEOUT, cut
+// at req.deadlineMs) and says what comes next; transient failures (network, 429, 5xx) are tried
+// again up to MODEL_RETRIES times, 500 ms apart doubling, or after the provider's Retry-After
+// (at most 30 s), with req.heartbeat between tries, and never past the deadline.
+struct Attempt {
+  enum Kind { Done, Retry, Stop } kind = Stop;  // Done: the answer is in; Stop: a final failure
+  std::string detail;
+  double retryAfterMs = 0;
+};
+struct Retried {
+  Outcome outcome = Outcome::Failed;  // Ok: an attempt was Done; TimedOut: the deadline came
+  int tries = 0;
+  std::string detail;  // the last attempt's
+};
+Retried withRetries(const GenerateRequest& req, std::string_view what,
+                    const std::function<Attempt(double timeoutMs)>& attempt);
+// Retry-After's seconds as the loop waits them: at most 30 s.
+double retryAfterMs(std::string_view header);
+
 }  // namespace gen
