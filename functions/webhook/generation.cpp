@@ -1,7 +1,8 @@
 // AI image generation, the Telegram side: /image=MODEL=PROMPT, /imagine PROMPT with priced model
-// buttons, 🔁 regenerate, /cancel. Enqueueing is one D1 batch (the generation row, with the limits
-// checked inside the INSERT, and the credit reservation) followed by a request to the model's
-// queue object (functions/generate/queue.h), which does the slow work and talks to the user.
+// buttons, 🔁 regenerate, 🌱 same seed, 🎲 variations (priced, confirmed, one batch), /cancel.
+// Enqueueing is one D1 batch (the generation row, with the limits checked inside the INSERT, and
+// the credit reservation) followed by a request to the model's queue object
+// (functions/generate/queue.h), which does the slow work and talks to the user.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/generation.h"
+#include "shared/generation_batch.h"
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
@@ -236,6 +238,189 @@ bool runAlbum(const fn::Event& ev) {
   return true;
 }
 
+// ---- 🎲 Variations (shared/generation_batch.h) --------------------------------------------------
+
+// Whether the model's images follow from the seed the row records: models that take one, and the
+// built-in provider, which draws from it (every variation gets its own).
+bool drawsFromSeed(const gen::Model& m) {
+  return m.seed || m.provider == "builtin";
+}
+
+// 🎲 under a result: the price first (N images x the model's price), with a confirm button that
+// carries that price, so the one charged is the one shown.
+Outcome askVariations(Ctx& c, const generation::Row& row, const gen::Model& m) {
+  const int64_t n = generation::batch::imagesPerAsk();
+  Result<generation::Usage> usage =
+      generation::usageToday(c.userId, generation::Kind::Image, c.now);
+  if (!usage) return Outcome::StorageFailed;
+  std::string prompt = row.prompt;
+  if (prompt.size() > 200) prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut
+  const std::string how =
+      i18n::format(drawsFromSeed(m) ? Msg::GenVarySeeds : Msg::GenVaryRandom, c.lang);
+  tg::Keyboard kb{{{i18n::format(Msg::GenVaryConfirm, c.lang, {{"n", n}, {"total", n * m.cost}}),
+                    "varyok:" + num(row.id) + ":" + num(n) + ":" + num(m.cost), ""},
+                   {i18n::format(Msg::GenVaryNo, c.lang), "vary_no", ""}}};
+  c.bot.sendMessage(c.chatId,
+                    i18n::format(Msg::GenVaryAsk, c.lang,
+                                 {{"n", n},
+                                  {"prompt", tg::escapeHtml(prompt)},
+                                  {"model", tg::escapeHtml(m.name)},
+                                  {"cost", m.cost},
+                                  {"total", n * m.cost},
+                                  {"balance", usage->credits},
+                                  {"how", how}}),
+                    &kb);
+  return Outcome::Done;
+}
+
+// A batch's members sent to the queue (again, for a retried confirmation: the queue takes each
+// id once). A member the queue cannot take is abandoned and refunded; the album counts it failed.
+void queueVariations(Ctx& c, const std::vector<generation::Row>& rows, int64_t freeLeft) {
+  bool unavailable = false;
+  for (size_t i = 0; i < rows.size(); i++) {
+    const generation::Row& r = rows[i];
+    if (r.status != "queued") continue;
+    generation::QueueJob job{r.id,
+                             r.userId,
+                             r.chatId,
+                             r.cost,
+                             std::string(i18n::code(c.lang)),
+                             r.prompt,
+                             i == 0 ? freeLeft : -1,
+                             {},
+                             r.refsJson,
+                             r.negative,
+                             r.seed,
+                             r.extraJson};
+    job.batchId = r.batchId;
+    job.batchTotal = int64_t(rows.size());
+    job.quiet = i > 0;
+    if (Status s = generation::sendToQueue(r.model, job); !s) {
+      logger::error("variation " + std::to_string(r.id) + ": " + s.detail());
+      Result<bool> a = generation::abandon(r.id, c.userId, r.cost, c.now);
+      if (!a) logger::error("variation " + std::to_string(r.id) + ": " + a.detail());
+      unavailable = true;
+    }
+  }
+  if (unavailable) say(c, Msg::GenUnavailable);
+}
+
+// ✅ under the price: N rows sharing a batch, each its own seed, made in one D1 batch (each
+// image counted by the hour's, the free allowance's and the queue's limits inside its INSERT,
+// the whole price reserved), or nothing at all; then queued together.
+Outcome makeVariations(Ctx& c, const CallbackQuery& q, const generation::Row& row,
+                       const gen::Model& m, int64_t n) {
+  // A retried confirmation finds its batch: its members are sent to the queue again, once each.
+  auto retried = [&]() -> std::optional<Outcome> {
+    Result<std::optional<int64_t>> again = generation::batch::bySourceUpdate(c.updateId);
+    if (!again) return Outcome::StorageFailed;
+    if (!*again) return std::nullopt;
+    Result<std::vector<generation::Row>> rows = generation::batch::members(**again, c.userId);
+    if (!rows) return Outcome::StorageFailed;
+    queueVariations(c, *rows, -1);
+    return Outcome::Done;
+  };
+  if (auto done = retried()) return *done;
+  const int64_t freePerDay = config::getInt(Setting::FREE_GENERATIONS_PER_DAY, 3);
+  Result<generation::Usage> usage =
+      generation::usageToday(c.userId, generation::Kind::Image, c.now);
+  if (!usage) return Outcome::StorageFailed;
+  const int64_t total = n * m.cost;
+  // Paid when the balance covers all N; else free when today's allowance covers all N.
+  const bool free = m.cost > 0 && usage->credits < total;
+  auto noCredits = [&] {
+    say(c, Msg::GenVaryNoCredits, {{"n", n}, {"total", total}, {"balance", usage->credits}});
+    return Outcome::Done;
+  };
+  if (free && usage->freeUsed + n > freePerDay) return noCredits();
+  // One tap, one batch: the price message loses its buttons.
+  c.bot.editMessageReplyMarkup(c.chatId, q.messageId, nullptr);
+  generation::batch::NewBatch b{generation::newId(), c.userId, c.chatId, c.updateId, row.id, c.now};
+  std::vector<generation::NewGeneration> members;
+  std::vector<int64_t> seeds;
+  for (int64_t i = 0; i < n; i++) {
+    generation::NewGeneration g = newGeneration(c, generation::Kind::Image);
+    g.batchId = b.id;
+    g.model = m.name;
+    g.prompt = row.prompt;
+    g.cost = free ? 0 : m.cost;
+    g.freeTier = free;
+    g.checkFree = free;
+    // Distinct seeds, recorded with each image (/gallery shows them, 🌱 reuses them).
+    int64_t seed = -1;
+    if (drawsFromSeed(m)) {
+      do {
+        uint32_t r = 0;
+        host::randomBytes(&r, sizeof r);
+        seed = int64_t(r);
+      } while (std::find(seeds.begin(), seeds.end(), seed) != seeds.end());
+      seeds.push_back(seed);
+    }
+    json::JsonWriter params;
+    params.beginObject();
+    if (!row.refsJson.empty()) params.key("refs").raw(row.refsJson);
+    if (row.avatarId > 0 && (!row.refsJson.empty() || !row.extraJson.empty()))
+      params.key("avatar").value(row.avatarId);
+    if (!row.extraJson.empty()) params.key("extra").raw(row.extraJson);  // a trained avatar's LoRA
+    if (!row.negative.empty()) params.key("negative").value(row.negative);
+    if (seed >= 0) params.key("seed").value(seed);
+    params.key("variation").value(i + 1);
+    params.endObject();
+    g.paramsJson = params.take();
+    members.push_back(std::move(g));
+  }
+  if (Status made = generation::batch::create(b, members); !made) {
+    switch (made.error()) {
+      case Error::Duplicate:  // the same update, in parallel: its batch is in now
+        return retried().value_or(Outcome::StorageFailed);
+      case Error::Conflict:
+        say(c, Msg::GenActiveExists);
+        return Outcome::Done;
+      case Error::InsufficientFunds:
+        return noCredits();
+      case Error::LimitReached: {
+        Result<generation::Limits> l = generation::limits(c.userId, c.now);
+        if (!l) return Outcome::StorageFailed;
+        if (l->queueFull()) {
+          say(c, Msg::GenQueueFull, {{"count", l->active}, {"max", l->maxActive}});
+        } else if (l->lastHour + n > l->perHour) {
+          say(c, Msg::GenVaryHourLimit,
+              {{"n", n},
+               {"max", l->perHour},
+               {"left", std::max<int64_t>(0, l->perHour - l->lastHour)}});
+        } else {
+          return noCredits();  // the free allowance ran out meanwhile
+        }
+        return Outcome::Done;
+      }
+      default:
+        logger::error("variations: " + made.detail());
+        say(c, Msg::Sorry);
+        return Outcome::StorageFailed;
+    }
+  }
+  std::vector<generation::Row> rows;
+  for (size_t i = 0; i < members.size(); i++) {
+    const generation::NewGeneration& g = members[i];
+    generation::Row r;
+    r.id = g.id;
+    r.userId = c.userId;
+    r.chatId = c.chatId;
+    r.cost = g.cost;
+    r.model = g.model;
+    r.prompt = g.prompt;
+    r.status = "queued";
+    r.refsJson = row.refsJson;
+    r.negative = row.negative;
+    r.extraJson = row.extraJson;
+    r.seed = seeds.empty() ? -1 : seeds[i];
+    r.batchId = b.id;
+    rows.push_back(std::move(r));
+  }
+  queueVariations(c, rows, free ? freePerDay - usage->freeUsed - n : -1);
+  return Outcome::Done;
+}
+
 std::string lowerCase(std::string s) {
   for (char& ch : s) ch = char(tolower(static_cast<unsigned char>(ch)));
   return s;
@@ -446,6 +631,21 @@ Outcome cmdCancel(Ctx& c) {
     prompt = prompt.substr(0, 200) + "…";  // escapeHtml repairs a cut sequence
   tg::Keyboard kb{{{i18n::format(Msg::GenCancelYes, c.lang), "cancel_gen:" + num(row.id), ""},
                    {i18n::format(Msg::GenCancelNo, c.lang), "cancel_no", ""}}};
+  if (row.batchId) {
+    // 🎲: the batch's members not made yet are cancelled together.
+    Result<std::vector<generation::Row>> rows = generation::batch::members(row.batchId, c.userId);
+    if (!rows) return Outcome::StorageFailed;
+    const int64_t left = std::count_if(rows->begin(), rows->end(), [](const generation::Row& x) {
+      return x.status == "queued" || x.status == "processing";
+    });
+    c.bot.sendMessage(c.chatId,
+                      i18n::format(Msg::GenVaryCancelAsk, c.lang,
+                                   {{"model", tg::escapeHtml(row.model)},
+                                    {"left", left},
+                                    {"prompt", tg::escapeHtml(prompt)}}),
+                      &kb);
+    return Outcome::Done;
+  }
   const Msg status = row.status == "queued" ? Msg::GenStatusQueued : Msg::GenStatusProcessing;
   c.bot.sendMessage(c.chatId,
                     i18n::format(Msg::GenCancelAsk, c.lang,
@@ -453,6 +653,30 @@ Outcome cmdCancel(Ctx& c) {
                                   {"status", i18n::markup(i18n::format(status, c.lang))},
                                   {"prompt", tg::escapeHtml(prompt)}}),
                     &kb);
+  return Outcome::Done;
+}
+
+// /cancel of a 🎲 batch: every member not made yet is cancelled and refunded (each once); the
+// queue drops the queued ones and discards the running ones; the album brings what was made.
+Outcome cancelVariations(Ctx& c, const CallbackQuery& q, const generation::Row& row) {
+  Result<generation::batch::Cancelled> done =
+      generation::batch::cancelActive(row.batchId, c.userId, c.now);
+  if (!done) {
+    logger::error("cancel: " + done.detail());
+    return Outcome::StorageFailed;
+  }
+  if (done->ids.empty()) {
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenNothingToCancel, c.lang));
+    return Outcome::Done;
+  }
+  std::string note =
+      done->refunded > 0 ? i18n::format(Msg::GenRefunded, c.lang, {{"cost", done->refunded}}) : "";
+  c.bot.editMessageText(c.chatId, q.messageId,
+                        i18n::format(Msg::GenCancelled, c.lang, {{"refund", i18n::markup(note)}}));
+  for (int64_t id : done->ids) {
+    if (Status s = generation::cancelInQueue(row.model, id); !s)
+      logger::warn("cancel: " + s.detail());
+  }
   return Outcome::Done;
 }
 
@@ -466,6 +690,7 @@ Outcome cancelGeneration(Ctx& c, const CallbackQuery& q, int64_t id) {
     return Outcome::Done;
   }
   const generation::Row& row = **r;
+  if (row.batchId) return cancelVariations(c, q, row);
   Result<bool> changed = generation::cancel(id, c.userId, row.cost, c.now);
   if (!changed) {
     logger::error("cancel: " + changed.detail());
@@ -575,6 +800,35 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     std::string first = can.substr(0, can.find(','));
     say(c, Msg::RefEditHow, {{"model", tg::escapeHtml(first)}, {"models", tg::escapeHtml(can)}});
     return Outcome::Done;
+  }
+  if (kind == "vary_no") {
+    c.bot.answerCallbackQuery(q.id);
+    c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::GenVaryDropped, c.lang));
+    return Outcome::Done;
+  }
+  if (kind == "vary" || kind == "varyok") {
+    // vary:ID asks the price; varyok:ID:N:COST makes them, at that price only.
+    c.bot.answerCallbackQuery(q.id);
+    std::vector<int64_t> f;
+    for (size_t at = 0; at <= arg.size();) {
+      size_t colon = arg.find(':', at);
+      if (colon == std::string_view::npos) colon = arg.size();
+      int64_t v = 0;
+      if (!parseId(arg.substr(at, colon - at), v)) return Outcome::Done;
+      f.push_back(v);
+      at = colon + 1;
+    }
+    if (f.size() != (kind == "vary" ? 1u : 3u)) return Outcome::Done;
+    Result<std::optional<generation::Row>> r = generation::owned(f[0], c.userId);
+    if (!r) return Outcome::StorageFailed;
+    const gen::Model* m = *r ? gen::findModel((*r)->model) : nullptr;
+    // An image only (an avatar's training is a row of its own kind of job: no variations).
+    if (!m || (*r)->kind != "image" || (*r)->extraJson.find("\"train\"") != std::string::npos)
+      return Outcome::Done;
+    // A price that changed since it was shown (the model's, or VARIATIONS_COUNT) is shown again.
+    if (kind == "vary" || f[1] != generation::batch::imagesPerAsk() || f[2] != m->cost)
+      return askVariations(c, **r, *m);
+    return makeVariations(c, q, **r, *m, f[1]);
   }
   if (kind == "regen" || kind == "seed") {
     c.bot.answerCallbackQuery(q.id);

@@ -45,6 +45,7 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.seed = json::getInt(*row, "seed").value_or(-1);
   g.avatarId = num(*row, "avatar");
   g.extraJson = str(*row, "extra");
+  g.batchId = num(*row, "batch_id");
   return std::optional<Row>(std::move(g));
 }
 
@@ -53,7 +54,7 @@ constexpr const char* kRowColumns =
     "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
     "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative, "
     "json_extract(params, '$.seed') AS seed, json_extract(params, '$.avatar') AS avatar, "
-    "json_extract(params, '$.extra') AS extra FROM generations WHERE ";
+    "json_extract(params, '$.extra') AS extra, batch_id FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
 // row, and (reason, ref) makes it once in any case.
@@ -117,19 +118,19 @@ Result<Usage> usageToday(int64_t userId, Kind kind, double nowMs) {
   return Usage{num(*row, "credits"), num(*row, "free_used")};
 }
 
-Status create(const NewGeneration& g) {
+std::vector<Stmt> createStatements(const NewGeneration& g) {
   const bool completed = !g.completedR2Key.empty();
   Stmt insert(
       "INSERT INTO generations (id, user_id, chat_id, kind, model, prompt, params, status, cost, "
-      "free_tier, r2_key, source_update_id, created_ms, started_ms, finished_ms, updated_ms) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE "
+      "free_tier, r2_key, source_update_id, created_ms, started_ms, finished_ms, updated_ms, "
+      "batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE "
       "WHEN ?15 = 1 AND (SELECT COUNT(*) FROM generations WHERE status IN ('queued', "
       "'processing')) >= ?11 THEN 'over_total' "
       "WHEN ?15 = 1 AND (SELECT COUNT(*) FROM generations WHERE user_id = ?2 AND created_ms > ?12 "
       "AND status != 'failed') >= ?13 THEN 'over_hour' "
       "WHEN ?16 = 1 AND " FREE_USED("?2", "?17", "?18") " >= ?14 THEN 'over_free' "
       "ELSE ?8 END, ?9, ?10, ?19, ?20, ?21, CASE WHEN ?8 = 'completed' THEN ?21 END, "
-      "CASE WHEN ?8 = 'completed' THEN ?21 END, ?21)");
+      "CASE WHEN ?8 = 'completed' THEN ?21 END, ?21, NULLIF(?22, 0))");
   insert.bind(g.id)
       .bind(g.userId)
       .bind(g.chatId)
@@ -155,14 +156,27 @@ Status create(const NewGeneration& g) {
     insert.bind(g.completedR2Key);
   else
     insert.bindNull();
-  insert.bind(g.updateId).bind(g.nowMs);
+  // A variation has no update of its own (its batch has: generation_batch.cpp).
+  if (g.batchId)
+    insert.bindNull();
+  else
+    insert.bind(g.updateId);
+  insert.bind(g.nowMs).bind(g.batchId);
   std::vector<Stmt> batch;
   batch.push_back(std::move(insert));
   if (g.cost > 0) {
     batch.push_back(ledger::entry(g.userId, -g.cost, ledger::kReserve, ledgerRef(g.id), g.nowMs));
   }
+  return batch;
+}
+
+Status create(const NewGeneration& g) {
   std::string err;
-  db::batch(batch, &err);
+  db::batch(createStatements(g), &err);
+  return createError(err);
+}
+
+Status createError(const std::string& err) {
   if (err.empty()) return {};
   if (err.find("source_update_id") != std::string::npos) return {Error::Duplicate, err};
   if (err.find("UNIQUE") != std::string::npos && err.find("user_id") != std::string::npos) {
@@ -241,6 +255,10 @@ Status sendToQueue(std::string_view model, const QueueJob& job) {
   if (!job.negative.empty()) body.key("negative").value(job.negative);
   if (job.seed >= 0) body.key("seed").value(job.seed);
   if (!job.extraJson.empty()) body.key("extra").raw(job.extraJson);
+  if (job.batchId) {
+    body.key("batch").value(job.batchId).key("batch_total").value(job.batchTotal);
+    body.key("quiet").value(job.quiet);
+  }
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
 }
@@ -278,6 +296,8 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
                row.cost,     std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
                -1,           row.thumbJson,     row.refsJson,
                row.negative, row.seed,          row.extraJson};
+  job.batchId = row.batchId;
+  job.quiet = row.batchId != 0;  // its batch's first message went out with the first ask
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
@@ -487,7 +507,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
            "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
            "json_extract(g.params, '$.thumb') END AS thumb, json_extract(g.params, '$.refs') AS "
            "refs, json_extract(g.params, '$.negative') AS negative, json_extract(g.params, "
-           "'$.seed') AS seed, json_extract(g.params, '$.extra') AS extra, "
+           "'$.seed') AS seed, json_extract(g.params, '$.extra') AS extra, g.batch_id, "
            "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
            "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
            "AND g.model = ?2")
@@ -509,6 +529,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
   q.negative = str(*row, "negative");
   q.seed = json::getInt(*row, "seed").value_or(-1);
   q.extraJson = str(*row, "extra");
+  q.batchId = json::getInt(*row, "batch_id").value_or(0);
   return std::optional<Requeue>(std::move(q));
 }
 
@@ -744,7 +765,8 @@ Stmt diagAllRows() {
   return Stmt(
       "SELECT g.id, g.user_id, g.kind, g.model, g.prompt, g.enhanced_prompt, g.status, g.cost, "
       "g.free_tier, g.r2_key, g.error, g.source_update_id, g.created_ms, g.started_ms, "
-      "g.finished_ms, g.deleted_ms, g.params, u.credits, (SELECT COUNT(*) FROM credit_ledger l "
+      "g.finished_ms, g.deleted_ms, g.params, g.batch_id, u.credits, (SELECT COUNT(*) FROM "
+      "credit_ledger l "
       "WHERE l.ref "
       "= 'gen:' || g.id AND l.reason = 'refund') AS refunds, (SELECT COUNT(*) FROM credit_ledger "
       "l WHERE l.ref = 'gen:' || g.id AND l.reason = 'reserve') AS reserves FROM generations g "

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "shared/config.h"
+#include "shared/generation_batch.h"
 #include "shared/json.h"
 #include "shared/utf8.h"
 
@@ -93,3 +94,40 @@ TEST_CASE("constant-time comparison", "[shared]") {
 #include <set>
 
 // The i18n catalog and formatting have their own tests: shared/src/i18n_test.cpp.
+
+TEST_CASE("🎲 variations: images per ask held to Telegram's album, the caption's tally",
+          "[shared]") {
+  // VARIATIONS_COUNT: the default, a value inside, and values past either end (an album holds
+  // 2-10 items).
+  const std::pair<const char*, int64_t> counts[] = {{R"({})", 4},
+                                                    {R"({"VARIATIONS_COUNT":"6"})", 6},
+                                                    {R"({"VARIATIONS_COUNT":"50"})", 10},
+                                                    {R"({"VARIATIONS_COUNT":"1"})", 2},
+                                                    {R"({"VARIATIONS_COUNT":"-3"})", 2}};
+  for (const auto& [env, want] : counts) {
+    INFO(env);
+    config::load(env);
+    CHECK(generation::batch::imagesPerAsk() == want);
+  }
+  config::load("{}");
+  using generation::batch::Member;
+  auto member = [](const char* status, int64_t cost, const char* key = "") {
+    Member m;
+    m.status = status;
+    m.cost = cost;
+    m.r2Key = key;
+    return m;
+  };
+  // Made: completed with an image; not made: failed or cancelled, each refunding its own price
+  // (a free member's is 0); a member still active counts as neither.
+  generation::batch::Tally t = generation::batch::tally(
+      {member("completed", 2, "generations/sd/1.png"), member("failed", 2), member("cancelled", 0),
+       member("completed", 2, "generations/sd/4.png"), member("queued", 2)});
+  CHECK(t.made == 2);
+  CHECK(t.failed == 2);
+  CHECK(t.refunded == 2);
+  // A completed row whose image is gone (expired) is not in the album.
+  t = generation::batch::tally({member("completed", 1)});
+  CHECK(t.made == 0);
+  CHECK(t.failed == 0);
+}

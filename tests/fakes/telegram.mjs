@@ -194,9 +194,49 @@ export async function startFakeTelegram({ token }) {
       case 'sendDocument':
         result = message({ document: { file_id: `doc-${nextMessageId}`, file_name: upload.document?.filename } });
         break;
-      case 'sendMediaGroup':
-        result = JSON.parse(params.media ?? '[]').map(() => message({}));
+      case 'sendMediaGroup': {
+        // https://core.telegram.org/bots/api#sendmediagroup: `media` is a JSON array of 2-10
+        // InputMedia; a photo's `media` is a file_id, an http(s) URL or attach://<name> naming a
+        // multipart part of the same request; captions up to 1024 characters (HTML checked).
+        const refuse = (description) => {
+          calls.push({ ...call, failed: 400, problem: description });
+          notify();
+          return send(400, { ok: false, error_code: 400, description: `Bad Request: ${description}` });
+        };
+        let media;
+        try { media = JSON.parse(params.media ?? ''); } catch { return refuse('can\'t parse media JSON object'); }
+        if (!Array.isArray(media) || media.length < 2 || media.length > 10) return refuse('wrong number of media in the album (2-10)');
+        const messages = [];
+        const groupId = `group-${nextMessageId}`;
+        for (const item of media) {
+          if (item?.type !== 'photo') return refuse(`unsupported media type ${item?.type}`);
+          if (typeof item.media !== 'string' || !item.media) return refuse('media not found');
+          let bytes;
+          const attach = /^attach:\/\/(.+)$/.exec(item.media);
+          if (attach) {
+            bytes = upload[attach[1]]?.bytes;
+            if (!bytes) return refuse(`file attach://${attach[1]} not found in the request`);
+          } else if (!/^https?:\/\//.test(item.media)) {
+            bytes = files.get(item.media)?.bytes;
+            if (!bytes) return refuse('wrong file identifier/HTTP URL specified');
+          }
+          if (item.caption !== undefined) {
+            if ([...String(item.caption)].length > 1024) return refuse('message caption is too long');
+            if (item.parse_mode === 'HTML') {
+              const problem = htmlProblem(String(item.caption));
+              if (problem) return refuse(`can't parse entities: ${problem}`);
+            }
+          }
+          const size = bytes ? imageSize(bytes) : { width: 512, height: 512 };
+          if (!size) return refuse('IMAGE_PROCESS_FAILED');
+          const fileId = `photo-${nextMessageId}`;
+          if (bytes) files.set(fileId, { path: `photos/${fileId}.png`, bytes: Buffer.from(bytes) });
+          messages.push(message({ media_group_id: groupId, photo: [{ file_id: fileId, file_size: bytes?.length ?? 0, ...size }],
+            ...(item.caption !== undefined ? { caption: item.caption } : {}) }));
+        }
+        result = messages;
         break;
+      }
       case 'getFile': {
         const f = files.get(params.file_id);
         if (!f) return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });

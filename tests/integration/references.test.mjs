@@ -3,10 +3,13 @@
 // the built-in provider draws from the photo offline; the Workers AI request formats (SDXL
 // img2img as JSON with image_b64, flux-2 as multipart form data) are checked by a fake AI binding
 // (tests/fakes/workers_ai.mjs); hostile files are refused before anything is charged, and a
-// photo that cannot be decoded, a model failure and a timeout refund.
+// photo that cannot be decoded, a model failure and a timeout refund. 🎲 Variations: the price
+// first, N images as one album (sendMediaGroup) with N seeds, a failure refunded inside it, the
+// balance, the hour's limit and /cancel counting every image.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { createServer } from 'node:http';
 import { startWorker, waitFor } from './harness.mjs';
 import { botClient } from './bot.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
@@ -19,12 +22,44 @@ let w;
 let tg;
 let ai;
 let bot;
+let aiProxy;
 let nextUser = 52000;
+
+// In front of the fake Workers AI: passes every call on, except that failSeed() makes the calls
+// of the next seed it sees answer 500 (that one image of a batch fails, retries included).
+async function startFailingProxy(target) {
+  let arm = false;
+  let failing = null;
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    let seed = null;
+    try { seed = JSON.parse(body.toString('utf8')).seed ?? null; } catch { /* multipart */ }
+    if (arm && seed !== null && failing === null) { failing = seed; arm = false; }
+    if (seed !== null && seed === failing) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'internal error' }] }));
+      return;
+    }
+    const r = await fetch(target + req.url, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body: req.method === 'GET' ? undefined : body });
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream' });
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    failSeed() { arm = true; failing = null; },
+    stop: () => { server.closeAllConnections?.(); return new Promise((r) => server.close(r)); },
+  };
+}
 let halfRed, photoOf, documentOf, photoMessage, callback;
 
 before(async () => {
   tg = await startFakeTelegram({ token: TEST_SECRETS.TELEGRAM_BOT_TOKEN });
   ai = await startFakeWorkersAi();
+  aiProxy = await startFailingProxy(ai.url);
   const models = [
     { name: 'flux', provider: 'builtin', cost: 1, inputs: ['text', 'images:4'], params: { width: 128, height: 96 } },
     { name: 'sdxl', provider: 'builtin', cost: 2, params: { width: 128, height: 128 } },
@@ -38,7 +73,7 @@ before(async () => {
   w = await startWorker({
     vars: {
       TELEGRAM_API_BASE: tg.url,
-      AI_FAKE_URL: ai.url,
+      AI_FAKE_URL: aiProxy.url,
       MODELS: JSON.stringify(models),
       FREE_GENERATIONS_PER_DAY: '0',
       MODEL_RETRIES: '1',
@@ -54,6 +89,7 @@ after(async () => {
   await w?.stop();
   await tg?.stop();
   await ai?.stop();
+  await aiProxy?.stop();
 });
 beforeEach(() => {
   tg.reset();
@@ -409,4 +445,159 @@ test('seeds: the row records the seed the model got; 🌱 Same seed asks again w
   const rows = await rowsOf(u.id);
   assert.equal(rows.length, 3);
   assert.equal(rows.reduce((n, r) => n + r.cost, 0), 3, 'each run paid once');
+});
+
+// ---- 🎲 Variations ------------------------------------------------------------------------------
+
+const keyboardOf = (call) => {
+  const m = call?.params.reply_markup;
+  return m ? (typeof m === 'string' ? JSON.parse(m) : m).inline_keyboard.flat() : [];
+};
+const albumsTo = (chat) => bot.callsTo(chat).filter((c) => c.method === 'sendMediaGroup' && !c.failed);
+// A result, then its 🎲 price message; answers the result's row and the ✅ button.
+async function priceOfVariations(u, command) {
+  await bot.send(u, command);
+  await waitPhoto(u.id);
+  const [row] = await rowsOf(u.id);
+  const vary = keyboardOf(photosTo(u.id)[0]).find((b) => b.callback_data === `vary:${row.id}`);
+  assert.ok(vary, 'a 🎲 button under the result');
+  tg.reset();
+  await bot.post(callback(u, vary.callback_data));
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && /variations/.test(c.params.text)), 20000);
+  const ask = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && /variations/.test(c.params.text));
+  const ok = keyboardOf(ask).find((b) => b.callback_data.startsWith('varyok:'));
+  return { row, ask, ok };
+}
+
+test('🎲 Variations: the price first (4 × the model\'s), then 4 images with 4 distinct seeds as one album, each paid once; a retried confirmation asks once', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const { row, ask, ok } = await priceOfVariations(u, '/image=sd=a lighthouse at dusk');
+  assert.match(ask.params.text, /4 variations<\/b> of <i>a lighthouse at dusk<\/i> with <b>sd<\/b>, one album: 4 × 1 = <b>4 credits<\/b> \(balance 9\)\. Each image gets its own seed\./);
+  assert.equal(ok.callback_data, `varyok:${row.id}:4:1`);
+  assert.equal((await rowsOf(u.id)).length, 1, 'the price asked nothing yet');
+  assert.equal(ai.calls.length, 1);
+
+  // Telegram retries the confirmation (same update id): one batch.
+  const confirm = callback(u, ok.callback_data);
+  await bot.post(confirm);
+  await bot.post(confirm);
+  await tg.waitFor(() => albumsTo(u.id).length >= 1, 30000);
+  const album = albumsTo(u.id)[0];
+  const media = JSON.parse(album.params.media);
+  assert.equal(media.length, 4);
+  assert.deepEqual(media.map((m) => m.media), ['attach://p0', 'attach://p1', 'attach://p2', 'attach://p3']);
+  assert.ok(media.every((m) => album.files[m.media.slice(9)].bytes.length > 0));
+  assert.match(media[0].caption, /^🎲 4 of 4: <i>a lighthouse at dusk<\/i>$/);
+
+  const rows = await rowsOf(u.id);
+  const members = rows.filter((r) => r.batch_id);
+  assert.equal(members.length, 4, 'four rows, one batch');
+  assert.equal(new Set(members.map((r) => r.batch_id)).size, 1);
+  assert.ok(members.every((r) => r.status === 'completed' && r.cost === 1 && r.reserves === 1 && r.refunds === 0));
+  const seeds = members.map((r) => JSON.parse(r.params).seed);
+  assert.equal(new Set(seeds).size, 4, `distinct seeds: ${seeds}`);
+  assert.deepEqual(ai.calls.slice(1).map((c) => Number(c.fields.seed)).sort(), [...seeds].sort(), 'the model got those seeds');
+  assert.equal(rows[0].credits, 10 - 1 - 4);
+
+  // The buttons follow the album: 🔁 🎲 ✏️ and a 🌱 per image, in the album's order.
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendMessage' && /For these variations/.test(c.params.text)), 20000);
+  const follow = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && /For these variations/.test(c.params.text));
+  const buttons = keyboardOf(follow).map((b) => b.callback_data);
+  assert.deepEqual(buttons.filter((d) => d.startsWith('seed:')), members.map((r) => `seed:${r.id}`));
+  assert.ok(buttons.includes(`regen:${members[0].id}`) && buttons.includes(`vary:${members[0].id}`));
+  assert.equal(albumsTo(u.id).length, 1, 'one album');
+
+  // /gallery lists each image with its seed.
+  tg.reset();
+  await bot.send(u, '/gallery');
+  await waitText(u.id, new RegExp(`seed (${seeds.join('|')})`));
+});
+
+test('🎲 one model failure inside a batch: an album of 3, the failure told in its caption and refunded exactly once', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const { ok } = await priceOfVariations(u, '/image=sd=a windmill');
+  aiProxy.failSeed();
+  await bot.post(callback(u, ok.callback_data));
+  await tg.waitFor(() => albumsTo(u.id).length >= 1, 30000);
+  const media = JSON.parse(albumsTo(u.id)[0].params.media);
+  assert.equal(media.length, 3);
+  assert.match(media[0].caption, /^🎲 3 of 4: <i>a windmill<\/i>\n⚠️ 1 could not be made\. 1 credit was returned to your balance\. $/);
+  const members = (await rowsOf(u.id)).filter((r) => r.batch_id);
+  assert.deepEqual(members.map((r) => r.status).sort(), ['completed', 'completed', 'completed', 'failed']);
+  assert.deepEqual(members.map((r) => r.refunds).sort(), [0, 0, 0, 1]);
+  assert.equal(members[0].credits, 10 - 1 - 4 + 1);
+  assert.ok(!bot.textsTo(u.id).some((t) => /could not be generated/.test(t)), 'no separate failure notice');
+});
+
+test('🎲 a balance that covers fewer than N refuses the whole batch, nothing charged; a forged count or price is not taken; the hour\'s limit counts each image', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 3);
+  const { row, ask, ok } = await priceOfVariations(u, '/image=flux=a small boat');
+  // The built-in model draws from the seed, so each variation gets its own.
+  assert.match(ask.params.text, /4 × 1 = <b>4 credits<\/b> \(balance 2\)\. Each image gets its own seed\./);
+  await bot.post(callback(u, ok.callback_data));
+  await waitText(u.id, /Not enough credits for 4 variations: they cost 4, your balance is 2.*Nothing was charged/);
+  let rows = await rowsOf(u.id);
+  assert.equal(rows.length, 1, 'no variation was recorded');
+  assert.equal(rows[0].credits, 2);
+  // A forged confirmation (50 images, or another price) only shows the real price again.
+  for (const forged of [`varyok:${row.id}:50:1`, `varyok:${row.id}:4:0`]) {
+    tg.reset();
+    await bot.post(callback(u, forged));
+    await waitText(u.id, /<b>4 variations<\/b>.*4 × 1 = <b>4 credits<\/b>/);
+    assert.equal((await rowsOf(u.id)).length, 1);
+  }
+
+  // With credits, 7 generations this hour leave 3: 4 images do not fit (10 per hour).
+  await bot.give(u.id, 20);
+  for (let i = 0; i < 6; i++) {
+    const r = await fetch(`${w.url}/__diag/seed-generation?user=${u.id}&status=completed&at_ms=${Date.now()}`);
+    assert.equal(r.status, 200, await r.text());
+  }
+  tg.reset();
+  await bot.post(callback(u, ok.callback_data));
+  await waitText(u.id, /4 variations count as 4 generations, and the limit is 10 per hour: 3 left now\. Nothing was charged\./);
+  rows = await rowsOf(u.id);
+  assert.equal(rows.length, 7);
+  assert.equal(rows[0].credits, 22);
+  assert.equal(albumsTo(u.id).length, 0);
+});
+
+test('🎲 /cancel of a batch cancels every image not made yet and refunds each once', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const { ok } = await priceOfVariations(u, '/image=sd=[ai-slow:1500] a slow harbour');
+  await bot.post(callback(u, ok.callback_data));
+  await waitFor(async () => (await rowsOf(u.id)).filter((r) => r.batch_id).length === 4 || null,
+    { timeoutMs: 20000, what: 'the batch' });
+  tg.reset();
+  await bot.send(u, '/cancel');
+  await waitText(u.id, /Cancel your 🎲 variations with <b>sd<\/b> \(4 not made yet\)/);
+  const askCancel = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && /Cancel your/.test(c.params.text));
+  const yes = keyboardOf(askCancel).find((b) => b.callback_data.startsWith('cancel_gen:'));
+  await bot.post(callback(u, yes.callback_data));
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'editMessageText' && /cancelled\. 4 credits were returned/.test(c.params.text)), 20000);
+  const members = (await rowsOf(u.id)).filter((r) => r.batch_id);
+  assert.deepEqual(members.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+  assert.deepEqual(members.map((r) => r.refunds), [1, 1, 1, 1]);
+  assert.equal(members[0].credits, 9);
+});
+
+test('🎲 an album Telegram refuses is not sent again: the user is pointed at /gallery, where the images are', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 10);
+  const { ok } = await priceOfVariations(u, '/image=flux=a red kite');
+  tg.failNext('sendMediaGroup', 400);
+  await bot.post(callback(u, ok.callback_data));
+  await waitText(u.id, /did not accept it\. It is in \/gallery/);
+  const tries = bot.callsTo(u.id).filter((c) => c.method === 'sendMediaGroup');
+  assert.equal(tries.length, 1, 'one try');
+  assert.equal(tries[0].failed, 400);
+  assert.equal(JSON.parse(tries[0].params.media).length, 4);
+  assert.ok(!bot.textsTo(u.id).some((t) => /For these variations/.test(t)), 'no buttons for an album that is not there');
+  const members = (await rowsOf(u.id)).filter((r) => r.batch_id);
+  assert.deepEqual(members.map((r) => r.status), ['completed', 'completed', 'completed', 'completed']);
+  assert.equal(members[0].credits, 10 - 1 - 4, 'made, so paid');
 });

@@ -47,6 +47,7 @@ struct Job {
   std::string extra;     // JSON: model-specific inputs (JobExtra), or empty
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
+  int64_t batch = 0;  // a 🎲 variation's batch (shared/generation_batch.h); 0: a single image
   bool cancelled = false;
   double enqueuedMs = 0, startedMs = 0, modelMs = 0;
   i18n::Lang ui() const { return i18n::fromCode(lang); }

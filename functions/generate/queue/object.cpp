@@ -174,6 +174,9 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
     if (!extra) return fn::Response::error(400, "extra: " + extra.detail());
     n.extra = extra->json();
   }
+  // A 🎲 variation: its batch (generation_batch.h); only the batch's first member tells the user.
+  n.batch = json::getInt(b, "batch").value_or(0);
+  const bool quiet = n.batch > 0 && json::getBool(b, "quiet").value_or(false);
   bool failed = false;
   const bool fresh = store::add(n, failed);
   if (failed) return fn::Response::error(500, "storage");
@@ -183,11 +186,16 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   const status::Place place = status::placeOf(*job, model);
   // A job cut off by an eviction is picked up by the next alarm; make sure there is one.
   recoverStale(model);
-  if (fresh) {
+  if (fresh && quiet) schedule::next(model);
+  if (fresh && !quiet) {
     const i18n::Lang lang = job->ui();
     const int64_t freeLeft = json::getInt(b, "free_left").value_or(-1);
-    const std::string note =
+    std::string note =
         freeLeft >= 0 ? i18n::format(Msg::GenFreeNote, lang, {{"left", freeLeft}}) : "";
+    if (n.batch > 0) {
+      note += i18n::format(Msg::GenVaryQueuedNote, lang,
+                           {{"n", json::getInt(b, "batch_total").value_or(0)}});
+    }
     const std::string text = i18n::format(Msg::GenQueued, lang,
                                           {{"position", place.position},
                                            {"model", model},
@@ -244,6 +252,8 @@ fn::Response cancel(const std::string& model, const fn::Event& ev) {
   const bool wasQueued = job->state == "queued";
   if (wasQueued) {
     status::broadcast(*job, "cancelled", "cancelled");
+    // A variation that never ran: its batch's album may be due now (the others ended before).
+    if (job->batch) endVariation(model, *job, {});
     store::logDone(*job, "cancelled");
     status::refreshPositions(model);
   } else {
@@ -391,6 +401,7 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     n.refs = q.refsJson;
     n.negative = q.negative;
     if (auto extra = JobExtra::from(q.extraJson)) n.extra = extra->json();
+    n.batch = q.batchId;
     bool failed = false;
     if (store::add(n, failed)) added++;
   }

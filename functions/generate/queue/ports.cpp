@@ -8,6 +8,7 @@
 #include "queue/store.h"
 #include "shared/clients.h"
 #include "shared/generation.h"
+#include "shared/generation_batch.h"
 #include "shared/host.h"
 #include "shared/i18n.h"
 #include "shared/json.h"
@@ -33,17 +34,48 @@ constexpr double kHandOffAfterModelMs = 1000;
 // Telegram's caption limit (characters).
 constexpr size_t kCaptionMax = 1024;
 
-std::string captionOf(const Job& j) {
-  std::string_view p = j.enhanced.empty() ? j.prompt : j.enhanced;
-  // Telegram counts the caption after HTML parsing; cut the text itself, then escape.
+// Telegram counts the caption after HTML parsing; cut the text itself, then escape.
+std::string cutEscaped(std::string_view p, size_t maxChars) {
   std::string cut;
   size_t chars = 0;
-  for (size_t i = 0; i < p.size() && chars < kCaptionMax - 1;) {
+  for (size_t i = 0; i < p.size() && chars < maxChars - 1;) {
     utf8::append(cut, utf8::next(p, i));
     chars++;
   }
   if (cut.size() < p.size()) cut += "…";
   return tg::escapeHtml(cut);
+}
+
+std::string captionOf(const Job& j) {
+  return cutEscaped(j.enhanced.empty() ? j.prompt : j.enhanced, kCaptionMax);
+}
+
+std::string extOf(std::string_view contentType) {
+  return contentType == "image/jpeg" ? ".jpg" : contentType == "image/webp" ? ".webp" : ".png";
+}
+
+// The buttons under a result (🔁 🎲 🌱 ✏️) for generation `id`; `seeds`: the 🌱 of each image of
+// an album (numbered as the album's photos), else the one 🌱 of a single image.
+tg::Keyboard resultButtons(const Model* m, int64_t id, i18n::Lang lang,
+                           const std::vector<int64_t>& seeds = {}) {
+  const std::string sid = std::to_string(id);
+  tg::Keyboard kb{{{i18n::format(Msg::GenRegenerate, lang), "regen:" + sid, ""},
+                   {i18n::format(Msg::GenVary, lang), "vary:" + sid, ""}}};
+  // 🌱 Same seed: for models that take one (the seed is in the row's params).
+  if (m && m->seed && seeds.empty()) {
+    kb[0].push_back({i18n::format(Msg::GenSameSeed, lang), "seed:" + sid, ""});
+  }
+  // ✏️ Edit: the result becomes the photo of a new prompt (a reply to it, references.h).
+  if (!imageModelNames().empty()) {
+    kb[0].push_back({i18n::format(Msg::RefEdit, lang), "edit:" + sid, ""});
+  }
+  if (m && m->seed) {
+    for (size_t i = 0; i < seeds.size(); i++) {
+      if (i % 5 == 0) kb.emplace_back();
+      kb.back().push_back({"🌱 " + std::to_string(i + 1), "seed:" + std::to_string(seeds[i]), ""});
+    }
+  }
+  return kb;
 }
 
 std::string refundNote(i18n::Lang lang, int64_t cost) {
@@ -276,22 +308,15 @@ bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
   if (isThumbnail(j.thumb)) {
     return deliverThumbnail(j.chatId, j.ui(), model_, j.thumb, j.cost, j.userId, std::move(bytes));
   }
+  // A 🎲 variation: its delivery is its batch's album, sent by the member that ends last.
+  if (j.batch) {
+    varyEnd_ = endVariation(model_, j, std::move(bytes));
+    return varyEnd_ != VaryEnd::Failed;
+  }
   tg::Bot bot;
-  tg::Keyboard kb{
-      {{i18n::format(Msg::GenRegenerate, j.ui()), "regen:" + std::to_string(j.genId), ""}}};
-  // 🌱 Same seed: for models that take one (the seed is in the row's params).
-  if (const Model* m = findModel(model_); m && m->seed) {
-    kb[0].push_back(
-        {i18n::format(Msg::GenSameSeed, j.ui()), "seed:" + std::to_string(j.genId), ""});
-  }
-  // ✏️ Edit: the result becomes the photo of a new prompt (a reply to it, references.h).
-  if (!imageModelNames().empty()) {
-    kb[0].push_back({i18n::format(Msg::RefEdit, j.ui()), "edit:" + std::to_string(j.genId), ""});
-  }
-  const std::string ext = j.contentType == "image/jpeg"   ? ".jpg"
-                          : j.contentType == "image/webp" ? ".webp"
-                                                          : ".png";
-  tg::Photo p{model_ + "-" + std::to_string(j.genId) + ext, std::move(bytes), captionOf(j)};
+  const tg::Keyboard kb = resultButtons(findModel(model_), j.genId, j.ui());
+  tg::Photo p{model_ + "-" + std::to_string(j.genId) + extOf(j.contentType), std::move(bytes),
+              captionOf(j)};
   tg::Sent s = bot.sendImage(j.chatId, p, j.contentType, j.width, j.height, &kb);
   if (!s.ok) logger::warn("delivery: " + s.description);
   return s.ok;
@@ -339,6 +364,19 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
   }
   logger::warn("generation " + std::to_string(j.genId) + " (" + model_ + ") failed: " + detail);
   if (why == Fail::TimedOut) abandonAtProvider(j);
+  if (j.batch) {
+    // A variation's failure is told by its batch's album (how many failed, what was refunded).
+    // The claim could not be asked: retried (the row is failed already; a repeat changes nothing).
+    const VaryEnd end = endVariation(model_, j, {});
+    if (end == VaryEnd::Failed) return false;
+    status::show(
+        model_, j.genId,
+        i18n::format(end == VaryEnd::Album ? Msg::GenStageDone : Msg::GenVaryWaiting, j.ui()),
+        true);
+    status::broadcast(j, "failed", "failed");
+    store::logDone(j, "failed", timingsJson(j));
+    return true;
+  }
   // Only the call that changed the row tells the user: a repeated step cannot apologise twice.
   if (*changed) {
     const i18n::Lang lang = j.ui();
@@ -379,6 +417,7 @@ void ObjectPorts::discard(Job& j, std::string_view why) {
   }
   abandonAtProvider(j);
   status::broadcast(j, "cancelled", std::string(why));
+  if (j.batch) endVariation(model_, j, {});
   store::logDone(j, "discarded", timingsJson(j));
 }
 
@@ -386,6 +425,15 @@ void ObjectPorts::finish(Job& j, Delivery d) {
   std::optional<Watch> w(std::in_place, spent_["finish"]);
   const i18n::Lang lang = j.ui();
   std::string done = i18n::format(Msg::GenStageDone, lang);
+  if (j.batch && d == Delivery::Unknown) {
+    // Resumed after an interrupted end: the album is claimed now, or was by this member's earlier
+    // run (then whether it arrived is unknown: said once, never sent twice).
+    varyEnd_ = endVariation(model_, j, {});
+    d = varyEnd_ == VaryEnd::Failed ? Delivery::Failed : Delivery::Sent;
+  }
+  if (j.batch && d == Delivery::Sent && varyEnd_ != VaryEnd::Album) {
+    done = i18n::format(Msg::GenVaryWaiting, lang);
+  }
   if (d == Delivery::Failed) {
     logger::error("generation " + std::to_string(j.genId) +
                   ": delivery failed; the image stays in R2");
@@ -401,6 +449,107 @@ void ObjectPorts::finish(Job& j, Delivery d) {
   status::broadcast(j, "done", "completed");
   w.reset();
   store::logDone(j, "completed", timingsJson(j));
+}
+
+VaryEnd endVariation(const std::string& model, const Job& j, std::vector<uint8_t> own) {
+  namespace batch = generation::batch;
+  Result<batch::AlbumTurn> t = batch::endMember(j.batch, j.genId, host::nowMs());
+  if (!t) {
+    logger::error("variation " + std::to_string(j.genId) + ": " + t.detail());
+    return VaryEnd::Failed;
+  }
+  if (!t->claimed && !t->interrupted) return VaryEnd::NotLast;
+  const i18n::Lang lang = j.ui();
+  tg::Bot bot;
+  if (t->interrupted) {
+    // This member claimed the album in an earlier run that stopped before it was marked sent.
+    logger::warn("variation " + std::to_string(j.genId) + ": resumed after an interrupted album");
+    tg::Sent s = bot.sendMessage(j.chatId, i18n::format(Msg::GenVaryUnknown, lang));
+    if (!s.ok) logger::warn("album notice: " + s.description);
+    if (Status st = batch::albumSent(j.batch, host::nowMs()); !st) logger::warn(st.detail());
+    return VaryEnd::Album;
+  }
+  const batch::Tally tally = batch::tally(t->members);
+  std::string caption;
+  std::vector<tg::Photo> photos;
+  std::vector<int64_t> ids;
+  int64_t first = 0;
+  for (const batch::Member& m : t->members) {
+    if (m.status != "completed" || m.r2Key.empty()) continue;
+    std::vector<uint8_t> bytes;
+    if (m.id == j.genId && !own.empty()) {
+      bytes = std::move(own);
+    } else {
+      Result<clients::r2::Object> o = clients::r2::get(m.r2Key);
+      if (!o) {
+        logger::warn("variation " + std::to_string(m.id) + ": " + o.detail());
+        continue;
+      }
+      bytes = std::move(o->bytes);
+    }
+    if (!first) first = m.id;
+    if (caption.empty()) caption = cutEscaped(m.prompt, 800);
+    const size_t dot = m.r2Key.rfind('.');
+    const std::string ext = dot == std::string::npos ? ".png" : m.r2Key.substr(dot);
+    photos.push_back({model + "-" + std::to_string(m.id) + ext, std::move(bytes), ""});
+    ids.push_back(m.id);
+  }
+  std::string note;
+  if (tally.failed > 0) {
+    note = i18n::format(
+        Msg::GenVaryFailedNote, lang,
+        {{"failed", tally.failed},
+         {"refund", i18n::markup(tally.refunded > 0 ? i18n::format(Msg::GenRefunded, lang,
+                                                                   {{"cost", tally.refunded}})
+                                                    : std::string())}});
+  }
+  bool ok = true;
+  if (photos.empty()) {
+    // Nothing was made. After a cancel of them all the cancel's answer said it; else tell.
+    const bool allCancelled =
+        std::all_of(t->members.begin(), t->members.end(),
+                    [](const batch::Member& m) { return m.status == "cancelled"; });
+    if (!allCancelled) {
+      tg::Sent s = bot.sendMessage(
+          j.chatId, i18n::format(Msg::GenVaryNone, lang,
+                                 {{"total", t->total}, {"note", i18n::markup(note)}}));
+      ok = s.ok;
+    }
+  } else {
+    const Model* m = findModel(model);
+    std::vector<int64_t> seedIds = photos.size() > 1 ? ids : std::vector<int64_t>{};
+    const tg::Keyboard kb = resultButtons(m, first, lang, seedIds);
+    const std::string text = i18n::format(Msg::GenVaryCaption, lang,
+                                          {{"made", int64_t(photos.size())},
+                                           {"total", t->total},
+                                           {"prompt", i18n::markup(caption)},
+                                           {"note", i18n::markup(note)}});
+    if (photos.size() == 1) {
+      // Telegram's albums hold 2-10 items: one image goes as a photo with its buttons.
+      photos[0].caption = text;
+      tg::Sent s = bot.sendPhoto(j.chatId, photos[0], &kb);
+      ok = s.ok;
+      if (!s.ok) logger::warn("variation photo: " + s.description);
+    } else {
+      photos[0].caption = text;
+      tg::Sent s = bot.sendMediaGroup(j.chatId, photos);
+      ok = s.ok;
+      if (!s.ok) {
+        logger::warn("variation album: " + s.description);
+      } else {
+        // Albums carry no buttons: they follow in a short message (🌱 N is the N-th photo's seed).
+        tg::Sent b = bot.sendMessage(j.chatId, i18n::format(Msg::GenVaryButtons, lang), &kb);
+        if (!b.ok) logger::warn("variation buttons: " + b.description);
+      }
+    }
+  }
+  if (Status st = batch::albumSent(j.batch, host::nowMs()); !st) logger::warn(st.detail());
+  if (!ok) {
+    tg::Sent s = bot.sendMessage(
+        j.chatId, i18n::format(Msg::GenDeliveryFailed, lang, {{"id", std::to_string(j.genId)}}));
+    if (!s.ok) logger::warn("album notice: " + s.description);
+  }
+  return VaryEnd::Album;
 }
 
 }  // namespace gen::queue

@@ -16,6 +16,14 @@ namespace gen::queue {
 std::optional<ImageResult> readReferences(const Job& j, const Model* m,
                                           std::vector<Reference>& out);
 
+// A 🎲 variation's end (delivered, failed, cancelled): the member whose end leaves no sibling
+// active claims its batch's album (shared/generation_batch.h) and sends it: the images made, one
+// album (sendMediaGroup, their bytes as attach:// parts; `own` is this member's image when the
+// caller has it), the caption saying how many failed and what was refunded, and the buttons in a
+// short message after it (albums carry none). Failed: the claim could not be asked.
+enum class VaryEnd { Failed, NotLast, Album };
+VaryEnd endVariation(const std::string& model, const Job& j, std::vector<uint8_t> own);
+
 class ObjectPorts final : public Ports {
  public:
   // `mayHandOff`: a stored job's delivery may go to a parallel event on the object (the route
@@ -65,6 +73,7 @@ class ObjectPorts final : public Ports {
   };
   std::string model_;
   bool mayHandOff_;
+  VaryEnd varyEnd_ = VaryEnd::NotLast;  // what this run's end of a variation did
   std::map<std::string, double> spent_;
   store::SqlSpent sql0_;
 };

@@ -101,6 +101,8 @@ bool ensureSchema(const std::string& object) {
   // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
   call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
+  // A 🎲 variation's batch (generation_batch.h): its delivery is the batch's album.
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN batch INTEGER"));
   // Jobs submitted to an asynchronous provider (async_jobs.h).
   if (!asyncjobs::createSchema()) return false;
   ready.insert(object);
@@ -130,6 +132,7 @@ Job jobFrom(const json::Object& r) {
   j.negative = std::string(json::getString(r, "negative").value_or(""));
   j.extra = std::string(json::getString(r, "extra").value_or(""));
   j.timings = std::string(json::getString(r, "timings").value_or(""));
+  j.batch = json::getInt(r, "batch").value_or(0);
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
   j.statusMessageId = json::getInt(r, "status_message_id").value_or(0);
@@ -167,8 +170,8 @@ void heartbeat(int64_t genId) {
 bool add(const NewJob& n, bool& failed) {
   db::Stmt insert(
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-      "enqueued_ms, thumb, refs, negative, extra) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, "
-      "?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+      "enqueued_ms, thumb, refs, negative, extra, batch) VALUES (?1, ?2, ?3, ?4, 'queued', "
+      "'queued', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULLIF(?13, 0)) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
   insert.bind(n.genId)
       .bind(n.userId)
@@ -194,6 +197,7 @@ bool add(const NewJob& n, bool& failed) {
     insert.bind(n.extra);
   else
     insert.bindNull();
+  insert.bind(n.batch);
   Rows ins = sql(insert);
   failed = !ins.ok();
   return ins.ok() && !ins.rows.empty();

@@ -51,6 +51,7 @@ struct NewJob {
   std::string refs;      // reference photos' R2 keys, a JSON array; empty: none
   std::string negative;  // a style's negative prompt; empty: none
   std::string extra;     // model-specific inputs (job.h Job::extra); empty: none
+  int64_t batch = 0;     // a 🎲 variation's batch (generation_batch.h); 0: none
   double enqueuedMs = 0;
 };
 bool add(const NewJob& n, bool& failed);

@@ -64,6 +64,7 @@ namespace config {
   X(QUEUE_MAX_TOTAL, "100", 0)                                  \
   X(GENERATIONS_PER_HOUR, "10", 0)                              \
   X(FREE_GENERATIONS_PER_DAY, "3", 0)                           \
+  X(VARIATIONS_COUNT, "4", 0)                                   \
   X(CODE_MAX_FILES, "100", 0)                                   \
   X(CODE_MAX_BYTES, "5242880", 0)                               \
   X(CODE_VERSIONS_KEPT, "20", 0)                                \

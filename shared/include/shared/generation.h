@@ -61,10 +61,15 @@ struct NewGeneration {
   bool checkFree = false;        // FREE_GENERATIONS_PER_DAY free rows of the kind today
   // A basic thumbnail is drawn before its row exists: it is recorded completed, with its key.
   std::string completedR2Key;
+  int64_t batchId = 0;  // a 🎲 variation: its batch (generation_batch.h), else 0
 };
 // Errors: Duplicate (this update already made one: see bySourceUpdate), Conflict (the user has
 // an active generation), InsufficientFunds, LimitReached (see limits()), Unavailable.
 Status create(const NewGeneration& g);
+// create()'s statements (the INSERT, the reservation), for a caller that batches several, and
+// what its error text means (generation_batch.cpp).
+std::vector<db::Stmt> createStatements(const NewGeneration& g);
+Status createError(const std::string& err);
 
 // Why a create() was refused by a limit.
 struct Limits {
@@ -85,6 +90,7 @@ struct Row {
   int64_t seed = -1;             // $.seed, or -1
   int64_t avatarId = 0;          // the avatar it was drawn from ($.avatar), or 0
   std::string extraJson;         // the job's model-specific inputs ($.extra), or empty
+  int64_t batchId = 0;           // a 🎲 variation's batch, or 0
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -107,6 +113,9 @@ struct QueueJob {
   // Model-specific inputs ($.extra, a JSON object): a trained avatar's {"lora", "trigger"}, a
   // training's {"train": avatar id, "name", "trigger"} (gen::queue::JobExtra). Empty: none.
   std::string extraJson;
+  int64_t batchId = 0;     // a 🎲 variation's batch (generation_batch.h), or 0
+  int64_t batchTotal = 0;  // its batch's size: the first member says so in its queue message,
+  bool quiet = false;      // the others send none (one status message per batch)
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -177,6 +186,7 @@ struct Requeue {
   double createdMs = 0;
   std::string prompt, lang, thumbJson, refsJson, negative, extraJson;
   int64_t seed = -1;
+  int64_t batchId = 0;  // a 🎲 variation's batch, or 0
 };
 Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);
 
