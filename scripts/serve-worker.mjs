@@ -4,9 +4,8 @@
 //   node scripts/serve-worker.mjs <runtime.json> <port> <state folder>
 //
 // runtime.json is what `runtimeOptions(<wrangler.toml>)` below returns (the harness writes it at
-// each start, so a restart takes an edited .dev.vars): wrangler is loaded once in the test's
-// process to read the config, not in every runtime it starts (importing wrangler costs about 2
-// CPU seconds, as much as the rest of a start).
+// each start, so a restart takes an edited .dev.vars). wrangler reads the config, but is loaded
+// only when its answer is not cached yet (below), never in the runtime's own process.
 //
 // The same runtime `wrangler dev` runs (the miniflare and workerd packages wrangler itself uses),
 // with the same bindings (wrangler turns the config and the .dev.vars beside it into Miniflare
@@ -23,16 +22,56 @@
 // in d1_migrations), on the runtime it has already started (wrangler starts a workerd per
 // migration for that). It prints `ready <url>` once the
 // Worker answers. One process group: the harness's SIGKILL takes workerd down with it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 // wrangler.toml (and the .dev.vars beside it) -> what the runtime needs, as JSON: the Miniflare
 // options wrangler makes of the config, the entry point, and each migration's statements.
+//
+// What wrangler makes of the config alone is kept in a cache under the system's temp folder,
+// keyed by the config's text, the migrations' text and wrangler's version: every test file runs
+// in its own process, and loading wrangler costs about 2 CPU seconds each time (as much as the
+// rest of a start). The .dev.vars beside the config is read at every call and laid over the
+// config's vars as wrangler does (its values win), with Node's parser of the same format
+// (util.parseEnv; wrangler uses the dotenv package). The key holds no folder: a config whose paths
+// (main, migrations_dir, assets) are relative should not share a cache entry with another folder's,
+// so the harness writes them absolute.
 export async function runtimeOptions(configPath) {
-  process.env.WRANGLER_LOG ??= 'warn'; // not "Using secrets defined in .dev.vars" at every start
+  const toml = readFileSync(configPath, 'utf8');
+  const wranglerVersion = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/wrangler/package.json'), 'utf8')).version;
+  const migrationsDir = toml.match(/^migrations_dir = "(.*)"$/m)?.[1];
+  const hash = createHash('sha256').update(`${wranglerVersion}\n${toml}`);
+  if (migrationsDir && path.isAbsolute(migrationsDir)) {
+    for (const f of readdirSync(migrationsDir).sort()) hash.update(`\n${f}\n`).update(readFileSync(path.join(migrationsDir, f)));
+  }
+  const cacheDir = path.join(tmpdir(), `codeimage-runtime-options-${process.getuid?.() ?? 0}`);
+  const cached = path.join(cacheDir, `${hash.digest('hex')}.json`);
+  let opts;
+  try {
+    opts = JSON.parse(readFileSync(cached, 'utf8'));
+  } catch {
+    opts = await configOptions(configPath);
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cached}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(opts));
+    renameSync(tmp, cached);
+  }
+  const devVars = path.join(path.dirname(configPath), '.dev.vars');
+  if (existsSync(devVars)) Object.assign(opts.workerOptions.bindings, parseEnv(readFileSync(devVars, 'utf8')));
+  return opts;
+}
+
+async function configOptions(configPath) {
+  process.env.WRANGLER_LOG ??= 'warn';
   const wrangler = await import('wrangler');
   const config = wrangler.unstable_readConfig({ config: configPath });
-  const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(config);
+  // The config's own vars only: .dev.vars is laid over them at every start (runtimeOptions).
+  const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(config, undefined, { envFiles: ['.no-dev-vars-here'] });
   const [d1] = config.d1_databases;
   const dir = path.resolve(path.dirname(configPath), d1.migrations_dir ?? 'migrations');
   const migrations = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((name) => ({
