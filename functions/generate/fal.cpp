@@ -6,14 +6,13 @@
 #include "shared/config.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "zip.h"
 
 namespace gen::fal {
 namespace {
 
 using config::Setting;
 
-constexpr double kBackoffBaseMs = 500;
-constexpr int kMaxRetryAfterS = 30;
 // A result image larger than this is refused (a model's image is a few MB at most).
 constexpr size_t kMaxImageBytes = 32u << 20;
 
@@ -71,9 +70,7 @@ Http call(std::string_view method, const std::string& url, std::string_view body
     }
     h.status = int(json::getInt(meta, "status").value_or(0));
     if (auto hd = json::getObject(meta, "headers")) {
-      if (auto ra = json::getString(*hd, "retry-after")) {
-        h.retryAfterMs = std::min<double>(atof(std::string(*ra).c_str()), kMaxRetryAfterS) * 1000;
-      }
+      if (auto ra = json::getString(*hd, "retry-after")) h.retryAfterMs = retryAfterMs(*ra);
     }
   }
   h.sent = true;
@@ -96,10 +93,34 @@ std::string dataUri(const Reference& r) {
 
 }  // namespace
 
+std::string trainingInput(const GenerateRequest& req) {
+  std::vector<zip::File> files;
+  for (size_t i = 0; i < req.refs.size(); i++) {
+    files.push_back({"photo" + std::to_string(i + 1) + ".jpg", &req.refs[i].bytes});
+  }
+  json::JsonWriter b;
+  b.beginObject()
+      .key("images_data_url")
+      .value("data:application/zip;base64," + base64Encode(zip::stored(files)))
+      .key("trigger_word")
+      .value(req.trigger)
+      .key("create_masks")
+      .value(true)
+      .endObject();
+  return b.take();
+}
+
 std::string inputJson(const GenerateRequest& req) {
   const Model& m = *req.model;
+  if (m.training) return trainingInput(req);
   json::JsonWriter b;
-  b.beginObject().key("prompt").value(req.prompt);
+  // A trained avatar: its trigger word starts the prompt, its weights go as "loras".
+  b.beginObject().key("prompt").value(
+      req.lora.empty() || req.trigger.empty() ? req.prompt : req.trigger + ", " + req.prompt);
+  if (!req.lora.empty()) {
+    b.key("loras").beginArray().beginObject().key("path").value(req.lora);
+    b.key("scale").value(1.0).endObject().endArray();
+  }
   if (m.width) {
     b.key("image_size")
         .beginObject()
@@ -135,29 +156,23 @@ Submission submit(const GenerateRequest& req, std::string_view webhookUrl) {
   std::string url = b + "/" + m.target;
   if (!webhookUrl.empty()) url += "?fal_webhook=" + urlEncode(webhookUrl);
   const std::string body = inputJson(req);
-  const int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
-  double backoff = kBackoffBaseMs;
-  for (int i = 1; i <= tries; i++) {
-    const double left = req.deadlineMs - host::nowMs();
-    if (left <= 0) {
-      out.outcome = Outcome::TimedOut;
-      out.detail = "generation timeout";
-      return out;
-    }
-    Http h = call("POST", url, body, true, std::min(perTryMs(), left));
-    out.tries = i;
-    out.detail = describe(h);
+  Retried r = withRetries(req, "model " + m.name + " submit", [&](double timeoutMs) {
+    Http h = call("POST", url, body, true, timeoutMs);
+    Attempt a;
+    a.detail = describe(h);
+    a.retryAfterMs = h.retryAfterMs;
     if (h.sent && (h.status == 200 || h.status == 201 || h.status == 202)) {
+      a.kind = Attempt::Done;
       simdjson::dom::parser p;
       json::Object o;
       if (p.parse(h.text()).get(o) != simdjson::SUCCESS) {
-        out.detail = "the submit answer is not JSON";
-        return out;
+        a.detail = "the submit answer is not JSON";
+        return a;
       }
       out.requestId = std::string(json::getString(o, "request_id").value_or(""));
       if (out.requestId.empty() || out.requestId.size() > 128) {
-        out.detail = "the submit answer has no request_id";
-        return out;
+        a.detail = "the submit answer has no request_id";
+        return a;
       }
       // FAL's own URLs (an app's path may differ from the model id's); built from the id when
       // absent or not under FAL_API_BASE.
@@ -168,25 +183,20 @@ Submission submit(const GenerateRequest& req, std::string_view webhookUrl) {
           under(su, b) ? std::string(su) : b + "/" + m.target + "/requests/" + id + "/status";
       out.responseUrl = under(ru, b) ? std::string(ru) : b + "/" + m.target + "/requests/" + id;
       out.outcome = Outcome::Ok;
-      return out;
+      return a;
     }
     if (h.sent && looksModerated(h.status, h.text())) {
       out.outcome = Outcome::Moderated;
-      return out;
+      return a;  // Stop
     }
-    if (!h.transient()) return out;  // 4xx: the request is wrong, a retry would be too
-    logger::warn("model " + m.name + " submit try " + std::to_string(i) + ": " + out.detail);
-    if (i == tries) break;
-    if (req.heartbeat) req.heartbeat();
-    const double wait = std::max(backoff, h.retryAfterMs);
-    if (host::nowMs() + wait >= req.deadlineMs) {
-      out.outcome = Outcome::TimedOut;
-      return out;
-    }
-    host::sleepMs(int64_t(wait));
-    backoff *= 2;
-  }
-  if (host::nowMs() >= req.deadlineMs) out.outcome = Outcome::TimedOut;
+    // 4xx: the request is wrong, a retry would be too.
+    a.kind = h.transient() ? Attempt::Retry : Attempt::Stop;
+    return a;
+  });
+  out.tries = r.tries;
+  out.detail = r.detail;
+  if (out.outcome == Outcome::Moderated || out.outcome == Outcome::Ok) return out;
+  out.outcome = r.outcome == Outcome::TimedOut ? Outcome::TimedOut : Outcome::Failed;
   return out;
 }
 
@@ -197,6 +207,32 @@ ImageResult failureFrom(int status, std::string_view text) {
       looksModerated(status == 0 ? 400 : status, text) ? Outcome::Moderated : Outcome::Failed;
   out.detail = status ? "HTTP " + std::to_string(status) : "the provider reported an error";
   return out;
+}
+
+ImageResult loraFrom(std::string_view resultJson) {
+  ImageResult out;
+  out.tries = 1;
+  simdjson::dom::parser p;
+  json::Object o, file;
+  std::string_view url;
+  if (p.parse(resultJson).get(o) != simdjson::SUCCESS ||
+      o["diffusers_lora_file"].get(file) != simdjson::SUCCESS ||
+      file["url"].get(url) != simdjson::SUCCESS) {
+    out.detail = "the training's result has no diffusers_lora_file.url";
+    return out;
+  }
+  // Sent back to the provider with each generation: an https URL of a sane length only.
+  if (url.substr(0, 8) != "https://" || url.size() > 1000) {
+    out.detail = "the training's LoRA URL is not an https URL";
+    return out;
+  }
+  out.loraUrl = std::string(url);
+  out.outcome = Outcome::Ok;
+  return out;
+}
+
+ImageResult resultFrom(const Model& m, std::string_view resultJson, double deadlineMs) {
+  return m.training ? loraFrom(resultJson) : imageFrom(resultJson, deadlineMs);
 }
 
 ImageResult imageFrom(std::string_view resultJson, double deadlineMs) {
@@ -297,8 +333,8 @@ Collected poll(const Model& m, std::string_view statusUrl, std::string_view resp
     return c;
   }
   c.pending = false;
-  c.result =
-      res.status == 200 ? imageFrom(res.text(), deadlineMs) : failureFrom(res.status, res.text());
+  c.result = res.status == 200 ? resultFrom(m, res.text(), deadlineMs)
+                               : failureFrom(res.status, res.text());
   if (c.result.outcome != Outcome::Ok) c.result.detail = m.name + ": " + c.result.detail;
   return c;
 }

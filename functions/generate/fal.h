@@ -23,6 +23,9 @@ namespace gen::fal {
 
 // The request's body for the model: prompt, size, steps, seed, negative prompt, and the reference
 // photos (already normalised JPEGs) as data URIs: "image_url" (the first) and "image_urls" (all).
+// A trained avatar (req.lora): "loras": [{"path", "scale"}] and the trigger word before the prompt.
+// A training model (Model::training, e.g. fal-ai/flux-lora-fast-training): the photos as one
+// stored ZIP in a data URI ("images_data_url"), the trigger word, "create_masks".
 std::string inputJson(const GenerateRequest& req);
 
 Submission submit(const GenerateRequest& req, std::string_view webhookUrl);
@@ -48,6 +51,10 @@ Hook parseHook(std::string_view body);
 
 // The result (a response, or an OK webhook's payload) -> the image, fetched; a failure otherwise.
 ImageResult imageFrom(std::string_view resultJson, double deadlineMs);
+// A training's result {"diffusers_lora_file": {"url"}, "config_file": {...}} -> its loraUrl.
+ImageResult loraFrom(std::string_view resultJson);
+// Either, by the model's kind.
+ImageResult resultFrom(const Model& m, std::string_view resultJson, double deadlineMs);
 // An ERROR webhook, or a response that is not 200: moderated or failed, never retried.
 ImageResult failureFrom(int status, std::string_view text);
 

@@ -91,7 +91,7 @@ Try classifyHttp(const host::Reply& r) {
   simdjson::dom::parser p;
   json::Object meta;
   int64_t status = 0;
-  double retryAfter = 0;
+  double waitMs = 0;
   if (p.parse(r.json).get(meta) == simdjson::SUCCESS) {
     if (auto e = json::getString(meta, "error")) {
       t.kind = Try::Retry;
@@ -100,7 +100,7 @@ Try classifyHttp(const host::Reply& r) {
     }
     status = json::getInt(meta, "status").value_or(0);
     if (auto h = json::getObject(meta, "headers")) {
-      if (auto ra = json::getString(*h, "retry-after")) retryAfter = atof(std::string(*ra).c_str());
+      if (auto ra = json::getString(*h, "retry-after")) waitMs = retryAfterMs(*ra);
     }
   }
   std::string_view body(reinterpret_cast<const char*>(r.body.data()), r.body.size());
@@ -111,7 +111,7 @@ Try classifyHttp(const host::Reply& r) {
   }
   if (status == 429 || status >= 500) {
     t.kind = Try::Retry;
-    if (retryAfter > 0) t.retryAfterMs = std::min<double>(retryAfter, kMaxRetryAfterS) * 1000;
+    t.retryAfterMs = waitMs;
     return t;
   }
   if (status != 200) {
@@ -384,36 +384,64 @@ ImageResult generateImage(const GenerateRequest& reqIn) {
     out.height = uint32_t(h);
     return out;
   }
-  int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
-  double perTry = double(config::getInt(Setting::MODEL_CONNECT_TIMEOUT, 30) +
-                         config::getInt(Setting::MODEL_READ_TIMEOUT, 120)) *
-                  1000;
+  ImageResult made;
+  Retried r = withRetries(req, "model " + m.name, [&](double timeoutMs) {
+    Try t = m.provider == "workers-ai" ? callWorkersAi(req, timeoutMs) : callHttp(req, timeoutMs);
+    Attempt a;
+    a.detail = t.detail;
+    a.retryAfterMs = t.retryAfterMs;
+    a.kind = t.kind == Try::Retry ? Attempt::Retry : Attempt::Stop;
+    if (t.kind == Try::Ok) {
+      a.kind = Attempt::Done;
+      made = std::move(t.result);
+    } else if (t.kind == Try::Moderated) {
+      made.outcome = Outcome::Moderated;
+    }
+    return a;
+  });
+  out.tries = r.tries;
+  out.detail = r.detail;
+  if (r.outcome == Outcome::Ok) {
+    made.outcome = Outcome::Ok;
+    made.tries = r.tries;
+    return made;
+  }
+  out.outcome = made.outcome == Outcome::Moderated ? Outcome::Moderated : r.outcome;
+  return out;
+}
+
+double retryAfterMs(std::string_view header) {
+  const double s = atof(std::string(header).c_str());
+  return s > 0 ? std::min<double>(s, kMaxRetryAfterS) * 1000 : 0;
+}
+
+Retried withRetries(const GenerateRequest& req, std::string_view what,
+                    const std::function<Attempt(double timeoutMs)>& attempt) {
+  Retried out;
+  const int tries = int(std::clamp<int64_t>(config::getInt(Setting::MODEL_RETRIES, 3), 1, 10));
+  const double perTry = double(config::getInt(Setting::MODEL_CONNECT_TIMEOUT, 30) +
+                               config::getInt(Setting::MODEL_READ_TIMEOUT, 120)) *
+                        1000;
   double backoff = kBackoffBaseMs;
   for (int i = 1; i <= tries; i++) {
-    double left = req.deadlineMs - host::nowMs();
+    const double left = req.deadlineMs - host::nowMs();
     if (left <= 0) {
       out.outcome = Outcome::TimedOut;
       out.detail = "generation timeout";
       return out;
     }
-    Try t = m.provider == "workers-ai" ? callWorkersAi(req, std::min(perTry, left))
-                                       : callHttp(req, std::min(perTry, left));
+    Attempt a = attempt(std::min(perTry, left));
     out.tries = i;
-    out.detail = t.detail;
-    if (t.kind == Try::Ok) {
-      t.result.outcome = Outcome::Ok;
-      t.result.tries = i;
-      return t.result;
-    }
-    if (t.kind == Try::Moderated) {
-      out.outcome = Outcome::Moderated;
+    out.detail = a.detail;
+    if (a.kind == Attempt::Done) {
+      out.outcome = Outcome::Ok;
       return out;
     }
-    if (t.kind == Try::Fatal) return out;
-    logger::warn("model " + m.name + " try " + std::to_string(i) + ": " + t.detail);
+    if (a.kind == Attempt::Stop) return out;
+    logger::warn(std::string(what) + " try " + std::to_string(i) + ": " + a.detail);
     if (i == tries) break;
     if (req.heartbeat) req.heartbeat();
-    double wait = std::max(backoff, t.retryAfterMs);
+    const double wait = std::max(backoff, a.retryAfterMs);
     if (host::nowMs() + wait >= req.deadlineMs) {
       out.outcome = Outcome::TimedOut;
       return out;

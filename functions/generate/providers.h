@@ -27,6 +27,8 @@ struct ImageResult {
   uint32_t width = 0, height = 0;
   std::string detail;  // for the log: never a key or a full URL with secrets
   int tries = 0;
+  // A training's result instead of an image (Model::training): the LoRA weights' https URL.
+  std::string loraUrl;
 };
 
 // A reference photo as stored (ref/... in R2): the user's bytes, not yet checked.
@@ -50,6 +52,9 @@ struct GenerateRequest {
   // A size for this request (a thumbnail's 16:9 background), sent only to models whose params
   // list a size; 0 keeps the model's own.
   int width = 0, height = 0;
+  // A trained avatar (a model that takes a LoRA): the weights' URL and the trigger word the
+  // prompt starts with. A training (Model::training): the word it teaches; `refs` are the photos.
+  std::string lora, trigger;
   // Called between tries so the queue can record that the job is alive.
   std::function<void()> heartbeat;
 };
@@ -89,5 +94,25 @@ std::string urlEncode(std::string_view s);
 
 // True when a model's answer says the prompt was refused under content rules.
 bool looksModerated(int status, std::string_view body);
+
+// The one retry loop of every model call (a synchronous provider's request, an asynchronous
+// one's submit). An attempt is given its time (MODEL_CONNECT_TIMEOUT + MODEL_READ_TIMEOUT, cut
+// at req.deadlineMs) and says what comes next; transient failures (network, 429, 5xx) are tried
+// again up to MODEL_RETRIES times, 500 ms apart doubling, or after the provider's Retry-After
+// (at most 30 s), with req.heartbeat between tries, and never past the deadline.
+struct Attempt {
+  enum Kind { Done, Retry, Stop } kind = Stop;  // Done: the answer is in; Stop: a final failure
+  std::string detail;
+  double retryAfterMs = 0;
+};
+struct Retried {
+  Outcome outcome = Outcome::Failed;  // Ok: an attempt was Done; TimedOut: the deadline came
+  int tries = 0;
+  std::string detail;  // the last attempt's
+};
+Retried withRetries(const GenerateRequest& req, std::string_view what,
+                    const std::function<Attempt(double timeoutMs)>& attempt);
+// Retry-After's seconds as the loop waits them: at most 30 s.
+double retryAfterMs(std::string_view header);
 
 }  // namespace gen

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include "asking.h"
 #include "references.h"
 #include "shared/clients.h"
 #include "shared/config.h"
 #include "shared/db.h"
+#include "shared/generation.h"
 #include "shared/host.h"
 #include "shared/json.h"
+#include "shared/models.h"
 #include "shared/utf8.h"
 
 namespace webhook::avatars {
@@ -93,8 +96,10 @@ Outcome showList(Ctx& c) {
   }
   std::string items;
   for (const Avatar& a : *all) {
-    items += i18n::format(a.ready ? Msg::AvatarItemReady : Msg::AvatarItemCollecting, c.lang,
-                          {{"name", a.name}, {"n", a.photos}});
+    const Msg m = !a.ready             ? Msg::AvatarItemCollecting
+                  : !a.loraUrl.empty() ? Msg::AvatarItemTrained
+                                       : Msg::AvatarItemReady;
+    items += i18n::format(m, c.lang, {{"name", a.name}, {"n", a.photos}});
   }
   say(c, Msg::AvatarList, {{"list", i18n::markup(items)}});
   return Outcome::Done;
@@ -201,6 +206,118 @@ Outcome doneCollecting(Ctx& c) {
     return Outcome::Done;
   }
   return finish(c, **a);
+}
+
+// The word a trained avatar's LoRA learns, put before its prompts: rare in prompts, so the model
+// ties it to this person only.
+constexpr const char* kTrigger = "ohwx";
+
+// The avatar `nameIn` if it exists and is ready; says why not otherwise (nullopt).
+Result<std::optional<Avatar>> readyAvatar(Ctx& c, std::string_view nameIn) {
+  const std::string name = lowerCase(nameIn);
+  Result<std::optional<Avatar>> a =
+      validName(name) ? byName(c.userId, name) : Result<std::optional<Avatar>>(std::nullopt);
+  if (!a || !*a) {
+    if (a)
+      say(c, Msg::AvatarNotFound, {{"name", tg::escapeHtml(std::string(nameIn.substr(0, 64)))}});
+    return a;
+  }
+  if (!(*a)->ready) {
+    say(c, Msg::AvatarNotReady, {{"name", name}});
+    return std::optional<Avatar>();
+  }
+  return a;
+}
+
+// /avatar train NAME: what it does and costs, with the button that starts it.
+Outcome askTraining(Ctx& c, std::string_view nameIn) {
+  const gen::Model* m = gen::trainingModel();
+  if (!m) {
+    say(c, Msg::AvatarTrainUnavailable);
+    return Outcome::Done;
+  }
+  Result<std::optional<Avatar>> a = readyAvatar(c, nameIn);
+  if (!a) return stopWith(c, Status(a.error(), a.detail()));
+  if (!*a) return Outcome::Done;
+  Result<generation::Usage> usage =
+      generation::usageToday(c.userId, generation::Kind::Image, c.now);
+  if (!usage) return stopWith(c, Status(usage.error(), usage.detail()));
+  tg::Keyboard kb{{{i18n::format(Msg::AvatarTrainButton, c.lang, {{"cost", m->cost}}),
+                    "avatar:train:" + num((*a)->id), ""},
+                   {i18n::format(Msg::Cancel, c.lang), "avatar:no", ""}}};
+  c.bot.sendMessage(c.chatId,
+                    i18n::format(Msg::AvatarTrainAsk, c.lang,
+                                 {{"name", (*a)->name},
+                                  {"n", (*a)->photos},
+                                  {"cost", m->cost},
+                                  {"balance", usage->credits}}),
+                    &kb);
+  return Outcome::Done;
+}
+
+// "Train": the training's generation, paid in full (the free allowance is for images), with all
+// the avatar's photos and its id in the job (JobExtra: train, name, trigger). A second tap, or a
+// tap while another generation of the user's is active, is refused by the generation's INSERT
+// (one active generation per user, migration 0003), so nothing is charged twice.
+Outcome startTraining(Ctx& c, const CallbackQuery& q, int64_t avatarId) {
+  const gen::Model* m = gen::trainingModel();
+  if (!m) {
+    say(c, Msg::AvatarTrainUnavailable);
+    return Outcome::Done;
+  }
+  // A retried update finds its own training.
+  if (auto done = resumeRetried(c, Msg::GenUnavailable)) return *done;
+  Result<std::vector<Avatar>> all = list(c.userId);
+  if (!all) return Outcome::StorageFailed;
+  std::optional<Avatar> a;
+  for (const Avatar& x : *all) {
+    if (x.id == avatarId && x.ready) a = x;
+  }
+  if (!a) return Outcome::Done;  // deleted meanwhile
+  c.bot.editMessageReplyMarkup(c.chatId, q.messageId, nullptr);
+  bool failed = false;
+  std::optional<Use> use = forGeneration(c, a->name, int(kMaxPhotos), failed);
+  if (failed) return Outcome::StorageFailed;
+  if (!use) return Outcome::Done;
+  Result<generation::Usage> usage =
+      generation::usageToday(c.userId, generation::Kind::Image, c.now);
+  if (!usage) return Outcome::StorageFailed;
+  auto noCredits = [&] {
+    say(c, Msg::GenNoCredits,
+        {{"model", tg::escapeHtml(m->name)}, {"cost", m->cost}, {"balance", usage->credits}});
+    return Outcome::Done;
+  };
+  if (usage->credits < m->cost) return noCredits();
+  generation::NewGeneration g = newGeneration(c, generation::Kind::Image);
+  g.model = m->name;
+  g.prompt = "avatar:" + a->name;
+  g.cost = m->cost;
+  json::JsonWriter extra;
+  extra.beginObject()
+      .key("train")
+      .value(a->id)
+      .key("name")
+      .value(a->name)
+      .key("trigger")
+      .value(kTrigger)
+      .endObject();
+  const std::string extraJson = extra.take();
+  json::JsonWriter params;
+  params.beginObject()
+      .key("refs")
+      .raw(use->keysJson)
+      .key("avatar")
+      .value(a->id)
+      .key("extra")
+      .raw(extraJson)
+      .endObject();
+  g.paramsJson = params.take();
+  generation::QueueJob job{
+      g.id,     c.userId, c.chatId, g.cost,        std::string(i18n::code(c.lang)),
+      g.prompt, -1,       {},       use->keysJson, {},
+      -1,       extraJson};
+  Refusals refusals{Msg::GenUnavailable, noCredits, noCredits, nullptr};
+  return createAndQueue(c, g, job, refusals);
 }
 
 Outcome remove(Ctx& c, std::string_view nameIn) {
@@ -353,6 +470,7 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     if (sub == "new" && !rest.empty()) return askConsent(c, rest);
     if (sub == "done") return doneCollecting(c);
     if (sub == "delete" && !rest.empty()) return remove(c, rest);
+    if (sub == "train" && !rest.empty()) return askTraining(c, rest);
     return usage(c);
   }
   // A photo without a command while an avatar collects is the avatar's.
@@ -372,6 +490,11 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
   if (arg == "no") {
     c.bot.editMessageText(c.chatId, q.messageId, i18n::format(Msg::AvatarDeclined, c.lang));
     return Outcome::Done;
+  }
+  if (arg.substr(0, 6) == "train:") {
+    int64_t id = 0;
+    if (!parseId(arg.substr(6), id)) return Outcome::Done;
+    return startTraining(c, q, id);
   }
   if (arg.substr(0, 5) == "done:") {
     int64_t id = 0;
@@ -396,7 +519,8 @@ bool onDeferred(const fn::Event&, std::string_view) {
 
 Result<std::vector<Avatar>> list(int64_t userId) {
   db::Result r = db::all(
-      Stmt("SELECT a.id, a.name, a.status, (SELECT COUNT(*) FROM avatar_photos p WHERE "
+      Stmt("SELECT a.id, a.name, a.status, a.lora_url, a.trigger, (SELECT COUNT(*) FROM "
+           "avatar_photos p WHERE "
            "p.avatar_id = a.id AND p.stored = 1) AS photos FROM avatars a WHERE a.user_id = ?1 "
            "ORDER BY a.created_ms, a.id LIMIT 50")
           .bind(userId));
@@ -405,7 +529,9 @@ Result<std::vector<Avatar>> list(int64_t userId) {
   for (size_t i = 0; i < r.size(); i++) {
     const json::Object row = r.row(i);
     out.push_back({field(row, "id"), std::string(json::getString(row, "name").value_or("")),
-                   json::getString(row, "status").value_or("") == "ready", field(row, "photos")});
+                   json::getString(row, "status").value_or("") == "ready", field(row, "photos"),
+                   std::string(json::getString(row, "lora_url").value_or("")),
+                   std::string(json::getString(row, "trigger").value_or(""))});
   }
   return out;
 }
@@ -439,7 +565,7 @@ std::optional<Use> forGeneration(Ctx& c, std::string_view nameIn, int max, bool&
   w.beginArray();
   for (size_t i = 0; i < r.size(); i++) w.value(keyOf(c.userId, (*a)->id, field(r.row(i), "n")));
   w.endArray();
-  return Use{(*a)->id, w.take()};
+  return Use{(*a)->id, w.take(), (*a)->loraUrl, (*a)->trigger};
 }
 
 Result<int64_t> forgetUser(int64_t userId) {

@@ -26,6 +26,8 @@ struct Avatar {
   std::string name;
   bool ready = false;
   int64_t photos = 0;  // stored
+  // Trained (/avatar train NAME): the LoRA's URL at the provider and its trigger word.
+  std::string loraUrl, trigger;
 };
 // The user's avatars, oldest first.
 Result<std::vector<Avatar>> list(int64_t userId);
@@ -36,9 +38,16 @@ Result<std::vector<Avatar>> list(int64_t userId);
 struct Use {
   int64_t id = 0;
   std::string keysJson;
+  std::string loraUrl, trigger;  // a trained avatar's (both empty when it is not)
 };
 std::optional<Use> forGeneration(Ctx& c, std::string_view name, int max, bool& failed);
 
+// /avatar train NAME (a trained avatar, issue 22 part 4): the price first (the AVATAR_TRAINING
+// model's cost, never a free generation), then, on "Train", a generation of that model's queue
+// with all the avatar's photos; the queue writes the LoRA to the avatar when it completes
+// (generation.h completeTraining) and refunds it once if it fails or times out. Like every
+// generation, at most one is active per user (the unique index of migration 0003).
+//
 // /forget: every avatar of the user's with its photos (R2 first, then the rows); how many photos.
 // The daily upload count stays (it holds ids and times only).
 Result<int64_t> forgetUser(int64_t userId);

@@ -89,9 +89,10 @@ struct Extras {
   std::vector<refs::Source> photos;   // to download and store
   std::string storedKeys;             // or photos already stored (a JSON array of ref/ keys)
   const gen::Style* style = nullptr;  // wraps the prompt, adds its negative prompt
-  std::string negative;  // a negative prompt already chosen (🔁, 🌱 of a styled row)
-  int64_t seed = -1;     // models with a seed: this one (🌱), else a new one
-  int64_t avatarId = 0;  // storedKeys are this avatar's photos (recorded as $.avatar)
+  std::string negative;   // a negative prompt already chosen (🔁, 🌱 of a styled row)
+  int64_t seed = -1;      // models with a seed: this one (🌱), else a new one
+  int64_t avatarId = 0;   // drawn from this avatar (recorded as $.avatar): its photos or LoRA
+  std::string extraJson;  // model-specific inputs (a trained avatar's LoRA), or empty
 };
 
 // Creates the generation (or finds the one this update already created) and queues it, with
@@ -150,11 +151,13 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x
     host::randomBytes(&r, sizeof r);
     seed = x.seed >= 0 ? x.seed : int64_t(r);
   }
-  if (!refKeys.empty() || style || !negative.empty() || seed >= 0) {
+  if (!refKeys.empty() || style || !negative.empty() || seed >= 0 || x.avatarId > 0) {
     json::JsonWriter params;
     params.beginObject();
     if (!refKeys.empty()) params.key("refs").raw(refKeys);
-    if (x.avatarId > 0 && !storedKeys.empty()) params.key("avatar").value(x.avatarId);
+    if (x.avatarId > 0 && (!storedKeys.empty() || !x.extraJson.empty()))
+      params.key("avatar").value(x.avatarId);
+    if (!x.extraJson.empty()) params.key("extra").raw(x.extraJson);
     if (style) params.key("style").value(style->name);
     if (!negative.empty()) params.key("negative").value(negative);
     if (seed >= 0) params.key("seed").value(seed);
@@ -171,7 +174,8 @@ Outcome enqueue(Ctx& c, const gen::Model& m, std::string_view promptIn, Extras x
                            {},
                            refKeys,
                            negative,
-                           seed};
+                           seed,
+                           x.extraJson};
   Refusals refusals{Msg::GenUnavailable, noCredits, noCredits, nullptr};
   // The photos are downloaded only once the row (and its price) is in: a user over a limit costs
   // no download. The job reads them from R2 by the keys the row holds.
@@ -251,8 +255,28 @@ const gen::Model* avatarModel() {
   return nullptr;
 }
 
+// How an avatar goes into a job: a trained avatar's LoRA with a model that takes one (the one
+// named, else AVATAR_LORA_MODEL), else its photos as references (the model named, else
+// avatarModel()). False when no model can take it (`m` stays as it was).
+bool useAvatar(const avatars::Use& use, const gen::Model*& m, bool modelNamed, Extras& x) {
+  const gen::Model* lm = modelNamed ? (m && m->lora ? m : nullptr) : gen::loraModel();
+  x.avatarId = use.id;
+  if (!use.loraUrl.empty() && lm) {
+    m = lm;
+    json::JsonWriter w;
+    w.beginObject().key("lora").value(use.loraUrl).key("trigger").value(use.trigger).endObject();
+    x.extraJson = w.take();
+    x.storedKeys.clear();
+    return true;
+  }
+  if (!m) return false;
+  x.storedKeys = use.keysJson;
+  return true;
+}
+
 // What an /image command asks for.
 struct ImageAsk {
+  bool modelNamed = false;  // MODEL=... (else the avatar's or the style's model)
   const gen::Model* model = nullptr;
   const gen::Style* style = nullptr;
   std::string avatar;  // avatar:NAME's NAME, or empty
@@ -274,6 +298,7 @@ bool imageAsk(const Command& cmd, ImageAsk& a) {
     return s.substr(0, 7) == "avatar:" ? std::string(s.substr(7)) : std::string();
   };
   a.model = gen::findModel(name);
+  a.modelNamed = a.model != nullptr;
   if (!a.model) {
     if (!(a.avatar = avatarOf(name)).empty()) {
       a.model = avatarModel();
@@ -381,11 +406,14 @@ Outcome cmdImagine(Ctx& c, const Message& msg, const Command& cmd) {
     else
       kb.push_back({b});
   }
-  // Without photos, the user's ready avatars too: their photos with the avatar model.
-  if (const gen::Model* am = photos.empty() ? avatarModel() : nullptr) {
+  // Without photos, the user's ready avatars too: their photos with the avatar model, or a
+  // trained one's LoRA with the LoRA model (useAvatar), at that model's price.
+  if (photos.empty() && (avatarModel() || gen::loraModel())) {
     Result<std::vector<avatars::Avatar>> mine = avatars::list(c.userId);
     for (const avatars::Avatar& a : mine ? *mine : std::vector<avatars::Avatar>{}) {
-      if (!a.ready) continue;
+      const gen::Model* am =
+          !a.loraUrl.empty() && gen::loraModel() ? gen::loraModel() : avatarModel();
+      if (!a.ready || !am) continue;
       kb.push_back({{"👤 " + a.name + " · " +
                          i18n::format(Msg::GenModelButton, c.lang,
                                       {{"model", am->name}, {"cost", am->cost}}),
@@ -468,23 +496,23 @@ std::optional<Outcome> onMessage(Ctx& c, const Message& m, const Command& cmd) {
     const std::string& prompt = ask.prompt;
     const gen::Style* style = ask.style;
     if (!ask.avatar.empty()) {
-      // An avatar's photos are the references (the message's own photos are not used).
-      if (!ask.model) {
-        say(c, Msg::AvatarNoModel);
-        return Outcome::Done;
-      }
+      // An avatar's photos (or its LoRA) go with the prompt; the message's own photos do not.
       bool failed = false;
-      auto use = avatars::forGeneration(c, ask.avatar, std::max(ask.model->maxImages, 1), failed);
+      auto use = avatars::forGeneration(c, ask.avatar,
+                                        std::max(ask.model ? ask.model->maxImages : 1, 1), failed);
       if (failed) {
         say(c, Msg::Sorry);
         return Outcome::StorageFailed;
       }
       if (!use) return Outcome::Done;
       Extras x;
-      x.storedKeys = std::move(use->keysJson);
-      x.avatarId = use->id;
       x.style = style;
-      return enqueue(c, *ask.model, prompt, std::move(x));
+      const gen::Model* model = ask.model;
+      if (!useAvatar(*use, model, ask.modelNamed, x)) {
+        say(c, Msg::AvatarNoModel);
+        return Outcome::Done;
+      }
+      return enqueue(c, *model, prompt, std::move(x));
     }
     const gen::Model* model = ask.model;
     if (!m.mediaGroupId.empty()) {
@@ -563,6 +591,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
     x.storedKeys = (*r)->refsJson;
     x.negative = (*r)->negative;
     x.avatarId = (*r)->avatarId;
+    x.extraJson = (*r)->extraJson;  // a trained avatar's LoRA
     if (kind == "seed") x.seed = (*r)->seed;
     return enqueue(c, *m, (*r)->prompt, std::move(x));
   }
@@ -583,6 +612,8 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
         if (parseId(arg.substr(0, colon), id) && a.id == id) avatar = a;
       }
       if (!avatar) m = nullptr;
+      // A trained avatar draws with the LoRA model (useAvatar below).
+      if (avatar && !avatar->loraUrl.empty() && gen::loraModel()) m = gen::loraModel();
     }
     db::Result r =
         db::first(db::Stmt("SELECT prompt, photos FROM generation_drafts WHERE id = ?1 AND "
@@ -607,8 +638,7 @@ std::optional<Outcome> onCallback(Ctx& c, const CallbackQuery& q, std::string_vi
       if (failed) return Outcome::StorageFailed;
       if (!use) return Outcome::Done;
       x.photos.clear();
-      x.storedKeys = std::move(use->keysJson);
-      x.avatarId = use->id;
+      useAvatar(*use, m, false, x);
     }
     return enqueue(c, *m, json::getString(*row, "prompt").value_or(""), std::move(x));
   }

@@ -200,7 +200,8 @@ Outcome enqueuePremium(Ctx& c, const Tier& tier, const std::string& title,
   g.cost = tier.price;
   generation::QueueJob job{
       g.id,       c.userId, c.chatId,    tier.price, std::string(i18n::code(c.lang)),
-      background, -1,       thumb.str(), {},         {}};
+      background, -1,       thumb.str(), {},         {},
+      -1,         {}};
   // Like an AI image: the queue and hourly limits are checked inside the INSERT, and the
   // reservation fails the batch when the balance moved meanwhile.
   return createAndQueue(

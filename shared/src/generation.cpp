@@ -44,6 +44,7 @@ Result<std::optional<Row>> oneRow(const Stmt& s) {
   g.negative = str(*row, "negative");
   g.seed = json::getInt(*row, "seed").value_or(-1);
   g.avatarId = num(*row, "avatar");
+  g.extraJson = str(*row, "extra");
   return std::optional<Row>(std::move(g));
 }
 
@@ -51,8 +52,8 @@ constexpr const char* kRowColumns =
     "SELECT id, user_id, chat_id, cost, kind, model, prompt, status, "
     "json_extract(params, '$.thumb') AS thumb, json_extract(params, '$.background_prompt') AS bg, "
     "json_extract(params, '$.refs') AS refs, json_extract(params, '$.negative') AS negative, "
-    "json_extract(params, '$.seed') AS seed, json_extract(params, '$.avatar') AS avatar "
-    "FROM generations WHERE ";
+    "json_extract(params, '$.seed') AS seed, json_extract(params, '$.avatar') AS avatar, "
+    "json_extract(params, '$.extra') AS extra FROM generations WHERE ";
 
 // A state change and its refund in one batch; the refund applies only when the change moved the
 // row, and (reason, ref) makes it once in any case.
@@ -195,7 +196,7 @@ Result<std::optional<Row>> activeOf(int64_t userId) {
       oneRow(Stmt(std::string(kRowColumns) + "user_id = ?1 AND status IN ('queued', 'processing')")
                  .bind(userId));
   // The queue object keeps the row queued while the job runs (completeRun): it knows which.
-  if (r && *r && (*r)->status == "queued" && gen::findModel((*r)->model)) {
+  if (r && *r && (*r)->status == "queued" && gen::queueModel((*r)->model)) {
     Result<clients::Answer> a =
         clients::object("MODEL_QUEUE", (*r)->model, "GET", "/job?id=" + std::to_string((*r)->id));
     simdjson::dom::parser p;
@@ -239,6 +240,7 @@ Status sendToQueue(std::string_view model, const QueueJob& job) {
   if (!job.refsJson.empty()) body.key("refs").raw(job.refsJson);
   if (!job.negative.empty()) body.key("negative").value(job.negative);
   if (job.seed >= 0) body.key("seed").value(job.seed);
+  if (!job.extraJson.empty()) body.key("extra").raw(job.extraJson);
   body.endObject();
   return queueCall(model, "/enqueue", body.str());
 }
@@ -271,11 +273,11 @@ bool resend(const Row& row, std::string_view lang, double nowMs) {
   if (row.status != "queued") return true;
   const bool thumb = row.kind == "thumbnail";
   if (thumb && row.thumbJson.empty()) return true;  // a basic thumbnail has no job
-  if (!gen::findModel(row.model)) return true;      // no longer configured: the watchdog ends it
+  if (!gen::queueModel(row.model)) return true;     // no longer configured: the watchdog ends it
   QueueJob job{row.id,       row.userId,        row.chatId,
                row.cost,     std::string(lang), thumb ? row.backgroundPrompt : row.prompt,
                -1,           row.thumbJson,     row.refsJson,
-               row.negative, row.seed};
+               row.negative, row.seed,          row.extraJson};
   Status s = sendToQueue(row.model, job);
   if (s) return true;
   logger::error("generation " + std::to_string(row.id) + ": " + s.detail());
@@ -327,6 +329,37 @@ Result<bool> completeRun(int64_t id, std::string_view r2Key, double startedMs, d
           .bind(statusMessageId));
   if (!r.ok()) return {Error::Unavailable, r.error()};
   return r.changes() > 0;
+}
+
+Result<bool> completeTraining(int64_t id, int64_t userId, int64_t avatarId,
+                              std::string_view loraUrl, std::string_view trigger, double startedMs,
+                              double nowMs, int64_t statusMessageId) {
+  json::JsonWriter patch;
+  patch.beginObject().key("lora").value(loraUrl).endObject();
+  std::string err;
+  auto res = db::batch(
+      {Stmt("UPDATE generations SET status = 'completed', r2_key = NULL, started_ms = COALESCE("
+            "started_ms, ?2), finished_ms = ?3, updated_ms = ?3, params = json_patch(COALESCE("
+            "params, '{}'), ?4), status_message_id = COALESCE(NULLIF(?5, 0), status_message_id) "
+            "WHERE id = ?1 AND status IN ('queued', 'processing')")
+           .bind(id)
+           .bind(startedMs)
+           .bind(nowMs)
+           .bind(patch.str())
+           .bind(statusMessageId),
+       // Also when the row was completed by an earlier run of this step (a resumed job).
+       Stmt("UPDATE avatars SET lora_url = ?3, trigger = ?4, trained_ms = ?5, updated_ms = ?5 "
+            "WHERE id = ?1 AND user_id = ?2 AND EXISTS (SELECT 1 FROM generations WHERE id = ?6 "
+            "AND user_id = ?2 AND status = 'completed' AND json_extract(params, '$.lora') = ?3)")
+           .bind(avatarId)
+           .bind(userId)
+           .bind(loraUrl)
+           .bind(trigger)
+           .bind(nowMs)
+           .bind(id)},
+      &err);
+  if (res.size() != 2) return {Error::Unavailable, err};
+  return res[0].changes() > 0;
 }
 
 Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs) {
@@ -443,7 +476,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
            "ELSE g.prompt END AS prompt, CASE WHEN g.kind = 'thumbnail' THEN "
            "json_extract(g.params, '$.thumb') END AS thumb, json_extract(g.params, '$.refs') AS "
            "refs, json_extract(g.params, '$.negative') AS negative, json_extract(g.params, "
-           "'$.seed') AS seed, "
+           "'$.seed') AS seed, json_extract(g.params, '$.extra') AS extra, "
            "COALESCE(u.ui_language, u.language_code, 'en') AS lang FROM generations g "
            "JOIN users u ON u.id = g.user_id WHERE g.id = ?1 AND g.status = 'queued' "
            "AND g.model = ?2")
@@ -464,6 +497,7 @@ Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model) {
   q.refsJson = str(*row, "refs");
   q.negative = str(*row, "negative");
   q.seed = json::getInt(*row, "seed").value_or(-1);
+  q.extraJson = str(*row, "extra");
   return std::optional<Requeue>(std::move(q));
 }
 
@@ -508,12 +542,15 @@ Status clearKeys(const std::vector<int64_t>& ids, double nowMs) {
 
 namespace {
 
+// An avatar's training (generation.h completeTraining) is a completed row with no image: not a
+// gallery item.
+#define NOT_TRAINING "json_extract(params, '$.extra.train') IS NULL"
 // The filter's bound parameters are ?4 (kind or ''), ?5 (oldest created_ms), ?6 (favourites),
 // ?7 (an avatar's id or 0).
 #define GALLERY_FILTER                                                                       \
   "user_id = ?1 AND status = 'completed' AND deleted_ms IS NULL AND (?4 = '' OR kind = ?4) " \
   "AND created_ms >= ?5 AND (?6 = 0 OR favourite = 1) AND "                                  \
-  "(?7 = 0 OR json_extract(params, '$.avatar') = ?7)"
+  "(?7 = 0 OR json_extract(params, '$.avatar') = ?7) AND " NOT_TRAINING
 #define GALLERY_COLUMNS                                                                            \
   "SELECT id, created_ms, kind, prompt, favourite, r2_key, model, json_extract(params, '$.seed') " \
   "AS seed FROM generations WHERE "
@@ -585,7 +622,7 @@ Result<Place> galleryPlace(int64_t userId, double createdMs, int64_t id, const G
            "(?6 = 0 OR favourite = 1) AND (?7 = 0 OR json_extract(params, '$.avatar') = ?7) AND "
            "(created_ms > ?2 OR (created_ms = ?2 AND id > ?3))), 0) "
            "AS newer FROM generations WHERE user_id = ?1 AND status = 'completed' AND "
-           "deleted_ms IS NULL")
+           "deleted_ms IS NULL AND " NOT_TRAINING)
           .bind(userId)
           .bind(createdMs)
           .bind(id)

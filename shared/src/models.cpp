@@ -80,8 +80,14 @@ std::vector<Model> parseModels(std::string_view text, std::string* error) {
         } else if (v.substr(0, 7) == "images:") {
           int n = atoi(std::string(v.substr(7)).c_str());
           m.maxImages = std::max(m.maxImages, n < 1 ? 1 : n > 10 ? 10 : n);
+        } else if (v == "lora") {
+          m.lora = true;
         }
       }
+    }
+    if (m.lora && m.provider != "fal-queue") {
+      if (error) *error = "MODELS entry '" + m.name + "': only a fal-queue model takes a LoRA";
+      m.lora = false;
     }
     if (m.provider == "http-get" && m.maxImages > 0) {
       // A GET request carries no photo.
@@ -118,6 +124,40 @@ const std::vector<Model>& models() {
 const Model* findModel(std::string_view name) {
   for (const Model& m : models()) {
     if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+const Model* trainingModel() {
+  static const std::optional<Model> cached = []() -> std::optional<Model> {
+    std::string_view v = config::get(config::Setting::AVATAR_TRAINING);
+    if (v.empty()) return std::nullopt;
+    std::string err;
+    std::vector<Model> m = parseModels("[" + std::string(v) + "]", &err);
+    if (m.size() != 1 || m[0].provider != "fal-queue" || findModel(m[0].name)) {
+      logger::warn("AVATAR_TRAINING: not one fal-queue model entry named unlike MODELS' " + err);
+      return std::nullopt;
+    }
+    m[0].training = true;
+    m[0].maxImages = 10;  // all of an avatar's photos
+    m[0].seed = false;
+    m[0].lora = false;
+    return m[0];
+  }();
+  return cached ? &*cached : nullptr;
+}
+
+const Model* queueModel(std::string_view name) {
+  if (const Model* m = findModel(name)) return m;
+  const Model* t = trainingModel();
+  return t && t->name == name ? t : nullptr;
+}
+
+const Model* loraModel() {
+  const Model* m = findModel(config::get(config::Setting::AVATAR_LORA_MODEL));
+  if (m && m->lora) return m;
+  for (const Model& x : models()) {
+    if (x.lora) return &x;
   }
   return nullptr;
 }

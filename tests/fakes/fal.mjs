@@ -19,9 +19,45 @@
 //   [fal-race]       at completion the status turns COMPLETED and the webhook is posted twice at once
 //   [fal-replay:N]   after the webhook, N more deliveries of the same body
 //   [fal-submit-500:N]  the first N submits of this prompt answer 500
+// A training model (its id holds "training", e.g. fal-ai/flux-lora-fast-training) takes
+// {images_data_url: a data: URI of a ZIP, trigger_word, create_masks} and answers
+// {diffusers_lora_file: {url, content_type, file_name, file_size}, config_file: {...}}. The ZIP is
+// read as FAL would (end record, central directory, local headers); each request records the
+// files it found (r.zip: [{name, size, jpeg}]) or why it is refused (422 at the submit). Its
+// behaviour is set on the fake (trainingFails, trainingMs), there being no prompt to mark.
+// A LoRA model is any other: its input's "loras" are recorded with the request.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { makePng } from './models.mjs';
+
+// The files of a stored or deflated ZIP (names and sizes from the central directory; a stored
+// file's first bytes checked for JPEG's SOI marker). Throws on anything that is not a ZIP.
+export function readZip(buf) {
+  let end = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { end = i; break; }
+  }
+  if (end < 0) throw new Error('no end of central directory record');
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const files = [];
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central directory entry ${n}`);
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 24);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString();
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error(`bad local header for ${name}`);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const jpeg = method === 0 && buf[data] === 0xff && buf[data + 1] === 0xd8;
+    files.push({ name, size, jpeg });
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
 
 const marker = (prompt, name) => {
   const m = new RegExp(`\\[${name}(?::(\\d+))?\\]`).exec(prompt ?? '');
@@ -58,6 +94,12 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
   }
 
   function resultOf(r) {
+    if (r.training) {
+      return {
+        diffusers_lora_file: { url: `https://v3.fal.media.test/files/${r.id}/pytorch_lora_weights.safetensors`, content_type: 'application/octet-stream', file_name: 'pytorch_lora_weights.safetensors', file_size: 89745224 },
+        config_file: { url: `https://v3.fal.media.test/files/${r.id}/config.json`, content_type: 'application/octet-stream', file_name: 'config.json', file_size: 1234 },
+      };
+    }
     const size = r.input.image_size ?? { width: 64, height: 64 };
     return {
       images: [{ url: `${base}/files/${r.id}.png`, width: size.width, height: size.height, content_type: 'image/png' }],
@@ -69,7 +111,7 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
 
   async function complete(r) {
     r.done = true;
-    r.failed = marker(r.prompt, 'fal-fail') !== null;
+    r.failed = marker(r.prompt, 'fal-fail') !== null || (r.training && fake.trainingFails);
     r.completedAt = Date.now();
     if (!r.webhook || marker(r.prompt, 'fal-nohook') !== null) return;
     const body = hookBody(r);
@@ -132,6 +174,18 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
       let input;
       try { input = JSON.parse(text); } catch { return json(422, { detail: 'body is not JSON' }); }
       const prompt = input.prompt ?? '';
+      const training = model.includes('training');
+      let zip = null;
+      if (training) {
+        const m = /^data:application\/zip;base64,(.*)$/s.exec(input.images_data_url ?? '');
+        try {
+          if (!m) throw new Error('images_data_url is not a zip data URI');
+          zip = readZip(Buffer.from(m[1], 'base64'));
+        } catch (err) {
+          calls.push({ kind: 'submit', model, prompt, input, refused: err.message, at: Date.now() });
+          return json(422, { detail: [{ msg: err.message }] });
+        }
+      }
       const n = (submitsPerPrompt.get(prompt) ?? 0) + 1;
       submitsPerPrompt.set(prompt, n);
       const call = { kind: 'submit', model, prompt, input, webhook: url.searchParams.get('fal_webhook'), n, at: Date.now() };
@@ -140,12 +194,12 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
       if (fails !== null && n <= fails) return json(500, { detail: 'upstream unavailable' });
       const id = randomUUID();
       const app = appOf(model);
-      const r = { id, model, prompt, input, webhook: call.webhook, at: Date.now(), done: false,
+      const r = { id, model, prompt, input, training, zip, loras: input.loras ?? null, webhook: call.webhook, at: Date.now(), done: false,
         statusUrl: `${base}/${app}/requests/${id}/status`, responseUrl: `${base}/${app}/requests/${id}` };
       call.id = id;
       requests.set(id, r);
       if (marker(prompt, 'fal-never') === null) {
-        const t = setTimeout(() => { timers.delete(t); complete(r); }, marker(prompt, 'fal-ms') ?? 300);
+        const t = setTimeout(() => { timers.delete(t); complete(r); }, training ? fake.trainingMs : marker(prompt, 'fal-ms') ?? 300);
         timers.add(t);
       }
       return json(200, { request_id: id, response_url: r.responseUrl, status_url: r.statusUrl, cancel_url: `${r.responseUrl}/cancel` });
@@ -154,7 +208,7 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${server.address().port}`;
-  return {
+  const fake = {
     url: base,
     key,
     calls,
@@ -164,10 +218,14 @@ export async function startFakeFal({ key = 'test-fal-key-0123456789abcdef', rgb 
     requestOf: (re) => [...requests.values()].find((r) => re.test(r.prompt)),
     callsFor: (id) => calls.filter((c) => c.id === id),
     hookBody,
+    trainingFails: false,
+    trainingMs: 300,
+    trainings: () => [...requests.values()].filter((r) => r.training),
     async stop() {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
     },
   };
+  return fake;
 }

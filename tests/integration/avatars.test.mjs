@@ -4,19 +4,24 @@
 // /image=avatar:NAME=PROMPT sends them to the multi-reference model (a flux-2 model behind a fake
 // AI binding, tests/fakes/workers_ai.mjs); the gallery filters by avatar; /avatar delete and
 // /forget remove photos and rows; the caps (avatars per user, photos per avatar, photos per day)
-// hold and deleting does not reset the daily one.
+// hold and deleting does not reset the daily one. Trained avatars: /avatar train NAME prices the
+// training, charges it once, sends the photos as a ZIP to a FAL-style training model
+// (tests/fakes/fal.mjs), stores the LoRA its webhook brings, and draws with it; a failed
+// training is refunded once.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startWorker, waitFor, TEST_SECRETS } from './harness.mjs';
+import { startWorker, waitFor, freePort, TEST_SECRETS } from './harness.mjs';
 import { botClient } from './bot.mjs';
 import { startFakeTelegram } from '../fakes/telegram.mjs';
 import { startFakeWorkersAi } from '../fakes/workers_ai.mjs';
+import { startFakeFal } from '../fakes/fal.mjs';
 import { photoKit } from './photos.mjs';
 
 let w;
 let tg;
 let ai;
+let fal;
 let bot;
 let kit;
 let nextUser = 61000;
@@ -24,13 +29,24 @@ let nextUser = 61000;
 before(async () => {
   tg = await startFakeTelegram({ token: TEST_SECRETS.TELEGRAM_BOT_TOKEN });
   ai = await startFakeWorkersAi();
+  fal = await startFakeFal();
   const models = [
     { name: 'flux', provider: 'builtin', cost: 1, params: { width: 128, height: 96 } },
     { name: 'flux2', provider: 'workers-ai', model: '@cf/black-forest-labs/flux-2-dev', cost: 3,
       inputs: ['text', 'images:4'], params: { width: 256, height: 256 } },
+    { name: 'fluxlora', provider: 'fal-queue', model: 'fal-ai/flux-lora', cost: 2,
+      inputs: ['text', 'lora'], params: { width: 256, height: 256, steps: 28 } },
   ];
+  const port = await freePort();
   w = await startWorker({
+    port,
     vars: {
+      AVATAR_TRAINING: JSON.stringify({ name: 'avatar-training', provider: 'fal-queue',
+        model: 'fal-ai/flux-lora-fast-training', cost: 5 }),
+      FAL_API_BASE: fal.url,
+      FAL_KEY: fal.key,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      ASYNC_POLL_MS: '500',
       TELEGRAM_API_BASE: tg.url,
       AI_FAKE_URL: ai.url,
       MODELS: JSON.stringify(models),
@@ -48,6 +64,7 @@ after(async () => {
   await w?.stop();
   await tg?.stop();
   await ai?.stop();
+  await fal?.stop();
 });
 beforeEach(() => {
   tg.reset();
@@ -249,4 +266,101 @@ test('a photo that is not an image is refused and takes no place', async () => {
   const rows = await sql(`SELECT n, stored FROM avatar_photos WHERE user_id = ${u.id}`);
   assert.deepEqual(rows.map((r) => [r.n, r.stored]), [[0, 1]]);
   await waitFor(async () => (await r2Keys(`avatar/${u.id}/`)).length === 1, { timeoutMs: 5000, what: 'one stored photo' });
+});
+
+// An avatar with `n` photos, made ready.
+async function readyAvatar(u, name, n = 3) {
+  await newAvatar(u, name);
+  for (let i = 0; i < n; i++) await sendPhoto(u, i);
+  await waitText(u, new RegExp(`<b>${name}</b>: ${n} photos of at most 10`));
+  await bot.send(u, '/avatar done');
+  await waitText(u, new RegExp(`Avatar <b>${name}</b> is ready`));
+  return (await sql(`SELECT id FROM avatars WHERE user_id = ${u.id} AND name = '${name}'`))[0].id;
+}
+const credits = async (u) => (await sql(`SELECT credits FROM users WHERE id = ${u.id}`))[0].credits;
+// /avatar train NAME: the price message and its button.
+async function askTraining(u, name) {
+  tg.reset();
+  await bot.send(u, `/avatar train ${name}`);
+  await waitText(u, new RegExp(`Train ${name}`));
+  const ask = bot.callsTo(u.id).find((c) => c.method === 'sendMessage' && c.params.text.includes(`Train ${name}`));
+  return { ask, button: markup(ask).inline_keyboard[0][0] };
+}
+
+test('a trained avatar: priced first, charged once however often it is tapped, trained from a ZIP of its photos, its LoRA stored by the webhook and drawn with; a failed training is refunded once and may be tried again', async () => {
+  const u = bot.user(nextUser++);
+  await bot.give(u.id, 20);
+  const id = await readyAvatar(u, 'ann');
+
+  // The price and the balance before anything is charged.
+  const { ask, button } = await askTraining(u, 'ann');
+  assert.match(ask.params.text, /from the avatar's 3 photos.*costs 5 credits \(your balance: 20\)/s);
+  assert.equal(button.text, '🧠 Train for 5');
+  assert.equal(button.callback_data, `avatar:train:${id}`);
+  assert.equal(await credits(u), 20);
+  assert.equal(fal.trainings().length, 0);
+
+  // Two taps at once and a retried update: one training, charged once.
+  fal.trainingMs = 2500;
+  const tap = kit.callback(u, button.callback_data);
+  await Promise.all([bot.post(tap), bot.post(kit.callback(u, button.callback_data))]);
+  await bot.post(tap);
+  await waitText(u, /You already have an active generation!/);
+  await waitText(u, /Avatar <b>ann<\/b> is trained/);
+  const [training] = fal.trainings();
+  assert.equal(fal.trainings().length, 1);
+  assert.equal(training.model, 'fal-ai/flux-lora-fast-training');
+  assert.equal(training.input.trigger_word, 'ohwx');
+  assert.deepEqual(training.zip.map((f) => [f.name, f.jpeg]), [['photo1.jpg', true], ['photo2.jpg', true], ['photo3.jpg', true]]);
+  assert.equal(await credits(u), 15);
+  const [av] = await sql(`SELECT lora_url, trigger FROM avatars WHERE id = ${id}`);
+  assert.equal(av.lora_url, training && `https://v3.fal.media.test/files/${training.id}/pytorch_lora_weights.safetensors`);
+  assert.equal(av.trigger, 'ohwx');
+  const trainRows = await sql(`SELECT status, cost, r2_key FROM generations WHERE user_id = ${u.id} AND model = 'avatar-training'`);
+  assert.deepEqual(trainRows, [{ status: 'completed', cost: 5, r2_key: null }]);
+  await bot.send(u, '/avatar');
+  await waitText(u, /<b>ann<\/b>: 3 photos, trained 🧠/);
+
+  // Drawn with its LoRA: the LoRA model, the trigger word first, no photos sent.
+  tg.reset();
+  await bot.send(u, '/image=avatar:ann=at the beach');
+  await tg.waitFor(() => bot.callsTo(u.id).some((c) => c.method === 'sendPhoto' && !c.failed), 20000);
+  const drawn = fal.submitsOf(/at the beach/);
+  assert.equal(drawn.length, 1);
+  assert.equal(drawn[0].model, 'fal-ai/flux-lora');
+  assert.equal(drawn[0].prompt, 'ohwx, at the beach');
+  assert.deepEqual(drawn[0].input.loras, [{ path: av.lora_url, scale: 1 }]);
+  assert.equal(drawn[0].input.image_urls, undefined);
+  assert.equal(await credits(u), 13);
+  // The gallery lists the drawing under the avatar, not the training.
+  tg.reset();
+  await bot.send(u, '/gallery ann');
+  await waitText(u, /1\/1.*at the beach/s);
+
+  // A failed training: refunded once, the avatar untrained, and it can be trained again.
+  const v = bot.user(nextUser++);
+  await bot.give(v.id, 6);
+  const vid = await readyAvatar(v, 'bo', 4);
+  fal.trainingFails = true;
+  fal.trainingMs = 300;
+  const second = await askTraining(v, 'bo');
+  await bot.post(kit.callback(v, second.button.callback_data));
+  await waitText(v, /Training <b>bo<\/b> did not succeed\..*5 credits were returned to your balance/s);
+  assert.equal(await credits(v), 6);
+  assert.equal((await sql(`SELECT lora_url FROM avatars WHERE id = ${vid}`))[0].lora_url, null);
+  assert.equal((await sql(`SELECT COUNT(*) AS n FROM credit_ledger WHERE user_id = ${v.id} AND reason = 'refund'`))[0].n, 1);
+  fal.trainingFails = false;
+  const third = await askTraining(v, 'bo');
+  await bot.post(kit.callback(v, third.button.callback_data));
+  await waitText(v, /Avatar <b>bo<\/b> is trained/);
+  assert.equal(await credits(v), 1);
+  assert.deepEqual(fal.trainings().filter((r) => r.zip.length === 4).length, 2);
+
+  // Not enough credits: refused before anything is asked of the provider.
+  const before = fal.trainings().length;
+  const third2 = await askTraining(v, 'bo');
+  await bot.post(kit.callback(v, third2.button.callback_data));
+  await waitText(v, /Not enough credits!.*avatar-training.*costs 5 credits, your balance is 1/s);
+  assert.equal(fal.trainings().length, before);
+  assert.equal(await credits(v), 1);
 });

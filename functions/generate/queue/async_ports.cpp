@@ -85,7 +85,8 @@ Collected ObjectPorts::collect(const Job& j, const GenerateRequest& req) {
     fal::Hook h = fal::parseHook(row->hook);
     if (h.valid && h.requestId == row->requestId) {
       c.pending = false;
-      c.result = h.ok ? fal::imageFrom(h.payload, req.deadlineMs) : fal::failureFrom(0, h.error);
+      c.result = h.ok ? fal::resultFrom(*req.model, h.payload, req.deadlineMs)
+                      : fal::failureFrom(0, h.error);
       if (c.result.outcome != Outcome::Ok) c.result.detail = "webhook: " + c.result.detail;
       return c;
     }

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "shared/i18n.h"
+#include "shared/result.h"
 
 namespace gen::queue {
 
@@ -43,11 +44,26 @@ struct Job {
   std::string refs;      // JSON array of reference photos' R2 keys (ref/...); empty: none
   std::string negative;  // a style's negative prompt (models.h Style); empty: none
   std::string timings;   // JSON: where an earlier runner's time went (ports.h), or empty
+  std::string extra;     // JSON: model-specific inputs (JobExtra), or empty
   uint32_t width = 0, height = 0;
   int64_t statusMessageId = 0, claims = 0;
   bool cancelled = false;
   double enqueuedMs = 0, startedMs = 0, modelMs = 0;
   i18n::Lang ui() const { return i18n::fromCode(lang); }
 };
+
+// A job's model-specific inputs (generation.h QueueJob::extraJson), checked where the queue takes
+// them: a trained avatar's LoRA (an https URL the training answered) and its trigger word, or a
+// training's avatar (id and name) and the trigger word it teaches. The trigger word is
+// [a-z0-9]{1,16}; the name is an avatar name (avatars.h), shown in the "trained" message.
+struct JobExtra {
+  std::string lora, trigger, name;
+  int64_t train = 0;  // the avatar a training is for; 0: not a training
+  // Empty text: no inputs. A failure names the field that is wrong.
+  static Result<JobExtra> from(std::string_view json);
+  std::string json() const;  // "" when empty
+};
+// A training's job: its result is a LoRA's URL (kept in r2Key), not an image in R2.
+bool isTraining(const Job& j);
 
 }  // namespace gen::queue

@@ -52,7 +52,7 @@ void recoverStale(const std::string& model) {
 Run run(const std::string& model, const Job& j, bool mayHandOff, std::vector<uint8_t> image = {}) {
   ObjectPorts ports(model, mayHandOff);
   const double timeoutMs = double(config::getInt(Setting::GENERATION_TIMEOUT, 600)) * 1000;
-  const Run r = runJob(findModel(model), model, j, ports, timeoutMs, std::move(image));
+  const Run r = runJob(queueModel(model), model, j, ports, timeoutMs, std::move(image));
   if (r == Run::Retry) store::requeue(j.genId);
   return r;
 }
@@ -169,6 +169,11 @@ fn::Response enqueue(const std::string& model, const fn::Event& ev) {
   }
   n.negative = std::string(json::getString(b, "negative").value_or(""));
   if (n.negative.size() > 600) n.negative.resize(600);
+  if (auto x = json::getObject(b, "extra")) {
+    auto extra = JobExtra::from(simdjson::to_string(*x));
+    if (!extra) return fn::Response::error(400, "extra: " + extra.detail());
+    n.extra = extra->json();
+  }
   bool failed = false;
   const bool fresh = store::add(n, failed);
   if (failed) return fn::Response::error(500, "storage");
@@ -385,6 +390,7 @@ fn::Response ensure(const std::string& model, const fn::Event& ev) {
     if (!q.thumbJson.empty()) n.thumb = q.thumbJson;
     n.refs = q.refsJson;
     n.negative = q.negative;
+    if (auto extra = JobExtra::from(q.extraJson)) n.extra = extra->json();
     bool failed = false;
     if (store::add(n, failed)) added++;
   }

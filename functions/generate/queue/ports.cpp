@@ -163,6 +163,12 @@ Result<bool> ObjectPorts::complete(const Job& j) {
   Watch w(spent_["d1"]);
   json::JsonWriter params;
   params.beginObject().key("seed").value(j.seed).endObject();
+  if (isTraining(j)) {
+    auto x = JobExtra::from(j.extra);
+    return generation::completeTraining(j.genId, j.userId, x ? x->train : 0, j.r2Key,
+                                        x ? x->trigger : "", j.startedMs, host::nowMs(),
+                                        j.statusMessageId);
+  }
   return generation::completeRun(j.genId, j.r2Key, j.startedMs, host::nowMs(), params.str(),
                                  j.statusMessageId);
 }
@@ -249,6 +255,15 @@ bool ObjectPorts::handOff(Job& j, const std::vector<uint8_t>& image) {
 
 bool ObjectPorts::deliver(Job& j, std::vector<uint8_t> bytes) {
   Watch w(spent_["send"]);
+  if (isTraining(j)) {
+    // A training's result is the avatar's new LoRA (written with the row's completion).
+    auto x = JobExtra::from(j.extra);
+    const std::string name = x ? x->name : "";
+    tg::Sent s = tg::Bot().sendMessage(
+        j.chatId, i18n::format(Msg::AvatarTrained, j.ui(), {{"name", tg::escapeHtml(name)}}));
+    if (!s.ok) logger::warn("delivery: " + s.description);
+    return s.ok;
+  }
   if (bytes.empty()) {
     Result<clients::r2::Object> o = clients::r2::get(j.r2Key);
     if (!o) return false;
@@ -326,7 +341,14 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
     const i18n::Lang lang = j.ui();
     const std::string note = refundNote(lang, j.cost);
     std::string text;
-    if (why == Fail::Moderated) {
+    if (isTraining(j)) {
+      // Whatever the cause: the avatar keeps its photos and may be trained again.
+      auto x = JobExtra::from(j.extra);
+      text = i18n::format(Msg::AvatarTrainFailed, lang,
+                          {{"name", tg::escapeHtml(x ? x->name : "")},
+                           {"refund", i18n::markup(note)},
+                           {"id", "E" + std::to_string(j.genId)}});
+    } else if (why == Fail::Moderated) {
       text = i18n::format(Msg::GenModeration, lang, {{"refund", i18n::markup(note)}});
     } else if (why == Fail::TimedOut) {
       text = i18n::format(Msg::GenTimedOut, lang, {{"refund", i18n::markup(note)}});
@@ -349,7 +371,7 @@ bool ObjectPorts::fail(Job& j, Fail why, const std::string& detail) {
 void ObjectPorts::discard(Job& j, std::string_view why) {
   logger::info("generation " + std::to_string(j.genId) + " (" + model_ +
                ") discarded: " + std::string(why));
-  if (!j.r2Key.empty()) {
+  if (!j.r2Key.empty() && !isTraining(j)) {
     if (Status s = clients::r2::remove({j.r2Key}); !s) logger::warn(s.detail());
   }
   abandonAtProvider(j);

@@ -1,5 +1,6 @@
 #include "queue/runner.h"
 
+#include "shared/json.h"
 #include "thumbnail_job.h"
 
 namespace gen::queue {
@@ -18,6 +19,53 @@ std::optional<Stage> stageFromName(std::string_view name) {
     if (name == kStageNames[i]) return Stage(i);
   }
   return std::nullopt;
+}
+
+namespace {
+bool triggerWord(std::string_view s) {
+  if (s.empty() || s.size() > 16) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Result<JobExtra> JobExtra::from(std::string_view text) {
+  JobExtra x;
+  if (text.empty()) return x;
+  simdjson::dom::parser p;
+  json::Object o;
+  if (text.size() > 4096 || p.parse(text).get(o) != simdjson::SUCCESS)
+    return {Error::BadInput, "not a JSON object"};
+  x.lora = std::string(json::getString(o, "lora").value_or(""));
+  x.trigger = std::string(json::getString(o, "trigger").value_or(""));
+  x.name = std::string(json::getString(o, "name").value_or(""));
+  x.train = json::getInt(o, "train").value_or(0);
+  if (!x.lora.empty() && (x.lora.substr(0, 8) != "https://" || x.lora.size() > 1000))
+    return {Error::BadInput, "lora must be an https URL"};
+  if (!x.trigger.empty() && !triggerWord(x.trigger))
+    return {Error::BadInput, "trigger must be [a-z0-9]{1,16}"};
+  if (x.name.size() > 64) return {Error::BadInput, "name is too long"};
+  if (x.train < 0 || (x.train > 0 && !x.lora.empty()))
+    return {Error::BadInput, "a training has no lora"};
+  return x;
+}
+
+std::string JobExtra::json() const {
+  if (lora.empty() && trigger.empty() && train == 0) return "";
+  json::JsonWriter w;
+  w.beginObject();
+  if (!lora.empty()) w.key("lora").value(lora);
+  if (!trigger.empty()) w.key("trigger").value(trigger);
+  if (train > 0) w.key("train").value(train).key("name").value(name);
+  w.endObject();
+  return w.take();
+}
+
+bool isTraining(const Job& j) {
+  auto x = JobExtra::from(j.extra);
+  return x && x->train > 0;
 }
 
 std::string imageKey(std::string_view model, const Job& j, std::string_view contentType) {
@@ -64,8 +112,9 @@ Step stepQueued(const Model* m, std::string_view modelName, Job& j, Ports& p) {
   p.saveStarted(j);
   // A premium thumbnail's prompt is already built for the model (no enhancement); pro's is
   // enhanced like an image's.
-  const bool enhance =
-      p.enhancementEnabled() && (!isThumbnail(j.thumb) || wantsEnhancement(j.thumb));
+  // A training has no prompt to improve.
+  const bool enhance = p.enhancementEnabled() && !m->training &&
+                       (!isThumbnail(j.thumb) || wantsEnhancement(j.thumb));
   return p.saveStage(j, enhance ? Stage::Enhancing : Stage::Generating) ? Step::Next : Step::Retry;
 }
 
@@ -88,6 +137,11 @@ GenerateRequest requestFor(const Model* m, const Job& j, double timeoutMs) {
   req.negativePrompt = j.negative;
   req.deadlineMs = j.startedMs + timeoutMs;
   if (isThumbnail(j.thumb)) req.width = kThumbWidth, req.height = kThumbHeight;
+  // Checked where the queue took it (object.cpp): a failure here means no inputs.
+  if (auto x = JobExtra::from(j.extra)) {
+    if (m->lora) req.lora = x->lora;
+    req.trigger = x->trigger;
+  }
   return req;
 }
 
@@ -156,6 +210,17 @@ Step withImage(std::string_view modelName, Job& j, Ports& p, ImageResult res,
     return p.fail(j, why, res.detail + " after " + std::to_string(res.tries) + " tries")
                ? Step::Done
                : Step::Retry;
+  }
+  if (!res.loraUrl.empty()) {
+    // A training: the weights stay at the provider; the URL is the job's result (kept where an
+    // image's key is), written to the avatar with the row's completion (Ports::complete) and
+    // told to the user by the delivery.
+    j.r2Key = res.loraUrl;
+    j.contentType = "application/x-lora";
+    j.width = j.height = 0;
+    if (!p.saveStored(j)) return Step::Retry;
+    j.stage = Stage::Stored;
+    return Step::Next;
   }
   if (isThumbnail(j.thumb)) {
     // premium/pro: the title is composed over the model's background; the composed JPEG is what

@@ -125,8 +125,10 @@ struct FakePorts : Ports {
     return true;
   }
   std::vector<uint8_t> deliveredBytes;  // empty: the runner had none (read back from R2)
-  bool deliver(Job&, std::vector<uint8_t> bytes) override {
+  Job deliveredJob;                     // the job as the delivery saw it
+  bool deliver(Job& j, std::vector<uint8_t> bytes) override {
     deliveries++;
+    deliveredJob = j;
     deliveredBytes = bytes;
     return deliveryOk;
   }
@@ -633,4 +635,42 @@ TEST_CASE("runner: an asynchronous job's failure, refusal or timeout refunds onc
     CHECK(p.refunds == 0);
     CHECK(p.ending == "discarded: failed");
   }
+}
+
+TEST_CASE("runner: a training's result is its LoRA's URL, completed and told, never an image",
+          "[generate]") {
+  Model m = falModel();
+  m.training = true;
+  FakePorts p = withJob();
+  p.enhancer = true;  // a training has no prompt to improve
+  p.stored->extra = R"({"train":5,"name":"ann","trigger":"ohwx"})";
+  p.submitAnswer.outcome = Outcome::Ok;
+  p.submitAnswer.requestId = "req-1";
+  Collected trained = ready();
+  trained.result.bytes.clear();
+  trained.result.loraUrl = "https://v3.fal.media/files/x/pytorch_lora_weights.safetensors";
+  p.answers.push_back(trained);
+  REQUIRE(runJob(&m, "avatar-training", p.job(), p, kTimeout) == Run::Done);
+  CHECK(p.submits == 1);
+  CHECK(p.storedImages == 0);
+  CHECK(p.deliveredJob.r2Key == trained.result.loraUrl);
+  CHECK(p.deliveredBytes.empty());
+  CHECK(p.row == "completed");
+  CHECK(p.deliveries == 1);
+  CHECK(p.refunds == 0);
+  CHECK(p.saved == std::vector<Stage>{Stage::Generating, Stage::Submitted, Stage::Stored,
+                                      Stage::Delivering, Stage::Sending});
+  CHECK(isTraining(p.deliveredJob));
+}
+
+TEST_CASE("runner: a job's extra inputs are checked where the queue takes them", "[generate]") {
+  auto ok = JobExtra::from(R"({"lora":"https://fal.media/l.safetensors","trigger":"ohwx"})");
+  REQUIRE(ok);
+  CHECK(ok->lora == "https://fal.media/l.safetensors");
+  CHECK(JobExtra::from(ok->json())->trigger == "ohwx");
+  CHECK(JobExtra::from("")->json().empty());
+  CHECK(!JobExtra::from(R"({"lora":"http://169.254.169.254/latest"})"));
+  CHECK(!JobExtra::from(R"({"lora":"https://x/l","trigger":"Robert'); DROP"})"));
+  CHECK(!JobExtra::from(R"({"train":3,"lora":"https://x/l"})"));
+  CHECK(!JobExtra::from("[1,2]"));
 }

@@ -29,7 +29,7 @@ const std::string& incarnation() {
 }
 
 int concurrencyOf(const std::string& model) {
-  const Model* m = findModel(model);
+  const Model* m = queueModel(model);
   return m ? m->concurrency : 1;
 }
 

@@ -97,6 +97,7 @@ bool ensureSchema(const std::string& object) {
   // Reference photos (issue 22): the same for objects made before them.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN refs TEXT"));
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN negative TEXT"));
+  call(db::Stmt("ALTER TABLE jobs ADD COLUMN extra TEXT"));
   // Where a job's time went (JSON, ports.h), kept across a hand-off and moved to the done log.
   call(db::Stmt("ALTER TABLE jobs ADD COLUMN timings TEXT"));
   call(db::Stmt("ALTER TABLE done_log ADD COLUMN timings TEXT"));
@@ -127,6 +128,7 @@ Job jobFrom(const json::Object& r) {
   j.thumb = std::string(json::getString(r, "thumb").value_or(""));
   j.refs = std::string(json::getString(r, "refs").value_or(""));
   j.negative = std::string(json::getString(r, "negative").value_or(""));
+  j.extra = std::string(json::getString(r, "extra").value_or(""));
   j.timings = std::string(json::getString(r, "timings").value_or(""));
   j.width = uint32_t(json::getInt(r, "width").value_or(0));
   j.height = uint32_t(json::getInt(r, "height").value_or(0));
@@ -165,8 +167,8 @@ void heartbeat(int64_t genId) {
 bool add(const NewJob& n, bool& failed) {
   db::Stmt insert(
       "INSERT INTO jobs (gen_id, user_id, chat_id, lang, state, stage, prompt, cost, seed, "
-      "enqueued_ms, thumb, refs, negative) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, ?6, "
-      "?7, ?8, ?9, ?10, ?11) "
+      "enqueued_ms, thumb, refs, negative, extra) VALUES (?1, ?2, ?3, ?4, 'queued', 'queued', ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12) "
       "ON CONFLICT (gen_id) DO NOTHING RETURNING seq");
   insert.bind(n.genId)
       .bind(n.userId)
@@ -186,6 +188,10 @@ bool add(const NewJob& n, bool& failed) {
     insert.bindNull();
   if (!n.negative.empty())
     insert.bind(n.negative);
+  else
+    insert.bindNull();
+  if (!n.extra.empty())
+    insert.bind(n.extra);
   else
     insert.bindNull();
   Rows ins = sql(insert);

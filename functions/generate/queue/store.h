@@ -50,6 +50,7 @@ struct NewJob {
   std::optional<std::string> thumb;
   std::string refs;      // reference photos' R2 keys, a JSON array; empty: none
   std::string negative;  // a style's negative prompt; empty: none
+  std::string extra;     // model-specific inputs (job.h Job::extra); empty: none
   double enqueuedMs = 0;
 };
 bool add(const NewJob& n, bool& failed);

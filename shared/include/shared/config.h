@@ -51,6 +51,8 @@ namespace config {
   X(AVATAR_MAX, "5", 0)                                         \
   X(AVATAR_PHOTOS_PER_DAY, "40", 0)                             \
   X(AVATAR_MODEL, "", 0)                                        \
+  X(AVATAR_TRAINING, "", 0)                                     \
+  X(AVATAR_LORA_MODEL, "", 0)                                   \
   X(CLEANUP_BATCH, "200", 0)                                    \
   X(ALERT_QUEUE_DEPTH, "80", 0)                                 \
   X(ALERT_STUCK_GENERATIONS, "5", 0)                            \

@@ -84,6 +84,7 @@ struct Row {
   std::string negative;          // a style's negative prompt ($.negative)
   int64_t seed = -1;             // $.seed, or -1
   int64_t avatarId = 0;          // the avatar it was drawn from ($.avatar), or 0
+  std::string extraJson;         // the job's model-specific inputs ($.extra), or empty
 };
 // The generation a Telegram update made (a retried update finds its own), if any.
 Result<std::optional<Row>> bySourceUpdate(int64_t updateId);
@@ -103,6 +104,9 @@ struct QueueJob {
   std::string refsJson;   // reference photos: a JSON array of R2 keys under ref/, or empty
   std::string negative;   // a style's negative prompt ($.negative), or empty
   int64_t seed = -1;      // the model's seed ($.seed), or -1: the queue picks one
+  // Model-specific inputs ($.extra, a JSON object): a trained avatar's {"lora", "trigger"}, a
+  // training's {"train": avatar id, "name", "trigger"} (gen::queue::JobExtra). Empty: none.
+  std::string extraJson;
 };
 // Asks the model's queue object to take the job (idempotent there by id).
 Status sendToQueue(std::string_view model, const QueueJob& job);
@@ -130,6 +134,13 @@ Result<bool> complete(int64_t id, std::string_view r2Key, double nowMs);
 // runner that vanished.
 Result<bool> completeRun(int64_t id, std::string_view r2Key, double startedMs, double nowMs,
                          std::string_view paramsPatchJson, int64_t statusMessageId);
+// A trained avatar (issue 22 part 4): completeRun for a training's row, with no image (r2_key
+// NULL, so the gallery does not list it; the URL in $.lora), and the LoRA's URL and trigger word
+// written to the user's avatar `avatarId` in the same transaction, only if this row is then
+// completed (a training cancelled or timed out meanwhile gives the avatar nothing).
+Result<bool> completeTraining(int64_t id, int64_t userId, int64_t avatarId,
+                              std::string_view loraUrl, std::string_view trigger, double startedMs,
+                              double nowMs, int64_t statusMessageId);
 // queued | processing -> failed, refunded in the same batch.
 Result<bool> fail(int64_t id, int64_t userId, int64_t cost, std::string_view error, double nowMs);
 // queued -> failed ('queue unavailable'): the queue object could not take the job.
@@ -162,7 +173,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> queued(int64_t limit);
 struct Requeue {
   int64_t userId = 0, chatId = 0, cost = 0;
   double createdMs = 0;
-  std::string prompt, lang, thumbJson, refsJson, negative;
+  std::string prompt, lang, thumbJson, refsJson, negative, extraJson;
   int64_t seed = -1;
 };
 Result<std::optional<Requeue>> requeueOf(int64_t id, std::string_view model);

@@ -16,6 +16,7 @@
 //   "inputs": ["text", "image"]       one reference photo (SDXL img2img)
 //   "inputs": ["text", "images:4"]    up to 4 reference photos (flux-2)
 //   "inputs": ["image", "text"], "requires_image": true   refuses a prompt without a photo
+//   "inputs": ["text", "lora"]        takes a trained avatar's LoRA (fal-queue: "loras")
 // "format" (workers-ai only) says how the photos travel: "image_b64" (img2img
 // models: JSON with "image_b64" and "strength") or "multipart" (flux-2: form data with
 // "input_image_0".."input_image_3"); when absent it follows the model id.
@@ -43,6 +44,8 @@ struct Model {
   bool requiresImage = false;   // a prompt alone is refused
   double strength = 0;          // img2img: how far from the photo (0: the model's default)
   std::string format;           // workers-ai with photos: "image_b64" | "multipart"
+  bool lora = false;            // takes a trained avatar's LoRA weights (fal-queue only)
+  bool training = false;        // AVATAR_TRAINING: trains a LoRA, makes no image
   bool takesImages() const { return maxImages > 0; }
 };
 
@@ -69,6 +72,18 @@ const Model* findModel(std::string_view name);
 std::string modelNames();
 // The models that take reference photos, "flux, edit" (empty when none does).
 std::string imageModelNames();
+// Trained avatars (issue 22 part 4): AVATAR_TRAINING is one model entry in MODELS' format,
+//   {"name":"avatar-training","provider":"fal-queue","model":"fal-ai/flux-lora-fast-training",
+//    "cost":40,"params":{"steps":1000}}
+// whose queue trains a LoRA from an avatar's photos (fal.h trainingInput). It is not an image
+// model: findModel() never answers it, so no /image or button can reach it. nullptr when unset
+// or not a fal-queue entry.
+const Model* trainingModel();
+// The model a job of queue `name` runs: an image model, or the training model.
+const Model* queueModel(std::string_view name);
+// The model a trained avatar draws with: AVATAR_LORA_MODEL, else the first that takes a LoRA;
+// nullptr when none does.
+const Model* loraModel();
 // For tests: parse a MODELS value.
 std::vector<Model> parseModels(std::string_view json, std::string* error);
 
