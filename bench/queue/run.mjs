@@ -1,4 +1,5 @@
-// Queue benchmark: 1,000 jobs from 200 users over 2 models, in local workerd (wrangler dev) with
+// Queue benchmark: 1,000 jobs from 200 users over 2 models, in local workerd (through Miniflare, as
+// tests/integration/harness.mjs starts it: no wrangler dev proxy or inspector in front) with
 // real local D1/R2/Durable Objects, a fake Bot API and a fake model worker with a fixed latency.
 // Each user sends a job, waits for its photo, sends the next (one active job per user).
 //
@@ -11,7 +12,7 @@
 // processes got (cpu_s_per_wall_s) with the load average at the start and the end, the Bot API
 // calls per job by method, and the wall time against the ideal
 // (jobs x latency / models), also from the first start to the last end (queues_busy_s).
-// BENCH_LOG=path keeps the run's wrangler/workerd log.
+// BENCH_LOG=path keeps the run's runtime (Miniflare/workerd) log.
 import { startWorker, TEST_SECRETS } from '../../tests/integration/harness.mjs';
 import { startFakeTelegram } from '../../tests/fakes/telegram.mjs';
 import { startFakeModels } from '../../tests/fakes/models.mjs';
@@ -127,7 +128,7 @@ const watcher = setInterval(() => {
 }, 10);
 
 // CPU seconds used by this process (the driver and the fakes) and by every process under it
-// (wrangler's node, workerd), by command name: whether the run was limited by CPU rather than by
+// (the runtime's node, which owns Miniflare, and workerd), by command name: whether the run was limited by CPU rather than by
 // waiting (a workerd near 1 CPU second per second has no idle time left to overlap).
 function cpuByCommand() {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,times=,comm='], { encoding: 'utf8' }).trim().split('\n')
@@ -243,9 +244,9 @@ const report = {
   queues_busy_s: +((lastEnd - firstStart) / 1000).toFixed(1),
   queues_busy_over_ideal: +((lastEnd - firstStart) / ideal).toFixed(2),
   wall_s: +(wallMs / 1000).toFixed(1), ideal_s: +(ideal / 1000).toFixed(1), wall_over_ideal: +(wallMs / ideal).toFixed(2),
-  // What wrangler dev and workerd said about restarts and failures: the source of any 503
-  // "Your worker restarted mid-request" (wrangler's dev proxy answers that when the runtime it
-  // forwards to was replaced while a POST was in flight).
+  // What the runtime said about restarts and failures. (Under wrangler dev, before 2026-12-08,
+  // this traced the 503 "Your worker restarted mid-request" to wrangler's dev proxy, which answers
+  // it when the runtime it forwards to was replaced while a POST was in flight.)
   cpu_s_per_wall_s: cpuPerWallSecond,
   // 1, 5 and 15 minute load averages of the machine (2 cores, shared) when the users started
   // and when the last one was done.
@@ -254,7 +255,7 @@ const report = {
   runtime_log: w.log().split('\n').filter((l) => /restart|reload|crash|exited|uncaught|exceeded|memory|segfault|signal|fatal/i.test(l)).slice(0, 30),
 };
 console.log(JSON.stringify(report, null, 2));
-// BENCH_LOG=path keeps wrangler's and workerd's whole log of the run.
+// BENCH_LOG=path keeps the runtime's whole log of the run.
 if (process.env.BENCH_LOG) (await import('node:fs')).writeFileSync(process.env.BENCH_LOG, w.log());
 await w.stop();
 await tg.stop();

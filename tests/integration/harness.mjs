@@ -1,19 +1,21 @@
-// Starts the real Worker in local workerd (wrangler dev) with its own local D1, R2 and Durable
-// Object state in a temporary folder, so each test file gets a clean, isolated stack.
+// Starts the real Worker in local workerd with its own local D1, R2 and Durable Object state in a
+// temporary folder, so each test file gets a clean, isolated stack. The runtime is workerd through
+// Miniflare (scripts/serve-worker.mjs): the bindings wrangler makes of wrangler.toml, without
+// `wrangler dev`'s node proxy and devtools inspector in front, as a deployed Worker has neither.
+// `make run` stays on `wrangler dev`.
 //
 //   const w = await startWorker({ vars: { ENABLE_DIAGNOSTICS: 'true' } });
 //   const res = await fetch(`${w.url}/healthz`);
 //   await w.stop();
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
-const run = promisify(execFile);
+const SERVE = path.join(ROOT, 'scripts/serve-worker.mjs');
+const { runtimeOptions } = await import(SERVE);
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -50,7 +52,8 @@ function entryPoint(dir) {
 }
 
 // Writes a wrangler config into a temp folder (with a .dev.vars beside it, which is where wrangler
-// looks for secrets) that points back at the project's entry point and migrations.
+// looks for secrets) that points back at the project's entry point and migrations
+// (scripts/serve-worker.mjs applies them).
 // The per-client limit of the public routes is the shipped one only where a test asks for
 // `publicLimit`; other tests call /render far more often than one client would.
 // The static assets binding (the render module's large fonts) only where a test asks for `assets`:
@@ -80,8 +83,6 @@ export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, a
   const config = writeConfig(dir, { ...TEST_SECRETS, ...(ASYNCIFY ? { HOST_FORCE_NO_JSPI: 'true' } : {}), ...vars }, publicLimit, assets);
   const state = path.join(dir, 'state');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
-  await run(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', state],
-    { cwd: dir, env });
   const port = fixedPort ?? await freePort();
   let child = await launch({ dir, config, state, env, port, timeoutMs });
   if (ASYNCIFY) {
@@ -95,7 +96,7 @@ export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, a
     dir,
     get pid() { return child.pid; },
     log: () => child.log,
-    // Kills wrangler and workerd at once (SIGKILL to the process group: no shutdown, no flush),
+    // Kills the runtime, node and workerd, at once (SIGKILL to the process group: no shutdown, no flush),
     // as a crashed machine would; the local D1, R2 and Durable Object state stay on disk.
     async kill() {
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
@@ -114,32 +115,30 @@ export async function startWorker({ vars = {}, timeoutMs = 60000, publicLimit, a
 }
 
 async function launch({ dir, config, state, env, port, timeoutMs }) {
-  // Each workerd also opens a devtools inspector, 9229 unless told: two test files starting at
-  // once raced for it and one runtime failed to start ("Address already in use").
-  const inspector = await freePort();
-  const child = spawn(WRANGLER, ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspector), '--persist-to', state, '--test-scheduled', '--log-level', 'log', '--show-interactive-dev-session=false'],
-  { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The options are made again at every start: a restart takes an edited .dev.vars, as wrangler's.
+  const options = path.join(dir, 'runtime.json');
+  writeFileSync(options, JSON.stringify(await runtimeOptions(config)));
+  const child = spawn(process.execPath, [SERVE, options, String(port), state],
+    { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.log = '';
   child.stdout.on('data', (d) => { child.log += d; });
   child.stderr.on('data', (d) => { child.log += d; });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${child.log}`);
+    if (child.exitCode !== null) throw new Error(`the runtime exited early:\n${child.log}`);
     try {
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       // 503: up, but reporting a missing runtime feature (tests/integration/runtime.test.mjs).
-      // Only our Worker's own answer counts: wrangler dev's proxy also answers 503 while the
-      // Worker is still starting, and a test's first request would then meet that 503.
+      // Only our Worker's own answer counts, and only once the migrations are applied.
       const body = await r.json().catch(() => null);
-      if ((r.status === 200 || r.status === 503) && body && typeof body.runtime === 'object') break;
+      if ((r.status === 200 || r.status === 503) && body && typeof body.runtime === 'object' && /^ready /m.test(child.log)) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       process.kill(-child.pid, 'SIGKILL');
-      throw new Error(`wrangler dev did not answer /healthz within ${timeoutMs} ms:\n${child.log}`);
+      throw new Error(`the runtime did not answer /healthz within ${timeoutMs} ms:\n${child.log}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return child;
 }
